@@ -1,0 +1,1 @@
+"""The web layer: settings, the Starlette app, auth, the GraphQL schema and the `jcm` CLI."""

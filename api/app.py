@@ -1,0 +1,164 @@
+"""The Starlette application: /graphql (with GraphiQL) and /healthz."""
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from api.context import Context, Db
+from api.schema import build_schema
+from api.settings import Settings, get_settings
+from models.db import create_engine, new_session, ping
+from models.principal import PUBLIC, Principal
+from resolvers.tokens import principal_for_secret
+
+logger = logging.getLogger("jcm.api")
+
+
+class GraphQLView(GraphQL):
+    def __init__(self, settings: Settings, engine: AsyncEngine):
+        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None)
+        self.settings = settings
+        self.engine = engine
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        state = request.scope.get("state", {})
+        return Context(
+            request=request,
+            response=response,
+            settings=self.settings,
+            principal=state.get("principal", PUBLIC),
+            request_id=state.get("request_id", "-"),
+            db=Db(self.engine),
+        )
+
+
+def _json_error(status: int, message: str, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (echoed as X-Request-ID), caps its body, and resolves its token.
+
+    A request without Authorization is PUBLIC. A wrong or revoked token is answered 401: a client
+    whose credentials broke must notice, not silently read as the public.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings, engine: AsyncEngine):
+        self.app, self.settings, self.engine = app, settings, engine
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        request_id = uuid.uuid4().hex[:16]
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        headers = Headers(scope=scope)
+        if scope["type"] == "http":
+            declared = headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > self.settings.max_body_bytes:
+                response = _json_error(413, f"Request body over {self.settings.max_body_bytes} bytes.", "BODY_TOO_LARGE")
+                return await response(scope, receive, send_with_id)
+            receive = self._capped(receive)
+
+        authorization = headers.get("authorization")
+        if authorization is not None:
+            principal = await self._principal(authorization)
+            if principal is None:
+                if scope["type"] == "websocket":
+                    return await WebSocket(scope, receive, send).close(code=4401, reason="invalid token")
+                response = _json_error(
+                    401,
+                    "The bearer token is not valid: it is unknown, malformed or revoked.",
+                    "UNAUTHENTICATED",
+                    {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                )
+                return await response(scope, receive, send_with_id)
+            state["principal"] = principal
+        await self.app(scope, receive, send_with_id)
+
+    def _capped(self, receive: Receive) -> Receive:
+        limit, seen = self.settings.max_body_bytes, 0
+
+        async def capped() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge
+            return message
+
+        return capped
+
+    async def _principal(self, authorization: str) -> Principal | None:
+        scheme, _, secret = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            return None
+        async with new_session(self.engine) as session:
+            return await principal_for_secret(session, secret.strip())
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def _body_too_large(request: Request, exc: Exception) -> Response:
+    return _json_error(413, "Request body too large.", "BODY_TOO_LARGE")
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
+    settings = settings or get_settings()
+    owns_engine = engine is None
+    engine = engine or create_engine(settings.database_url, settings.database_schema)
+    view = GraphQLView(settings, engine)
+
+    async def healthz(request: Request) -> Response:
+        try:
+            await ping(engine)
+        except Exception:
+            logger.exception("health check: database unreachable")
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "reachable"})
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            await engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        exception_handlers={BodyTooLarge: _body_too_large},
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestContextMiddleware, settings=settings, engine=engine)
+    app.state.engine = engine
+    app.state.settings = settings
+    return app
+
+
+def asgi_app() -> Any:
+    """Factory for `uvicorn --factory api.app:asgi_app`."""
+    return create_app()

@@ -1,0 +1,187 @@
+"""`jcm`: run, migrate and seed the service, manage tokens, export the schema, verify the audit trail.
+
+Every command reads the same JCM_* settings. Results go to stdout, messages to stderr, so that
+`TOKEN=$(jcm token create ...)` captures only the token.
+"""
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.settings import Settings, get_settings
+from models.db import create_engine, new_session
+from models.enums import Role
+from models.errors import DomainError
+
+T = TypeVar("T")
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _with_session(settings: Settings, fn: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def run() -> T:
+        engine = create_engine(settings.database_url, settings.database_schema)
+        try:
+            async with new_session(engine) as session:
+                return await fn(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def migrate(settings: Settings) -> None:
+    from models.migrations import upgrade
+
+    upgrade(settings.database_url, settings.database_schema)
+    _say("database migrated to the latest revision")
+
+
+def seed(settings: Settings) -> None:
+    from seed.loader import load
+
+    _say(str(_with_session(settings, load)))
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    migrate(settings)
+    seed(settings)
+    host, port = args.host or settings.host, args.port or settings.port
+    _say(f"serving GraphQL on http://{host}:{port}/graphql")
+    uvicorn.run(
+        "api.app:asgi_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=args.workers,
+        log_level=settings.log_level.lower(),
+    )
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
+    migrate(settings)
+
+
+def cmd_makemigration(settings: Settings, args: argparse.Namespace) -> None:
+    from models.migrations import autogenerate
+
+    migrate(settings)
+    autogenerate(settings.database_url, args.message, settings.database_schema)
+
+
+def cmd_seed(settings: Settings, args: argparse.Namespace) -> None:
+    seed(settings)
+
+
+def cmd_token_create(settings: Settings, args: argparse.Namespace) -> None:
+    from resolvers.tokens import create_token
+
+    token, secret = _with_session(
+        settings, lambda s: create_token(s, role=Role(args.role.upper()), name=args.name, country_code=args.country)
+    )
+    _say(f"token {token.id} for {token.name} ({token.role.value}{' ' + token.country_code if token.country_code else ''}); it is shown only now")
+    print(secret)
+
+
+def cmd_token_list(settings: Settings, args: argparse.Namespace) -> None:
+    from resolvers.tokens import list_tokens
+
+    tokens = _with_session(settings, list_tokens)
+    print(f"{'ID':>4}  {'ROLE':<11}  {'COUNTRY':<7}  {'CREATED':<20}  {'REVOKED':<20}  NAME")
+    for token in tokens:
+        revoked = token.revoked_at.strftime("%Y-%m-%d %H:%M:%SZ") if token.revoked_at else "-"
+        created = token.created_at.strftime("%Y-%m-%d %H:%M:%SZ")
+        print(f"{token.id:>4}  {token.role.value:<11}  {token.country_code or '-':<7}  {created:<20}  {revoked:<20}  {token.name}")
+
+
+def cmd_token_revoke(settings: Settings, args: argparse.Namespace) -> None:
+    from resolvers.tokens import revoke_token
+
+    token = _with_session(settings, lambda s: revoke_token(s, args.id))
+    _say(f"token {token.id} ({token.name}) revoked")
+
+
+def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
+    from api.schema import schema_sdl
+
+    sdl = schema_sdl()
+    if args.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.output).write_text(sdl, encoding="utf-8")
+        _say(f"schema written to {args.output}")
+
+
+def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> None:
+    from resolvers.audit import verify_chain
+
+    checked, broken = _with_session(settings, verify_chain)
+    if broken is not None:
+        _say(f"audit trail broken at event {broken.event_id}: {broken.reason}")
+        raise SystemExit(1)
+    _say(f"audit trail intact: {checked} events verified")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="jcm", description=__doc__.splitlines()[0])
+    commands = root.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate, seed and serve GraphQL at /graphql")
+    serve.add_argument("--host", help="default: JCM_HOST or 127.0.0.1")
+    serve.add_argument("--port", type=int, help="default: JCM_PORT or 8000")
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=cmd_serve)
+
+    commands.add_parser("migrate", help="bring the database to the latest schema").set_defaults(handler=cmd_migrate)
+    make = commands.add_parser("makemigration", help="(developers) write a migration for model changes")
+    make.add_argument("message")
+    make.set_defaults(handler=cmd_makemigration)
+    commands.add_parser("seed", help="load countries, committees, scopes (idempotent)").set_defaults(handler=cmd_seed)
+
+    token = commands.add_parser("token", help="issue, list and revoke bearer tokens").add_subparsers(
+        dest="token_command", required=True
+    )
+    create = token.add_parser("create", help="issue a token; prints it once on stdout")
+    create.add_argument("--role", required=True, choices=["secretariat", "japan", "partner"], type=str.lower)
+    create.add_argument("--country", help="the partner's ISO code (partner tokens only)")
+    create.add_argument("--name", required=True, help="who holds it: shown in audit trails")
+    create.set_defaults(handler=cmd_token_create)
+    token.add_parser("list", help="list tokens (never the secrets)").set_defaults(handler=cmd_token_list)
+    revoke = token.add_parser("revoke", help="revoke a token at once")
+    revoke.add_argument("id", type=int)
+    revoke.set_defaults(handler=cmd_token_revoke)
+
+    export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
+    export.add_argument("-o", "--output", default="-", help="file to write; - for stdout (default)")
+    export.set_defaults(handler=cmd_export_schema)
+
+    audit = commands.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="check the hash chain; exits 1 at the first broken event").set_defaults(
+        handler=cmd_audit_verify
+    )
+    return root
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        args.handler(settings, args)
+    except DomainError as error:
+        _say(f"error: {error.message}")
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

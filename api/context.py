@@ -1,0 +1,73 @@
+"""What every resolver of one GraphQL operation shares: who asks, one session, the loaders."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from api.settings import Settings
+from models.db import new_session
+from models.principal import Principal
+
+T = TypeVar("T")
+
+
+class Db:
+    """One lazily opened session per operation.
+
+    Sibling fields resolve concurrently, and an AsyncSession allows one statement at a time, so
+    every use goes through the lock.
+    """
+
+    def __init__(self, engine: AsyncEngine):
+        self.engine = engine
+        self._session: AsyncSession | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            self._session = new_session(self.engine)
+        return self._session
+
+    async def run(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        async with self._lock:
+            return await fn(self.session, *args, **kwargs)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+@dataclass
+class Context:
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    settings: Settings
+    principal: Principal
+    request_id: str
+    db: Db
+    _loaders: Any = field(default=None, repr=False)
+
+    @property
+    def loaders(self) -> Any:
+        from api.loaders import Loaders  # the loaders import the types' needs, not the reverse
+
+        if self._loaders is None:
+            self._loaders = Loaders(self.db)
+        return self._loaders
+
+    def forget_loaded(self) -> None:
+        """After a write, cached rows may be stale: later fields load afresh."""
+        self._loaders = None
+
+
+Info = strawberry.Info[Context, None]

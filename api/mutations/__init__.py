@@ -1,0 +1,1 @@
+"""One module per mutation; `base` turns domain errors into `userErrors`."""

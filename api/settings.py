@@ -1,0 +1,29 @@
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting comes from an environment variable with the JCM_ prefix (JCM_DATABASE_URL ...)."""
+
+    model_config = SettingsConfigDict(env_prefix="JCM_", frozen=True)
+
+    database_url: str = "sqlite+aiosqlite:///jcm.db"
+    database_schema: str | None = None  # PostgreSQL only: the schema holding the tables
+    host: str = "127.0.0.1"
+    port: int = 8000
+    graphiql: bool = True
+    introspection: bool = True
+    log_level: str = "info"
+
+    max_query_depth: int = Field(default=10, ge=1)
+    max_aliases: int = Field(default=30, ge=0)
+    max_tokens: int = Field(default=2000, ge=1)
+    max_body_bytes: int = Field(default=100_000, ge=1)
+    max_page_size: int = Field(default=100, ge=1)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Strawberry types of the public contract, one module per area."""

@@ -1,0 +1,57 @@
+from typing import Self
+
+import strawberry
+
+from api.context import Info
+from api.ids import to_global_id
+from api.types.common import LocalizedText, Node
+from api.types.country import Country
+from api.types.enums import Side
+from api.types.meeting import Meeting
+from api.types.member import CommitteeMember
+from models import JointCommittee as CommitteeRow
+from models import enums
+from resolvers.loaders import MembersKey
+
+
+@strawberry.type(description="The Joint Committee of Japan and one partner country, deciding only when both sides agree.")
+class JointCommittee(Node):
+    pk: strawberry.Private[int]
+    country_pk: strawberry.Private[int]
+    code: str = strawberry.field(description="The partner's ISO code, used in every reference: VN in JC-VN-2026-001.")
+    name: LocalizedText = strawberry.field(description='"Japan–Viet Nam Joint Committee" / "日本・ベトナム合同委員会".')
+
+    @classmethod
+    def from_row(cls, row: CommitteeRow) -> Self:
+        return cls(
+            id=strawberry.ID(to_global_id("JointCommittee", row.id)),
+            pk=row.id,
+            country_pk=row.country_id,
+            code=row.code,
+            name=LocalizedText(en=row.name_en, ja=row.name_ja),
+        )
+
+    @strawberry.field(description="The partner country.")
+    async def partner(self, info: Info) -> Country:
+        return Country.from_row(await info.context.loaders.country.load(self.country_pk))
+
+    @strawberry.field(
+        description="Members, Japan's side first and co-chairs first; serving members only unless includeFormer."
+    )
+    async def members(
+        self,
+        info: Info,
+        side: Side | None = None,  # type: ignore[valid-type]
+        include_former: bool = False,
+    ) -> list[CommitteeMember]:
+        rows = await info.context.loaders.members.load(MembersKey(self.pk, side, include_former))
+        return [CommitteeMember.from_row(row) for row in rows]
+
+    @strawberry.field(description="The co-chair of that side serving today, if any.")
+    async def co_chair(self, info: Info, side: Side) -> CommitteeMember | None:  # type: ignore[valid-type]
+        row = await info.context.loaders.co_chair.load((self.pk, enums.Side(side)))
+        return CommitteeMember.from_row(row) if row else None
+
+    @strawberry.field(description="Meetings in order: number 1 is the inaugural meeting.")
+    async def meetings(self, info: Info) -> list[Meeting]:
+        return [Meeting.from_row(row) for row in await info.context.loaders.meetings.load(self.pk)]

@@ -1,0 +1,47 @@
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Self
+
+import strawberry
+
+from api.context import Info
+from api.ids import to_global_id
+from api.types.common import Node
+from api.types.enums import MemberRole, Side
+from models import CommitteeMember as MemberRow
+
+if TYPE_CHECKING:
+    from api.types.committee import JointCommittee
+
+
+@strawberry.type(description="One term of one person on one side of a committee. Ended terms are kept as history.")
+class CommitteeMember(Node):
+    pk: strawberry.Private[int]
+    committee_pk: strawberry.Private[int]
+    side: Side = strawberry.field(description="The government the member represents.")  # type: ignore[valid-type]
+    role: MemberRole = strawberry.field(description="Co-chair, member or observer.")  # type: ignore[valid-type]
+    name: str = strawberry.field(description="The member's name.")
+    title: str | None = strawberry.field(description="Position or title, as the appointing side gives it.")
+    organization: str = strawberry.field(description="Ministry, embassy or agency the member belongs to.")
+    since: date = strawberry.field(description="First day of the term.")
+    until: date | None = strawberry.field(description="Last day of the term; null while serving without an end date.")
+
+    @classmethod
+    def from_row(cls, row: MemberRow) -> Self:
+        return cls(
+            id=strawberry.ID(to_global_id("CommitteeMember", row.id)),
+            pk=row.id,
+            committee_pk=row.committee_id,
+            side=row.side,
+            role=row.role,
+            name=row.name,
+            title=row.title,
+            organization=row.organization,
+            since=row.since,
+            until=row.until,
+        )
+
+    @strawberry.field(description="The committee this term is on.")
+    async def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")]:
+        from api.types.committee import JointCommittee
+
+        return JointCommittee.from_row(await info.context.loaders.committee.load(self.committee_pk))

@@ -1,0 +1,20 @@
+import strawberry
+
+from api.context import Info
+from api.types.country import Country
+from api.types.enums import Role
+from resolvers.committees import find_country
+
+
+@strawberry.type(description="Who the bearer token belongs to; role PUBLIC and country null when no token is sent.")
+class Viewer:
+    role: Role = strawberry.field(description="What the token allows.")  # type: ignore[valid-type]
+    name: str | None = strawberry.field(description="The name the token was issued to.")
+    country_code: strawberry.Private[str | None]
+
+    @strawberry.field(description="The partner country a PARTNER token acts for; null for other roles.")
+    async def country(self, info: Info) -> Country | None:
+        if self.country_code is None:
+            return None
+        row = await info.context.db.run(find_country, self.country_code)
+        return Country.from_row(row) if row else None

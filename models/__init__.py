@@ -1,0 +1,25 @@
+"""Tables, enums and the pure rules of the domain. Imports nothing from the web layer."""
+
+from sqlmodel import SQLModel
+
+from models.audit import AuditEvent
+from models.committee import JointCommittee
+from models.country import Country
+from models.meeting import Meeting
+from models.member import CommitteeMember
+from models.reference_data import RuleDocumentKind, SectoralScope
+from models.token import ApiToken
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "CommitteeMember",
+    "Country",
+    "JointCommittee",
+    "Meeting",
+    "RuleDocumentKind",
+    "SectoralScope",
+    "metadata",
+]

@@ -1,0 +1,73 @@
+"""The append-only, hash-chained audit trail."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import clock
+from models.audit import GENESIS_HASH, AuditEvent
+from models.principal import Principal
+
+# Any constant would do: it names the lock that serialises appends to the chain on PostgreSQL.
+_CHAIN_LOCK = 4_711_000_001
+
+
+def snapshot(row: SQLModel) -> dict[str, Any]:
+    return row.model_dump(mode="json")
+
+
+async def record(
+    session: AsyncSession,
+    principal: Principal,
+    action: str,
+    subject: SQLModel,
+    *,
+    committee_id: int | None,
+    before: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append an event for `subject` (as it is now) inside the caller's write transaction."""
+    if session.bind.dialect.name == "postgresql":
+        # Two transactions must not both chain onto the same previous event.
+        await session.exec(sa.select(sa.func.pg_advisory_xact_lock(_CHAIN_LOCK)))
+    last_hash = (
+        await session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1))
+    ).one_or_none()
+    event = AuditEvent(
+        at=clock.now(),
+        actor=principal.label,
+        actor_role=principal.role.value,
+        action=action,
+        subject_type=type(subject).__name__,
+        subject_id=subject.id,  # type: ignore[attr-defined]
+        committee_id=committee_id,
+        before=before,
+        after=snapshot(subject),
+        prev_hash=last_hash or GENESIS_HASH,
+    )
+    event.hash = event.content_hash()
+    session.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    event_id: int
+    reason: str
+
+
+async def verify_chain(session: AsyncSession) -> tuple[int, BrokenLink | None]:
+    """Walk the chain in order; return how many events were checked and the first broken one."""
+    previous = GENESIS_HASH
+    checked = 0
+    result = await session.stream(select(AuditEvent).order_by(col(AuditEvent.id)))
+    async for (event,) in result:
+        checked += 1
+        if event.prev_hash != previous:
+            return checked, BrokenLink(event.id, "does not follow the event before it (one was removed or altered)")
+        if event.content_hash() != event.hash:
+            return checked, BrokenLink(event.id, "content does not match its hash (it was altered)")
+        previous = event.hash
+    return checked, None

@@ -1,0 +1,55 @@
+"""Countries and committees: public reference data."""
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import Country, JointCommittee, SectoralScope
+from models.enums import Region
+from models.errors import not_found
+
+
+async def list_countries(session: AsyncSession) -> list[Country]:
+    """Japan first, then the partners in signing order."""
+    statement = select(Country).order_by(col(Country.signing_order).is_not(None), col(Country.signing_order))
+    return list((await session.exec(statement)).all())
+
+
+async def list_committees(session: AsyncSession, region: Region | None = None) -> list[JointCommittee]:
+    """Committees in the order their partners signed."""
+    statement = (
+        select(JointCommittee)
+        .join(Country, col(Country.id) == col(JointCommittee.country_id))
+        .order_by(col(Country.signing_order))
+    )
+    if region is not None:
+        statement = statement.where(col(Country.region) == region)
+    return list((await session.exec(statement)).all())
+
+
+async def find_committee(session: AsyncSession, code: str) -> JointCommittee | None:
+    statement = select(JointCommittee).where(col(JointCommittee.code) == code.strip().upper())
+    return (await session.exec(statement)).one_or_none()
+
+
+async def committee_for_update(session: AsyncSession, code: str, field: str = "committeeCode") -> JointCommittee:
+    """The committee, locked for the rest of the write transaction (PostgreSQL), or NOT_FOUND."""
+    statement = (
+        select(JointCommittee).where(col(JointCommittee.code) == code.strip().upper()).with_for_update()
+    )
+    committee = (await session.exec(statement)).one_or_none()
+    if committee is None:
+        raise not_found(field, f"No joint committee has the code {code!r}.")
+    return committee
+
+
+async def list_sectoral_scopes(session: AsyncSession) -> list[SectoralScope]:
+    return list((await session.exec(select(SectoralScope).order_by(col(SectoralScope.number)))).all())
+
+
+async def count_rows(session: AsyncSession, model: type) -> int:
+    return (await session.exec(select(sa.func.count()).select_from(model))).one()
+
+
+async def find_country(session: AsyncSession, code: str) -> Country | None:
+    return (await session.exec(select(Country).where(col(Country.code) == code.strip().upper()))).one_or_none()

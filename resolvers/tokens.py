@@ -1,0 +1,64 @@
+"""Bearer tokens: issued and revoked by operators through the CLI, checked on every request."""
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import ApiToken, Country, JointCommittee, clock
+from models.db import write_transaction
+from models.enums import Role
+from models.errors import DomainError, ErrorCode, invalid, not_found
+from models.principal import Principal
+from models.token import hash_secret, new_secret
+from models.validation import clean_required
+
+
+async def create_token(
+    session: AsyncSession, *, role: Role, name: str, country_code: str | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a token; returns the row and the secret, which is shown once and never stored."""
+    name = clean_required("name", name, max_length=200)
+    code = country_code.strip().upper() if country_code else None
+    if role is Role.PUBLIC:
+        raise invalid("role", "The public needs no token.")
+    if role is Role.PARTNER and code is None:
+        raise invalid("country", "A partner token needs --country, the partner's ISO code.")
+    if role is not Role.PARTNER and code is not None:
+        raise invalid("country", f"A {role.value} token acts for no single country; omit --country.")
+    async with write_transaction(session):
+        if code is not None:
+            statement = select(Country.code).join(JointCommittee, col(JointCommittee.country_id) == col(Country.id))
+            if (await session.exec(statement.where(col(Country.code) == code))).one_or_none() is None:
+                raise not_found("country", f"{code} is not a partner country with a joint committee.")
+        secret = new_secret()
+        token = ApiToken(
+            name=name, role=role, country_code=code, token_hash=hash_secret(secret), created_at=clock.now()
+        )
+        session.add(token)
+    return token, secret
+
+
+async def list_tokens(session: AsyncSession) -> list[ApiToken]:
+    return list((await session.exec(select(ApiToken).order_by(col(ApiToken.id)))).all())
+
+
+async def revoke_token(session: AsyncSession, token_id: int) -> ApiToken:
+    async with write_transaction(session):
+        token = await session.get(ApiToken, token_id)
+        if token is None:
+            raise not_found("id", f"No token has the id {token_id}.")
+        if token.revoked_at is not None:
+            raise DomainError(ErrorCode.INVALID_TRANSITION, f"Token {token_id} was already revoked.", "id")
+        token.revoked_at = clock.now()
+        session.add(token)
+    return token
+
+
+async def principal_for_secret(session: AsyncSession, secret: str) -> Principal | None:
+    """The principal a presented token stands for, or None when it is unknown or revoked."""
+    statement = select(ApiToken).where(
+        col(ApiToken.token_hash) == hash_secret(secret), col(ApiToken.revoked_at).is_(None)
+    )
+    token = (await session.exec(statement)).one_or_none()
+    if token is None:
+        return None
+    return Principal(role=token.role, country_code=token.country_code, name=token.name, token_id=token.id)

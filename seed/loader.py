@@ -1,0 +1,78 @@
+"""Idempotent seeding: rows are matched by their natural key, added when missing and corrected
+when they differ, so a second run changes nothing."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import Country, JointCommittee, RuleDocumentKind, SectoralScope
+from models.db import write_transaction
+from seed.data import JAPAN, PARTNERS, RULE_DOCUMENT_KINDS, SECTORAL_SCOPES, committee_names
+
+
+@dataclass
+class SeedReport:
+    inserted: int = 0
+    updated: int = 0
+
+    def __str__(self) -> str:
+        return f"seed: {self.inserted} rows inserted, {self.updated} updated"
+
+
+class _Table:
+    """The rows of one table by natural key, loaded once."""
+
+    def __init__(self, session: AsyncSession, report: SeedReport, model: type[SQLModel], key: str):
+        self.session, self.report, self.model, self.key = session, report, model, key
+        self.rows: dict[Any, Any] = {}
+
+    async def load(self) -> "_Table":
+        for row in (await self.session.exec(select(self.model))).all():
+            self.rows[getattr(row, self.key)] = row
+        return self
+
+    async def upsert(self, key: Any, **values: Any) -> Any:
+        row = self.rows.get(key)
+        if row is None:
+            row = self.model(**{self.key: key}, **values)
+            self.session.add(row)
+            await self.session.flush()
+            self.rows[key] = row
+            self.report.inserted += 1
+            return row
+        changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+        for name, value in changed.items():
+            setattr(row, name, value)
+        self.report.updated += bool(changed)
+        return row
+
+
+async def load(session: AsyncSession) -> SeedReport:
+    report = SeedReport()
+    async with write_transaction(session):
+        countries = await _Table(session, report, Country, "code").load()
+        committees = await _Table(session, report, JointCommittee, "code").load()
+        scopes = await _Table(session, report, SectoralScope, "number").load()
+        kinds = await _Table(session, report, RuleDocumentKind, "type").load()
+
+        code, name_en, name_ja = JAPAN
+        await countries.upsert(code, name_en=name_en, name_ja=name_ja)
+        for order, partner in enumerate(PARTNERS, start=1):
+            country = await countries.upsert(
+                partner.code,
+                name_en=partner.name_en,
+                name_ja=partner.name_ja,
+                region=partner.region,
+                signing_order=order,
+                signed_on=partner.signed_on,
+                published_project_count=partner.projects,
+            )
+            en, ja = committee_names(partner)
+            await committees.upsert(partner.code, country_id=country.id, name_en=en, name_ja=ja)
+        for number, name in enumerate(SECTORAL_SCOPES, start=1):
+            await scopes.upsert(number, name=name)
+        for position, (doc_type, short_code, title) in enumerate(RULE_DOCUMENT_KINDS, start=1):
+            await kinds.upsert(doc_type, short_code=short_code, title=title, position=position)
+    return report
