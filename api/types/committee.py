@@ -42,9 +42,9 @@ class JointCommittee(Node):
         self,
         info: Info,
         side: Side | None = None,  # type: ignore[valid-type]
-        include_former: bool = False,
+        include_former: bool | None = False,
     ) -> list[CommitteeMember]:
-        rows = await info.context.loaders.members.load(MembersKey(self.pk, side, include_former))
+        rows = await info.context.loaders.members.load(MembersKey(self.pk, side, bool(include_former)))
         return [CommitteeMember.from_row(row) for row in rows]
 
     @strawberry.field(description="The co-chair of that side serving today, if any.")

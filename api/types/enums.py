@@ -6,8 +6,8 @@ from models import enums
 from models.errors import ErrorCode
 
 
-def _describe(enum: type, description: str, values: dict[str, str]) -> type:
-    registered = strawberry.enum(enum, description=description)
+def _describe(enum: type, description: str, values: dict[str, str], name: str | None = None) -> type:
+    registered = strawberry.enum(enum, name=name, description=description)
     for value in registered.__strawberry_definition__.values:
         value.description = values.get(value.name)
     return registered
@@ -61,4 +61,5 @@ UserErrorCode = _describe(
         "STALE_VERSION": "expectedVersion did not match: reload and retry.",
         "WINDOW_CLOSED": "The public-input period or deadline is already over.",
     },
+    name="UserErrorCode",
 )

@@ -1,0 +1,87 @@
+"""Nested lists cost a fixed number of SQL statements, however many rows they hold."""
+
+from datetime import date
+
+from models.db import new_session
+from models.enums import MemberRole, Role, Side
+from models.principal import Principal
+from resolvers.members import appoint_member
+from resolvers.meetings import schedule_meeting
+from tests.conftest import count_statements
+
+NESTED = """
+query ($region: Region) {
+  committees(region: $region) {
+    members { name }
+    coChair(side: JAPAN) { name }
+    partner { name { en } }
+  }
+}
+"""
+
+DEEPER = """
+query ($region: Region) {
+  committees(region: $region) {
+    code
+    members(includeFormer: true) { name committee { code } }
+    coChair(side: PARTNER) { name }
+    meetings { number committee { partner { code } } }
+    partner { committee { code } }
+  }
+}
+"""
+
+SECRETARIAT = Principal(Role.SECRETARIAT, name="JCMA")
+
+
+async def given_members_and_meetings_everywhere(engine):
+    async with new_session(engine) as session:
+        for code in ["CR", "MX", "CL", "VN", "ID", "MN", "TZ"]:
+            for side in Side:
+                await appoint_member(
+                    session, SECRETARIAT, committee_code=code, side=side, role=MemberRole.CO_CHAIR,
+                    name=f"Co-chair {code} {side.value}", organization="Ministry", since=date(2025, 1, 1),
+                )
+                await appoint_member(
+                    session, SECRETARIAT, committee_code=code, side=side, role=MemberRole.MEMBER,
+                    name=f"Member {code} {side.value}", organization="Ministry", since=date(2025, 1, 1),
+                )
+            await schedule_meeting(session, SECRETARIAT, committee_code=code, held_on=date(2025, 6, 1))
+
+
+async def statements_for(gql, engine, document, region):
+    with count_statements(engine) as counter:
+        data = await gql(document, {"region": region})
+    return counter.count, data
+
+
+async def test_nested_committee_fields_cost_the_same_for_3_committees_as_for_30(gql, engine):
+    # Given members and co-chairs in several committees, three of them in Latin America
+    await given_members_and_meetings_everywhere(engine)
+
+    # When
+    three, data_three = await statements_for(gql, engine, NESTED, "LATIN_AMERICA")
+    thirty, data_thirty = await statements_for(gql, engine, NESTED, None)
+
+    # Then
+    assert len(data_three["committees"]) == 3
+    assert len(data_thirty["committees"]) == 30
+    assert data_three["committees"][0] == {
+        "members": [{"name": "Co-chair CR JAPAN"}, {"name": "Member CR JAPAN"},
+                    {"name": "Co-chair CR PARTNER"}, {"name": "Member CR PARTNER"}],
+        "coChair": {"name": "Co-chair CR JAPAN"},
+        "partner": {"name": {"en": "Costa Rica"}},
+    }
+    assert three == thirty
+    assert thirty <= 5  # BEGIN, committees, members, co-chairs, countries
+
+
+async def test_deeper_nesting_stays_constant_too(gql, engine):
+    await given_members_and_meetings_everywhere(engine)
+
+    three, _ = await statements_for(gql, engine, DEEPER, "LATIN_AMERICA")
+    thirty, data = await statements_for(gql, engine, DEEPER, None)
+
+    assert three == thirty
+    assert thirty <= 8
+    assert data["committees"][5]["meetings"] == [{"number": 1, "committee": {"partner": {"code": "VN"}}}]
