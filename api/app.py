@@ -21,6 +21,7 @@ from api.schema import build_schema
 from api.settings import Settings, get_settings
 from models.db import create_engine, new_session, ping
 from models.principal import PUBLIC, Principal
+from resolvers.events import DecisionBroker
 from resolvers.tokens import principal_for_secret
 
 logger = logging.getLogger("jcm.api")
@@ -28,9 +29,14 @@ logger = logging.getLogger("jcm.api")
 
 class GraphQLView(GraphQL):
     def __init__(self, settings: Settings, engine: AsyncEngine):
-        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None)
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allowed_origins=settings.cors_origins,
+        )
         self.settings = settings
         self.engine = engine
+        self.broker = DecisionBroker()
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.scope.get("state", {})
@@ -41,6 +47,7 @@ class GraphQLView(GraphQL):
             principal=state.get("principal", PUBLIC),
             request_id=state.get("request_id", "-"),
             db=Db(self.engine),
+            broker=self.broker,
         )
 
 
@@ -156,6 +163,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.add_middleware(RequestContextMiddleware, settings=settings, engine=engine)
     app.state.engine = engine
     app.state.settings = settings
+    app.state.broker = view.broker
     return app
 
 

@@ -15,6 +15,7 @@ from starlette.websockets import WebSocket
 from api.settings import Settings
 from models.db import new_session
 from models.principal import Principal
+from resolvers.events import DecisionBroker
 
 T = TypeVar("T")
 
@@ -23,7 +24,9 @@ class Db:
     """One lazily opened session per operation.
 
     Sibling fields resolve concurrently, and an AsyncSession allows one statement at a time, so
-    every use goes through the lock.
+    every use goes through the lock. When a field fails, GraphQL execution cancels its siblings;
+    a database call cancelled half-way can leave its connection unusable (aiosqlite does), so each
+    call is shielded and runs to its end, and closing waits for it.
     """
 
     def __init__(self, engine: AsyncEngine):
@@ -38,13 +41,20 @@ class Db:
         return self._session
 
     async def run(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-        async with self._lock:
-            return await fn(self.session, *args, **kwargs)
+        async def locked() -> T:
+            async with self._lock:
+                return await fn(self.session, *args, **kwargs)
+
+        task = asyncio.ensure_future(locked())
+        # Nobody awaits a shielded call whose caller was cancelled: read its outcome here.
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())
+        return await asyncio.shield(task)
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        async with self._lock:
+            if self._session is not None:
+                await self._session.close()
+                self._session = None
 
 
 @dataclass
@@ -55,6 +65,7 @@ class Context:
     principal: Principal
     request_id: str
     db: Db
+    broker: DecisionBroker
     _loaders: Any = field(default=None, repr=False)
 
     @property
@@ -62,7 +73,7 @@ class Context:
         from api.loaders import Loaders  # the loaders import the types' needs, not the reverse
 
         if self._loaders is None:
-            self._loaders = Loaders(self.db)
+            self._loaders = Loaders(self.db, self.principal)
         return self._loaders
 
     def forget_loaded(self) -> None:

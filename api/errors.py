@@ -1,25 +1,18 @@
-"""Errors: expected ones are shown as they are, anything else is logged and masked with a request id."""
+"""Errors: expected ones (GraphQL validation, domain errors raised by queries) are shown as they
+are; anything else is logged and masked with a request id."""
 
 import logging
-from typing import Any
-
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+
+from models.errors import DomainError
 
 logger = logging.getLogger("jcm.api")
 
 
-class PublicError(Exception):
-    """An expected failure of a query whose message is safe to show (a bad argument, say)."""
-
-    def __init__(self, message: str, code: str = "INVALID_INPUT", field: str | None = None):
-        super().__init__(message)
-        self.extensions: dict[str, Any] = {"code": code} | ({"field": field} if field else {})
-
-
 def is_unexpected(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is not None and not isinstance(original, PublicError | GraphQLError)
+    return original is not None and not isinstance(original, DomainError | GraphQLError)
 
 
 class MaskUnexpectedErrors(MaskErrors):

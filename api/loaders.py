@@ -7,6 +7,9 @@ from strawberry.dataloader import DataLoader
 
 from api.context import Db
 from models import CommitteeMember, Country, JointCommittee, Meeting
+from models.decision import Decision
+from models.principal import Principal
+from models.proposal import Proposal, PublicComment, WorkflowEvent
 from resolvers import loaders as batch
 
 
@@ -18,12 +21,20 @@ def _loader(db: Db, fn: Callable[..., Awaitable[list[Any]]], *args: Any) -> Data
 
 
 class Loaders:
-    def __init__(self, db: Db):
-        self.country = _loader(db, batch.by_id, Country)
-        self.committee = _loader(db, batch.by_id, JointCommittee)
-        self.member = _loader(db, batch.by_id, CommitteeMember)
-        self.meeting = _loader(db, batch.by_id, Meeting)
-        self.committee_by_country = _loader(db, batch.committee_by_country)
+    def __init__(self, db: Db, principal: Principal):
+        self.country = _loader(db, batch.one_by, Country, "id")
+        self.committee = _loader(db, batch.one_by, JointCommittee, "id")
+        self.member = _loader(db, batch.one_by, CommitteeMember, "id")
+        self.meeting = _loader(db, batch.one_by, Meeting, "id")
+        self.committee_by_country = _loader(db, batch.one_by, JointCommittee, "country_id")
         self.members = _loader(db, batch.members)
         self.co_chair = _loader(db, batch.co_chairs)
-        self.meetings = _loader(db, batch.meetings)
+        self.meetings = _loader(db, batch.grouped, Meeting, "committee_id", "number")
+        self.proposal = _loader(db, batch.one_by, Proposal, "id")  # for what is public anyway: a decision's proposal
+        self.visible_proposal = _loader(db, batch.visible_proposals_by_id, principal)
+        self.decision = _loader(db, batch.one_by, Decision, "id")
+        self.decision_of_proposal = _loader(db, batch.one_by, Decision, "proposal_id")
+        self.meeting_decisions = _loader(db, batch.grouped, Decision, "meeting_id", "id")
+        self.positions = _loader(db, batch.positions)
+        self.comments = _loader(db, batch.grouped, PublicComment, "proposal_id", "id")
+        self.history = _loader(db, batch.grouped, WorkflowEvent, "proposal_id", "id")

@@ -1,6 +1,7 @@
 """The Query root of this part of the contract."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import strawberry
@@ -15,7 +16,12 @@ from api.types.meeting import Meeting
 from api.types.member import CommitteeMember
 from api.types.scope import SectoralScope
 from api.types.viewer import Viewer
-from resolvers import committees
+from api.types.audit import AuditEvent
+from api.types.decision import Decision
+from api.types.enums import DecisionOutcome, ProposalKind, ProposalStatus
+from api.types.pagination import Connection, connection, page_args
+from api.types.proposal import Proposal
+from resolvers import audit, committees, decisions, proposal_queries
 
 # Type name in a global id -> (loader on the context, how to render the row).
 NODE_TYPES: dict[str, tuple[str, Callable[[Any], Node]]] = {
@@ -23,7 +29,19 @@ NODE_TYPES: dict[str, tuple[str, Callable[[Any], Node]]] = {
     "JointCommittee": ("committee", JointCommittee.from_row),
     "CommitteeMember": ("member", CommitteeMember.from_row),
     "Meeting": ("meeting", Meeting.from_row),
+    "Proposal": ("visible_proposal", Proposal.from_row),
+    "Decision": ("decision", Decision.from_row),
 }
+
+
+@strawberry.input(description="Filters of the decision register; all given filters apply together.")
+class DecisionFilter:
+    committee_code: str | None = None
+    kind: list[ProposalKind] | None = None  # type: ignore[valid-type]
+    outcome: DecisionOutcome | None = None  # type: ignore[valid-type]
+    decided_from: date | None = strawberry.field(default=None, description="On or after this day.")
+    decided_to: date | None = strawberry.field(default=None, description="On or before this day.")
+    search: str | None = strawberry.field(default=None, description="Words that must all appear in title, summary or reference.")
 
 
 @strawberry.type
@@ -59,3 +77,50 @@ class Query:
     @strawberry.field(description="The 15 sectoral scopes, by number.")
     async def sectoral_scopes(self, info: Info) -> list[SectoralScope]:
         return [SectoralScope.from_row(row) for row in await info.context.db.run(committees.list_sectoral_scopes)]
+
+    @strawberry.field(description="The public decision register across committees, newest first.")
+    async def decisions(
+        self, info: Info, first: int | None = 20, after: str | None = None, filter: DecisionFilter | None = None
+    ) -> Connection[Decision]:
+        f = filter or DecisionFilter()
+        page = await info.context.db.run(
+            decisions.list_decisions,
+            committee_code=f.committee_code, kinds=f.kind, outcome=f.outcome,
+            decided_from=f.decided_from, decided_to=f.decided_to, search=f.search,
+            **page_args(info, first, after),
+        )
+        return connection(page, Decision.from_row)
+
+    @strawberry.field(description="One decision by its reference: JC-VN-2026-001.")
+    async def decision(self, info: Info, reference: str) -> Decision | None:
+        row = await info.context.db.run(decisions.find_by_reference, reference)
+        return Decision.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Proposals you may see, newest first: the public sees them from public input on; "
+        "the secretariat and Japan everything; a partner also its own committee's drafts."
+    )
+    async def proposals(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        committee_code: str | None = None,
+        status: list[ProposalStatus] | None = None,  # type: ignore[valid-type]
+    ) -> Connection[Proposal]:
+        page = await info.context.db.run(
+            proposal_queries.list_proposals, info.context.principal,
+            committee_code=committee_code, statuses=status, **page_args(info, first, after),
+        )
+        return connection(page, Proposal.from_row)
+
+    @strawberry.field(
+        description="Every audit event of one object (any global id), oldest first: for the secretariat, Japan, "
+        "and a partner in its own committee."
+    )
+    async def audit_trail(self, info: Info, subject_id: strawberry.ID) -> list[AuditEvent]:
+        decoded = from_global_id(subject_id)
+        if decoded is None:
+            return []
+        rows = await info.context.db.run(audit.trail, info.context.principal, decoded[0], decoded[1])
+        return [AuditEvent.from_row(row) for row in rows]

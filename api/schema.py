@@ -14,20 +14,40 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from api.errors import MaskUnexpectedErrors
+from api.errors import MaskUnexpectedErrors, logger
 from api.mutations.appoint_member import appoint_member
+from api.mutations.circulate_proposal import circulate_proposal
+from api.mutations.create_proposal import create_proposal
 from api.mutations.end_membership import end_membership
+from api.mutations.open_public_input import open_public_input
+from api.mutations.positions import give_consent, raise_objection
+from api.mutations.return_proposal import return_proposal
 from api.mutations.schedule_meeting import schedule_meeting
+from api.mutations.submit_proposal import submit_proposal
+from api.mutations.submit_public_comment import submit_public_comment
+from api.mutations.withdraw_proposal import withdraw_proposal
 from api.queries import Query
+from api.subscriptions import Subscription
 from api.settings import Settings
 from api.types.committee import JointCommittee
 from api.types.country import Country
 from api.types.meeting import Meeting
+from api.types.decision import Decision
 from api.types.member import CommitteeMember
+from api.types.proposal import Proposal
 
 
 @strawberry.type(description="Every expected failure comes back in `userErrors` and changes nothing.")
 class Mutation:
+    create_proposal = create_proposal
+    submit_proposal = submit_proposal
+    return_proposal = return_proposal
+    open_public_input = open_public_input
+    submit_public_comment = submit_public_comment
+    circulate_proposal = circulate_proposal
+    give_consent = give_consent
+    raise_objection = raise_objection
+    withdraw_proposal = withdraw_proposal
     appoint_member = appoint_member
     end_membership = end_membership
     schedule_meeting = schedule_meeting
@@ -38,7 +58,12 @@ class CloseSession(SchemaExtension):
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
         yield
-        await self.execution_context.context.db.close()
+        try:
+            await self.execution_context.context.db.close()
+        except Exception:
+            # The result stands; a connection that broke (a field failed mid-query and its
+            # siblings were cancelled) is discarded by the pool.
+            logger.warning("closing the operation's session failed", exc_info=True)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -57,7 +82,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[Country, JointCommittee, CommitteeMember, Meeting],
+        subscription=Subscription,
+        types=[Country, JointCommittee, CommitteeMember, Meeting, Proposal, Decision],
         extensions=extensions,
     )
 

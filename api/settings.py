@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     graphiql: bool = True
     introspection: bool = True
     log_level: str = "info"
+    # Browser origins allowed to call the API and open its WebSocket (JSON list); none by default.
+    cors_origins: list[str] = []
 
     max_query_depth: int = Field(default=10, ge=1)
     max_aliases: int = Field(default=30, ge=0)

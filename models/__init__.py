@@ -5,8 +5,10 @@ from sqlmodel import SQLModel
 from models.audit import AuditEvent
 from models.committee import JointCommittee
 from models.country import Country
+from models.decision import Decision, DecisionCounter
 from models.meeting import Meeting
 from models.member import CommitteeMember
+from models.proposal import Proposal, PublicComment, SidePosition, WorkflowEvent
 from models.reference_data import RuleDocumentKind, SectoralScope
 from models.token import ApiToken
 
@@ -17,9 +19,15 @@ __all__ = [
     "AuditEvent",
     "CommitteeMember",
     "Country",
+    "Decision",
+    "DecisionCounter",
     "JointCommittee",
     "Meeting",
+    "Proposal",
+    "PublicComment",
     "RuleDocumentKind",
     "SectoralScope",
+    "SidePosition",
+    "WorkflowEvent",
     "metadata",
 ]

@@ -25,6 +25,11 @@ class DomainError(Exception):
         self.message = message
         self.field = [field] if isinstance(field, str) else field
 
+    @property
+    def extensions(self) -> dict[str, object]:
+        """GraphQL error extensions, for a domain error raised by a query rather than a mutation."""
+        return {"code": self.code.value} | ({"field": self.field} if self.field else {})
+
 
 def invalid(field: str, message: str) -> DomainError:
     return DomainError(ErrorCode.INVALID_INPUT, message, field)
@@ -32,3 +37,4 @@ def invalid(field: str, message: str) -> DomainError:
 
 def not_found(field: str, message: str) -> DomainError:
     return DomainError(ErrorCode.NOT_FOUND, message, field)
+

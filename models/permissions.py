@@ -1,8 +1,9 @@
 """What each role may do: the one place that answers "may this principal do that here?".
 
-Each action names the roles that may perform it and, for a government, how far its reach goes:
-the Japanese government sits on every committee, a partner only on its own, and where a side is
-involved (appointing a member of the partner side, say) a government acts for its own side only.
+Every action names its reach. The Japanese government sits on every committee, a partner only on
+its own; where a side is involved (appointing a member of the partner side, submitting a partner's
+proposal) a government acts for its own side only. The secretariat prepares and records everywhere
+but never takes a side's position.
 """
 
 from enum import StrEnum
@@ -12,31 +13,61 @@ from models.errors import DomainError, ErrorCode
 from models.principal import Principal
 
 
+class Reach(StrEnum):
+    SECRETARIAT = "the secretariat"
+    SIDE = "the secretariat or the government of that side"
+    PROPOSER = "the secretariat or the proposer's side"
+    COMMITTEE = "the secretariat, the Japanese government or that committee's partner"
+    GOVERNMENTS = "the Japanese government or that committee's partner"
+    ANYONE = "anyone"
+
+
 class Action(StrEnum):
+    """Actions outside the proposal workflow (whose reach lives in models.workflow.TRANSITIONS)."""
+
     APPOINT_MEMBER = "appointMember"
     END_MEMBERSHIP = "endMembership"
     SCHEDULE_MEETING = "scheduleMeeting"
-
-
-class Reach(StrEnum):
-    SECRETARIAT_ONLY = "secretariat only"
-    OWN_SIDE = "the secretariat, or the government of that side"
+    CREATE_PROPOSAL = "createProposal"
+    COMMENT = "submitPublicComment"
+    READ_AUDIT_TRAIL = "auditTrail"
 
 
 POLICY: dict[Action, Reach] = {
-    Action.APPOINT_MEMBER: Reach.OWN_SIDE,
-    Action.END_MEMBERSHIP: Reach.OWN_SIDE,
-    Action.SCHEDULE_MEETING: Reach.SECRETARIAT_ONLY,
+    Action.APPOINT_MEMBER: Reach.SIDE,
+    Action.END_MEMBERSHIP: Reach.SIDE,
+    Action.SCHEDULE_MEETING: Reach.SECRETARIAT,
+    Action.CREATE_PROPOSAL: Reach.COMMITTEE,
+    Action.COMMENT: Reach.ANYONE,
+    Action.READ_AUDIT_TRAIL: Reach.COMMITTEE,
 }
 
 
-def speaks_for(principal: Principal, committee_code: str, side: Side) -> bool:
+def sits_on(principal: Principal, committee_code: str) -> bool:
+    """True for a government with a side in that committee."""
+    return principal.role is Role.JAPAN or (
+        principal.role is Role.PARTNER and principal.country_code == committee_code
+    )
+
+
+def speaks_for(principal: Principal, committee_code: str, side: Side | None) -> bool:
     """True when the principal is the government of `side` in that committee."""
-    if principal.role is Role.JAPAN:
-        return side is Side.JAPAN
-    if principal.role is Role.PARTNER:
-        return side is Side.PARTNER and principal.country_code == committee_code
-    return False
+    return side is not None and sits_on(principal, committee_code) and principal.side is side
+
+
+def may(principal: Principal, reach: Reach, committee_code: str, side: Side | None = None) -> bool:
+    secretariat = principal.role is Role.SECRETARIAT
+    match reach:
+        case Reach.ANYONE:
+            return True
+        case Reach.SECRETARIAT:
+            return secretariat
+        case Reach.SIDE | Reach.PROPOSER:
+            return secretariat or speaks_for(principal, committee_code, side)
+        case Reach.COMMITTEE:
+            return secretariat or sits_on(principal, committee_code)
+        case Reach.GOVERNMENTS:
+            return sits_on(principal, committee_code)
 
 
 def ensure_authenticated(principal: Principal) -> None:
@@ -44,19 +75,16 @@ def ensure_authenticated(principal: Principal) -> None:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "Sign in with a bearer token to do this.")
 
 
-def ensure_allowed(
-    principal: Principal, action: Action, committee_code: str, side: Side | None = None
-) -> None:
-    """Raise UNAUTHENTICATED or FORBIDDEN unless `principal` may perform `action` there."""
-    ensure_authenticated(principal)
-    if principal.role is Role.SECRETARIAT:
-        return
-    reach = POLICY[action]
-    if reach is Reach.OWN_SIDE and side is not None and speaks_for(principal, committee_code, side):
-        return
-    raise DomainError(
-        ErrorCode.FORBIDDEN,
-        f"{action.value} in the {committee_code} committee"
-        + (f" for the {side.value} side" if side else "")
-        + f" is for {reach.value}.",
-    )
+def ensure_may(principal: Principal, reach: Reach, what: str, committee_code: str, side: Side | None = None) -> None:
+    """Raise UNAUTHENTICATED or FORBIDDEN unless `principal` is within `reach` in that committee."""
+    if reach is not Reach.ANYONE:
+        ensure_authenticated(principal)
+    if not may(principal, reach, committee_code, side):
+        raise DomainError(
+            ErrorCode.FORBIDDEN, f"In the {committee_code} committee, {what} is for {reach.value} only."
+        )
+
+
+def ensure_allowed(principal: Principal, action: Action, committee_code: str, side: Side | None = None) -> None:
+    what = action.value + (f" for the {side.value} side" if side is not None and POLICY[action] is Reach.SIDE else "")
+    ensure_may(principal, POLICY[action], what, committee_code, side)

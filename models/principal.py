@@ -11,6 +11,11 @@ class Principal:
     country_code: str | None = None
     name: str | None = None
     token_id: int | None = None
+    system: bool = False  # the service itself (a deadline passing), never a token
+
+    @property
+    def audit_role(self) -> str:
+        return "SYSTEM" if self.system else self.role.value
 
     @property
     def side(self) -> Side | None:

@@ -9,7 +9,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import clock
 from models.audit import GENESIS_HASH, AuditEvent
+from models.committee import JointCommittee
+from models.permissions import ensure_authenticated
 from models.principal import Principal
+from models.visibility import sees_all_committees
 
 # Any constant would do: it names the lock that serialises appends to the chain on PostgreSQL.
 _CHAIN_LOCK = 4_711_000_001
@@ -38,7 +41,7 @@ async def record(
     event = AuditEvent(
         at=clock.now(),
         actor=principal.label,
-        actor_role=principal.role.value,
+        actor_role=principal.audit_role,
         action=action,
         subject_type=type(subject).__name__,
         subject_id=subject.id,  # type: ignore[attr-defined]
@@ -71,3 +74,15 @@ async def verify_chain(session: AsyncSession) -> tuple[int, BrokenLink | None]:
             return checked, BrokenLink(event.id, "content does not match its hash (it was altered)")
         previous = event.hash
     return checked, None
+
+
+async def trail(session: AsyncSession, principal: Principal, subject_type: str, subject_id: int) -> list[AuditEvent]:
+    """A subject's events, oldest first: for the secretariat and Japan, and a partner in its own committee."""
+    ensure_authenticated(principal)
+    statement = select(AuditEvent).where(
+        col(AuditEvent.subject_type) == subject_type, col(AuditEvent.subject_id) == subject_id
+    )
+    if not sees_all_committees(principal):
+        own = select(JointCommittee.id).where(col(JointCommittee.code) == principal.country_code).scalar_subquery()
+        statement = statement.where(col(AuditEvent.committee_id) == own)
+    return list((await session.exec(statement.order_by(col(AuditEvent.id)))).all())

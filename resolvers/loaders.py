@@ -6,7 +6,7 @@ Each function takes the keys a request asked for and returns one result per key,
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement
 
@@ -15,21 +15,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import CommitteeMember, JointCommittee, Meeting, clock
 from models.enums import MemberRole, Side
+from models.principal import Principal
+from models.proposal import Proposal, SidePosition
+from models.visibility import visible_proposals
 
 T = TypeVar("T", bound=SQLModel)
-
-
-async def by_id(session: AsyncSession, model: type[T], ids: Sequence[int]) -> list[T | None]:
-    id_column = col(model.id)  # type: ignore[attr-defined]
-    rows = (await session.exec(select(model).where(id_column.in_(set(ids))))).all()
-    found = {row.id: row for row in rows}  # type: ignore[attr-defined]
-    return [found.get(key) for key in ids]
-
-
-async def committee_by_country(session: AsyncSession, country_ids: Sequence[int]) -> list[JointCommittee | None]:
-    statement = select(JointCommittee).where(col(JointCommittee.country_id).in_(set(country_ids)))
-    found = {row.country_id: row for row in (await session.exec(statement)).all()}
-    return [found.get(key) for key in country_ids]
 
 
 class MembersKey(NamedTuple):
@@ -79,12 +69,37 @@ async def co_chairs(session: AsyncSession, keys: Sequence[tuple[int, Side]]) -> 
     return [found.get(key) for key in keys]
 
 
-async def meetings(session: AsyncSession, committee_ids: Sequence[int]) -> list[list[Meeting]]:
-    """Meetings per committee, in number order."""
-    statement = (
-        select(Meeting).where(col(Meeting.committee_id).in_(set(committee_ids))).order_by(col(Meeting.number))
-    )
-    grouped: dict[int, list[Meeting]] = defaultdict(list)
-    for meeting in (await session.exec(statement)).all():
-        grouped[meeting.committee_id].append(meeting)
-    return [grouped[key] for key in committee_ids]
+async def grouped(
+    session: AsyncSession, model: type[T], key_column: str, order_by: str, keys: Sequence[Any]
+) -> list[list[T]]:
+    """Rows of `model` per value of `key_column`, in `order_by` order."""
+    column = getattr(model, key_column)
+    statement = select(model).where(col(column).in_(set(keys))).order_by(col(getattr(model, order_by)))
+    found: dict[Any, list[T]] = defaultdict(list)
+    for row in (await session.exec(statement)).all():
+        found[getattr(row, key_column)].append(row)
+    return [found[key] for key in keys]
+
+
+async def one_by(session: AsyncSession, model: type[T], key_column: str, keys: Sequence[Any]) -> list[T | None]:
+    """The row of `model` whose unique `key_column` is each key, or None."""
+    column = getattr(model, key_column)
+    found = {getattr(row, key_column): row for row in (await session.exec(select(model).where(col(column).in_(set(keys))))).all()}
+    return [found.get(key) for key in keys]
+
+
+async def positions(session: AsyncSession, keys: Sequence[tuple[int, int]]) -> list[list[SidePosition]]:
+    """Positions per (proposal, round), Japan's side first."""
+    statement = select(SidePosition).where(col(SidePosition.proposal_id).in_({p for p, _ in keys}))
+    found: dict[tuple[int, int], list[SidePosition]] = defaultdict(list)
+    for row in sorted((await session.exec(statement)).all(), key=lambda r: (r.side is not Side.JAPAN, r.id)):
+        found[(row.proposal_id, row.round)].append(row)
+    return [found[key] for key in keys]
+
+
+async def visible_proposals_by_id(
+    session: AsyncSession, principal: Principal, ids: Sequence[int]
+) -> list[Proposal | None]:
+    statement = select(Proposal).where(col(Proposal.id).in_(set(ids)), visible_proposals(principal))
+    found = {row.id: row for row in (await session.exec(statement)).all()}
+    return [found.get(key) for key in ids]

@@ -202,3 +202,27 @@ async def snapshot(engine: AsyncEngine, *tables: str) -> dict[str, list[tuple[An
             rows = (await connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1"))).all()
             result[table] = [tuple(row) for row in rows]
     return result
+
+
+class LiveServer:
+    def __init__(self, port: int):
+        self.http_url = f"http://127.0.0.1:{port}"
+        self.ws_url = f"ws://127.0.0.1:{port}/graphql"
+
+
+@pytest.fixture
+async def live_server(settings: Settings, engine: AsyncEngine) -> AsyncIterator[LiveServer]:
+    """The app under a real uvicorn on a free loopback port, in this test's event loop."""
+    import uvicorn
+
+    app = create_app(settings, engine=engine)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, ws="websockets-sansio", lifespan="off", log_level="warning")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield LiveServer(port)
+    server.should_exit = True
+    await task

@@ -14,12 +14,8 @@ CONTRACT = ROOT.parent / "shared" / "docs" / "contract.graphql"
 # Contract types and fields that arrive with later issues. Remove a line when its issue lands:
 # the test then holds the new names to the contract.
 NOT_YET_BUILT = {
-    # The consent workflow
-    "JointCommittee.decisions", "JointCommittee.proposals", "Meeting.decisions",
-    "Query.decisions", "Query.decision", "Query.proposals",
-    "Mutation.createProposal", "Mutation.submitProposal", "Mutation.returnProposal",
-    "Mutation.openPublicInput", "Mutation.submitPublicComment", "Mutation.circulateProposal",
-    "Mutation.giveConsent", "Mutation.raiseObjection", "Mutation.withdrawProposal",
+    # ProposalSubject's member types arrive with the issues below; an empty union is no GraphQL.
+    "Proposal.subject", "Decision.subject",
     # Rules and methodologies
     "JointCommittee.rules", "JointCommittee.methodologies",
     "Query.methodology", "Query.methodologies",

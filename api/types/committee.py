@@ -1,4 +1,4 @@
-from typing import Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
@@ -6,12 +6,18 @@ from api.context import Info
 from api.ids import to_global_id
 from api.types.common import LocalizedText, Node
 from api.types.country import Country
-from api.types.enums import Side
+from api.types.enums import ProposalStatus, Side
+from api.types.pagination import Connection, connection, page_args
 from api.types.meeting import Meeting
 from api.types.member import CommitteeMember
 from models import JointCommittee as CommitteeRow
 from models import enums
+from resolvers import decisions, proposal_queries
 from resolvers.loaders import MembersKey
+
+if TYPE_CHECKING:
+    from api.types.decision import Decision
+    from api.types.proposal import Proposal
 
 
 @strawberry.type(description="The Joint Committee of Japan and one partner country, deciding only when both sides agree.")
@@ -51,6 +57,33 @@ class JointCommittee(Node):
     async def co_chair(self, info: Info, side: Side) -> CommitteeMember | None:  # type: ignore[valid-type]
         row = await info.context.loaders.co_chair.load((self.pk, enums.Side(side)))
         return CommitteeMember.from_row(row) if row else None
+
+    @strawberry.field(description="This committee's decisions, newest first.")
+    async def decisions(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[Annotated["Decision", strawberry.lazy("api.types.decision")]]:
+        from api.types.decision import Decision
+
+        page = await info.context.db.run(
+            decisions.list_decisions, committee_code=self.code, **page_args(info, first, after)
+        )
+        return connection(page, Decision.from_row)
+
+    @strawberry.field(description="This committee's proposals you may see, newest first, optionally by status.")
+    async def proposals(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        status: list[ProposalStatus] | None = None,  # type: ignore[valid-type]
+    ) -> Connection[Annotated["Proposal", strawberry.lazy("api.types.proposal")]]:
+        from api.types.proposal import Proposal
+
+        page = await info.context.db.run(
+            proposal_queries.list_proposals, info.context.principal,
+            committee_code=self.code, statuses=status, **page_args(info, first, after),
+        )
+        return connection(page, Proposal.from_row)
 
     @strawberry.field(description="Meetings in order: number 1 is the inaugural meeting.")
     async def meetings(self, info: Info) -> list[Meeting]:

@@ -63,3 +63,49 @@ UserErrorCode = _describe(
     },
     name="UserErrorCode",
 )
+ProposalKind = _describe(
+    enums.ProposalKind,
+    "The kinds of agenda item a committee decides, as seen on the public decision lists.",
+    {
+        "RULE_VERSION": "Adopt or revise one of the committee's rules, guidelines or forms.",
+        "METHODOLOGY_APPROVAL": "Approve a proposed methodology (possibly with revisions).",
+        "METHODOLOGY_REVISION": "Revise an approved methodology.",
+        "TPE_DESIGNATION": "Designate a third-party entity, also for extra scopes or re-designation.",
+        "TPE_SUSPENSION": "Suspend a designation, whole or for some scopes.",
+        "TPE_WITHDRAWAL": "Withdraw a designation, whole or for some scopes.",
+        "PLANNED_PROJECT": "No objection, or objection, to a planned project (PIN).",
+        "PROJECT_REGISTRATION": "Register a project.",
+        "CREDIT_ISSUANCE": "Decide the credits to notify for a project and monitoring period.",
+        "OTHER": "Anything else, such as interim special measures.",
+    },
+)
+ProposalStatus = _describe(
+    enums.ProposalStatus,
+    "Where a proposal is in the workflow. LAPSED is shown as soon as an electronic deadline has passed.",
+    {
+        "DRAFT": "Being prepared; visible to the secretariat and both sides only.",
+        "SUBMITTED": "Awaiting the secretariat's completeness check (due 7 days after submission).",
+        "RETURNED": "Sent back to the proposer with a reason; may be resubmitted.",
+        "PUBLIC_INPUT": "Open for public comments until publicInput.closesOn.",
+        "UNDER_CONSIDERATION": "Circulated to both sides, at a meeting or electronically.",
+        "APPROVED": "Both sides consented: a Decision exists.",
+        "NOT_APPROVED": "A side objected: a Decision exists, with the objection's reason.",
+        "WITHDRAWN": "Withdrawn before a decision.",
+        "LAPSED": "The electronic deadline passed without both positions; may be circulated again.",
+    },
+)
+Position = _describe(
+    enums.Position,
+    "A side's answer to a circulated proposal.",
+    {"CONSENT": "The side agrees.", "OBJECTION": "The side does not agree; one objection decides NOT_APPROVED."},
+)
+DecisionMode = _describe(
+    enums.DecisionMode,
+    "How a committee decides.",
+    {"MEETING": "At a numbered meeting.", "ELECTRONIC": "By electronic decision between meetings, until a deadline."},
+)
+DecisionOutcome = _describe(
+    enums.DecisionOutcome,
+    "What was decided.",
+    {"APPROVED": "Both sides consented.", "NOT_APPROVED": "A side objected (a decision on objection)."},
+)

@@ -10,6 +10,7 @@ from models import Meeting as MeetingRow
 
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
+    from api.types.decision import Decision
 
 
 @strawberry.type(description='A numbered meeting of a committee: "the 10th Joint Committee".')
@@ -36,3 +37,9 @@ class Meeting(Node):
         from api.types.committee import JointCommittee
 
         return JointCommittee.from_row(await info.context.loaders.committee.load(self.committee_pk))
+
+    @strawberry.field(description="The decisions taken at this meeting.")
+    async def decisions(self, info: Info) -> list[Annotated["Decision", strawberry.lazy("api.types.decision")]]:
+        from api.types.decision import Decision
+
+        return [Decision.from_row(row) for row in await info.context.loaders.meeting_decisions.load(self.pk)]

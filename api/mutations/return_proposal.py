@@ -1,0 +1,19 @@
+import strawberry
+
+from api.context import Info
+from api.mutations.base import decode_id, mutate
+from api.mutations.inputs import ReasonInput
+from api.types.payloads import ProposalPayload, proposal_payload
+from resolvers import proposals
+
+
+@strawberry.mutation(description="Return a SUBMITTED proposal to its proposer with a reason: the secretariat.")
+async def return_proposal(info: Info, input: ReasonInput) -> ProposalPayload:
+    row, errors = await mutate(
+        info,
+        lambda session, principal: proposals.return_proposal(
+            session, principal, proposal_id=decode_id(input.id, "Proposal", "id"),
+            reason=input.reason, expected_version=input.expected_version,
+        ),
+    )
+    return proposal_payload(row, errors)

@@ -1,0 +1,28 @@
+import strawberry
+
+from api.context import Info
+from api.mutations.base import decode_id, mutate
+from api.types.payloads import CommentPayload
+from api.types.workflow import PublicComment
+from resolvers import comments
+
+
+@strawberry.input(description="A public comment; no token needed.")
+class CommentInput:
+    proposal_id: strawberry.ID = strawberry.field(description="A proposal in public input.")
+    author: str = strawberry.field(description="Your name; at most 200 characters. Published.")
+    affiliation: str | None = strawberry.field(default=None, description="At most 200 characters. Published.")
+    body: str = strawberry.field(description="The comment; at most 10,000 characters. Published.")
+
+
+@strawberry.mutation(description="Comment on a proposal while its public-input window is open: anyone, with or without a token.")
+async def submit_public_comment(info: Info, input: CommentInput) -> CommentPayload:
+    row, errors = await mutate(
+        info,
+        lambda session, principal: comments.submit_public_comment(
+            session, principal, proposal_id=decode_id(input.proposal_id, "Proposal", "proposalId"),
+            author=input.author, affiliation=input.affiliation, body=input.body,
+        ),
+        public=True,
+    )
+    return CommentPayload(comment=PublicComment.from_row(row) if row else None, user_errors=errors)

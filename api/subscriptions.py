@@ -1,0 +1,30 @@
+"""The Subscription root: decisions as they are taken."""
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from api.context import Info
+from api.types.decision import Decision
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="A decision was taken: in one committee, or in any when committeeCode is null.")
+    async def decision_made(self, info: Info, committee_code: str | None = None) -> AsyncGenerator[Decision, None]:
+        context = info.context
+        wanted = committee_code.strip().upper() if committee_code else None
+        async with context.broker.subscribe() as queue:
+            try:
+                while True:
+                    event = await queue.get()
+                    if wanted is not None and event.committee_code != wanted:
+                        continue
+                    context.forget_loaded()
+                    row = await context.loaders.decision.load(event.decision_id)
+                    if row is not None:
+                        yield Decision.from_row(row)
+                    # The event has been sent: hold no transaction while waiting for the next.
+                    await context.db.close()
+            finally:
+                await context.db.close()

@@ -1,0 +1,30 @@
+from datetime import datetime
+from typing import Self
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.ids import to_global_id
+from models.audit import AuditEvent as EventRow
+
+
+@strawberry.type(description="One change in the audit trail, chained by SHA-256 to the event before it.")
+class AuditEvent:
+    at: datetime
+    actor: str
+    actor_role: str = strawberry.field(description="SECRETARIAT, JAPAN, PARTNER, PUBLIC, or SYSTEM for a deadline passing.")
+    action: str
+    subject_id: strawberry.ID = strawberry.field(description="The global id of what changed.")
+    subject_type: str
+    before: JSON | None = strawberry.field(description="The subject before the change; null when it was created.")
+    after: JSON | None = strawberry.field(description="The subject after the change.")
+    hash: str = strawberry.field(description="SHA-256 over this event's content and previousHash.")
+    previous_hash: str
+
+    @classmethod
+    def from_row(cls, row: EventRow) -> Self:
+        return cls(
+            at=row.at, actor=row.actor, actor_role=row.actor_role, action=row.action,
+            subject_id=strawberry.ID(to_global_id(row.subject_type, row.subject_id)), subject_type=row.subject_type,
+            before=row.before, after=row.after, hash=row.hash, previous_hash=row.prev_hash,
+        )

@@ -1,0 +1,31 @@
+"""Payloads shared by several mutations: the changed object, or why nothing changed."""
+
+import strawberry
+
+from api.types.common import UserError
+from api.types.decision import Decision
+from api.types.proposal import Proposal
+from api.types.workflow import PublicComment
+
+
+@strawberry.type
+class ProposalPayload:
+    proposal: Proposal | None = strawberry.field(description="The proposal as it now is; null on error.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
+
+
+@strawberry.type
+class DecisionPayload:
+    proposal: Proposal | None = strawberry.field(description="The proposal as it now is; null on error.")
+    decision: Decision | None = strawberry.field(description="The decision, when this position completed one.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
+
+
+@strawberry.type
+class CommentPayload:
+    comment: PublicComment | None = strawberry.field(description="The comment as recorded; null on error.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
+
+
+def proposal_payload(row, errors: list[UserError]) -> ProposalPayload:  # noqa: ANN001
+    return ProposalPayload(proposal=Proposal.from_row(row) if row else None, user_errors=errors)

@@ -1,0 +1,127 @@
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Self
+
+import strawberry
+
+from api.context import Info
+from api.ids import to_global_id
+from api.types.common import Node
+from api.types.enums import DecisionMode, ProposalKind, ProposalStatus, Side
+from api.types.meeting import Meeting
+from api.types.workflow import PublicInputWindow, SidePosition, WorkflowEvent
+from models import clock
+from models.enums import ProposalStatus as Status
+from models.proposal import Proposal as ProposalRow
+from models.visibility import sees_positions
+from models.workflow import DECIDED, Due, Step, due, is_lapsed
+
+if TYPE_CHECKING:
+    from api.types.committee import JointCommittee
+    from api.types.decision import Decision
+
+POSITION_STEPS = {Step.CONSENT.value, Step.OBJECT.value}
+
+
+@strawberry.type(description="An agenda item of one committee on its way to a decision of both sides.")
+class Proposal(Node):
+    row: strawberry.Private[ProposalRow]
+    kind: ProposalKind  # type: ignore[valid-type]
+    title: str
+    summary: str | None
+    status: ProposalStatus = strawberry.field(  # type: ignore[valid-type]
+        description="The current status; LAPSED as soon as an electronic deadline has passed."
+    )
+    version: int = strawberry.field(description="Increases on every change; send it back as expectedVersion.")
+    submitted_at: datetime | None
+    created_at: datetime
+    mode: DecisionMode | None = strawberry.field(description="Set when circulated.")  # type: ignore[valid-type]
+    deadline: date | None = strawberry.field(description="Electronic decisions only: the last day for positions.")
+    proposer_side: Side | None = strawberry.field(  # type: ignore[valid-type]
+        description="The side that proposed it; null when the secretariat did. That side may submit and withdraw it."
+    )
+
+    @classmethod
+    def from_row(cls, row: ProposalRow) -> Self:
+        lapsed = is_lapsed(row.status, row.mode, row.deadline, clock.today())
+        return cls(
+            id=strawberry.ID(to_global_id("Proposal", row.id)),
+            row=row,
+            kind=row.kind,
+            title=row.title,
+            summary=row.summary,
+            status=Status.LAPSED if lapsed else row.status,
+            version=row.version,
+            submitted_at=row.submitted_at,
+            created_at=row.created_at,
+            mode=row.mode,
+            deadline=row.deadline,
+            proposer_side=row.proposer_side,
+        )
+
+    @strawberry.field(description="The committee that decides it.")
+    async def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")]:
+        from api.types.committee import JointCommittee
+
+        return JointCommittee.from_row(await info.context.loaders.committee.load(self.row.committee_id))
+
+    @strawberry.field(description="The public-input period, once opened.")
+    def public_input(self) -> PublicInputWindow | None:
+        if self.row.public_input_opens_on is None:
+            return None
+        return PublicInputWindow(
+            opens_on=self.row.public_input_opens_on, closes_on=self.row.public_input_closes_on, proposal_pk=self.row.id
+        )
+
+    @strawberry.field(description="The meeting it is circulated to, in mode MEETING.")
+    async def meeting(self, info: Info) -> Meeting | None:
+        if self.row.meeting_id is None:
+            return None
+        return Meeting.from_row(await info.context.loaders.meeting.load(self.row.meeting_id))
+
+    @strawberry.field(
+        description="The sides' positions in the current round of consideration. The public, and partners of "
+        "other committees, see them only once decided."
+    )
+    async def positions(self, info: Info) -> list[SidePosition]:
+        committee = await info.context.loaders.committee.load(self.row.committee_id)
+        if not sees_positions(info.context.principal, committee.code, self.row.status in DECIDED):
+            return []
+        rows = await info.context.loaders.positions.load((self.row.id, self.row.round))
+        return [SidePosition.from_row(row) for row in rows]
+
+    @strawberry.field(description="The decision taken on it, once decided.")
+    async def decision(self, info: Info) -> Annotated["Decision", strawberry.lazy("api.types.decision")] | None:
+        from api.types.decision import Decision
+
+        row = await info.context.loaders.decision_of_proposal.load(self.row.id)
+        return Decision.from_row(row) if row else None
+
+    @strawberry.field(description="Every step with actor and note, oldest first. Positions appear to those who may see them.")
+    async def history(self, info: Info) -> list[WorkflowEvent]:
+        committee = await info.context.loaders.committee.load(self.row.committee_id)
+        hide_positions = not sees_positions(info.context.principal, committee.code, self.row.status in DECIDED)
+        rows = await info.context.loaders.history.load(self.row.id)
+        return [WorkflowEvent.from_row(row) for row in rows if not (hide_positions and row.action in POSITION_STEPS)]
+
+    @strawberry.field(
+        description="When the current stage is due: the completeness check 7 days after submission, public input "
+        "at closesOn, consideration at the deadline or the meeting date; null when nothing is pending."
+    )
+    async def due_on(self, info: Info) -> date | None:
+        return (await self._due(info)).on
+
+    @strawberry.field(description="True once the current stage's due date has passed.")
+    async def overdue(self, info: Info) -> bool:
+        return (await self._due(info)).overdue
+
+    async def _due(self, info: Info) -> Due:
+        meeting = await info.context.loaders.meeting.load(self.row.meeting_id) if self.row.meeting_id else None
+        return due(
+            self.status,
+            submitted_on=self.row.submitted_at.date() if self.row.submitted_at else None,
+            public_input_closes_on=self.row.public_input_closes_on,
+            deadline=self.row.deadline,
+            meeting_on=meeting.held_on if meeting else None,
+            today=clock.today(),
+        )
+

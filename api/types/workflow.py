@@ -1,0 +1,76 @@
+"""Pieces of a proposal's life: positions, history, public input and comments."""
+
+from datetime import date, datetime
+from typing import Self
+
+import strawberry
+
+from api.types.enums import Position, ProposalStatus, Side
+from models.proposal import PublicComment as CommentRow
+from models.proposal import SidePosition as PositionRow
+from models.proposal import WorkflowEvent as EventRow
+
+
+@strawberry.type(description="One side's position on a circulated proposal.")
+class SidePosition:
+    side: Side  # type: ignore[valid-type]
+    position: Position  # type: ignore[valid-type]
+    statement: str | None = strawberry.field(description="The side's statement; an objection always has one.")
+    recorded_by: str = strawberry.field(description="Who recorded it for the side (the token's holder).")
+    recorded_at: datetime
+
+    @classmethod
+    def from_row(cls, row: PositionRow) -> Self:
+        return cls(
+            side=row.side, position=row.position, statement=row.statement,
+            recorded_by=row.recorded_by, recorded_at=row.recorded_at,
+        )
+
+
+@strawberry.type(description="One step in a proposal's history.")
+class WorkflowEvent:
+    at: datetime
+    action: str = strawberry.field(
+        description="created, submitted, returned, publicInputOpened, circulated, consented, objected, "
+        "approved, notApproved, withdrawn or lapsed."
+    )
+    actor: str = strawberry.field(description="Who took the step; `JCM system` when a deadline passed.")
+    from_status: ProposalStatus | None  # type: ignore[valid-type]
+    to_status: ProposalStatus  # type: ignore[valid-type]
+    note: str | None = strawberry.field(description="A reason, statement, window or circulation detail.")
+
+    @classmethod
+    def from_row(cls, row: EventRow) -> Self:
+        return cls(
+            at=row.at, action=row.action, actor=row.actor,
+            from_status=row.from_status, to_status=row.to_status, note=row.note,
+        )
+
+
+@strawberry.type(description="A comment from the public, given during public input. Comments are public.")
+class PublicComment:
+    id: strawberry.ID
+    author: str
+    affiliation: str | None
+    body: str
+    submitted_at: datetime
+
+    @classmethod
+    def from_row(cls, row: CommentRow) -> Self:
+        from api.ids import to_global_id
+
+        return cls(
+            id=strawberry.ID(to_global_id("PublicComment", row.id)), author=row.author,
+            affiliation=row.affiliation, body=row.body, submitted_at=row.submitted_at,
+        )
+
+
+@strawberry.type(description="The public-input period: both days included.")
+class PublicInputWindow:
+    opens_on: date
+    closes_on: date
+    proposal_pk: strawberry.Private[int]
+
+    @strawberry.field(description="Comments received, oldest first.")
+    async def comments(self, info: strawberry.Info) -> list[PublicComment]:
+        return [PublicComment.from_row(row) for row in await info.context.loaders.comments.load(self.proposal_pk)]

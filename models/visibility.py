@@ -1,0 +1,39 @@
+"""Who sees what, applied in one place: in SQL for lists and lookups, in Python for single fields.
+
+The public sees decisions, and proposals once published (from public input or circulation on),
+without the sides' positions until decided. The secretariat and Japan see everything. A partner
+sees everything of its own committee and what the public sees of the others.
+"""
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+
+from models.committee import JointCommittee
+from models.enums import Role
+from models.principal import Principal
+from models.proposal import Proposal
+
+
+def sees_all_committees(principal: Principal) -> bool:
+    return principal.role in (Role.SECRETARIAT, Role.JAPAN)
+
+
+def sees_inside(principal: Principal, committee_code: str) -> bool:
+    """Drafts, positions and trails of a committee: the secretariat, Japan, and its own partner."""
+    return sees_all_committees(principal) or (
+        principal.role is Role.PARTNER and principal.country_code == committee_code
+    )
+
+
+def visible_proposals(principal: Principal) -> sa.ColumnElement[bool]:
+    if sees_all_committees(principal):
+        return sa.true()
+    published = col(Proposal.published_at).is_not(None)
+    if principal.role is Role.PARTNER:
+        own = select(JointCommittee.id).where(col(JointCommittee.code) == principal.country_code).scalar_subquery()
+        return sa.or_(published, col(Proposal.committee_id) == own)
+    return published
+
+
+def sees_positions(principal: Principal, committee_code: str, decided: bool) -> bool:
+    return decided or sees_inside(principal, committee_code)

@@ -1,0 +1,120 @@
+"""Taking decisions under gapless references, and reading the public register."""
+
+from datetime import date
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import clock
+from models.committee import JointCommittee
+from models.decision import Decision, DecisionCounter
+from models.enums import DecisionOutcome, ProposalKind
+from models.principal import Principal
+from models.workflow import Step, decided_status, decision_reference
+from resolvers import audit
+from resolvers.pagination import Page, paginate
+from resolvers.search import words_match
+from resolvers.workflow import Loaded, move
+
+
+async def next_serial(session: AsyncSession, committee_id: int, year: int) -> int:
+    """The committee's next serial for `year`, taken under the counter row's lock: a transaction
+    that rolls back gives its number back, so references have no gaps and no duplicates."""
+    dialect_insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    await session.exec(
+        dialect_insert(DecisionCounter)
+        .values(committee_id=committee_id, year=year, last_serial=0)
+        .on_conflict_do_nothing()
+    )
+    counter = (
+        await session.exec(
+            select(DecisionCounter)
+            .where(col(DecisionCounter.committee_id) == committee_id, col(DecisionCounter.year) == year)
+            .with_for_update()
+        )
+    ).one()
+    counter.last_serial += 1
+    session.add(counter)
+    return counter.last_serial
+
+
+async def take_decision(
+    session: AsyncSession, principal: Principal, loaded: Loaded, outcome: DecisionOutcome, note: str | None
+) -> Decision:
+    """Record the committee's decision and move the proposal to its outcome, in the caller's transaction."""
+    proposal, committee = loaded.proposal, loaded.committee
+    decided_on = clock.today()
+    serial = await next_serial(session, committee.id, decided_on.year)
+    decision = Decision(
+        reference=decision_reference(committee.code, decided_on.year, serial),
+        committee_id=committee.id,
+        year=decided_on.year,
+        serial=serial,
+        proposal_id=proposal.id,
+        round=proposal.round,
+        kind=proposal.kind,
+        outcome=outcome,
+        title=proposal.title,
+        summary=proposal.summary,
+        decided_on=decided_on,
+        mode=proposal.mode,
+        meeting_id=proposal.meeting_id,
+        created_at=clock.now(),
+    )
+    session.add(decision)
+    await session.flush()
+    step = Step.APPROVE if outcome is DecisionOutcome.APPROVED else Step.NOT_APPROVE
+    await move(session, principal, loaded, step, decided_status(outcome), note=f"{decision.reference}. {note or ''}".strip())
+    await audit.record(session, principal, "decisionTaken", decision, committee_id=committee.id)
+    return decision
+
+
+async def find_by_reference(session: AsyncSession, reference: str) -> Decision | None:
+    statement = select(Decision).where(col(Decision.reference) == reference.strip().upper())
+    return (await session.exec(statement)).one_or_none()
+
+
+
+async def list_decisions(
+    session: AsyncSession,
+    *,
+    first: int,
+    after: str | None,
+    max_page_size: int,
+    committee_code: str | None = None,
+    kinds: list[ProposalKind] | None = None,
+    outcome: DecisionOutcome | None = None,
+    decided_from: date | None = None,
+    decided_to: date | None = None,
+    search: str | None = None,
+    meeting_id: int | None = None,
+) -> Page[Decision]:
+    """The public register across committees, newest first."""
+    statement = select(Decision)
+    if committee_code is not None:
+        statement = statement.join(JointCommittee, col(JointCommittee.id) == col(Decision.committee_id)).where(
+            col(JointCommittee.code) == committee_code.strip().upper()
+        )
+    if kinds:
+        statement = statement.where(col(Decision.kind).in_(kinds))
+    if outcome is not None:
+        statement = statement.where(col(Decision.outcome) == outcome)
+    if decided_from is not None:
+        statement = statement.where(col(Decision.decided_on) >= decided_from)
+    if decided_to is not None:
+        statement = statement.where(col(Decision.decided_on) <= decided_to)
+    if meeting_id is not None:
+        statement = statement.where(col(Decision.meeting_id) == meeting_id)
+    if (matches := words_match(search, col(Decision.reference), col(Decision.title), col(Decision.summary))) is not None:
+        statement = statement.where(matches)
+    return await paginate(
+        session,
+        statement,
+        sort=[col(Decision.decided_on), col(Decision.id)],
+        key=lambda d: [d.decided_on.isoformat(), d.id],
+        parse=lambda values: [date.fromisoformat(values[0]), int(values[1])],
+        first=first,
+        after=after,
+        max_page_size=max_page_size,
+    )

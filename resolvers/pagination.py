@@ -1,0 +1,75 @@
+"""Keyset pagination: opaque cursors over the sort key, a capped page size, a total count."""
+
+import base64
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.errors import invalid
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    rows: list[T]
+    cursors: list[str]
+    has_next: bool
+    has_previous: bool
+    total: int
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values), separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str, arity: int) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError:
+        values = None
+    if not isinstance(values, list) or len(values) != arity:
+        raise invalid("after", "after is not a cursor of this list.")
+    return values
+
+
+def check_first(first: int, max_page_size: int) -> None:
+    if not 1 <= first <= max_page_size:
+        raise invalid("first", f"first must be between 1 and {max_page_size}.")
+
+
+async def paginate(
+    session: AsyncSession,
+    statement: sa.Select,
+    *,
+    sort: list[sa.ColumnElement],
+    key: Callable[[Any], list[Any]],
+    parse: Callable[[list[Any]], list[Any]],
+    first: int,
+    after: str | None,
+    max_page_size: int,
+) -> Page[Any]:
+    """One page of `statement` in descending `sort` order after the cursor, plus the total.
+
+    `key` turns a row into its cursor values (JSON-friendly); `parse` turns them back into values
+    to compare with the columns.
+    """
+    check_first(first, max_page_size)
+    total = (await session.exec(select(sa.func.count()).select_from(statement.order_by(None).subquery()))).one()
+    page = statement.order_by(*(column.desc() for column in sort))
+    if after is not None:
+        values = parse(decode_cursor(after, len(sort)))
+        page = page.where(sa.tuple_(*sort) < sa.tuple_(*values))
+    rows = list((await session.exec(page.limit(first + 1))).all())
+    return Page(
+        rows=rows[:first],
+        cursors=[encode_cursor(key(row)) for row in rows[:first]],
+        has_next=len(rows) > first,
+        has_previous=after is not None,
+        total=total,
+    )

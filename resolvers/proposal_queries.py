@@ -1,0 +1,47 @@
+"""Reading proposals: the visibility-scoped pipeline."""
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import clock
+from models.committee import JointCommittee
+from models.enums import ProposalStatus
+from models.principal import Principal
+from models.proposal import Proposal
+from models.visibility import visible_proposals
+from models.workflow import effective_status_sql
+from resolvers.pagination import Page, paginate
+
+
+def effective_status():  # noqa: ANN201
+    return effective_status_sql(col(Proposal.status), col(Proposal.mode), col(Proposal.deadline), clock.today())
+
+
+async def list_proposals(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int,
+    after: str | None,
+    max_page_size: int,
+    committee_code: str | None = None,
+    statuses: list[ProposalStatus] | None = None,
+) -> Page[Proposal]:
+    """Proposals the principal may see, newest first, filtered by the status a reader sees."""
+    statement = select(Proposal).where(visible_proposals(principal))
+    if committee_code is not None:
+        statement = statement.join(JointCommittee, col(JointCommittee.id) == col(Proposal.committee_id)).where(
+            col(JointCommittee.code) == committee_code.strip().upper()
+        )
+    if statuses:
+        statement = statement.where(effective_status().in_([s.value for s in statuses]))
+    return await paginate(
+        session,
+        statement,
+        sort=[col(Proposal.id)],
+        key=lambda p: [p.id],
+        parse=lambda values: [int(values[0])],
+        first=first,
+        after=after,
+        max_page_size=max_page_size,
+    )

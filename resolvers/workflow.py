@@ -1,0 +1,113 @@
+"""Shared steps of every proposal operation: load what the caller may see, lock it, lapse it if
+its deadline passed, check reach, version and transition, then record the move."""
+
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import clock
+from models.committee import JointCommittee
+from models.enums import ProposalStatus, Role
+from models.errors import DomainError, ErrorCode, not_found
+from models.permissions import ensure_may
+from models.principal import Principal
+from models.proposal import Proposal, WorkflowEvent
+from models.visibility import visible_proposals
+from models.workflow import TRANSITIONS, Step, Transition, is_lapsed, transition
+from resolvers import audit
+
+# Lapsing is nobody's act: the clock passed a deadline.
+SYSTEM = Principal(Role.SECRETARIAT, name="JCM system", system=True)
+
+
+@dataclass
+class Loaded:
+    proposal: Proposal
+    committee: JointCommittee
+
+
+async def load_for_update(session: AsyncSession, principal: Principal, proposal_id: int, field: str = "id") -> Loaded:
+    """The proposal, locked for this transaction, if `principal` may see it; else NOT_FOUND.
+
+    A proposal whose electronic deadline passed is lapsed here first, so every write sees the
+    status every read shows.
+    """
+    statement = (
+        select(Proposal)
+        .where(col(Proposal.id) == proposal_id, visible_proposals(principal))
+        .with_for_update()
+    )
+    proposal = (await session.exec(statement)).one_or_none()
+    if proposal is None:
+        raise not_found(field, "No proposal has this id.")
+    committee = await session.get_one(JointCommittee, proposal.committee_id)
+    if is_lapsed(proposal.status, proposal.mode, proposal.deadline, clock.today()):
+        await move(session, SYSTEM, Loaded(proposal, committee), Step.LAPSE, ProposalStatus.LAPSED,
+                   note=f"The deadline {proposal.deadline} passed without a decision.")
+    return Loaded(proposal, committee)
+
+
+async def begin_step(
+    session: AsyncSession,
+    principal: Principal,
+    step: Step,
+    proposal_id: int,
+    expected_version: int | None,
+) -> tuple[Loaded, Transition]:
+    """Load and check a step: NOT_FOUND, then FORBIDDEN, then STALE_VERSION, then INVALID_TRANSITION."""
+    loaded = await load_for_update(session, principal, proposal_id)
+    proposal = loaded.proposal
+    rule = TRANSITIONS[step]
+    ensure_may(principal, rule.reach, f"to {rule.verb} a proposal", loaded.committee.code, proposal.proposer_side)
+    if expected_version is not None and expected_version != proposal.version:
+        raise DomainError(
+            ErrorCode.STALE_VERSION,
+            f"The proposal is at version {proposal.version}, not {expected_version}: reload it and retry.",
+            "expectedVersion",
+        )
+    return loaded, transition(step, proposal.status)
+
+
+async def move(
+    session: AsyncSession,
+    principal: Principal,
+    loaded: Loaded,
+    step: Step,
+    target: ProposalStatus | None = None,
+    note: str | None = None,
+) -> None:
+    """Apply a step: the status change (if any) and a new version, recorded in history and audit."""
+    proposal = loaded.proposal
+    before = audit.snapshot(proposal)
+    from_status = proposal.status
+    proposal.status = target or from_status
+    proposal.version += 1
+    session.add(proposal)
+    await record(session, principal, loaded, step, from_status, note, before)
+
+
+async def record(
+    session: AsyncSession,
+    principal: Principal,
+    loaded: Loaded,
+    step: Step,
+    from_status: ProposalStatus | None,
+    note: str | None = None,
+    before: dict | None = None,
+) -> None:
+    """The history line and the audit event of a step the proposal has just taken."""
+    proposal = loaded.proposal
+    session.add(
+        WorkflowEvent(
+            proposal_id=proposal.id,
+            at=clock.now(),
+            action=step.value,
+            actor=principal.label,
+            from_status=from_status,
+            to_status=proposal.status,
+            note=note,
+        )
+    )
+    await session.flush()
+    await audit.record(session, principal, step.value, proposal, committee_id=loaded.committee.id, before=before)
