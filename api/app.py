@@ -51,8 +51,10 @@ class GraphQLView(GraphQL):
         )
 
 
-def _json_error(status: int, message: str, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+def _json_error(
+    status: int, message: str, code: str, headers: dict[str, str] | None = None, extensions: dict | None = None
+) -> JSONResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -88,7 +90,19 @@ class RequestContextMiddleware:
 
         authorization = headers.get("authorization")
         if authorization is not None:
-            principal = await self._principal(authorization)
+            try:
+                principal = await self._principal(authorization)
+            except Exception:
+                logger.exception("token check failed (request id %s)", request_id)
+                if scope["type"] == "websocket":
+                    return await WebSocket(scope, receive, send).close(code=1011, reason="internal error")
+                response = _json_error(
+                    503,
+                    f"Internal error. Quote request id {request_id} when reporting it.",
+                    "INTERNAL_SERVER_ERROR",
+                    extensions={"requestId": request_id},
+                )
+                return await response(scope, receive, send_with_id)
             if principal is None:
                 if scope["type"] == "websocket":
                     return await WebSocket(scope, receive, send).close(code=4401, reason="invalid token")

@@ -5,6 +5,7 @@ from functools import partial
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -67,18 +68,23 @@ class CloseSession(SchemaExtension):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    # Validation rules are built once: the validation cache only hits when an operation is
+    # validated against the very same rule classes as before.
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+    if not settings.introspection:
+        rules += DisableIntrospection().validation_rules
     extensions: list = [
         CloseSession,
         MaskUnexpectedErrors,
         # Before the parser cache: the token limit is a parse option.
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         ParserCache,
+        partial(AddValidationRules, rules),
         ValidationCache,
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
     ]
-    if not settings.introspection:
-        extensions.append(DisableIntrospection)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

@@ -155,9 +155,10 @@ def tokens(engine: AsyncEngine) -> Tokens:
     return Tokens(engine)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def frozen_clock() -> Iterator[Any]:
-    """Time stands at 2026-11-28 09:00 UTC until the test moves it with `.set(...)`."""
+    """In every test, time stands at 2026-11-28 09:00 UTC until the test moves it with `.set(...)`,
+    so that dates in tests never drift into the past."""
 
     class Frozen:
         at = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
