@@ -36,7 +36,7 @@ class GraphQLView(GraphQL):
         )
         self.settings = settings
         self.engine = engine
-        self.broker = DecisionBroker()
+        self.broker = DecisionBroker(engine)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.scope.get("state", {})
@@ -162,6 +162,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        await view.broker.aclose()
         if owns_engine:
             await engine.dispose()
 

@@ -13,6 +13,7 @@ from models.enums import DecisionOutcome, ProposalKind
 from models.principal import Principal
 from models.workflow import Step, decided_status, decision_reference
 from resolvers import audit
+from resolvers.events import DecisionTaken, announce
 from resolvers.pagination import Page, paginate
 from resolvers.search import words_match
 from resolvers.workflow import Loaded, move
@@ -67,6 +68,7 @@ async def take_decision(
     step = Step.APPROVE if outcome is DecisionOutcome.APPROVED else Step.NOT_APPROVE
     await move(session, principal, loaded, step, decided_status(outcome), note=f"{decision.reference}. {note or ''}".strip())
     await audit.record(session, principal, "decisionTaken", decision, committee_id=committee.id)
+    await announce(session, DecisionTaken(decision.id, committee.code))
     return decision
 
 

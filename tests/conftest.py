@@ -227,3 +227,4 @@ async def live_server(settings: Settings, engine: AsyncEngine) -> AsyncIterator[
     yield LiveServer(port)
     server.should_exit = True
     await task
+    await app.state.broker.aclose()

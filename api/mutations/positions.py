@@ -32,7 +32,7 @@ async def _position(info: Info, input: PositionInput, position: Position) -> Dec
     if result is None:
         return DecisionPayload(proposal=None, decision=None, user_errors=errors)
     proposal, decision = result
-    if decision is not None:
+    if decision is not None and not info.context.broker.hears_database:
         committee = await info.context.loaders.committee.load(decision.committee_id)
         info.context.broker.publish(DecisionTaken(decision.id, committee.code))
     return DecisionPayload(
