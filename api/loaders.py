@@ -6,7 +6,9 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from api.context import Db
-from models import CommitteeMember, Country, JointCommittee, Meeting
+from models import CommitteeMember, Country, JointCommittee, Meeting, SectoralScope
+from models.methodology import Methodology, MethodologyScope
+from models.rule import RuleDocument, RuleVersion
 from models.decision import Decision
 from models.principal import Principal
 from models.proposal import Proposal, PublicComment, WorkflowEvent
@@ -38,3 +40,13 @@ class Loaders:
         self.positions = _loader(db, batch.positions)
         self.comments = _loader(db, batch.grouped, PublicComment, "proposal_id", "id")
         self.history = _loader(db, batch.grouped, WorkflowEvent, "proposal_id", "id")
+        self.scope = _loader(db, batch.one_by, SectoralScope, "number")
+        self.rule_document = _loader(db, batch.one_by, RuleDocument, "id")
+        self.rule_documents = _loader(db, batch.grouped, RuleDocument, "committee_id", "id")
+        self.rule_version = _loader(db, batch.one_by, RuleVersion, "id")
+        self.rule_versions = _loader(db, batch.grouped_visible, principal, RuleVersion, "document_id", "-id")
+        self.methodology = _loader(db, batch.one_by, Methodology, "id")
+        self.visible_methodology = _loader(db, batch.one_visible, principal, Methodology)
+        self.visible_rule_version = _loader(db, batch.one_visible, principal, RuleVersion)
+        self.methodology_scopes = _loader(db, batch.grouped, MethodologyScope, "methodology_id", "scope")
+        self.methodology_versions = _loader(db, batch.grouped_visible, principal, Methodology, "reference", "-id")

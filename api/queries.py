@@ -21,7 +21,9 @@ from api.types.decision import Decision
 from api.types.enums import DecisionOutcome, ProposalKind, ProposalStatus
 from api.types.pagination import Connection, connection, page_args
 from api.types.proposal import Proposal
-from resolvers import audit, committees, decisions, proposal_queries
+from api.types.methodology import Methodology, MethodologyFilter, methodology_page
+from api.types.rules import RuleDocument, RuleVersion
+from resolvers import audit, committees, decisions, methodology_queries, proposal_queries
 
 # Type name in a global id -> (loader on the context, how to render the row).
 NODE_TYPES: dict[str, tuple[str, Callable[[Any], Node]]] = {
@@ -31,6 +33,9 @@ NODE_TYPES: dict[str, tuple[str, Callable[[Any], Node]]] = {
     "Meeting": ("meeting", Meeting.from_row),
     "Proposal": ("visible_proposal", Proposal.from_row),
     "Decision": ("decision", Decision.from_row),
+    "RuleDocument": ("rule_document", RuleDocument.from_row),
+    "RuleVersion": ("visible_rule_version", RuleVersion.from_row),
+    "Methodology": ("visible_methodology", Methodology.from_row),
 }
 
 
@@ -124,3 +129,14 @@ class Query:
             return []
         rows = await info.context.db.run(audit.trail, info.context.principal, decoded[0], decoded[1])
         return [AuditEvent.from_row(row) for row in rows]
+
+    @strawberry.field(description="One methodology by its AM reference (the valid version) or its PM reference.")
+    async def methodology(self, info: Info, reference: str) -> Methodology | None:
+        row = await info.context.db.run(methodology_queries.find_methodology, info.context.principal, reference)
+        return Methodology.from_row(row) if row else None
+
+    @strawberry.field(description="Methodologies you may see, across committees, newest first.")
+    async def methodologies(
+        self, info: Info, first: int | None = 20, after: str | None = None, filter: MethodologyFilter | None = None
+    ) -> Connection[Methodology]:
+        return await methodology_page(info, first, after, filter)

@@ -22,6 +22,8 @@ from api.mutations.create_proposal import create_proposal
 from api.mutations.end_membership import end_membership
 from api.mutations.open_public_input import open_public_input
 from api.mutations.positions import give_consent, raise_objection
+from api.mutations.propose_methodology import propose_methodology, propose_methodology_revision
+from api.mutations.propose_rule_version import propose_rule_version
 from api.mutations.return_proposal import return_proposal
 from api.mutations.schedule_meeting import schedule_meeting
 from api.mutations.submit_proposal import submit_proposal
@@ -35,7 +37,9 @@ from api.types.country import Country
 from api.types.meeting import Meeting
 from api.types.decision import Decision
 from api.types.member import CommitteeMember
+from api.types.methodology import Methodology
 from api.types.proposal import Proposal
+from api.types.rules import RuleDocument, RuleVersion
 
 
 @strawberry.type(description="Every expected failure comes back in `userErrors` and changes nothing.")
@@ -49,6 +53,9 @@ class Mutation:
     give_consent = give_consent
     raise_objection = raise_objection
     withdraw_proposal = withdraw_proposal
+    propose_rule_version = propose_rule_version
+    propose_methodology = propose_methodology
+    propose_methodology_revision = propose_methodology_revision
     appoint_member = appoint_member
     end_membership = end_membership
     schedule_meeting = schedule_meeting
@@ -89,7 +96,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Country, JointCommittee, CommitteeMember, Meeting, Proposal, Decision],
+        types=[Country, JointCommittee, CommitteeMember, Meeting, Proposal, Decision, RuleDocument, RuleVersion, Methodology],
         extensions=extensions,
     )
 

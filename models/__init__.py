@@ -5,11 +5,14 @@ from sqlmodel import SQLModel
 from models.audit import AuditEvent
 from models.committee import JointCommittee
 from models.country import Country
-from models.decision import Decision, DecisionCounter
+from models.counter import ReferenceCounter
+from models.decision import Decision
 from models.meeting import Meeting
 from models.member import CommitteeMember
+from models.methodology import Methodology, MethodologyScope
 from models.proposal import Proposal, PublicComment, SidePosition, WorkflowEvent
 from models.reference_data import RuleDocumentKind, SectoralScope
+from models.rule import RuleDocument, RuleVersion
 from models.token import ApiToken
 
 metadata = SQLModel.metadata
@@ -20,12 +23,16 @@ __all__ = [
     "CommitteeMember",
     "Country",
     "Decision",
-    "DecisionCounter",
     "JointCommittee",
     "Meeting",
+    "Methodology",
+    "MethodologyScope",
     "Proposal",
     "PublicComment",
+    "ReferenceCounter",
+    "RuleDocument",
     "RuleDocumentKind",
+    "RuleVersion",
     "SectoralScope",
     "SidePosition",
     "WorkflowEvent",

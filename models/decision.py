@@ -32,12 +32,3 @@ class Decision(SQLModel, table=True):
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
 
-
-class DecisionCounter(SQLModel, table=True):
-    """The last serial given per committee and year; its row lock makes references gapless."""
-
-    __tablename__ = "decision_counter"
-
-    committee_id: int = Field(foreign_key="joint_committee.id", primary_key=True)
-    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    last_serial: int = 0

@@ -82,3 +82,18 @@ class DecisionMode(StrEnum):
 class DecisionOutcome(StrEnum):
     APPROVED = "APPROVED"
     NOT_APPROVED = "NOT_APPROVED"
+
+
+class RuleVersionStatus(StrEnum):
+    PROPOSED = "PROPOSED"
+    IN_FORCE = "IN_FORCE"
+    SUPERSEDED = "SUPERSEDED"
+    NOT_ADOPTED = "NOT_ADOPTED"
+
+
+class MethodologyStatus(StrEnum):
+    PROPOSED = "PROPOSED"
+    VALID = "VALID"
+    SUPERSEDED = "SUPERSEDED"
+    NOT_APPROVED = "NOT_APPROVED"
+    WITHDRAWN = "WITHDRAWN"

@@ -29,6 +29,9 @@ class Action(StrEnum):
     END_MEMBERSHIP = "endMembership"
     SCHEDULE_MEETING = "scheduleMeeting"
     CREATE_PROPOSAL = "createProposal"
+    PROPOSE_RULE_VERSION = "proposeRuleVersion"
+    PROPOSE_METHODOLOGY = "proposeMethodology"
+    PROPOSE_METHODOLOGY_REVISION = "proposeMethodologyRevision"
     COMMENT = "submitPublicComment"
     READ_AUDIT_TRAIL = "auditTrail"
 
@@ -38,6 +41,9 @@ POLICY: dict[Action, Reach] = {
     Action.END_MEMBERSHIP: Reach.SIDE,
     Action.SCHEDULE_MEETING: Reach.SECRETARIAT,
     Action.CREATE_PROPOSAL: Reach.COMMITTEE,
+    Action.PROPOSE_RULE_VERSION: Reach.COMMITTEE,
+    Action.PROPOSE_METHODOLOGY: Reach.COMMITTEE,
+    Action.PROPOSE_METHODOLOGY_REVISION: Reach.COMMITTEE,
     Action.COMMENT: Reach.ANYONE,
     Action.READ_AUDIT_TRAIL: Reach.COMMITTEE,
 }

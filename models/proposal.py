@@ -35,6 +35,9 @@ class Proposal(SQLModel, table=True):
     # Each circulation opens a new round of positions; a lapsed round's positions stay as history.
     round: int = 0
     circulations: int = 0
+    # What the proposal would change ("RuleVersion", "Methodology" ...); null for kind OTHER.
+    subject_type: str | None = Field(default=None, max_length=40)
+    subject_id: int | None = None
 
 
 class SidePosition(SQLModel, table=True):

@@ -85,10 +85,15 @@ class KindRule:
     public_input_days: int = 15
     # Must have had a public-input window, closed, before it is circulated (methodologies).
     needs_closed_public_input: bool = False
+    # Days after public input closed by which the committee decides: the first circulation's,
+    # and the one extension's (a second circulation). None: no such limit.
+    consideration_days: tuple[int, int] | None = None
 
 
 KIND_RULES: dict[ProposalKind, KindRule] = {
-    ProposalKind.METHODOLOGY_APPROVAL: KindRule(public_input_days=15, needs_closed_public_input=True),
+    ProposalKind.METHODOLOGY_APPROVAL: KindRule(
+        public_input_days=15, needs_closed_public_input=True, consideration_days=(60, 90)
+    ),
     ProposalKind.METHODOLOGY_REVISION: KindRule(public_input_days=15),
     **{kind: KindRule() for kind in ProposalKind if not kind.startswith("METHODOLOGY_")},
 }
@@ -160,3 +165,28 @@ def due(
     elif status is S.UNDER_CONSIDERATION:
         on = deadline if deadline is not None else meeting_on
     return Due(on, on is not None and on < today)
+
+
+def check_consideration_date(
+    rule: KindRule, public_input_closed_on: date | None, circulations: int, considered_on: date, field: str
+) -> None:
+    """Consideration ends at most 60 days after public input closed, extendable once to 90."""
+    if rule.consideration_days is None or public_input_closed_on is None:
+        return
+    first, extended = rule.consideration_days
+    if circulations >= 2:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            f"Consideration was already extended once, to {extended} days after public input closed; "
+            "it cannot be extended again.",
+            [field],
+        )
+    days = first if circulations == 0 else extended
+    last = public_input_closed_on + timedelta(days=days)
+    if considered_on > last:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            f"Consideration ends at most {days} days after public input closed on {public_input_closed_on}: "
+            f"by {last}" + (" (the first circulation; one extension to 90 days follows)." if circulations == 0 else "."),
+            [field],
+        )

@@ -2,42 +2,21 @@
 
 from datetime import date
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import clock
 from models.committee import JointCommittee
-from models.decision import Decision, DecisionCounter
+from models.decision import Decision
 from models.enums import DecisionOutcome, ProposalKind
 from models.principal import Principal
 from models.workflow import Step, decided_status, decision_reference
-from resolvers import audit
+from resolvers import audit, effects
 from resolvers.events import DecisionTaken, announce
 from resolvers.pagination import Page, paginate
 from resolvers.search import words_match
+from resolvers.sequences import next_number
 from resolvers.workflow import Loaded, move
-
-
-async def next_serial(session: AsyncSession, committee_id: int, year: int) -> int:
-    """The committee's next serial for `year`, taken under the counter row's lock: a transaction
-    that rolls back gives its number back, so references have no gaps and no duplicates."""
-    dialect_insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    await session.exec(
-        dialect_insert(DecisionCounter)
-        .values(committee_id=committee_id, year=year, last_serial=0)
-        .on_conflict_do_nothing()
-    )
-    counter = (
-        await session.exec(
-            select(DecisionCounter)
-            .where(col(DecisionCounter.committee_id) == committee_id, col(DecisionCounter.year) == year)
-            .with_for_update()
-        )
-    ).one()
-    counter.last_serial += 1
-    session.add(counter)
-    return counter.last_serial
 
 
 async def take_decision(
@@ -46,7 +25,7 @@ async def take_decision(
     """Record the committee's decision and move the proposal to its outcome, in the caller's transaction."""
     proposal, committee = loaded.proposal, loaded.committee
     decided_on = clock.today()
-    serial = await next_serial(session, committee.id, decided_on.year)
+    serial = await next_number(session, committee.id, f"decision-{decided_on.year}")
     decision = Decision(
         reference=decision_reference(committee.code, decided_on.year, serial),
         committee_id=committee.id,
@@ -68,6 +47,7 @@ async def take_decision(
     step = Step.APPROVE if outcome is DecisionOutcome.APPROVED else Step.NOT_APPROVE
     await move(session, principal, loaded, step, decided_status(outcome), note=f"{decision.reference}. {note or ''}".strip())
     await audit.record(session, principal, "decisionTaken", decision, committee_id=committee.id)
+    await effects.after_decision(session, principal, proposal, decision)
     await announce(session, DecisionTaken(decision.id, committee.code))
     return decision
 

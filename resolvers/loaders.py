@@ -103,3 +103,29 @@ async def visible_proposals_by_id(
     statement = select(Proposal).where(col(Proposal.id).in_(set(ids)), visible_proposals(principal))
     found = {row.id: row for row in (await session.exec(statement)).all()}
     return [found.get(key) for key in ids]
+
+
+async def grouped_visible(
+    session: AsyncSession, principal: Principal, model: type[T], key_column: str, order_by: str, keys: Sequence[Any]
+) -> list[list[T]]:
+    """Like `grouped`, for subjects of proposals: only those whose proposal the principal may see.
+    `order_by` may start with "-" for newest first."""
+    column = getattr(model, key_column)
+    descending = order_by.startswith("-")
+    order = col(getattr(model, order_by.lstrip("-")))
+    statement = (
+        select(model)
+        .join(Proposal, col(Proposal.id) == col(model.proposal_id))  # type: ignore[attr-defined]
+        .where(col(column).in_(set(keys)), visible_proposals(principal))
+        .order_by(order.desc() if descending else order)
+    )
+    found: dict[Any, list[T]] = defaultdict(list)
+    for row in (await session.exec(statement)).all():
+        found[getattr(row, key_column)].append(row)
+    return [found[key] for key in keys]
+
+
+async def one_visible(session: AsyncSession, principal: Principal, model: type[T], ids: Sequence[int]) -> list[T | None]:
+    """Subjects of proposals by id, None where the principal may not see the proposal."""
+    groups = await grouped_visible(session, principal, model, "id", "id", ids)
+    return [group[0] if group else None for group in groups]

@@ -63,7 +63,10 @@ async def paginate(
     total = (await session.exec(select(sa.func.count()).select_from(statement.order_by(None).subquery()))).one()
     page = statement.order_by(*(column.desc() for column in sort))
     if after is not None:
-        values = parse(decode_cursor(after, len(sort)))
+        try:
+            values = parse(decode_cursor(after, len(sort)))
+        except (TypeError, ValueError):
+            raise invalid("after", "after is not a cursor of this list.") from None
         page = page.where(sa.tuple_(*sort) < sa.tuple_(*values))
     rows = list((await session.exec(page.limit(first + 1))).all())
     return Page(

@@ -14,10 +14,11 @@ from models.permissions import Action, ensure_allowed
 from models.principal import Principal
 from models.proposal import Proposal
 from models.validation import clean_required, clean_text
-from models.workflow import KIND_RULES, PUBLIC_INPUT_DAYS, Step, public_input_window
+from models.workflow import KIND_RULES, PUBLIC_INPUT_DAYS, Step, check_consideration_date, public_input_window
 from resolvers.committees import committee_for_update
+from resolvers import effects
 from resolvers.meetings import ordinal
-from resolvers.workflow import Loaded, begin_step, move, record
+from resolvers.workflow import Loaded, begin_step, move, new_proposal
 
 TITLE_MAX, SUMMARY_MAX, REASON_MAX = 300, 20_000, 5_000
 
@@ -35,22 +36,14 @@ async def create_proposal(
     async with write_transaction(session):
         committee = await committee_for_update(session, committee_code)
         ensure_allowed(principal, Action.CREATE_PROPOSAL, committee.code)
-        proposal = Proposal(
-            committee_id=committee.id,
+        return await new_proposal(
+            session,
+            principal,
+            committee,
             kind=kind,
             title=clean_required("title", title, max_length=TITLE_MAX),
             summary=clean_text("summary", summary, max_length=SUMMARY_MAX, required=False),
-            status=ProposalStatus.DRAFT,
-            version=1,
-            proposer_role=principal.role,
-            proposer_side=principal.side,
-            created_by=principal.label,
-            created_at=clock.now(),
         )
-        session.add(proposal)
-        await session.flush()
-        await record(session, principal, Loaded(proposal, committee), Step.CREATE, from_status=None)
-    return proposal
 
 
 async def submit_proposal(
@@ -81,6 +74,7 @@ async def withdraw_proposal(
         loaded, rule = await begin_step(session, principal, Step.WITHDRAW, proposal_id, expected_version)
         reason = clean_required("reason", reason, max_length=REASON_MAX)
         await move(session, principal, loaded, Step.WITHDRAW, rule.target, note=reason)
+        await effects.after_withdrawal(session, principal, loaded.proposal)
     return loaded.proposal
 
 
@@ -122,11 +116,13 @@ async def circulate_proposal(
     async with write_transaction(session):
         loaded, rule = await begin_step(session, principal, Step.CIRCULATE, proposal_id, expected_version)
         proposal, today = loaded.proposal, clock.today()
+        kind_rule = KIND_RULES[proposal.kind]
         _check_public_input_for_circulation(proposal, today)
         if mode is DecisionMode.MEETING:
             if deadline is not None:
                 raise invalid("deadline", "A deadline is for electronic decisions; a meeting decides on its day.")
             meeting = await _meeting_for(session, loaded, meeting_id, today)
+            check_consideration_date(kind_rule, proposal.public_input_closes_on, proposal.circulations, meeting.held_on, "meetingId")
             proposal.meeting_id, proposal.deadline = meeting.id, None
             where = f"the {ordinal(meeting.number)} meeting on {meeting.held_on}"
         else:
@@ -136,6 +132,7 @@ async def circulate_proposal(
                 raise invalid("deadline", "An electronic decision needs a deadline.")
             if deadline <= today:
                 raise invalid("deadline", f"The deadline must be after today ({today}).")
+            check_consideration_date(kind_rule, proposal.public_input_closes_on, proposal.circulations, deadline, "deadline")
             proposal.meeting_id, proposal.deadline = None, deadline
             where = f"electronic decision until {deadline}"
         if proposal.status is ProposalStatus.PUBLIC_INPUT and proposal.public_input_closes_on >= today:

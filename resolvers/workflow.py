@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import clock
 from models.committee import JointCommittee
-from models.enums import ProposalStatus, Role
+from models.enums import ProposalKind, ProposalStatus, Role
 from models.errors import DomainError, ErrorCode, not_found
 from models.permissions import ensure_may
 from models.principal import Principal
@@ -25,6 +25,40 @@ SYSTEM = Principal(Role.SECRETARIAT, name="JCM system", system=True)
 class Loaded:
     proposal: Proposal
     committee: JointCommittee
+    # Versions a client may rightly hold: a lapse recorded by this very write is no change the
+    # reader missed, since every read already showed the proposal as LAPSED.
+    current_versions: frozenset[int] = frozenset()
+
+
+async def new_proposal(
+    session: AsyncSession,
+    principal: Principal,
+    committee: JointCommittee,
+    *,
+    kind: ProposalKind,
+    title: str,
+    summary: str | None,
+) -> Proposal:
+    """A DRAFT of `principal` in `committee`, with its first history line and audit event.
+
+    Callers check the permission and clean the text; subject modules then link their subject.
+    """
+    proposal = Proposal(
+        committee_id=committee.id,
+        kind=kind,
+        title=title,
+        summary=summary,
+        status=ProposalStatus.DRAFT,
+        version=1,
+        proposer_role=principal.role,
+        proposer_side=principal.side,
+        created_by=principal.label,
+        created_at=clock.now(),
+    )
+    session.add(proposal)
+    await session.flush()
+    await record(session, principal, Loaded(proposal, committee), Step.CREATE, from_status=None)
+    return proposal
 
 
 async def load_for_update(session: AsyncSession, principal: Principal, proposal_id: int, field: str = "id") -> Loaded:
@@ -42,10 +76,11 @@ async def load_for_update(session: AsyncSession, principal: Principal, proposal_
     if proposal is None:
         raise not_found(field, "No proposal has this id.")
     committee = await session.get_one(JointCommittee, proposal.committee_id)
+    read_version = proposal.version
     if is_lapsed(proposal.status, proposal.mode, proposal.deadline, clock.today()):
         await move(session, SYSTEM, Loaded(proposal, committee), Step.LAPSE, ProposalStatus.LAPSED,
                    note=f"The deadline {proposal.deadline} passed without a decision.")
-    return Loaded(proposal, committee)
+    return Loaded(proposal, committee, frozenset({read_version, proposal.version}))
 
 
 async def begin_step(
@@ -60,7 +95,7 @@ async def begin_step(
     proposal = loaded.proposal
     rule = TRANSITIONS[step]
     ensure_may(principal, rule.reach, f"to {rule.verb} a proposal", loaded.committee.code, proposal.proposer_side)
-    if expected_version is not None and expected_version != proposal.version:
+    if expected_version is not None and expected_version not in loaded.current_versions:
         raise DomainError(
             ErrorCode.STALE_VERSION,
             f"The proposal is at version {proposal.version}, not {expected_version}: reload it and retry.",

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import Country, JointCommittee, RuleDocumentKind, SectoralScope
+from models import Country, JointCommittee, RuleDocument, RuleDocumentKind, SectoralScope
 from models.db import write_transaction
 from seed.data import JAPAN, PARTNERS, RULE_DOCUMENT_KINDS, SECTORAL_SCOPES, committee_names
 
@@ -22,23 +22,27 @@ class SeedReport:
 
 
 class _Table:
-    """The rows of one table by natural key, loaded once."""
+    """The rows of one table by natural key (one column or several), loaded once."""
 
-    def __init__(self, session: AsyncSession, report: SeedReport, model: type[SQLModel], key: str):
+    def __init__(self, session: AsyncSession, report: SeedReport, model: type[SQLModel], *key: str):
         self.session, self.report, self.model, self.key = session, report, model, key
         self.rows: dict[Any, Any] = {}
 
+    def _key_of(self, row: Any) -> Any:
+        values = tuple(getattr(row, name) for name in self.key)
+        return values[0] if len(values) == 1 else values
+
     async def load(self) -> "_Table":
         for row in (await self.session.exec(select(self.model))).all():
-            self.rows[getattr(row, self.key)] = row
+            self.rows[self._key_of(row)] = row
         return self
 
-    async def upsert(self, key: Any, **values: Any) -> Any:
+    def upsert(self, key: Any, **values: Any) -> Any:
         row = self.rows.get(key)
         if row is None:
-            row = self.model(**{self.key: key}, **values)
+            key_values = key if isinstance(key, tuple) else (key,)
+            row = self.model(**dict(zip(self.key, key_values, strict=True)), **values)
             self.session.add(row)
-            await self.session.flush()
             self.rows[key] = row
             self.report.inserted += 1
             return row
@@ -56,11 +60,12 @@ async def load(session: AsyncSession) -> SeedReport:
         committees = await _Table(session, report, JointCommittee, "code").load()
         scopes = await _Table(session, report, SectoralScope, "number").load()
         kinds = await _Table(session, report, RuleDocumentKind, "type").load()
+        documents = await _Table(session, report, RuleDocument, "committee_id", "type", "form_name").load()
 
         code, name_en, name_ja = JAPAN
-        await countries.upsert(code, name_en=name_en, name_ja=name_ja)
+        countries.upsert(code, name_en=name_en, name_ja=name_ja)
         for order, partner in enumerate(PARTNERS, start=1):
-            country = await countries.upsert(
+            countries.upsert(
                 partner.code,
                 name_en=partner.name_en,
                 name_ja=partner.name_ja,
@@ -69,10 +74,16 @@ async def load(session: AsyncSession) -> SeedReport:
                 signed_on=partner.signed_on,
                 published_project_count=partner.projects,
             )
+        await session.flush()  # committees refer to the countries' ids
+        for partner in PARTNERS:
             en, ja = committee_names(partner)
-            await committees.upsert(partner.code, country_id=country.id, name_en=en, name_ja=ja)
+            committees.upsert(partner.code, country_id=countries.rows[partner.code].id, name_en=en, name_ja=ja)
         for number, name in enumerate(SECTORAL_SCOPES, start=1):
-            await scopes.upsert(number, name=name)
+            scopes.upsert(number, name=name)
+        await session.flush()  # documents refer to the committees' ids
         for position, (doc_type, short_code, title) in enumerate(RULE_DOCUMENT_KINDS, start=1):
-            await kinds.upsert(doc_type, short_code=short_code, title=title, position=position)
+            kinds.upsert(doc_type, short_code=short_code, title=title, position=position)
+            # Every committee keeps its own version line of each document.
+            for committee in committees.rows.values():
+                documents.upsert((committee.id, doc_type, ""), title=title, position=position)
     return report

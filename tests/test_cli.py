@@ -36,7 +36,8 @@ mutation ($input: ScheduleMeetingInput!) {
 
 TOKEN_LIST_HEADER = f"{'ID':>4}  {'ROLE':<11}  {'COUNTRY':<7}  {'CREATED':<20}  {'REVOKED':<20}  NAME"
 
-SEEDED_ROWS = 1 + 2 * len(PARTNERS) + len(SECTORAL_SCOPES) + len(RULE_DOCUMENT_KINDS)
+# Japan, the partners and their committees, the scopes, the document kinds, and each committee's documents.
+SEEDED_ROWS = 1 + 2 * len(PARTNERS) + len(SECTORAL_SCOPES) + len(RULE_DOCUMENT_KINDS) * (1 + len(PARTNERS))
 
 
 @dataclass

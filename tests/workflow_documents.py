@@ -1,5 +1,18 @@
 """GraphQL documents and steps shared by the workflow tests."""
 
+from datetime import timedelta
+
+import models
+from models import clock
+
+# Every table a workflow step may write to, to show that a refused step wrote nothing. The counter
+# of decision references is `decision_counter`, or `reference_counter` where it counts several
+# sequences.
+COUNTER_TABLE = next(name for name in ("reference_counter", "decision_counter") if name in models.metadata.tables)
+WORKFLOW_TABLES = (
+    "proposal", "workflow_event", "side_position", "decision", COUNTER_TABLE, "public_comment", "audit_event",
+)
+
 PROPOSAL_FIELDS = """
   id status version kind title summary mode deadline dueOn overdue proposerSide
   committee { code }
@@ -99,8 +112,11 @@ class Workflow:
         assert payload["userErrors"] == [], payload["userErrors"]
         return payload
 
-    async def create(self, committee: str = "VN", who: str = "secretariat", kind: str = "OTHER", title: str = "Interim special measures") -> dict:
-        return (await self.ok(CREATE, {"committeeCode": committee, "kind": kind, "title": title, "summary": "Why and what."}, who))["proposal"]
+    async def create(
+        self, committee: str = "VN", who: str = "secretariat", kind: str = "OTHER", title: str = "Interim special measures",
+        summary: str = "Why and what.",
+    ) -> dict:
+        return (await self.ok(CREATE, {"committeeCode": committee, "kind": kind, "title": title, "summary": summary}, who))["proposal"]
 
     async def submitted(self, committee: str = "VN", kind: str = "OTHER", title: str = "Interim special measures") -> dict:
         proposal = await self.create(committee, kind=kind, title=title)
@@ -118,3 +134,108 @@ class Workflow:
     async def read(self, proposal_id: str, who: str | None = "secretariat") -> dict | None:
         token = await self.token(who) if who else None
         return (await self.gql(PROPOSAL, {"id": proposal_id}, token=token))["node"]
+
+    # --- added for the transition, rule and visibility tests ------------------------------------
+
+    async def in_status(
+        self,
+        status: str,
+        committee: str = "VN",
+        proposer: str = "secretariat",
+        kind: str = "OTHER",
+        title: str = "Interim special measures",
+        frozen_clock=None,
+    ) -> dict:
+        """A proposal created by `proposer` and moved by the secretariat and both sides into `status`.
+
+        LAPSED needs `frozen_clock`: the item is circulated with tomorrow as its deadline and the
+        clock is then moved two days on (the caller's clock stays there).
+        """
+        proposal = await self.create(committee, who=proposer, kind=kind, title=title)
+        ref = {"id": proposal["id"]}
+        deadline = (clock.today() + timedelta(days=1 if status == "LAPSED" else 12)).isoformat()
+        submit = (SUBMIT, {}, "secretariat")
+        circulate = (CIRCULATE, {"mode": "ELECTRONIC", "deadline": deadline}, "secretariat")
+        steps = {
+            "DRAFT": [],
+            "SUBMITTED": [submit],
+            "RETURNED": [submit, (RETURN, {"reason": "Annex missing."}, "secretariat")],
+            "PUBLIC_INPUT": [submit, (OPEN_PUBLIC_INPUT, {}, "secretariat")],
+            "UNDER_CONSIDERATION": [submit, circulate],
+            "APPROVED": [submit, circulate, (CONSENT, {}, "japan"), (CONSENT, {}, committee)],
+            "NOT_APPROVED": [submit, circulate, (OBJECT, {"statement": "Not additional."}, "japan")],
+            "WITHDRAWN": [(WITHDRAW, {"reason": "Superseded."}, "secretariat")],
+            "LAPSED": [submit, circulate],
+        }[status]
+        for document, extra, who in steps:
+            await self.ok(document, ref | extra, who)
+        if status == "LAPSED":
+            assert frozen_clock is not None, "LAPSED moves the clock: pass frozen_clock"
+            frozen_clock.set(frozen_clock.at + timedelta(days=2))
+        read = await self.read(proposal["id"])
+        assert read["status"] == status, read
+        return read
+
+    async def decide(
+        self,
+        committee: str = "VN",
+        *,
+        kind: str = "OTHER",
+        title: str = "Interim special measures",
+        summary: str = "Why and what.",
+        outcome: str = "APPROVED",
+    ) -> dict:
+        """A proposal created, circulated and decided today; the payload of the deciding position."""
+        proposal = await self.create(committee, kind=kind, title=title, summary=summary)
+        await self.ok(SUBMIT, {"id": proposal["id"]}, "secretariat")
+        deadline = (clock.today() + timedelta(days=14)).isoformat()
+        await self.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": deadline}, "secretariat")
+        if outcome == "NOT_APPROVED":
+            return await self.ok(OBJECT, {"id": proposal["id"], "statement": "Not additional."}, "japan")
+        await self.ok(CONSENT, {"id": proposal["id"]}, "japan")
+        return await self.ok(CONSENT, {"id": proposal["id"]}, committee)
+
+    async def meeting(self, committee: str = "VN", held_on: str = "2026-12-15") -> dict:
+        return (await self.ok(SCHEDULE, {"committeeCode": committee, "heldOn": held_on, "venue": "Online"}, "secretariat"))["meeting"]
+
+
+PROPOSALS = """
+query ($first: Int, $after: String, $committeeCode: String, $status: [ProposalStatus!]) {
+  proposals(first: $first, after: $after, committeeCode: $committeeCode, status: $status) {
+    totalCount
+    edges { node { title status } }
+  }
+}
+"""
+
+COMMITTEE_PROPOSALS = """
+query ($code: String!, $status: [ProposalStatus!]) {
+  committee(code: $code) { proposals(status: $status) { totalCount edges { node { title status } } } }
+}
+"""
+
+DECISIONS = """
+query ($first: Int, $after: String, $filter: DecisionFilter) {
+  decisions(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { reference } }
+  }
+}
+"""
+
+DECISION = """
+query ($reference: String!) {
+  decision(reference: $reference) {
+    reference outcome kind title decidedOn mode committee { code } meeting { number heldOn }
+    positions { side position statement }
+    proposal { title status }
+  }
+}
+"""
+
+AUDIT_TRAIL = """
+query ($id: ID!) {
+  auditTrail(subjectId: $id) { at actor actorRole action subjectType subjectId hash previousHash }
+}
+"""

@@ -17,7 +17,9 @@ from resolvers.loaders import MembersKey
 
 if TYPE_CHECKING:
     from api.types.decision import Decision
+    from api.types.methodology import Methodology, MethodologyFilter
     from api.types.proposal import Proposal
+    from api.types.rules import RuleDocument
 
 
 @strawberry.type(description="The Joint Committee of Japan and one partner country, deciding only when both sides agree.")
@@ -84,6 +86,24 @@ class JointCommittee(Node):
             committee_code=self.code, statuses=status, **page_args(info, first, after),
         )
         return connection(page, Proposal.from_row)
+
+    @strawberry.field(description="The committee's rules, guidelines and forms, each with its version history.")
+    async def rules(self, info: Info) -> list[Annotated["RuleDocument", strawberry.lazy("api.types.rules")]]:
+        from api.types.rules import RuleDocument
+
+        return [RuleDocument.from_row(row) for row in await info.context.loaders.rule_documents.load(self.pk)]
+
+    @strawberry.field(description="This committee's methodologies you may see, newest first.")
+    async def methodologies(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        filter: Annotated["MethodologyFilter", strawberry.lazy("api.types.methodology")] | None = None,
+    ) -> Connection[Annotated["Methodology", strawberry.lazy("api.types.methodology")]]:
+        from api.types.methodology import methodology_page
+
+        return await methodology_page(info, first, after, filter, committee_code=self.code)
 
     @strawberry.field(description="Meetings in order: number 1 is the inaugural meeting.")
     async def meetings(self, info: Info) -> list[Meeting]:

@@ -14,6 +14,7 @@ from models.decision import Decision as DecisionRow
 
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
+    from api.types.subject import ProposalSubject
 
 
 @strawberry.type(description="A decision of a Joint Committee, public once taken.")
@@ -63,3 +64,10 @@ class Decision(Node):
     async def positions(self, info: Info) -> list[SidePosition]:
         rows = await info.context.loaders.positions.load((self.row.proposal_id, self.row.round))
         return [SidePosition.from_row(row) for row in rows]
+
+    @strawberry.field(description="What the decision changed; null for kind OTHER.")
+    async def subject(self, info: Info) -> Annotated["ProposalSubject", strawberry.lazy("api.types.subject")] | None:
+        from api.types.subject import load_subject
+
+        proposal = await info.context.loaders.proposal.load(self.row.proposal_id)
+        return await load_subject(info, proposal.subject_type, proposal.subject_id)

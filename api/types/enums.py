@@ -109,3 +109,41 @@ DecisionOutcome = _describe(
     "What was decided.",
     {"APPROVED": "Both sides consented.", "NOT_APPROVED": "A side objected (a decision on objection)."},
 )
+RuleDocumentType = _describe(
+    enums.RuleDocumentType,
+    "The rules, guidelines and forms each committee keeps a version line of (domain.md §4).",
+    {
+        "RULES_OF_PROCEDURE": "Rules of Procedures for the Joint Committee (RoP); in force before any other rule.",
+        "RULES_OF_IMPLEMENTATION": "Rules of Implementation (RoI).",
+        "PROJECT_CYCLE_PROCEDURE": "Project Cycle Procedure (PCP).",
+        "GUIDELINES_PROPOSED_METHODOLOGY": "Guidelines for Developing Proposed Methodology (GL_PM).",
+        "GUIDELINES_PDD_AND_MONITORING": "Guidelines for Developing PDD and Monitoring Report (GL_PDD_MR).",
+        "GUIDELINES_SUSTAINABLE_DEVELOPMENT": "Guidelines for Developing Sustainable Development Implementation Plan and Report (GL_SDIP).",
+        "GUIDELINES_TPE_DESIGNATION": "Guidelines for Designation as a Third-Party Entity (GL_TPE).",
+        "GUIDELINES_VALIDATION_AND_VERIFICATION": "Guidelines for Validation and Verification (GL_VV).",
+        "REGISTRY_SPECIFICATIONS": "Common Specifications of the JCM Registry (Spec_Registry).",
+        "GLOSSARY": "Glossary of Terms (Glossary).",
+        "FORM": "A form, named by formName (F_{name} in its code).",
+    },
+)
+RuleVersionStatus = _describe(
+    enums.RuleVersionStatus,
+    "Where a rule version stands. Versions are superseded, never erased.",
+    {
+        "PROPOSED": "Proposed; its proposal is on the way to a decision.",
+        "IN_FORCE": "Adopted and the document's current version.",
+        "SUPERSEDED": "Replaced by a later adopted version.",
+        "NOT_ADOPTED": "Objected to, or its proposal was withdrawn.",
+    },
+)
+MethodologyStatus = _describe(
+    enums.MethodologyStatus,
+    "Where a methodology (version) stands.",
+    {
+        "PROPOSED": "Proposed (or a revision proposed); not yet decided.",
+        "VALID": "Approved and the current version.",
+        "SUPERSEDED": "Replaced by a later approved version; still readable.",
+        "NOT_APPROVED": "A side objected.",
+        "WITHDRAWN": "Its proposal was withdrawn.",
+    },
+)

@@ -18,6 +18,7 @@ from models.workflow import DECIDED, Due, Step, due, is_lapsed
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
     from api.types.decision import Decision
+    from api.types.subject import ProposalSubject
 
 POSITION_STEPS = {Step.CONSENT.value, Step.OBJECT.value}
 
@@ -102,6 +103,14 @@ class Proposal(Node):
         hide_positions = not sees_positions(info.context.principal, committee.code, self.row.status in DECIDED)
         rows = await info.context.loaders.history.load(self.row.id)
         return [WorkflowEvent.from_row(row) for row in rows if not (hide_positions and row.action in POSITION_STEPS)]
+
+    @strawberry.field(description="What the proposal would change; null for kind OTHER.")
+    async def subject(
+        self, info: Info
+    ) -> Annotated["ProposalSubject", strawberry.lazy("api.types.subject")] | None:
+        from api.types.subject import load_subject
+
+        return await load_subject(info, self.row.subject_type, self.row.subject_id)
 
     @strawberry.field(
         description="When the current stage is due: the completeness check 7 days after submission, public input "

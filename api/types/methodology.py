@@ -1,0 +1,107 @@
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Self
+
+import strawberry
+
+from api.context import Info
+from api.ids import to_global_id
+from api.types.common import Node
+from api.types.enums import MethodologyStatus
+from api.types.scope import SectoralScope
+from api.types.workflow import PublicInputWindow
+from models.methodology import Methodology as MethodologyRow
+
+if TYPE_CHECKING:
+    from api.types.committee import JointCommittee
+    from api.types.decision import Decision
+    from api.types.proposal import Proposal
+
+
+@strawberry.type(description="A methodology, or one version of it: proposed under a PM reference, approved under its own AM reference.")
+class Methodology(Node):
+    row: strawberry.Private[MethodologyRow]
+    proposed_reference: str = strawberry.field(description="VN_PM004, given on proposal; a revision shows its original's.")
+    reference: str | None = strawberry.field(description="VN_AM003, given on approval from its own sequence; kept by every version.")
+    version: str | None = strawberry.field(description='"ver01.0" once approved; revisions count up: "ver02.0".')
+    title: str
+    summary: str | None = strawberry.field(description="Reduction measures, reference and project emissions, monitoring parameters.")
+    proponent: str
+    status: MethodologyStatus  # type: ignore[valid-type]
+    approved_on: date | None
+
+    @classmethod
+    def from_row(cls, row: MethodologyRow) -> Self:
+        return cls(
+            id=strawberry.ID(to_global_id("Methodology", row.id)), row=row,
+            proposed_reference=row.proposed_reference, reference=row.reference, version=row.version,
+            title=row.title, summary=row.summary, proponent=row.proponent, status=row.status,
+            approved_on=row.approved_on,
+        )
+
+    @strawberry.field(description="The committee it belongs to.")
+    async def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")]:
+        from api.types.committee import JointCommittee
+
+        return JointCommittee.from_row(await info.context.loaders.committee.load(self.row.committee_id))
+
+    @strawberry.field(description="Its sectoral scopes, by number.")
+    async def sectoral_scopes(self, info: Info) -> list[SectoralScope]:
+        links = await info.context.loaders.methodology_scopes.load(self.row.id)
+        rows = await info.context.loaders.scope.load_many([link.scope for link in links])
+        return [SectoralScope.from_row(row) for row in rows]
+
+    @strawberry.field(description="The public-input window of its proposal, once opened.")
+    async def public_input(self, info: Info) -> PublicInputWindow | None:
+        proposal = await info.context.loaders.proposal.load(self.row.proposal_id)
+        if proposal.public_input_opens_on is None:
+            return None
+        return PublicInputWindow(
+            opens_on=proposal.public_input_opens_on, closes_on=proposal.public_input_closes_on, proposal_pk=proposal.id
+        )
+
+    @strawberry.field(description="The decision on it, once decided.")
+    async def decision(self, info: Info) -> Annotated["Decision", strawberry.lazy("api.types.decision")] | None:
+        from api.types.decision import Decision
+
+        row = await info.context.loaders.decision_of_proposal.load(self.row.proposal_id)
+        return Decision.from_row(row) if row else None
+
+    @strawberry.field(description="The proposal that carries it through the consent workflow.")
+    async def proposal(self, info: Info) -> Annotated["Proposal", strawberry.lazy("api.types.proposal")]:
+        from api.types.proposal import Proposal
+
+        return Proposal.from_row(await info.context.loaders.proposal.load(self.row.proposal_id))
+
+    @strawberry.field(description="Every approved version of this methodology, newest first; just this one until approved.")
+    async def versions(self, info: Info) -> list["Methodology"]:
+        if self.row.reference is None:
+            return [self]
+        rows = await info.context.loaders.methodology_versions.load(self.row.reference)
+        approved = sorted((row for row in rows if row.major is not None), key=lambda row: row.major, reverse=True)
+        return [Methodology.from_row(row) for row in approved]
+
+
+@strawberry.input(description="Filters of the methodology list; all given filters apply together.")
+class MethodologyFilter:
+    committee_code: str | None = None
+    status: list[MethodologyStatus] | None = None  # type: ignore[valid-type]
+    sectoral_scope: int | None = strawberry.field(default=None, description="Methodologies covering this scope (1–15).")
+    search: str | None = strawberry.field(default=None, description="Words that must all appear in title, summary or references.")
+
+
+async def methodology_page(info: Info, first: int | None, after: str | None, filter: MethodologyFilter | None, committee_code: str | None = None):  # noqa: ANN201
+    """The list behind Query.methodologies and JointCommittee.methodologies."""
+    from api.types.pagination import connection, page_args
+    from resolvers import methodology_queries
+
+    f = filter or MethodologyFilter()
+    page = await info.context.db.run(
+        methodology_queries.list_methodologies,
+        info.context.principal,
+        committee_code=committee_code or f.committee_code,
+        statuses=f.status,
+        sectoral_scope=f.sectoral_scope,
+        search=f.search,
+        **page_args(info, first, after),
+    )
+    return connection(page, Methodology.from_row)

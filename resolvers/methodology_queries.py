@@ -1,0 +1,79 @@
+"""Reading methodologies: by reference, and the filtered, paginated list."""
+
+import re
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.committee import JointCommittee
+from models.enums import MethodologyStatus
+from models.methodology import Methodology, MethodologyScope
+from models.principal import Principal
+from models.proposal import Proposal
+from models.visibility import visible_proposals
+from resolvers.pagination import Page, paginate
+from resolvers.search import words_match
+
+APPROVED = re.compile(r"^[A-Z]{2}_AM\d+$")
+
+
+def visible_methodologies(principal: Principal):  # noqa: ANN201
+    """Methodologies follow their proposal's visibility: public from public input on."""
+    return (
+        select(Methodology)
+        .join(Proposal, col(Proposal.id) == col(Methodology.proposal_id))
+        .where(visible_proposals(principal))
+    )
+
+
+async def find_methodology(session: AsyncSession, principal: Principal, reference: str) -> Methodology | None:
+    """By AM reference: the valid version (else the newest); by PM reference: the proposal as first made."""
+    reference = reference.strip().upper()
+    statement = visible_methodologies(principal)
+    if APPROVED.match(reference):
+        statement = statement.where(col(Methodology.reference) == reference).order_by(
+            (col(Methodology.status) == MethodologyStatus.VALID).desc(), col(Methodology.major).desc()
+        )
+    else:
+        statement = statement.where(col(Methodology.proposed_reference) == reference).order_by(col(Methodology.id))
+    return (await session.exec(statement.limit(1))).first()
+
+
+async def list_methodologies(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int,
+    after: str | None,
+    max_page_size: int,
+    committee_code: str | None = None,
+    statuses: list[MethodologyStatus] | None = None,
+    sectoral_scope: int | None = None,
+    search: str | None = None,
+) -> Page[Methodology]:
+    """Methodologies the principal may see, newest first."""
+    statement = visible_methodologies(principal)
+    if committee_code is not None:
+        statement = statement.join(JointCommittee, col(JointCommittee.id) == col(Methodology.committee_id)).where(
+            col(JointCommittee.code) == committee_code.strip().upper()
+        )
+    if statuses:
+        statement = statement.where(col(Methodology.status).in_(statuses))
+    if sectoral_scope is not None:
+        in_scope = select(MethodologyScope.methodology_id).where(col(MethodologyScope.scope) == sectoral_scope)
+        statement = statement.where(col(Methodology.id).in_(in_scope))
+    matches = words_match(
+        search, col(Methodology.title), col(Methodology.summary), col(Methodology.reference), col(Methodology.proposed_reference)
+    )
+    if matches is not None:
+        statement = statement.where(matches)
+    return await paginate(
+        session,
+        statement,
+        sort=[col(Methodology.id)],
+        key=lambda m: [m.id],
+        parse=lambda values: [int(values[0])],
+        first=first,
+        after=after,
+        max_page_size=max_page_size,
+    )
