@@ -2,6 +2,7 @@
 tokens kept only as hashes."""
 
 import hashlib
+from datetime import timedelta
 from typing import Any, NamedTuple
 
 import pytest
@@ -95,12 +96,28 @@ MUTATION_SAMPLES: dict[str, tuple[str, dict[str, Any], str]] = {
     "raiseObjection": (
         POSITION["raiseObjection"], {"id": Given("UNDER_CONSIDERATION", "object"), "statement": "Not additional."}, "japan"
     ),
+    "proposeRuleVersion": (
+        "mutation ($input: ProposeRuleVersionInput!) { proposeRuleVersion(input: $input) { ruleVersion { code } proposal { id } userErrors { code message field } } }",
+        {"committeeCode": "VN", "type": "RULES_OF_PROCEDURE"},
+        "secretariat",
+    ),
+    "proposeMethodology": (
+        "mutation ($input: ProposeMethodologyInput!) { proposeMethodology(input: $input) { methodology { proposedReference } proposal { id } userErrors { code message field } } }",
+        {"committeeCode": "VN", "title": "Efficient chillers", "sectoralScopes": [3], "proponent": "Example Co."},
+        "japan",
+    ),
+    "proposeMethodologyRevision": (
+        "mutation ($input: ProposeMethodologyRevisionInput!) { proposeMethodologyRevision(input: $input) { methodology { reference } proposal { id } userErrors { code message field } } }",
+        {"reference": Given("VALID_METHODOLOGY"), "summary": "Adds a default COP."},
+        "secretariat",
+    ),
     "submitPublicComment": (COMMENT, {"proposalId": Given("PUBLIC_INPUT"), "author": "A. Reader", "body": "Agreed."}, "public"),
 }
 
 CHANGED_BY_MUTATIONS = (
     "committee_member", "meeting", "proposal", "side_position", "decision", "workflow_event",
-    "public_comment", "audit_event",
+    "public_comment", "rule_document", "rule_version", "methodology", "methodology_scope",
+    "reference_counter", "audit_event",
 )
 
 INVALID_TOKEN_BODY = {
@@ -203,7 +220,24 @@ def test_every_mutation_has_a_sample_document():
     assert set(MUTATION_SAMPLES) == mutation_field_names()
 
 
-async def given_objects(gql, tokens) -> dict[Given, str]:
+async def approved_methodology(gql, tokens, frozen_clock) -> str:
+    """The AM reference of a methodology taken through the whole cycle."""
+    from tests.workflow_documents import CIRCULATE, CONSENT, OPEN_PUBLIC_INPUT, SUBMIT, Workflow
+
+    flow = Workflow(gql, tokens)
+    document, input_, _ = MUTATION_SAMPLES["proposeMethodology"]
+    proposal_id = (await flow.ok(document, input_, "japan"))["proposal"]["id"]
+    await flow.ok(SUBMIT, {"id": proposal_id}, "japan")
+    await flow.ok(OPEN_PUBLIC_INPUT, {"id": proposal_id, "days": 1}, "secretariat")
+    frozen_clock.set(frozen_clock.at + timedelta(days=2))  # the one-day window has closed
+    await flow.ok(CIRCULATE, {"id": proposal_id, "mode": "ELECTRONIC", "deadline": "2026-12-31"}, "secretariat")
+    await flow.ok(CONSENT, {"id": proposal_id}, "japan")
+    decided = await flow.ok(CONSENT, {"id": proposal_id}, "VN")
+    assert decided["decision"] is not None
+    return "VN_AM001"
+
+
+async def given_objects(gql, tokens, frozen_clock) -> dict[Given, str]:
     """One fresh object per Given the samples name, made through the API by the secretariat."""
     secretariat = await tokens.secretariat()
     steps = {
@@ -214,6 +248,9 @@ async def given_objects(gql, tokens) -> dict[Given, str]:
     made: dict[Given, str] = {}
     for _, input_, _ in MUTATION_SAMPLES.values():
         for given in (value for value in input_.values() if isinstance(value, Given)):
+            if given.what == "VALID_METHODOLOGY":
+                made[given] = await approved_methodology(gql, tokens, frozen_clock)
+                continue
             if given.what == "member":
                 document, member_input, _ = MUTATION_SAMPLES["appointMember"]
                 data = await gql(document, {"input": member_input | {"name": "Nguyen Van A", "role": "CO_CHAIR"}}, token=secretariat)
@@ -231,7 +268,7 @@ async def given_objects(gql, tokens) -> dict[Given, str]:
 
 async def test_every_mutation_needs_a_token_and_writes_nothing_without_one(gql, engine, tokens, frozen_clock):
     # Given the objects the samples act on
-    made = await given_objects(gql, tokens)
+    made = await given_objects(gql, tokens, frozen_clock)
 
     def sample(name: str) -> tuple[str, dict[str, Any]]:
         document, input_, _ = MUTATION_SAMPLES[name]
