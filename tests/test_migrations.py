@@ -12,7 +12,7 @@ from seed.data import PARTNERS, RULE_DOCUMENT_KINDS, SECTORAL_SCOPES
 from seed.loader import load
 from tests.conftest import snapshot
 
-SEEDED_TABLES = ("country", "joint_committee", "sectoral_scope", "rule_document_kind")
+SEEDED_TABLES = ("country", "joint_committee", "sectoral_scope", "rule_document_kind", "rule_document")
 
 
 def differences(connection: Connection) -> list:
@@ -51,6 +51,7 @@ async def test_seed_loads_the_reference_data(engine):
     assert len(rows["joint_committee"]) == 30
     assert len(rows["sectoral_scope"]) == len(SECTORAL_SCOPES) == 15
     assert len(rows["rule_document_kind"]) == len(RULE_DOCUMENT_KINDS) == 10
+    assert len(rows["rule_document"]) == 30 * 10  # each committee's own line of each document
 
 
 async def test_a_second_seed_changes_nothing(engine):

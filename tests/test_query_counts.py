@@ -3,10 +3,11 @@
 from datetime import date
 
 from models.db import new_session
-from models.enums import MemberRole, Role, Side
+from models.enums import MemberRole, Role, RuleDocumentType, Side
 from models.principal import Principal
 from resolvers.members import appoint_member
 from resolvers.meetings import schedule_meeting
+from resolvers.rules import propose_rule_version
 from tests.conftest import count_statements
 
 NESTED = """
@@ -49,9 +50,9 @@ async def given_members_and_meetings_everywhere(engine):
             await schedule_meeting(session, SECRETARIAT, committee_code=code, held_on=date(2025, 6, 1))
 
 
-async def statements_for(gql, engine, document, region):
+async def statements_for(gql, engine, document, region, token=None):
     with count_statements(engine) as counter:
-        data = await gql(document, {"region": region})
+        data = await gql(document, {"region": region}, token=token)
     return counter.count, data
 
 
@@ -85,3 +86,32 @@ async def test_deeper_nesting_stays_constant_too(gql, engine):
     assert three == thirty
     assert thirty <= 8
     assert data["committees"][5]["meetings"] == [{"number": 1, "committee": {"partner": {"code": "VN"}}}]
+
+
+RULES = """
+query ($region: Region) {
+  committees(region: $region) {
+    rules { type inForce { code document { title } } versions { version status decision { reference } proposal { title } } }
+  }
+}
+"""
+
+
+async def test_rule_documents_of_every_committee_cost_the_same_for_3_as_for_30(gql, engine, tokens):
+    # Given a Rules of Procedures version proposed in several committees
+    async with new_session(engine) as session:
+        for code in ["CR", "MX", "VN", "ID"]:
+            await propose_rule_version(session, SECRETARIAT, committee_code=code, type=RuleDocumentType.RULES_OF_PROCEDURE)
+
+    secretariat = await tokens.secretariat()  # drafts are the secretariat's to see
+    three, data_three = await statements_for(gql, engine, RULES, "LATIN_AMERICA", secretariat)
+    thirty, _ = await statements_for(gql, engine, RULES, None, secretariat)
+
+    assert three == thirty
+    assert thirty <= 10
+    assert data_three["committees"][0]["rules"][0] == {
+        "type": "RULES_OF_PROCEDURE",
+        "inForce": None,
+        "versions": [{"version": "ver01.0", "status": "PROPOSED", "decision": None,
+                      "proposal": {"title": "Rules of Procedures for the Joint Committee ver01.0"}}],
+    }
