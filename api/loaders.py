@@ -9,6 +9,7 @@ from api.context import Db
 from models import CommitteeMember, Country, JointCommittee, Meeting, SectoralScope
 from models.methodology import Methodology, MethodologyScope
 from models.rule import RuleDocument, RuleVersion
+from models.tpe import DesignationScope, ThirdPartyEntity, TpeDesignation
 from models.decision import Decision
 from models.principal import Principal
 from models.proposal import Proposal, PublicComment, WorkflowEvent
@@ -50,3 +51,10 @@ class Loaders:
         self.visible_rule_version = _loader(db, batch.one_visible, principal, RuleVersion)
         self.methodology_scopes = _loader(db, batch.grouped, MethodologyScope, "methodology_id", "scope")
         self.methodology_versions = _loader(db, batch.grouped_visible, principal, Methodology, "reference", "-id")
+        self.country_by_code = _loader(db, batch.one_by, Country, "code")
+        self.entity = _loader(db, batch.one_by, ThirdPartyEntity, "id")
+        self.designation = _loader(db, batch.one_by, TpeDesignation, "id")
+        self.visible_designation = _loader(db, batch.one_of_visible_designations, principal)
+        self.designation_scopes = _loader(db, batch.grouped, DesignationScope, "designation_id", "id")
+        self.designation_decisions = _loader(db, batch.decisions_about, "TpeDesignation")
+        self.entity_designations = _loader(db, batch.visible_designations_of, principal, "entity_id")

@@ -23,7 +23,8 @@ from api.types.pagination import Connection, connection, page_args
 from api.types.proposal import Proposal
 from api.types.methodology import Methodology, MethodologyFilter, methodology_page
 from api.types.rules import RuleDocument, RuleVersion
-from resolvers import audit, committees, decisions, methodology_queries, proposal_queries
+from api.types.tpe import ThirdPartyEntity, TpeDesignation, TpeFilter, tpe_page
+from resolvers import audit, committees, decisions, methodology_queries, proposal_queries, tpe_queries
 
 # Type name in a global id -> (loader on the context, how to render the row).
 NODE_TYPES: dict[str, tuple[str, Callable[[Any], Node]]] = {
@@ -36,6 +37,8 @@ NODE_TYPES: dict[str, tuple[str, Callable[[Any], Node]]] = {
     "RuleDocument": ("rule_document", RuleDocument.from_row),
     "RuleVersion": ("visible_rule_version", RuleVersion.from_row),
     "Methodology": ("visible_methodology", Methodology.from_row),
+    "TpeDesignation": ("visible_designation", TpeDesignation.from_row),
+    "ThirdPartyEntity": ("entity", ThirdPartyEntity.from_row),
 }
 
 
@@ -140,3 +143,21 @@ class Query:
         self, info: Info, first: int | None = 20, after: str | None = None, filter: MethodologyFilter | None = None
     ) -> Connection[Methodology]:
         return await methodology_page(info, first, after, filter)
+
+    @strawberry.field(description="One designation by its reference: TPE-VN-003.")
+    async def tpe(self, info: Info, reference: str) -> TpeDesignation | None:
+        row = await info.context.db.run(tpe_queries.find_designation, reference)
+        return TpeDesignation.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Designations you may see. `tpes(filter: {committeeCode: \"VN\", function: VERIFICATION, "
+        "sectoralScope: 3, status: [DESIGNATED]})` lists the entities that may verify scope 3 in Viet Nam today."
+    )
+    async def tpes(
+        self, info: Info, first: int | None = 20, after: str | None = None, filter: TpeFilter | None = None
+    ) -> Connection[TpeDesignation]:
+        return await tpe_page(info, first, after, filter)
+
+    @strawberry.field(description="Every registered validation and verification body, by name.")
+    async def entities(self, info: Info) -> list[ThirdPartyEntity]:
+        return [ThirdPartyEntity.from_row(row) for row in await info.context.db.run(tpe_queries.list_entities)]

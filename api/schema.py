@@ -24,6 +24,13 @@ from api.mutations.open_public_input import open_public_input
 from api.mutations.positions import give_consent, raise_objection
 from api.mutations.propose_methodology import propose_methodology, propose_methodology_revision
 from api.mutations.propose_rule_version import propose_rule_version
+from api.mutations.register_entity import register_entity
+from api.mutations.tpe_designation import (
+    propose_tpe_designation,
+    propose_tpe_suspension,
+    propose_tpe_withdrawal,
+    record_voluntary_withdrawal,
+)
 from api.mutations.return_proposal import return_proposal
 from api.mutations.schedule_meeting import schedule_meeting
 from api.mutations.submit_proposal import submit_proposal
@@ -40,6 +47,7 @@ from api.types.member import CommitteeMember
 from api.types.methodology import Methodology
 from api.types.proposal import Proposal
 from api.types.rules import RuleDocument, RuleVersion
+from api.types.tpe import ThirdPartyEntity, TpeDesignation
 
 
 @strawberry.type(description="Every expected failure comes back in `userErrors` and changes nothing.")
@@ -56,6 +64,11 @@ class Mutation:
     propose_rule_version = propose_rule_version
     propose_methodology = propose_methodology
     propose_methodology_revision = propose_methodology_revision
+    register_entity = register_entity
+    propose_tpe_designation = propose_tpe_designation
+    propose_tpe_suspension = propose_tpe_suspension
+    propose_tpe_withdrawal = propose_tpe_withdrawal
+    record_voluntary_withdrawal = record_voluntary_withdrawal
     appoint_member = appoint_member
     end_membership = end_membership
     schedule_meeting = schedule_meeting
@@ -96,7 +109,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Country, JointCommittee, CommitteeMember, Meeting, Proposal, Decision, RuleDocument, RuleVersion, Methodology],
+        types=[Country, JointCommittee, CommitteeMember, Meeting, Proposal, Decision, RuleDocument, RuleVersion, Methodology,
+               TpeDesignation, ThirdPartyEntity],
         extensions=extensions,
     )
 

@@ -14,6 +14,7 @@ from models.proposal import Proposal, PublicComment, SidePosition, WorkflowEvent
 from models.reference_data import RuleDocumentKind, SectoralScope
 from models.rule import RuleDocument, RuleVersion
 from models.token import ApiToken
+from models.tpe import DesignationScope, TpeAction, TpeDesignation, ThirdPartyEntity
 
 metadata = SQLModel.metadata
 
@@ -21,6 +22,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "CommitteeMember",
+    "DesignationScope",
     "Country",
     "Decision",
     "JointCommittee",
@@ -35,6 +37,9 @@ __all__ = [
     "RuleVersion",
     "SectoralScope",
     "SidePosition",
+    "ThirdPartyEntity",
+    "TpeAction",
+    "TpeDesignation",
     "WorkflowEvent",
     "metadata",
 ]

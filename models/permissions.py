@@ -34,6 +34,11 @@ class Action(StrEnum):
     PROPOSE_METHODOLOGY_REVISION = "proposeMethodologyRevision"
     COMMENT = "submitPublicComment"
     READ_AUDIT_TRAIL = "auditTrail"
+    REGISTER_ENTITY = "registerEntity"
+    PROPOSE_TPE_DESIGNATION = "proposeTpeDesignation"
+    PROPOSE_TPE_SUSPENSION = "proposeTpeSuspension"
+    PROPOSE_TPE_WITHDRAWAL = "proposeTpeWithdrawal"
+    RECORD_VOLUNTARY_WITHDRAWAL = "recordVoluntaryWithdrawal"
 
 
 POLICY: dict[Action, Reach] = {
@@ -46,6 +51,11 @@ POLICY: dict[Action, Reach] = {
     Action.PROPOSE_METHODOLOGY_REVISION: Reach.COMMITTEE,
     Action.COMMENT: Reach.ANYONE,
     Action.READ_AUDIT_TRAIL: Reach.COMMITTEE,
+    Action.REGISTER_ENTITY: Reach.SECRETARIAT,
+    Action.PROPOSE_TPE_DESIGNATION: Reach.SECRETARIAT,
+    Action.PROPOSE_TPE_SUSPENSION: Reach.COMMITTEE,
+    Action.PROPOSE_TPE_WITHDRAWAL: Reach.COMMITTEE,
+    Action.RECORD_VOLUNTARY_WITHDRAWAL: Reach.SECRETARIAT,
 }
 
 
@@ -81,16 +91,20 @@ def ensure_authenticated(principal: Principal) -> None:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "Sign in with a bearer token to do this.")
 
 
-def ensure_may(principal: Principal, reach: Reach, what: str, committee_code: str, side: Side | None = None) -> None:
-    """Raise UNAUTHENTICATED or FORBIDDEN unless `principal` is within `reach` in that committee."""
+def ensure_may(
+    principal: Principal, reach: Reach, what: str, committee_code: str | None, side: Side | None = None
+) -> None:
+    """Raise UNAUTHENTICATED or FORBIDDEN unless `principal` is within `reach` in that committee
+    (no committee: an act outside any one committee, such as registering an entity)."""
     if reach is not Reach.ANYONE:
         ensure_authenticated(principal)
-    if not may(principal, reach, committee_code, side):
-        raise DomainError(
-            ErrorCode.FORBIDDEN, f"In the {committee_code} committee, {what} is for {reach.value} only."
-        )
+    if not may(principal, reach, committee_code or "", side):
+        where = f"In the {committee_code} committee, {what}" if committee_code else what
+        raise DomainError(ErrorCode.FORBIDDEN, f"{where} is for {reach.value} only.")
 
 
-def ensure_allowed(principal: Principal, action: Action, committee_code: str, side: Side | None = None) -> None:
+def ensure_allowed(
+    principal: Principal, action: Action, committee_code: str | None = None, side: Side | None = None
+) -> None:
     what = action.value + (f" for the {side.value} side" if side is not None and POLICY[action] is Reach.SIDE else "")
     ensure_may(principal, POLICY[action], what, committee_code, side)

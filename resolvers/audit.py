@@ -30,8 +30,10 @@ async def record(
     *,
     committee_id: int | None,
     before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an event for `subject` (as it is now) inside the caller's write transaction."""
+    """Append an event for `subject` inside the caller's write transaction; `after` defaults to
+    the subject as it is now."""
     if session.bind.dialect.name == "postgresql":
         # Two transactions must not both chain onto the same previous event.
         await session.exec(sa.select(sa.func.pg_advisory_xact_lock(_CHAIN_LOCK)))
@@ -47,7 +49,7 @@ async def record(
         subject_id=subject.id,  # type: ignore[attr-defined]
         committee_id=committee_id,
         before=before,
-        after=snapshot(subject),
+        after=after if after is not None else snapshot(subject),
         prev_hash=last_hash or GENESIS_HASH,
     )
     event.hash = event.content_hash()

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.decision import Decision
 from models.principal import Principal
 from models.proposal import Proposal
-from resolvers import methodologies, rules
+from resolvers import methodologies, rules, tpes
 
 
 class SubjectEffects(NamedTuple):
@@ -23,6 +23,7 @@ class SubjectEffects(NamedTuple):
 EFFECTS: dict[str, SubjectEffects] = {
     "RuleVersion": SubjectEffects(rules.on_decision, rules.on_withdrawal),
     "Methodology": SubjectEffects(methodologies.on_decision, methodologies.on_withdrawal),
+    "TpeDesignation": SubjectEffects(tpes.on_decision, tpes.on_withdrawal),
 }
 
 

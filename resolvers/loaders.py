@@ -16,8 +16,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models import CommitteeMember, JointCommittee, Meeting, clock
 from models.enums import MemberRole, Side
 from models.principal import Principal
+from models.decision import Decision
 from models.proposal import Proposal, SidePosition
+from models.tpe import TpeDesignation
 from models.visibility import visible_proposals
+from resolvers.tpe_queries import visible_designations
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -128,4 +131,39 @@ async def grouped_visible(
 async def one_visible(session: AsyncSession, principal: Principal, model: type[T], ids: Sequence[int]) -> list[T | None]:
     """Subjects of proposals by id, None where the principal may not see the proposal."""
     groups = await grouped_visible(session, principal, model, "id", "id", ids)
+    return [group[0] if group else None for group in groups]
+
+
+async def decisions_about(session: AsyncSession, subject_type: str, keys: Sequence[int]) -> list[list[Decision]]:
+    """The decisions on every proposal about each subject, oldest first."""
+    statement = (
+        select(Decision, Proposal.subject_id)
+        .join(Proposal, col(Proposal.id) == col(Decision.proposal_id))
+        .where(col(Proposal.subject_type) == subject_type, col(Proposal.subject_id).in_(set(keys)))
+        .order_by(col(Decision.id))
+    )
+    found: dict[int, list[Decision]] = defaultdict(list)
+    for decision, subject_id in (await session.exec(statement)).all():
+        found[subject_id].append(decision)
+    return [found[key] for key in keys]
+
+
+async def visible_designations_of(
+    session: AsyncSession, principal: Principal, key_column: str, keys: Sequence[int]
+) -> list[list[TpeDesignation]]:
+    statement = (
+        select(TpeDesignation)
+        .where(col(getattr(TpeDesignation, key_column)).in_(set(keys)), visible_designations(principal))
+        .order_by(col(TpeDesignation.id))
+    )
+    found: dict[int, list[TpeDesignation]] = defaultdict(list)
+    for row in (await session.exec(statement)).all():
+        found[getattr(row, key_column)].append(row)
+    return [found[key] for key in keys]
+
+
+async def one_of_visible_designations(
+    session: AsyncSession, principal: Principal, ids: Sequence[int]
+) -> list[TpeDesignation | None]:
+    groups = await visible_designations_of(session, principal, "id", ids)
     return [group[0] if group else None for group in groups]

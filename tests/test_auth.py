@@ -111,13 +111,32 @@ MUTATION_SAMPLES: dict[str, tuple[str, dict[str, Any], str]] = {
         {"reference": Given("VALID_METHODOLOGY"), "summary": "Adds a default COP."},
         "secretariat",
     ),
+    "registerEntity": (
+        "mutation ($input: RegisterEntityInput!) { registerEntity(input: $input) { entity { id } userErrors { code message field } } }",
+        {"name": "Example Verification Ltd.", "accreditation": "ISO_14065", "countryCode": "JP"},
+        "secretariat",
+    ),
+    "proposeTpeDesignation": (
+        "mutation ($input: ProposeTpeDesignationInput!) { proposeTpeDesignation(input: $input) { designation { status } proposal { id } userErrors { code message field } } }",
+        {"committeeCode": "VN", "entityId": Given("ENTITY"), "validationScopes": [1], "verificationScopes": [3]},
+        "secretariat",
+    ),
+    **{
+        name: (
+            "mutation ($input: ProposeTpeActionInput!) { %s(input: $input) { designation { status } proposal { id } userErrors { code message field } } }" % name,
+            {"reference": Given("DESIGNATED_TPE", name), "reason": "Non-conformities."},
+            who,
+        )
+        for name, who in [("proposeTpeSuspension", "japan"), ("proposeTpeWithdrawal", "secretariat"),
+                          ("recordVoluntaryWithdrawal", "secretariat")]
+    },
     "submitPublicComment": (COMMENT, {"proposalId": Given("PUBLIC_INPUT"), "author": "A. Reader", "body": "Agreed."}, "public"),
 }
 
 CHANGED_BY_MUTATIONS = (
     "committee_member", "meeting", "proposal", "side_position", "decision", "workflow_event",
     "public_comment", "rule_document", "rule_version", "methodology", "methodology_scope",
-    "reference_counter", "audit_event",
+    "reference_counter", "third_party_entity", "tpe_designation", "designation_scope", "tpe_action", "audit_event",
 )
 
 INVALID_TOKEN_BODY = {
@@ -237,6 +256,19 @@ async def approved_methodology(gql, tokens, frozen_clock) -> str:
     return "VN_AM001"
 
 
+async def given_tpe(gql, tokens, given: Given) -> str:
+    """A registered entity's id, or the reference of a fresh designation of one."""
+    from tests.tpe_documents import Tpes
+
+    flow = Tpes(gql, tokens)
+    entity = await flow.register(f"Entity for {given.what} {given.label}")
+    if given.what == "ENTITY":
+        return entity
+    await flow.designated(entity, [1], [3])
+    designations = (await gql("{ tpes(first: 100) { edges { node { reference entity { id } } } } }"))["tpes"]["edges"]
+    return next(edge["node"]["reference"] for edge in designations if edge["node"]["entity"]["id"] == entity)
+
+
 async def given_objects(gql, tokens, frozen_clock) -> dict[Given, str]:
     """One fresh object per Given the samples name, made through the API by the secretariat."""
     secretariat = await tokens.secretariat()
@@ -248,6 +280,9 @@ async def given_objects(gql, tokens, frozen_clock) -> dict[Given, str]:
     made: dict[Given, str] = {}
     for _, input_, _ in MUTATION_SAMPLES.values():
         for given in (value for value in input_.values() if isinstance(value, Given)):
+            if given.what in ("ENTITY", "DESIGNATED_TPE"):
+                made[given] = await given_tpe(gql, tokens, given)
+                continue
             if given.what == "VALID_METHODOLOGY":
                 made[given] = await approved_methodology(gql, tokens, frozen_clock)
                 continue

@@ -584,23 +584,55 @@ async def test_an_electronic_decision_lapses_after_its_deadline_without_a_backgr
     ]
 
 
-async def test_a_lapsed_proposal_is_circulated_again_with_the_version_a_reader_was_shown(gql, tokens, frozen_clock):
+@pytest.mark.parametrize(
+    ("document", "input", "status", "action"),
+    [
+        (CIRCULATE, {"mode": "ELECTRONIC", "deadline": "2026-12-24"}, "UNDER_CONSIDERATION", "circulated"),
+        (WITHDRAW, {"reason": "No longer needed."}, "WITHDRAWN", "withdrawn"),
+    ],
+    ids=["circulate", "withdraw"],
+)
+async def test_a_lapsed_proposal_is_acted_on_with_the_version_a_reader_was_shown(
+    gql, tokens, frozen_clock, document, input, status, action
+):
     # Given a lapsed proposal, as a reader sees it
     flow = Workflow(gql, tokens)
     proposal = await flow.in_status("LAPSED", frozen_clock=frozen_clock)
     assert proposal["version"] == 3
 
-    # When the secretariat circulates it again, sending back the version it read
+    # When the secretariat acts on it, sending back the version it read
+    payload = await flow.call(document, {"id": proposal["id"], "expectedVersion": proposal["version"]} | input, "secretariat")
+
+    # Then it works: the lapse that the write records on the way is not a change the reader missed
+    assert payload["userErrors"] == []
+    assert payload["proposal"]["status"] == status
+    assert [e["action"] for e in payload["proposal"]["history"]] == ["created", "submitted", "circulated", "lapsed", action]
+
+
+async def test_a_stale_version_on_a_lapsed_proposal_names_the_version_a_reader_sees(gql, tokens, engine, frozen_clock):
+    # Given a lapsed proposal, which every read shows at version 3
+    flow = Workflow(gql, tokens)
+    proposal = await flow.in_status("LAPSED", frozen_clock=frozen_clock)
+    before = await snapshot(engine, *WORKFLOW_TABLES)
+
+    # When a client sends an old version
     payload = await flow.call(
-        CIRCULATE,
-        {"id": proposal["id"], "expectedVersion": proposal["version"], "mode": "ELECTRONIC", "deadline": "2026-12-24"},
-        "secretariat",
+        CIRCULATE, {"id": proposal["id"], "expectedVersion": 2, "mode": "ELECTRONIC", "deadline": "2026-12-24"}, "secretariat"
     )
 
-    # Then it is circulated: the lapse the write records on the way is not the reader's concern
-    assert payload["userErrors"] == []
-    assert payload["proposal"]["status"] == "UNDER_CONSIDERATION"
-    assert [e["action"] for e in payload["proposal"]["history"]] == ["created", "submitted", "circulated", "lapsed", "circulated"]
+    # Then it is told the version it will find when it reloads, and nothing (not even the lapse) is written
+    assert payload == {
+        "proposal": None,
+        "userErrors": [
+            {
+                "code": "STALE_VERSION",
+                "message": "The proposal is at version 3, not 2: reload it and retry.",
+                "field": ["expectedVersion"],
+            }
+        ],
+    }
+    assert (await flow.read(proposal["id"]))["version"] == 3
+    assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
 # --- due dates -------------------------------------------------------------------------------
@@ -813,12 +845,18 @@ async def graphql_error(gql, document: str, variables: dict) -> dict:
 
 
 @pytest.mark.parametrize("first", [0, -1, 101])
-async def test_a_page_size_outside_1_to_100_is_an_input_error(gql, first):
-    assert await graphql_error(gql, DECISIONS, {"first": first}) == {
+@pytest.mark.parametrize(("document", "field"), [(DECISIONS, "decisions"), (PROPOSALS, "proposals")], ids=["decisions", "proposals"])
+async def test_a_page_size_outside_1_to_100_is_an_input_error(gql, document, field, first):
+    assert await graphql_error(gql, document, {"first": first}) == {
         "message": "first must be between 1 and 100.",
-        "path": ["decisions"],
+        "path": [field],
         "extensions": {"code": "INVALID_INPUT", "field": ["first"]},
     }
+
+
+async def test_page_sizes_1_and_100_are_accepted(gql):
+    assert (await register(gql, first=1))["totalCount"] == 0
+    assert (await register(gql, first=100))["totalCount"] == 0
 
 
 @pytest.mark.parametrize(

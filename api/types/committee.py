@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from api.types.methodology import Methodology, MethodologyFilter
     from api.types.proposal import Proposal
     from api.types.rules import RuleDocument
+    from api.types.tpe import TpeDesignation, TpeFilter
 
 
 @strawberry.type(description="The Joint Committee of Japan and one partner country, deciding only when both sides agree.")
@@ -104,6 +105,18 @@ class JointCommittee(Node):
         from api.types.methodology import methodology_page
 
         return await methodology_page(info, first, after, filter, committee_code=self.code)
+
+    @strawberry.field(description="Third-party entities designated (or proposed) in this committee.")
+    async def tpe_designations(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        filter: Annotated["TpeFilter", strawberry.lazy("api.types.tpe")] | None = None,
+    ) -> Connection[Annotated["TpeDesignation", strawberry.lazy("api.types.tpe")]]:
+        from api.types.tpe import tpe_page
+
+        return await tpe_page(info, first, after, filter, committee_code=self.code)
 
     @strawberry.field(description="Meetings in order: number 1 is the inaugural meeting.")
     async def meetings(self, info: Info) -> list[Meeting]:

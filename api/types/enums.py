@@ -147,3 +147,30 @@ MethodologyStatus = _describe(
         "WITHDRAWN": "Its proposal was withdrawn.",
     },
 )
+AccreditationBasis = _describe(
+    enums.AccreditationBasis,
+    "What makes an entity eligible as a third-party entity.",
+    {
+        "ISO_14065": "Accredited under ISO 14065.",
+        "CDM_DOE": "A Designated Operational Entity of the CDM.",
+        "PROVISIONAL": "Accreditation under way: provisional designation, at most two a year per committee for "
+        "the partner's entities and two for Japan's.",
+    },
+)
+TpeFunction = _describe(
+    enums.TpeFunction,
+    "What a third-party entity is designated for.",
+    {"VALIDATION": "Validating projects.", "VERIFICATION": "Verifying emission reductions."},
+)
+DesignationStatus = _describe(
+    enums.DesignationStatus,
+    "Where a designation, or one of its scopes, stands. A designation is DESIGNATED while any scope is.",
+    {
+        "PROPOSED": "Proposed; not yet designated for any scope.",
+        "DESIGNATED": "Designated by the committee.",
+        "SUSPENDED": "Suspended by the committee; a new designation proposal lifts it.",
+        "WITHDRAWN": "Withdrawn by the committee.",
+        "VOLUNTARILY_WITHDRAWN": "Withdrawn on the entity's own notice.",
+        "NOT_APPROVED": "The first designation proposal was objected to.",
+    },
+)

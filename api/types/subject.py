@@ -7,9 +7,10 @@ import strawberry
 from api.context import Info
 from api.types.methodology import Methodology
 from api.types.rules import RuleVersion
+from api.types.tpe import TpeDesignation
 
 ProposalSubject = Annotated[
-    RuleVersion | Methodology,
+    RuleVersion | Methodology | TpeDesignation,
     strawberry.union("ProposalSubject", description="The object a proposal is about, and a decision changed."),
 ]
 
@@ -17,6 +18,7 @@ ProposalSubject = Annotated[
 SUBJECTS: dict[str, tuple[str, Any]] = {
     "RuleVersion": ("rule_version", RuleVersion.from_row),
     "Methodology": ("methodology", Methodology.from_row),
+    "TpeDesignation": ("designation", TpeDesignation.from_row),
 }
 
 

@@ -1,0 +1,39 @@
+from datetime import date
+
+import strawberry
+
+from api.context import Info
+from api.mutations.base import mutate
+from api.types.common import UserError
+from api.types.enums import AccreditationBasis
+from api.types.tpe import ThirdPartyEntity
+from resolvers import tpes
+
+
+@strawberry.input(description="A validation and verification body.")
+class RegisterEntityInput:
+    name: str = strawberry.field(description="At most 200 characters; unique.")
+    country_code: str | None = strawberry.field(default=None, description="Where it is established: JP or a partner's code.")
+    accreditation: AccreditationBasis  # type: ignore[valid-type]
+    accreditation_body: str | None = None
+    accreditation_expires_on: date | None = strawberry.field(
+        default=None, description="After this day it cannot be proposed for designation."
+    )
+
+
+@strawberry.type
+class EntityPayload:
+    entity: ThirdPartyEntity | None = strawberry.field(description="The entity as registered; null on error.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
+
+
+@strawberry.mutation(description="Register a validation and verification body: the secretariat.")
+async def register_entity(info: Info, input: RegisterEntityInput) -> EntityPayload:
+    row, errors = await mutate(
+        info,
+        lambda session, principal: tpes.register_entity(
+            session, principal, name=input.name, accreditation=input.accreditation, country_code=input.country_code,
+            accreditation_body=input.accreditation_body, accreditation_expires_on=input.accreditation_expires_on,
+        ),
+    )
+    return EntityPayload(entity=ThirdPartyEntity.from_row(row) if row else None, user_errors=errors)

@@ -1,0 +1,76 @@
+"""Reading entities and designations: "which entities may verify scope 3 in Viet Nam today?"."""
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.committee import JointCommittee
+from models.enums import DesignationStatus, TpeFunction
+from models.principal import Principal
+from models.proposal import Proposal
+from models.tpe import DesignationScope, ThirdPartyEntity, TpeDesignation
+from models.visibility import visible_proposals
+from resolvers.pagination import Page, paginate
+
+
+def visible_designations(principal: Principal) -> sa.ColumnElement[bool]:
+    """Designated once (it has a reference): public. Before that: as its proposal."""
+    proposed = select(Proposal.subject_id).where(
+        col(Proposal.subject_type) == "TpeDesignation", visible_proposals(principal)
+    )
+    return sa.or_(col(TpeDesignation.reference).is_not(None), col(TpeDesignation.id).in_(proposed))
+
+
+async def find_designation(session: AsyncSession, reference: str) -> TpeDesignation | None:
+    statement = select(TpeDesignation).where(col(TpeDesignation.reference) == reference.strip().upper())
+    return (await session.exec(statement)).one_or_none()
+
+
+async def list_entities(session: AsyncSession) -> list[ThirdPartyEntity]:
+    return list((await session.exec(select(ThirdPartyEntity).order_by(col(ThirdPartyEntity.name)))).all())
+
+
+async def list_designations(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int,
+    after: str | None,
+    max_page_size: int,
+    committee_code: str | None = None,
+    function: TpeFunction | None = None,
+    sectoral_scope: int | None = None,
+    statuses: list[DesignationStatus] | None = None,
+) -> Page[TpeDesignation]:
+    """Designations the principal may see, by reference order.
+
+    With a function or a scope, the statuses apply to the matching scopes: `function: VERIFICATION,
+    sectoralScope: 3, status: [DESIGNATED]` lists the entities that may verify scope 3. Without,
+    they apply to the designations.
+    """
+    statement = select(TpeDesignation).where(visible_designations(principal))
+    if committee_code is not None:
+        statement = statement.join(JointCommittee, col(JointCommittee.id) == col(TpeDesignation.committee_id)).where(
+            col(JointCommittee.code) == committee_code.strip().upper()
+        )
+    if function is not None or sectoral_scope is not None:
+        matching = select(DesignationScope.designation_id)
+        if function is not None:
+            matching = matching.where(col(DesignationScope.function) == function)
+        if sectoral_scope is not None:
+            matching = matching.where(col(DesignationScope.scope) == sectoral_scope)
+        if statuses:
+            matching = matching.where(col(DesignationScope.status).in_(statuses))
+        statement = statement.where(col(TpeDesignation.id).in_(matching))
+    elif statuses:
+        statement = statement.where(col(TpeDesignation.status).in_(statuses))
+    return await paginate(
+        session,
+        statement,
+        sort=[col(TpeDesignation.id)],
+        key=lambda d: [d.id],
+        parse=lambda values: [int(values[0])],
+        first=first,
+        after=after,
+        max_page_size=max_page_size,
+    )
