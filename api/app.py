@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -17,6 +18,9 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from api.context import Context, Db
+from api.exports import export_routes
+from api.feeds import feed_routes
+from api.http_cache import CachedGraphQLGet
 from api.schema import build_schema
 from api.settings import Settings, get_settings
 from models.db import create_engine, new_session, ping
@@ -168,14 +172,26 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 
     app = Starlette(
         routes=[
-            Route("/graphql", view, methods=["GET", "POST"]),
+            Route("/graphql", CachedGraphQLGet(view, engine), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz, methods=["GET"]),
+            *export_routes(engine),
+            *feed_routes(engine),
         ],
         exception_handlers={BodyTooLarge: _body_too_large},
         lifespan=lifespan,
     )
     app.add_middleware(RequestContextMiddleware, settings=settings, engine=engine)
+    if settings.cors_origins:
+        # Outermost, so that a browser's preflight is answered before anything asks for a token.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "If-None-Match"],
+            expose_headers=["ETag", "X-Request-ID"],
+            max_age=600,
+        )
     app.state.engine = engine
     app.state.settings = settings
     app.state.broker = view.broker

@@ -23,8 +23,11 @@ from api.types.pagination import Connection, connection, page_args
 from api.types.proposal import Proposal
 from api.types.methodology import Methodology, MethodologyFilter, methodology_page
 from api.types.rules import RuleDocument, RuleVersion
+from api.types.search import SearchResults
+from api.types.statistics import Statistics
 from api.types.tpe import ThirdPartyEntity, TpeDesignation, TpeFilter, tpe_page
-from resolvers import audit, committees, decisions, methodology_queries, proposal_queries, tpe_queries
+from models.errors import invalid
+from resolvers import audit, committees, decisions, global_search, methodology_queries, proposal_queries, tpe_queries
 
 # Type name in a global id -> (loader on the context, how to render the row).
 NODE_TYPES: dict[str, tuple[str, Callable[[Any], Node]]] = {
@@ -161,3 +164,23 @@ class Query:
     @strawberry.field(description="Every registered validation and verification body, by name.")
     async def entities(self, info: Info) -> list[ThirdPartyEntity]:
         return [ThirdPartyEntity.from_row(row) for row in await info.context.db.run(tpe_queries.list_entities)]
+
+    @strawberry.field(description="Counts for dashboards: decisions, methodologies per scope, published projects.")
+    def statistics(self) -> Statistics:
+        return Statistics()
+
+    @strawberry.field(
+        description="Full-text search: every word must match the start of a word of a reference, title or summary "
+        "(an entity's name). The best `first` hits of each kind, most relevant first."
+    )
+    async def search(self, info: Info, text: str, first: int | None = 10) -> SearchResults:
+        limit = 10 if first is None else first
+        if not 1 <= limit <= info.context.settings.max_page_size:
+            raise invalid("first", f"first must be between 1 and {info.context.settings.max_page_size}.")
+        found = await info.context.db.run(global_search.search_everything, info.context.principal, text, limit)
+        return SearchResults(
+            decisions=[Decision.from_row(row) for row in found[0]],
+            methodologies=[Methodology.from_row(row) for row in found[1]],
+            entities=[ThirdPartyEntity.from_row(row) for row in found[2]],
+        )
+

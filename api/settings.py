@@ -16,7 +16,8 @@ class Settings(BaseSettings):
     graphiql: bool = True
     introspection: bool = True
     log_level: str = "info"
-    # Browser origins allowed to call the API and open its WebSocket (JSON list); none by default.
+    # Browser origins allowed to call the API (CORS) and open its WebSocket, as a JSON list:
+    # '["https://jcm.example.org"]'. None by default.
     cors_origins: list[str] = []
 
     max_query_depth: int = Field(default=10, ge=1)

@@ -13,10 +13,12 @@ from models.methodology import Methodology, MethodologyScope
 from models.proposal import Proposal, PublicComment, SidePosition, WorkflowEvent
 from models.reference_data import RuleDocumentKind, SectoralScope
 from models.rule import RuleDocument, RuleVersion
+from models import search_index
 from models.token import ApiToken
 from models.tpe import DesignationScope, TpeAction, TpeDesignation, ThirdPartyEntity
 
 metadata = SQLModel.metadata
+search_index.attach(metadata)
 
 __all__ = [
     "ApiToken",

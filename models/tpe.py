@@ -15,7 +15,10 @@ class ThirdPartyEntity(SQLModel, table=True):
     __tablename__ = "third_party_entity"
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200, unique=True)
+    name: str = Field(max_length=200)
+    # The name folded for comparison ("Société" = "SOCIÉTÉ"); unique, so that two registrations
+    # of one body under different casing are refused by the database itself.
+    name_key: str = Field(max_length=200, unique=True)
     country_code: str | None = Field(default=None, max_length=2, foreign_key="country.code")
     accreditation: AccreditationBasis = Field(sa_type=enum_type(AccreditationBasis))
     accreditation_body: str | None = Field(default=None, max_length=200)
@@ -91,3 +94,7 @@ def tpe_reference(committee_code: str, number: int) -> str:
 
 
 PROVISIONAL_PER_YEAR = 2
+
+
+def name_key(name: str) -> str:
+    return " ".join(name.casefold().split())

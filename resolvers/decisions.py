@@ -14,7 +14,7 @@ from models.workflow import Step, decided_status, decision_reference
 from resolvers import audit, effects
 from resolvers.events import DecisionTaken, announce
 from resolvers.pagination import Page, paginate
-from resolvers.search import words_match
+from resolvers.search import matches
 from resolvers.sequences import next_number
 from resolvers.workflow import Loaded, move
 
@@ -88,8 +88,8 @@ async def list_decisions(
         statement = statement.where(col(Decision.decided_on) <= decided_to)
     if meeting_id is not None:
         statement = statement.where(col(Decision.meeting_id) == meeting_id)
-    if (matches := words_match(search, col(Decision.reference), col(Decision.title), col(Decision.summary))) is not None:
-        statement = statement.where(matches)
+    if (found := matches(session.bind.dialect.name, Decision, search)) is not None:
+        statement = statement.where(found)
     return await paginate(
         session,
         statement,

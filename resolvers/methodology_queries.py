@@ -12,7 +12,7 @@ from models.principal import Principal
 from models.proposal import Proposal
 from models.visibility import visible_proposals
 from resolvers.pagination import Page, paginate
-from resolvers.search import words_match
+from resolvers.search import matches
 
 APPROVED = re.compile(r"^[A-Z]{2}_AM\d+$")
 
@@ -62,11 +62,8 @@ async def list_methodologies(
     if sectoral_scope is not None:
         in_scope = select(MethodologyScope.methodology_id).where(col(MethodologyScope.scope) == sectoral_scope)
         statement = statement.where(col(Methodology.id).in_(in_scope))
-    matches = words_match(
-        search, col(Methodology.title), col(Methodology.summary), col(Methodology.reference), col(Methodology.proposed_reference)
-    )
-    if matches is not None:
-        statement = statement.where(matches)
+    if (found := matches(session.bind.dialect.name, Methodology, search)) is not None:
+        statement = statement.where(found)
     return await paginate(
         session,
         statement,

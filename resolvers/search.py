@@ -1,15 +1,64 @@
-"""Word search over text columns: every word must appear in one of them (case-insensitive)."""
+"""Full-text search in the database's own index: every word must match (as a prefix), ranked by
+relevance. Never a scan in Python."""
+
+import re
+from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.search_index import tsvector_sql
+
+MAX_WORDS = 10
 
 
-def words_match(text: str | None, *columns: sa.ColumnElement) -> sa.ColumnElement[bool] | None:
-    words = (text or "").split()
+def terms(text: str | None) -> list[str]:
+    """Letters and digits only: "JC-VN-2026-001" searches jc, vn, 2026 and 001."""
+    return re.findall(r"[^\W_]+", (text or "").lower())[:MAX_WORDS]
+
+
+def _query(dialect: str, words: list[str]) -> str:
+    if dialect == "postgresql":
+        return " & ".join(f"{word}:*" for word in words)
+    return " AND ".join(f'"{word}"*' for word in words)
+
+
+def matches(dialect: str, model: Any, text: str | None) -> sa.ColumnElement[bool] | None:
+    """A WHERE clause keeping the rows of `model` that match every word; None for a blank text.
+    Text with no letters or digits ("%") matches nothing."""
+    words = terms(text)
     if not words:
-        return None
-    conditions = []
-    for word in words[:10]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped.lower()}%"
-        conditions.append(sa.or_(*(sa.func.lower(sa.func.coalesce(c, "")).like(pattern, escape="\\") for c in columns)))
-    return sa.and_(*conditions)
+        return sa.false() if text and text.strip() else None
+    table = model.__tablename__
+    parameter = sa.bindparam(f"fts_{table}_query", _query(dialect, words))
+    if dialect == "postgresql":
+        return sa.text(f"{tsvector_sql(table)} @@ to_tsquery('simple', :fts_{table}_query)").bindparams(parameter)
+    hits = sa.select(sa.literal_column("rowid")).select_from(sa.table(f"fts_{table}")).where(
+        sa.text(f"fts_{table} MATCH :fts_{table}_query").bindparams(parameter)
+    )
+    return col(model.id).in_(hits)
+
+
+async def ranked(session: AsyncSession, statement: sa.Select, model: Any, text: str | None, limit: int) -> list[Any]:
+    """The best `limit` rows of `statement` (a select of `model`) for `text`, best first."""
+    words = terms(text)
+    if not words:
+        return []
+    dialect = session.bind.dialect.name
+    table = model.__tablename__
+    parameter = sa.bindparam(f"fts_{table}_query", _query(dialect, words))
+    if dialect == "postgresql":
+        vector = sa.text(f"{tsvector_sql(table)} @@ to_tsquery('simple', :fts_{table}_query)").bindparams(parameter)
+        rank = sa.text(f"ts_rank({tsvector_sql(table)}, to_tsquery('simple', :fts_{table}_query)) DESC").bindparams(parameter)
+        statement = statement.where(vector).order_by(rank, col(model.id).desc())
+    else:
+        fts = sa.table(f"fts_{table}", sa.column("rowid"), sa.column("rank"))
+        statement = (
+            statement.join(fts, fts.c.rowid == col(model.id))
+            .where(sa.text(f"fts_{table} MATCH :fts_{table}_query").bindparams(parameter))
+            .order_by(fts.c.rank, col(model.id).desc())  # bm25: lower is better
+        )
+    return list((await session.exec(statement.limit(limit))).all())
+
+

@@ -11,6 +11,7 @@ from models.proposal import Proposal
 from models.tpe import DesignationScope, ThirdPartyEntity, TpeDesignation
 from models.visibility import visible_proposals
 from resolvers.pagination import Page, paginate
+from resolvers.search import matches
 
 
 def visible_designations(principal: Principal) -> sa.ColumnElement[bool]:
@@ -41,6 +42,7 @@ async def list_designations(
     function: TpeFunction | None = None,
     sectoral_scope: int | None = None,
     statuses: list[DesignationStatus] | None = None,
+    search: str | None = None,
 ) -> Page[TpeDesignation]:
     """Designations the principal may see, by reference order.
 
@@ -64,6 +66,8 @@ async def list_designations(
         statement = statement.where(col(TpeDesignation.id).in_(matching))
     elif statuses:
         statement = statement.where(col(TpeDesignation.status).in_(statuses))
+    if (found := matches(session.bind.dialect.name, ThirdPartyEntity, search)) is not None:
+        statement = statement.where(col(TpeDesignation.entity_id).in_(select(ThirdPartyEntity.id).where(found)))
     return await paginate(
         session,
         statement,

@@ -24,6 +24,7 @@ from models.tpe import (
     TpeAction,
     TpeDesignation,
     designation_status,
+    name_key,
     tpe_reference,
 )
 from models.validation import clean_required, clean_text
@@ -56,11 +57,11 @@ async def register_entity(
         if code is not None:
             if (await session.exec(select(Country.id).where(col(Country.code) == code))).one_or_none() is None:
                 raise not_found("countryCode", f"{code} is not a country of the JCM (Japan or a partner).")
-        duplicate = select(ThirdPartyEntity.id).where(sa.func.lower(col(ThirdPartyEntity.name)) == name.lower())
+        duplicate = select(ThirdPartyEntity.id).where(col(ThirdPartyEntity.name_key) == name_key(name))
         if (await session.exec(duplicate)).first() is not None:
             raise invalid("name", f"An entity named {name!r} is already registered.")
         entity = ThirdPartyEntity(
-            name=name, country_code=code, accreditation=accreditation, accreditation_body=body,
+            name=name, name_key=name_key(name), country_code=code, accreditation=accreditation, accreditation_body=body,
             accreditation_expires_on=accreditation_expires_on, created_at=clock.now(),
         )
         session.add(entity)
@@ -95,10 +96,10 @@ async def propose_designation(
         designation = await _designation_for_update(session, committee, entity)
         await _refuse_open_proposal(session, designation)
         scopes = await _scopes(session, designation.id)
-        already = sorted(f"{f.value.lower()} {n}" for f, n in wanted if (f, n) in scopes and scopes[(f, n)].status is S.DESIGNATED)
+        already = sorted((f, n) for f, n in wanted if (f, n) in scopes and scopes[(f, n)].status is S.DESIGNATED)
         if already:
-            raise invalid("validationScopes" if already[0].startswith("validation") else "verificationScopes",
-                          f"Already designated: {', '.join(already)}.")
+            field = "validationScopes" if already[0][0] is TpeFunction.VALIDATION else "verificationScopes"
+            raise invalid(field, "Already designated: " + ", ".join(f"{f.value.lower()} {n}" for f, n in already) + ".")
         if entity.accreditation is AccreditationBasis.PROVISIONAL:
             await _within_provisional_cap(session, committee, entity, today.year)
         title = f"Designation of {entity.name} as a third-party entity: " + "; ".join(
@@ -346,7 +347,7 @@ async def _proposal_with_action(
     summary: str | None = None,
     **action: object,
 ) -> Proposal:
-    proposal = await new_proposal(session, principal, committee, kind=kind, title=title[:300], summary=summary)
+    proposal = await new_proposal(session, principal, committee, kind=kind, title=title, summary=summary)
     proposal.subject_type, proposal.subject_id = "TpeDesignation", designation.id
     session.add(proposal)
     tpe_action = TpeAction(proposal_id=proposal.id, designation_id=designation.id, kind=kind, **action)

@@ -21,6 +21,14 @@ from resolvers import audit
 SYSTEM = Principal(Role.SECRETARIAT, name="JCM system", system=True)
 
 
+TITLE_MAX = 300
+
+
+def fit(text: str, limit: int) -> str:
+    """Titles composed from others' text ("Revision of VN_AM001: …") are cut to fit, visibly."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass
 class Loaded:
     proposal: Proposal
@@ -46,7 +54,7 @@ async def new_proposal(
     proposal = Proposal(
         committee_id=committee.id,
         kind=kind,
-        title=title,
+        title=fit(title, TITLE_MAX),
         summary=summary,
         status=ProposalStatus.DRAFT,
         version=1,
@@ -98,7 +106,8 @@ async def begin_step(
     if expected_version is not None and expected_version not in loaded.current_versions:
         raise DomainError(
             ErrorCode.STALE_VERSION,
-            f"The proposal is at version {proposal.version}, not {expected_version}: reload it and retry.",
+            # The version a reader is shown: a lapse this write recorded is not one they missed.
+            f"The proposal is at version {min(loaded.current_versions)}, not {expected_version}: reload it and retry.",
             "expectedVersion",
         )
     return loaded, transition(step, proposal.status)

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import models
 from api.app import create_app
 from api.settings import Settings
-from models import clock
+from models import clock, search_index
 from models.db import create_engine, new_session
 from models.enums import Role
 from resolvers.tokens import create_token
@@ -40,6 +40,8 @@ def _postgres_ddl() -> str:
     for table in models.metadata.sorted_tables:
         statements.append(str(CreateTable(table).compile(dialect=dialect)))
         statements += [str(CreateIndex(index).compile(dialect=dialect)) for index in table.indexes]
+        if table.name in search_index.SEARCHED:  # what metadata's after_create would add
+            statements += search_index.statements(table.name, "postgresql")
     return ";\n".join(statements)
 
 

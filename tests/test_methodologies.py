@@ -909,6 +909,15 @@ async def test_the_proposal_and_the_decision_are_about_the_methodology(gql, toke
                     "version": None, "status": "PROPOSED"},
     }
     assert (await gql(PROPOSAL, {"id": revision["proposal"]["id"]}))["node"] is None  # a draft revision is not public
+    public = (await gql(METHODOLOGIES, {}))["methodologies"]
+    inside = (await gql(METHODOLOGIES, {}, token=await flow.token("VN")))["methodologies"]
+    assert ([e["node"] for e in public["edges"]], public["totalCount"]) == (
+        [{"proposedReference": "VN_PM001", "reference": "VN_AM001", "status": "VALID"}], 1,
+    )
+    assert ([e["node"] for e in inside["edges"]], inside["totalCount"]) == (
+        [{"proposedReference": "VN_PM001", "reference": "VN_AM001", "status": "PROPOSED"},
+         {"proposedReference": "VN_PM001", "reference": "VN_AM001", "status": "VALID"}], 2,
+    )
 
 
 # --- query counts ----------------------------------------------------------------------------
@@ -965,3 +974,4 @@ async def test_nested_methodology_fields_cost_the_same_for_1_row_as_for_30(gql, 
     }
     assert sum(node["reference"] is not None for node in nodes_) == 15
     assert one.count == thirty.count, (one.statements, thirty.statements)
+    assert thirty.count <= 9  # BEGIN, count, page, committees, scope links, scopes, decisions, proposals, versions

@@ -309,7 +309,7 @@ async def test_checks_run_not_found_then_forbidden_then_stale_then_transition_th
 @pytest.mark.parametrize("step", list(STEPS))
 async def test_an_id_that_names_no_proposal_is_refused(gql, tokens, engine, step, proposal_id, error):
     flow = Workflow(gql, tokens)
-    await flow.in_status("UNDER_CONSIDERATION")
+    await flow.in_status("DRAFT")
     actor = "japan" if step in ("giveConsent", "raiseObjection") else "secretariat"
     before = await snapshot(engine, *WORKFLOW_TABLES)
 

@@ -105,6 +105,7 @@ class TpeFilter:
     function: TpeFunction | None = None  # type: ignore[valid-type]
     sectoral_scope: int | None = None
     status: list[DesignationStatus] | None = None  # type: ignore[valid-type]
+    search: str | None = strawberry.field(default=None, description="Words of the entity's name.")
 
 
 async def tpe_page(info: Info, first: int | None, after: str | None, filter: TpeFilter | None, committee_code: str | None = None) -> Any:
@@ -120,6 +121,7 @@ async def tpe_page(info: Info, first: int | None, after: str | None, filter: Tpe
         function=f.function,
         sectoral_scope=f.sectoral_scope,
         statuses=f.status,
+        search=f.search,
         **page_args(info, first, after),
     )
     return connection(page, TpeDesignation.from_row)

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-28 18:59:19.984882
+Create Date: 2026-11-28 19:12:10.469356
 
 """
 from collections.abc import Sequence
@@ -25,6 +25,7 @@ def upgrade() -> None:
     op.create_table('third_party_entity',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('country_code', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=True),
     sa.Column('accreditation', sa.Enum('ISO_14065', 'CDM_DOE', 'PROVISIONAL', name='accreditationbasis', native_enum=False, length=64), nullable=False),
     sa.Column('accreditation_body', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
@@ -32,7 +33,7 @@ def upgrade() -> None:
     sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['country_code'], ['country.code'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('name')
+    sa.UniqueConstraint('name_key')
     )
     op.create_table('reference_counter',
     sa.Column('committee_id', sa.Integer(), nullable=False),

@@ -1,0 +1,67 @@
+"""An Atom feed of the decision register: `/feeds/decisions.atom`, or one committee's with `?committee=VN`."""
+
+from urllib.parse import urlencode
+from xml.etree import ElementTree as ET
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from models import JointCommittee, clock
+from models.db import new_session
+from resolvers import decisions
+from resolvers import loaders as batch
+from resolvers.committees import find_committee
+
+ATOM = "http://www.w3.org/2005/Atom"
+ENTRIES = 50
+DECISION_QUERY = '{ decision(reference: "%s") { reference title kind outcome decidedOn mode committee { code name { en } } positions { side position statement } } }'
+
+
+def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+    element.text = text
+    return element
+
+
+def feed_routes(engine: AsyncEngine) -> list[Route]:
+    async def decisions_feed(request: Request) -> Response:
+        code = (request.query_params.get("committee") or "").strip().upper() or None
+        base = str(request.base_url).rstrip("/")
+        async with new_session(engine) as session:
+            committee = await find_committee(session, code) if code else None
+            if code and committee is None:
+                return Response(f"No joint committee has the code {code!r}.", status_code=404, media_type="text/plain")
+            page = await decisions.list_decisions(session, first=ENTRIES, after=None, max_page_size=ENTRIES, committee_code=code)
+            codes = {c.id: c.code for c in await batch.one_by(session, JointCommittee, "id", sorted({d.committee_id for d in page.rows})) if c}
+
+        ET.register_namespace("", ATOM)
+        feed = ET.Element(f"{{{ATOM}}}feed")
+        scope = committee.name_en if committee else "all Joint Committees"
+        _element(feed, "id", f"urn:jcm:decisions:{code or 'all'}")
+        _element(feed, "title", f"JCM decisions: {scope}")
+        _element(feed, "subtitle", "Decisions of the Joint Committees of the Joint Crediting Mechanism, newest first.")
+        updated = max((d.created_at for d in page.rows), default=clock.now())
+        _element(feed, "updated", updated.isoformat())
+        _element(feed, "link", rel="self", type="application/atom+xml", href=str(request.url))
+        _element(feed, "link", rel="alternate", type="application/json", href=f"{base}/graphql")
+        author = _element(feed, "author")
+        _element(author, "name", "JCM Joint Committee secretariat")
+        for decision in page.rows:
+            entry = _element(feed, "entry")
+            _element(entry, "id", f"urn:jcm:decision:{decision.reference}")
+            _element(entry, "title", f"{decision.reference}: {decision.title}")
+            _element(entry, "updated", decision.created_at.isoformat())
+            _element(entry, "published", decision.created_at.isoformat())
+            query = urlencode({"query": DECISION_QUERY % decision.reference})
+            _element(entry, "link", rel="alternate", type="application/json", href=f"{base}/graphql?{query}")
+            _element(entry, "category", term=decision.kind.value)
+            _element(entry, "category", term=codes[decision.committee_id], label="committee")
+            outcome = "Approved" if decision.outcome.value == "APPROVED" else "Not approved"
+            summary = f"{outcome} on {decision.decided_on} ({decision.mode.value.lower()}). {decision.summary or ''}".strip()
+            _element(entry, "summary", summary)
+        body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+        return Response(body, media_type="application/atom+xml; charset=utf-8", headers={"Cache-Control": "no-cache"})
+
+    return [Route("/feeds/decisions.atom", decisions_feed, methods=["GET"])]

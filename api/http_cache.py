@@ -1,0 +1,88 @@
+"""GraphQL over HTTP GET for public frontends: cacheable, revalidated by ETag.
+
+An anonymous GET answer carries an ETag over the query, its variables, the publication version
+(the newest audit event: any change moves it) and the day (statuses such as LAPSED follow the
+calendar). A request whose If-None-Match holds that ETag is answered 304 without running the query.
+Answers to a bearer token are private and never stored. Mutations are not for GET: 405.
+"""
+
+import hashlib
+import json
+from functools import lru_cache
+from urllib.parse import parse_qs
+
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from models import clock
+from models.principal import PUBLIC
+from resolvers.publication import publication_version
+
+PUBLIC_CACHE = "public, max-age=0, must-revalidate"
+PRIVATE_CACHE = "private, no-store"
+
+
+@lru_cache(maxsize=512)
+def operation_type(query: str, operation_name: str | None) -> OperationType | None:
+    """The document's operation type, or None when it does not parse (GraphQL will say why)."""
+    try:
+        operation = get_operation_ast(parse(query), operation_name)
+    except GraphQLError:
+        return None
+    return operation.operation if operation else None
+
+
+class CachedGraphQLGet:
+    def __init__(self, app: ASGIApp, engine: AsyncEngine):
+        self.app, self.engine = app, engine
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            return await self.app(scope, receive, send)
+        params = parse_qs(scope.get("query_string", b"").decode(), keep_blank_values=True)
+        query = params.get("query", [None])[0]
+        if query is None:  # GraphiQL's page, or a malformed request: the view answers
+            return await self.app(scope, receive, send)
+        operation_name = params.get("operationName", [None])[0]
+        if operation_type(query, operation_name) in (OperationType.MUTATION, OperationType.SUBSCRIPTION):
+            response = JSONResponse(
+                {"errors": [{"message": "Mutations are sent with POST, not GET.", "extensions": {"code": "METHOD_NOT_ALLOWED"}}]},
+                status_code=405,
+                headers={"Allow": "POST"},
+            )
+            return await response(scope, receive, send)
+        if scope.get("state", {}).get("principal", PUBLIC) is not PUBLIC:
+            return await self.app(scope, receive, _with_headers(send, {"cache-control": PRIVATE_CACHE}))
+        version = await publication_version(self.engine)
+        etag = _etag(query, params.get("variables", [""])[0], operation_name, version)
+        headers = {"etag": etag, "cache-control": PUBLIC_CACHE}
+        if etag in _listed(Headers(scope=scope).get("if-none-match", "")):
+            return await Response(status_code=304, headers=headers)(scope, receive, send)
+        await self.app(scope, receive, _with_headers(send, headers, only_ok=True))
+
+
+def _etag(query: str, variables: str, operation_name: str | None, version: int) -> str:
+    try:  # the same variables in another order or spacing are the same request
+        variables = json.dumps(json.loads(variables), sort_keys=True, separators=(",", ":")) if variables else ""
+    except ValueError:
+        pass
+    key = "\0".join([query, variables, operation_name or "", str(version), clock.today().isoformat()])
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def _listed(if_none_match: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in if_none_match.split(",") if tag.strip()}
+
+
+def _with_headers(send: Send, headers: dict[str, str], only_ok: bool = False) -> Send:
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start" and (not only_ok or message["status"] == 200):
+            message.setdefault("headers", [])
+            message["headers"] = [(k, v) for k, v in message["headers"] if k.decode().lower() not in headers]
+            message["headers"] += [(k.encode(), v.encode()) for k, v in headers.items()]
+        await send(message)
+
+    return sending
