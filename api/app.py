@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from api.context import Context, Db
+from api.bench_endpoints import bench_routes
 from api.exports import export_routes
 from api.feeds import feed_routes
 from api.http_cache import CachedGraphQLGet
@@ -154,6 +155,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     owns_engine = engine is None
     engine = engine or create_engine(settings.database_url, settings.database_schema)
     view = GraphQLView(settings, engine)
+    graphql = CachedGraphQLGet(view, engine)
 
     async def healthz(request: Request) -> Response:
         try:
@@ -166,13 +168,15 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        await view.broker.aclose()
+        await close_listeners(app)
         if owns_engine:
             await engine.dispose()
 
+    benchmark = bench_routes(engine) if settings.benchmark_endpoints else []
     app = Starlette(
         routes=[
-            Route("/graphql", CachedGraphQLGet(view, engine), methods=["GET", "POST"]),
+            *benchmark,
+            Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz, methods=["GET"]),
             *export_routes(engine),
@@ -195,7 +199,14 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.engine = engine
     app.state.settings = settings
     app.state.broker = view.broker
+    app.state.publication = graphql.publication
     return app
+
+
+async def close_listeners(app: Starlette) -> None:
+    """Close the connections kept for PostgreSQL notifications (the app's engine stays open)."""
+    await app.state.broker.aclose()
+    await app.state.publication.aclose()
 
 
 def asgi_app() -> Any:

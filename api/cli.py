@@ -132,6 +132,19 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> None:
     _say(f"audit trail intact: {checked} events verified")
 
 
+def cmd_benchmark(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        import httpx  # noqa: F401
+    except ImportError:
+        raise SystemExit("jcm benchmark needs the test extras: pip install -e '.[test]'") from None
+    from api.benchmark import main as benchmark
+
+    raise SystemExit(
+        benchmark(Path(args.database), args.decisions, args.requests, args.concurrency, args.rebuild,
+                  Path(args.readme) if args.readme else None)
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="jcm", description=__doc__.splitlines()[0])
     commands = root.add_subparsers(dest="command", required=True)
@@ -164,6 +177,15 @@ def parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("-o", "--output", default="-", help="file to write; - for stdout (default)")
     export.set_defaults(handler=cmd_export_schema)
+
+    bench = commands.add_parser("benchmark", help="build a 100,000-decision register, serve it, measure it")
+    bench.add_argument("--database", default="benchmark.db", help="SQLite file to build or reuse")
+    bench.add_argument("--decisions", type=int, default=100_000)
+    bench.add_argument("--requests", type=int, default=2_000, help="requests per throughput figure")
+    bench.add_argument("--concurrency", type=int, default=8)
+    bench.add_argument("--rebuild", action="store_true", help="build the database even if the file exists")
+    bench.add_argument("--readme", help="write the table into this README between the benchmark markers")
+    bench.set_defaults(handler=cmd_benchmark)
 
     audit = commands.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="check the hash chain; exits 1 at the first broken event").set_defaults(

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models import clock
 from models.principal import PUBLIC
-from resolvers.publication import publication_version
+from resolvers.publication import PublicationVersion
 
 PUBLIC_CACHE = "public, max-age=0, must-revalidate"
 PRIVATE_CACHE = "private, no-store"
@@ -37,7 +37,8 @@ def operation_type(query: str, operation_name: str | None) -> OperationType | No
 
 class CachedGraphQLGet:
     def __init__(self, app: ASGIApp, engine: AsyncEngine):
-        self.app, self.engine = app, engine
+        self.app = app
+        self.publication = PublicationVersion(engine)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -56,7 +57,7 @@ class CachedGraphQLGet:
             return await response(scope, receive, send)
         if scope.get("state", {}).get("principal", PUBLIC) is not PUBLIC:
             return await self.app(scope, receive, _with_headers(send, {"cache-control": PRIVATE_CACHE}))
-        version = await publication_version(self.engine)
+        version = await self.publication.current()
         etag = _etag(query, params.get("variables", [""])[0], operation_name, version)
         headers = {"etag": etag, "cache-control": PUBLIC_CACHE}
         if etag in _listed(Headers(scope=scope).get("if-none-match", "")):

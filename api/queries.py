@@ -17,7 +17,9 @@ from api.types.member import CommitteeMember
 from api.types.scope import SectoralScope
 from api.types.viewer import Viewer
 from api.types.audit import AuditEvent
-from api.types.decision import Decision
+from api.loaders import prefetch, selected_under
+from api.types.decision import PREFETCH as DECISION_PREFETCH
+from api.types.decision import Decision, decision_connection
 from api.types.enums import DecisionOutcome, ProposalKind, ProposalStatus
 from api.types.pagination import Connection, connection, page_args
 from api.types.proposal import Proposal
@@ -100,12 +102,15 @@ class Query:
             decided_from=f.decided_from, decided_to=f.decided_to, search=f.search,
             **page_args(info, first, after),
         )
-        return connection(page, Decision.from_row)
+        return await decision_connection(info, page)
 
     @strawberry.field(description="One decision by its reference: JC-VN-2026-001.")
     async def decision(self, info: Info, reference: str) -> Decision | None:
         row = await info.context.db.run(decisions.find_by_reference, reference)
-        return Decision.from_row(row) if row else None
+        if row is None:
+            return None
+        await prefetch(info, [row], DECISION_PREFETCH, selected_under(info))
+        return Decision.from_row(row)
 
     @strawberry.field(
         description="Proposals you may see, newest first: the public sees them from public input on; "

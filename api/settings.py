@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     # '["https://jcm.example.org"]'. None by default.
     cors_origins: list[str] = []
 
+    # Plain JSON twins of two GraphQL fields, for `jcm benchmark` only.
+    benchmark_endpoints: bool = False
+
     max_query_depth: int = Field(default=10, ge=1)
     max_aliases: int = Field(default=30, ge=0)
     max_tokens: int = Field(default=2000, ge=1)

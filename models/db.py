@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 WRITE = "jcm_write"
+# PostgreSQL channel told of every committed write, so that other processes drop cached state.
+CHANGED_CHANNEL = "jcm_changed"
 
 
 def is_sqlite(engine: AsyncEngine) -> bool:
@@ -68,6 +70,8 @@ async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession
     await session.connection(execution_options={WRITE: True})
     try:
         yield session
+        if session.bind.dialect.name == "postgresql":
+            await session.exec(sa.select(sa.func.pg_notify(CHANGED_CHANNEL, "")))
         await session.commit()
     except BaseException:
         await session.rollback()

@@ -21,7 +21,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import models
-from api.app import create_app
+from api.app import close_listeners, create_app
 from api.settings import Settings
 from models import clock, search_index
 from models.db import create_engine, new_session
@@ -123,6 +123,7 @@ async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx
     app = create_app(settings, engine=engine)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
         yield http
+    await close_listeners(app)
 
 
 class GraphQLClient:
@@ -247,4 +248,4 @@ async def live_server(settings: Settings, engine: AsyncEngine) -> AsyncIterator[
     yield LiveServer(port)
     server.should_exit = True
     await task
-    await app.state.broker.aclose()
+    await close_listeners(app)

@@ -1,20 +1,18 @@
 """A failing field must not take the connection, or the error masking, down with it."""
 
-from resolvers import loaders
+from api.loaders import LOADERS
 from tests.test_query_counts import DEEPER, given_members_and_meetings_everywhere
 
 
 async def test_a_field_failing_while_siblings_query_is_masked_and_the_next_request_works(gql, engine, monkeypatch):
     # Given many nested loads in flight, one of which fails
     await given_members_and_meetings_everywhere(engine)
-    working = loaders.grouped
+    working = LOADERS["meetings"]
 
-    async def failing_for_meetings(session, model, *args):
-        if model.__name__ == "Meeting":
-            raise TypeError("an unexpected bug")
-        return await working(session, model, *args)
+    async def failing(*_):
+        raise TypeError("an unexpected bug")
 
-    monkeypatch.setattr(loaders, "grouped", failing_for_meetings)
+    monkeypatch.setitem(LOADERS, "meetings", (failing, ()))
 
     # When
     response = await gql.raw(DEEPER, {"region": None})
@@ -29,5 +27,5 @@ async def test_a_field_failing_while_siblings_query_is_masked_and_the_next_reque
     assert "unexpected bug" not in response.text
 
     # And the service keeps answering
-    monkeypatch.setattr(loaders, "grouped", working)
+    monkeypatch.setitem(LOADERS, "meetings", working)
     assert len((await gql(DEEPER, {"region": None}))["committees"]) == 30

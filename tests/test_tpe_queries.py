@@ -208,7 +208,6 @@ FILTERS = [
 @pytest.mark.parametrize(("filter_", "expected"), FILTERS)
 async def test_tpes_filtered(gql, tokens, engine, filter_, expected):
     # Given the seeded set
-    flow = TpeSteps(gql, tokens)
     await seeded(engine)
 
     # When
@@ -268,7 +267,6 @@ async def test_keyset_paging_walks_every_designation_once(gql, tokens, engine, w
 @pytest.mark.parametrize("reference", ["TPE-VN-002", " tpe-vn-002 ", "Tpe-Vn-002"])
 async def test_tpe_by_reference_in_any_case(gql, tokens, engine, reference):
     # Given the seeded set
-    flow = TpeSteps(gql, tokens)
     await seeded(engine)
 
     # When
@@ -331,7 +329,6 @@ async def test_entities_lists_every_entity_by_name_with_the_designations_one_may
 
 async def test_node_round_trips_a_designation_and_an_entity(gql, tokens, engine):
     # Given the seeded set
-    flow = TpeSteps(gql, tokens)
     await seeded(engine)
     ids = (await gql(TPE_ID, {"reference": "TPE-ID-001"}))["tpe"]
     designation_id, entity_id = ids["id"], ids["entity"]["id"]

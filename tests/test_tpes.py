@@ -4,6 +4,7 @@ provisional cap, TPE references, partial and whole suspension and withdrawal, vo
 and the designation's derived status."""
 
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import pytest
 
@@ -558,28 +559,41 @@ async def test_a_first_designation_objected_or_withdrawn_gets_no_reference_until
 
 # --- proposeTpeSuspension and proposeTpeWithdrawal -------------------------------------------
 
+class ActionMutation(NamedTuple):
+    document: str
+    mutation: str
+    kind: str
+    verb: str  # in the proposal's title
+    infinitive: str  # in the error when nothing matches
+    changed: str  # the status of the scopes it reaches
+
+
 ACTIONS = [
-    pytest.param(SUSPEND, "proposeTpeSuspension", "TPE_SUSPENSION", "Suspension", "suspend", id="suspension"),
-    pytest.param(WITHDRAW_TPE, "proposeTpeWithdrawal", "TPE_WITHDRAWAL", "Withdrawal", "withdraw", id="withdrawal"),
+    pytest.param(
+        ActionMutation(SUSPEND, "proposeTpeSuspension", "TPE_SUSPENSION", "Suspension", "suspend", "SUSPENDED"), id="suspension"
+    ),
+    pytest.param(
+        ActionMutation(WITHDRAW_TPE, "proposeTpeWithdrawal", "TPE_WITHDRAWAL", "Withdrawal", "withdraw", "WITHDRAWN"), id="withdrawal"
+    ),
 ]
 
 
 @pytest.mark.parametrize("who", ["secretariat", "japan", "VN"])
-@pytest.mark.parametrize(("document", "mutation", "kind", "verb", "infinitive"), ACTIONS)
+@pytest.mark.parametrize("action", ACTIONS)
 async def test_the_secretariat_and_both_sides_may_propose_a_suspension_or_withdrawal(
-    gql, tokens, who, document, mutation, kind, verb, infinitive
+    gql, tokens, who, action
 ):
     # Given a designation in VN
     flow = TpeSteps(gql, tokens)
     await designated(flow, [1], [3])
 
     # When
-    payload = await flow.call(document, {"reference": " tpe-vn-001 ", "reason": " Accreditation under review. "}, who)
+    payload = await flow.call(action.document, {"reference": " tpe-vn-001 ", "reason": " Accreditation under review. "}, who)
 
     # Then a DRAFT proposal, and the designation unchanged until its decision
     assert payload["userErrors"] == []
     assert payload["proposal"] | {"id": None} == {
-        "id": None, "kind": kind, "status": "DRAFT", "title": f"{verb} of TPE-VN-001 ({NAME}): the whole designation",
+        "id": None, "kind": action.kind, "status": "DRAFT", "title": f"{action.verb} of TPE-VN-001 ({NAME}): the whole designation",
     }
     assert payload["designation"] == {
         "reference": "TPE-VN-001", "status": "DESIGNATED", "designatedOn": TODAY, "committee": {"code": "VN"},
@@ -644,9 +658,9 @@ ACTION_REFUSALS = [
 
 
 @pytest.mark.parametrize(("given", "who", "overrides", "expected"), ACTION_REFUSALS)
-@pytest.mark.parametrize(("document", "mutation", "kind", "verb", "infinitive"), ACTIONS)
+@pytest.mark.parametrize("action", ACTIONS)
 async def test_a_refused_suspension_or_withdrawal_leaves_no_trace(
-    gql, tokens, engine, given, who, overrides, expected, document, mutation, kind, verb, infinitive
+    gql, tokens, engine, given, who, overrides, expected, action
 ):
     # Given
     flow = TpeSteps(gql, tokens)
@@ -656,10 +670,10 @@ async def test_a_refused_suspension_or_withdrawal_leaves_no_trace(
     before = await snapshot(engine, *TABLES)
 
     # When
-    payload = await flow.call(document, {"reference": "TPE-VN-001", "reason": "Under review."} | overrides, who)
+    payload = await flow.call(action.document, {"reference": "TPE-VN-001", "reason": "Under review."} | overrides, who)
 
     # Then
-    assert payload == refused(expected(mutation, infinitive))
+    assert payload == refused(expected(action.mutation, action.infinitive))
     assert await snapshot(engine, *TABLES) == before
 
 
@@ -678,15 +692,15 @@ async def test_a_suspended_designation_cannot_be_suspended_again(gql, tokens, en
 
 
 @pytest.mark.parametrize("ending", ["objection", "withdrawal"])
-@pytest.mark.parametrize(("document", "mutation", "kind", "verb", "infinitive"), ACTIONS)
+@pytest.mark.parametrize("action", ACTIONS)
 async def test_an_objected_or_withdrawn_suspension_or_withdrawal_changes_nothing(
-    gql, tokens, frozen_clock, ending, document, mutation, kind, verb, infinitive
+    gql, tokens, frozen_clock, ending, action
 ):
     # Given a designation and a proposal to suspend or withdraw it as a whole
     flow = TpeSteps(gql, tokens)
     before = await designated(flow, [1], [3])
     frozen_clock.set(at("2026-12-10"))
-    proposed = await flow.ok(document, {"reference": "TPE-VN-001", "reason": "Under review."}, "VN")
+    proposed = await flow.ok(action.document, {"reference": "TPE-VN-001", "reason": "Under review."}, "VN")
 
     # When it is objected to, or withdrawn
     if ending == "objection":
@@ -696,7 +710,7 @@ async def test_an_objected_or_withdrawn_suspension_or_withdrawal_changes_nothing
 
     # Then every scope keeps its status and date; only an objection adds a decision
     after = (await gql(DESIGNATION_NODE, {"id": before["id"]}))["node"]
-    added = [decision("JC-VN-2026-002", kind, "NOT_APPROVED")] if ending == "objection" else []
+    added = [decision("JC-VN-2026-002", action.kind, "NOT_APPROVED")] if ending == "objection" else []
     assert after == before | {"decisions": before["decisions"] + added}
     trail = (await gql(AUDIT, {"id": before["id"]}, token=await flow.token("secretariat")))["auditTrail"]
     assert [event["action"] for event in trail] == ["designated"]
@@ -719,9 +733,9 @@ FOUR_SCOPES = [("VALIDATION", 1), ("VALIDATION", 3), ("VERIFICATION", 3), ("VERI
                      id="whole-explicit-nulls"),
     ],
 )
-@pytest.mark.parametrize(("document", "mutation", "kind", "verb", "infinitive"), ACTIONS)
+@pytest.mark.parametrize("action", ACTIONS)
 async def test_a_partial_or_whole_suspension_or_withdrawal_reaches_exactly_the_named_scopes(
-    gql, tokens, frozen_clock, extent, reached, extent_title, whole, document, mutation, kind, verb, infinitive
+    gql, tokens, frozen_clock, extent, reached, extent_title, whole, action
 ):
     # Given a designation for validation 1 and 3 and verification 3 and 4
     flow = TpeSteps(gql, tokens)
@@ -729,19 +743,18 @@ async def test_a_partial_or_whole_suspension_or_withdrawal_reaches_exactly_the_n
     frozen_clock.set(at("2026-12-10"))
 
     # When a suspension or withdrawal of part or all of it is proposed and approved
-    proposed = await flow.ok(document, {"reference": "TPE-VN-001", "reason": "Non-conformities."} | extent, "japan")
-    assert proposed["proposal"]["title"] == f"{verb} of TPE-VN-001 ({NAME}): {extent_title}"
+    proposed = await flow.ok(action.document, {"reference": "TPE-VN-001", "reason": "Non-conformities."} | extent, "japan")
+    assert proposed["proposal"]["title"] == f"{action.verb} of TPE-VN-001 ({NAME}): {extent_title}"
     await flow.approve(proposed["proposal"]["id"])
 
     # Then exactly the scopes reached change, from the day of the decision
-    changed = "SUSPENDED" if kind == "TPE_SUSPENSION" else "WITHDRAWN"
     tpe = await flow.tpe("TPE-VN-001")
     assert tpe["scopes"] == [
-        scope(f, n, changed, "2026-12-10") if (f, n) in reached else scope(f, n) for f, n in FOUR_SCOPES
+        scope(f, n, action.changed, "2026-12-10") if (f, n) in reached else scope(f, n) for f, n in FOUR_SCOPES
     ]
-    assert tpe["status"] == (changed if whole else "DESIGNATED")
+    assert tpe["status"] == (action.changed if whole else "DESIGNATED")
     assert (tpe["reference"], tpe["designatedOn"]) == ("TPE-VN-001", TODAY)
-    assert tpe["decisions"] == [decision("JC-VN-2026-001"), decision("JC-VN-2026-002", kind)]
+    assert tpe["decisions"] == [decision("JC-VN-2026-001"), decision("JC-VN-2026-002", action.kind)]
 
 
 # --- recordVoluntaryWithdrawal ---------------------------------------------------------------

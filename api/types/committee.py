@@ -65,12 +65,12 @@ class JointCommittee(Node):
     async def decisions(
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[Annotated["Decision", strawberry.lazy("api.types.decision")]]:
-        from api.types.decision import Decision
+        from api.types.decision import decision_connection
 
         page = await info.context.db.run(
             decisions.list_decisions, committee_code=self.code, **page_args(info, first, after)
         )
-        return connection(page, Decision.from_row)
+        return await decision_connection(info, page)
 
     @strawberry.field(description="This committee's proposals you may see, newest first, optionally by status.")
     async def proposals(

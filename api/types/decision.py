@@ -1,13 +1,15 @@
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
 from api.context import Info
 from api.ids import to_global_id
+from api.loaders import now_or_later, prefetch, selected_under
 from api.types.common import Node
 from api.types.enums import DecisionMode, DecisionOutcome, ProposalKind
 from api.types.meeting import Meeting
+from api.types.pagination import connection
 from api.types.proposal import Proposal
 from api.types.workflow import SidePosition
 from models.decision import Decision as DecisionRow
@@ -44,26 +46,28 @@ class Decision(Node):
             mode=row.mode,
         )
 
+    # These resolvers answer at once from what a list prefetched (see `prefetch_for`), and
+    # through the loaders otherwise.
     @strawberry.field(description="The committee that decided.")
-    async def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")]:
+    def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")]:
         from api.types.committee import JointCommittee
 
-        return JointCommittee.from_row(await info.context.loaders.committee.load(self.row.committee_id))
+        return now_or_later(info.context.loaders.committee, self.row.committee_id, JointCommittee.from_row)
 
     @strawberry.field(description="The meeting that decided it, in mode MEETING.")
-    async def meeting(self, info: Info) -> Meeting | None:
+    def meeting(self, info: Info) -> Meeting | None:
         if self.row.meeting_id is None:
             return None
-        return Meeting.from_row(await info.context.loaders.meeting.load(self.row.meeting_id))
+        return now_or_later(info.context.loaders.meeting, self.row.meeting_id, Meeting.from_row)
 
     @strawberry.field(description="The proposal decided on.")
-    async def proposal(self, info: Info) -> Proposal:
-        return Proposal.from_row(await info.context.loaders.proposal.load(self.row.proposal_id))
+    def proposal(self, info: Info) -> Proposal:
+        return now_or_later(info.context.loaders.proposal, self.row.proposal_id, Proposal.from_row)
 
     @strawberry.field(description="Both sides' positions that made the decision; an objection carries its reason.")
-    async def positions(self, info: Info) -> list[SidePosition]:
-        rows = await info.context.loaders.positions.load((self.row.proposal_id, self.row.round))
-        return [SidePosition.from_row(row) for row in rows]
+    def positions(self, info: Info) -> list[SidePosition]:
+        key = (self.row.proposal_id, self.row.round)
+        return now_or_later(info.context.loaders.positions, key, lambda rows: [SidePosition.from_row(r) for r in rows])
 
     @strawberry.field(description="What the decision changed; null for kind OTHER.")
     async def subject(self, info: Info) -> Annotated["ProposalSubject", strawberry.lazy("api.types.subject")] | None:
@@ -71,3 +75,17 @@ class Decision(Node):
 
         proposal = await info.context.loaders.proposal.load(self.row.proposal_id)
         return await load_subject(info, proposal.subject_type, proposal.subject_id)
+
+
+PREFETCH = {
+    "committee": ("committee", lambda d: d.committee_id),
+    "meeting": ("meeting", lambda d: d.meeting_id),
+    "proposal": ("proposal", lambda d: d.proposal_id),
+    "positions": ("positions", lambda d: (d.proposal_id, d.round)),
+}
+
+
+async def decision_connection(info: Info, page: Any) -> Any:
+    """A connection of decisions whose selected nested fields are loaded up front, in one batch each."""
+    await prefetch(info, page.rows, PREFETCH, selected_under(info, "edges", "node"))
+    return connection(page, Decision.from_row)
