@@ -212,6 +212,9 @@ def table(rows: list[Row]) -> str:
 
 
 def main(database: Path, decisions: int, requests: int, concurrency: int, rebuild: bool, readme: Path | None) -> int:
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request would drown the table
     url = f"sqlite+aiosqlite:///{database}"
     if rebuild or not database.exists():
         for suffix in ("", "-wal", "-shm"):

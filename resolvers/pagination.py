@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession as SAAsyncSession
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -60,15 +61,23 @@ async def paginate(
     to compare with the columns.
     """
     check_first(first, max_page_size)
-    total = (await session.exec(select(sa.func.count()).select_from(statement.order_by(None).subquery()))).one()
-    page = statement.order_by(*(column.desc() for column in sort))
+    count = select(sa.func.count()).select_from(statement.order_by(None).subquery())
+    # The total rides along with the page as a scalar subquery: one statement, not two.
+    page = statement.add_columns(count.scalar_subquery().label("total")).order_by(*(c.desc() for c in sort))
     if after is not None:
         try:
             values = parse(decode_cursor(after, len(sort)))
         except (TypeError, ValueError):
             raise invalid("after", "after is not a cursor of this list.") from None
         page = page.where(sa.tuple_(*sort) < sa.tuple_(*values))
-    rows = list((await session.exec(page.limit(first + 1))).all())
+    # sqlmodel's exec() would keep only the first column of a select of one model; the page needs
+    # the model and the total, so it goes through SQLAlchemy's own execute.
+    found = list((await SAAsyncSession.execute(session, page.limit(first + 1))).all())
+    rows = [row[0] for row in found]
+    if found:
+        total = found[0][1]
+    else:  # past the end, or an empty list: the count alone
+        total = (await session.exec(count)).one() if after is not None else 0
     return Page(
         rows=rows[:first],
         cursors=[encode_cursor(key(row)) for row in rows[:first]],
