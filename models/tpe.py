@@ -55,6 +55,7 @@ class DesignationScope(SQLModel, table=True):
     scope: int = Field(foreign_key="sectoral_scope.number")
     status: DesignationStatus = Field(sa_type=enum_type(DesignationStatus))
     since: date
+    changed_at: datetime = Field(sa_type=UTCDateTime)  # orders changes of the same day
 
 
 class TpeAction(SQLModel, table=True):
@@ -72,20 +73,21 @@ class TpeAction(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_type=sa.Text)
 
 
-ACTIVE = {S.DESIGNATED, S.SUSPENDED}
-ENDED_PRIORITY = [S.WITHDRAWN, S.VOLUNTARILY_WITHDRAWN]
 
 
-def designation_status(scopes: list[DesignationScope], without_scopes: DesignationStatus) -> DesignationStatus:
+def designation_status(
+    scopes: list[DesignationScope], without_scopes: DesignationStatus, applying: DesignationStatus | None = None
+) -> DesignationStatus:
     """Designated while any scope is; else suspended while any is; else how the last scope ended.
-    `without_scopes` is the status of a designation none of whose scopes was ever designated."""
+    `without_scopes` is the status of a designation none of whose scopes was ever designated;
+    `applying` is the change being made now, which is the last even within the same instant."""
     if not scopes:
         return without_scopes
     statuses = {scope.status for scope in scopes}
     for status in (S.DESIGNATED, S.SUSPENDED):
         if status in statuses:
             return status
-    last = max(scopes, key=lambda scope: (scope.since, ENDED_PRIORITY.index(scope.status) * -1))
+    last = max(scopes, key=lambda scope: (scope.since, scope.changed_at, scope.status is applying))
     return last.status
 
 

@@ -44,7 +44,7 @@ async def list_designations(
     statuses: list[DesignationStatus] | None = None,
     search: str | None = None,
 ) -> Page[TpeDesignation]:
-    """Designations the principal may see, by reference order.
+    """Designations the principal may see, newest first.
 
     With a function or a scope, the statuses apply to the matching scopes: `function: VERIFICATION,
     sectoralScope: 3, status: [DESIGNATED]` lists the entities that may verify scope 3. Without,

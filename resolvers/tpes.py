@@ -127,7 +127,6 @@ async def propose_action(
     action = Action.PROPOSE_TPE_SUSPENSION if kind is ProposalKind.TPE_SUSPENSION else Action.PROPOSE_TPE_WITHDRAWAL
     async with write_transaction(session):
         designation, committee = await _designation_by_reference(session, reference)
-        committee = await committee_for_update(session, committee.code)
         ensure_allowed(principal, action, committee.code)
         reason = clean_required("reason", reason, max_length=REASON_MAX)
         named = clean_scopes(scopes or [], "scopes", allow_empty=True)
@@ -161,7 +160,6 @@ async def record_voluntary_withdrawal(
     """The entity's own notice: effective at once, no decision needed, recorded in the audit trail."""
     async with write_transaction(session):
         designation, committee = await _designation_by_reference(session, reference)
-        committee = await committee_for_update(session, committee.code)
         ensure_allowed(principal, Action.RECORD_VOLUNTARY_WITHDRAWAL, committee.code)
         reason = clean_required("reason", reason, max_length=REASON_MAX)
         named = clean_scopes(scopes or [], "scopes", allow_empty=True)
@@ -236,12 +234,14 @@ async def _set_scopes(
     for function, number in targets:
         scope = current.get((function, number))
         if scope is None:
-            scope = DesignationScope(designation_id=designation.id, function=function, scope=number, status=status, since=since)
+            scope = DesignationScope(designation_id=designation.id, function=function, scope=number, status=status,
+                                     since=since, changed_at=clock.now())
             current[(function, number)] = scope
-        scope.status, scope.since = status, since
+        scope.status, scope.since, scope.changed_at = status, since, clock.now()
         session.add(scope)
     await session.flush()
-    await _set_status(session, principal, designation, current, designation.status, action=action, note=note)
+    await _set_status(session, principal, designation, current, designation.status, action=action, note=note,
+                      applying=status)
 
 
 async def _set_status(
@@ -253,9 +253,10 @@ async def _set_status(
     *,
     action: str | None = None,
     note: str | None = None,
+    applying: DesignationStatus | None = None,
 ) -> None:
     before = audit.snapshot(designation)
-    designation.status = designation_status(list(current.values()), without_scopes)
+    designation.status = designation_status(list(current.values()), without_scopes, applying)
     session.add(designation)
     await session.flush()
     # The scopes travel with the designation's event, so its trail shows every scope's change.
@@ -287,11 +288,16 @@ async def _designation_for_update(session: AsyncSession, committee: JointCommitt
 
 
 async def _designation_by_reference(session: AsyncSession, reference: str) -> tuple[TpeDesignation, JointCommittee]:
+    """The designation and its committee, locked in the order every TPE write takes them:
+    the committee first, then the designation, so that two writes never wait on each other."""
     statement = select(TpeDesignation).where(col(TpeDesignation.reference) == reference.strip().upper())
-    designation = (await session.exec(statement.with_for_update())).one_or_none()
-    if designation is None:
+    found = (await session.exec(statement)).one_or_none()
+    if found is None:
         raise not_found("reference", f"No designated third-party entity has the reference {reference!r}.")
-    return designation, await session.get_one(JointCommittee, designation.committee_id)
+    code = (await session.exec(select(JointCommittee.code).where(col(JointCommittee.id) == found.committee_id))).one()
+    committee = await committee_for_update(session, code)
+    locked = statement.with_for_update().execution_options(populate_existing=True)
+    return (await session.exec(locked)).one(), committee
 
 
 async def _refuse_open_proposal(session: AsyncSession, designation: TpeDesignation) -> None:

@@ -2,20 +2,16 @@
 Viet Nam today?"), other filters, keyset paging, lookups by reference and id, the entity list,
 visibility of proposed designations, proposal and decision subjects, and constant query counts."""
 
-from datetime import date
-
 import pytest
 
 from api.ids import to_global_id
 from models.db import new_session
-from models.enums import AccreditationBasis, DecisionMode, Position, ProposalKind, Role, TpeFunction
+from models.enums import AccreditationBasis, ProposalKind, Role, TpeFunction
 from models.principal import Principal
-from resolvers.positions import give_position
-from resolvers.proposals import circulate_proposal, submit_proposal
 from resolvers.tpes import propose_action, propose_designation, record_voluntary_withdrawal, register_entity
 from seed.data import SECTORAL_SCOPES
 from tests.conftest import count_statements
-from tests.tpe_documents import SUSPEND, TPE, TpeSteps
+from tests.tpe_documents import SUSPEND, TPE, TpeSteps, approve_directly
 from tests.workflow_documents import CIRCULATE, CONSENT, SUBMIT
 
 # --- documents -------------------------------------------------------------------------------
@@ -87,17 +83,6 @@ query ($first: Int) {
 """
 
 SECRETARIAT = Principal(Role.SECRETARIAT, name="JCMA")
-JAPAN = Principal(Role.JAPAN, name="MOEJ")
-
-
-async def decide(session, proposal_id: int, committee: str) -> None:
-    await submit_proposal(session, SECRETARIAT, proposal_id=proposal_id)
-    await circulate_proposal(
-        session, SECRETARIAT, proposal_id=proposal_id, mode=DecisionMode.ELECTRONIC, deadline=date(2026, 12, 31)
-    )
-    await give_position(session, JAPAN, proposal_id=proposal_id, position=Position.CONSENT)
-    partner = Principal(Role.PARTNER, committee, name="Authority")
-    await give_position(session, partner, proposal_id=proposal_id, position=Position.CONSENT)
 
 
 # --- the seeded set --------------------------------------------------------------------------
@@ -137,13 +122,13 @@ async def seeded(engine) -> None:
             )
             if then == "draft":
                 continue
-            await decide(session, proposal.id, committee)
+            await approve_directly(session, proposal.id, committee)
             if then and then.startswith("suspend"):
                 _, suspension = await propose_action(
                     session, SECRETARIAT, kind=ProposalKind.TPE_SUSPENSION, reference=designation.reference,
                     reason="Under review.", **({"function": TpeFunction.VERIFICATION, "scopes": [3]} if then.endswith("3") else {}),
                 )
-                await decide(session, suspension.id, committee)
+                await approve_directly(session, suspension.id, committee)
             if then == "voluntary":
                 await record_voluntary_withdrawal(
                     session, SECRETARIAT, reference=designation.reference, reason="Ceased operations."
@@ -444,19 +429,19 @@ async def given_designations_in_several_committees(engine, count: int) -> None:
             )
             if n >= count:
                 continue  # only proposed: a draft the public does not see
-            await decide(session, proposal.id, code)
+            await approve_directly(session, proposal.id, code)
             if n % 3 == 0:
                 _, extra = await propose_designation(
                     session, SECRETARIAT, committee_code=code, entity_id=entity.id,
                     validation_scopes=[(n + 9) % 15 + 1], verification_scopes=[],
                 )
-                await decide(session, extra.id, code)
+                await approve_directly(session, extra.id, code)
             if n % 5 == 0:
                 _, suspension = await propose_action(
                     session, SECRETARIAT, kind=ProposalKind.TPE_SUSPENSION, reference=designation.reference,
                     reason="Under review.", function=TpeFunction.VERIFICATION,
                 )
-                await decide(session, suspension.id, code)
+                await approve_directly(session, suspension.id, code)
 
 
 async def test_nested_designation_fields_cost_the_same_for_1_row_as_for_25(gql, engine):

@@ -3,12 +3,18 @@ and propose its designation, what is refused (leaving no trace and consuming no 
 provisional cap, TPE references, partial and whole suspension and withdrawal, voluntary withdrawal,
 and the designation's derived status."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 import pytest
 
 from api.ids import to_global_id
+from models.db import new_session
+from models.enums import AccreditationBasis, ProposalKind, Role
+from models.errors import DomainError
+from models.principal import Principal
+from resolvers.tpes import propose_action, propose_designation, register_entity
 from tests.conftest import snapshot
 from tests.tpe_documents import (
     DESIGNATE_ID,
@@ -19,6 +25,7 @@ from tests.tpe_documents import (
     VOLUNTARY,
     WITHDRAW_TPE,
     TpeSteps,
+    approve_directly,
 )
 
 # --- documents -------------------------------------------------------------------------------
@@ -889,6 +896,12 @@ STEP_DOCUMENTS = {"suspend": SUSPEND, "withdraw": WITHDRAW_TPE}
         pytest.param([("2026-12-01", "withdraw", {"function": "VALIDATION"}, "DESIGNATED"),
                       ("2026-12-05", "voluntary", {}, "VOLUNTARILY_WITHDRAWN")],
                      id="voluntarily-withdrawn-last"),
+        pytest.param([("2026-12-05", "voluntary", {"function": "VALIDATION"}, "DESIGNATED"),
+                      ("2026-12-05", "withdraw", {}, "WITHDRAWN")],
+                     id="withdrawn-last-the-same-day"),
+        pytest.param([("2026-12-05", "withdraw", {"function": "VALIDATION"}, "DESIGNATED"),
+                      ("2026-12-05", "voluntary", {}, "VOLUNTARILY_WITHDRAWN")],
+                     id="voluntarily-withdrawn-last-the-same-day"),
         pytest.param([("2026-12-01", "suspend", {}, "SUSPENDED"),
                       ("2026-12-05", "withdraw", {"scopes": [1]}, "SUSPENDED"),
                       ("2026-12-09", "voluntary", {}, "VOLUNTARILY_WITHDRAWN")],
@@ -922,3 +935,52 @@ async def test_the_designation_status_follows_its_scopes(gql, tokens, frozen_clo
         # Then
         tpe = await flow.tpe("TPE-VN-001")
         assert (tpe["reference"], tpe["status"]) == ("TPE-VN-001", expected), (day, action, tpe["scopes"])
+
+
+# --- parallel proposals on one designation ---------------------------------------------------
+
+SECRETARIAT = Principal(Role.SECRETARIAT, name="JCMA")
+
+
+async def outcome(engine, propose) -> str:
+    async with new_session(engine) as session:
+        try:
+            await propose(session)
+        except DomainError as refusal:
+            return refusal.code.value
+    return "accepted"
+
+
+async def test_a_designation_proposal_and_a_suspension_at_the_same_instant_do_not_deadlock(database, engine):
+    # Given five designations in VN
+    designations = []
+    async with new_session(engine) as session:
+        for n in range(5):
+            entity = await register_entity(
+                session, SECRETARIAT, name=f"Entity {n + 1}", accreditation=AccreditationBasis.ISO_14065
+            )
+            designation, proposal = await propose_designation(
+                session, SECRETARIAT, committee_code="VN", entity_id=entity.id, validation_scopes=[1], verification_scopes=[],
+            )
+            await approve_directly(session, proposal.id, "VN")
+            designations.append((entity.id, designation.reference))
+
+    # When, for each, extra scopes and a suspension are proposed at the same instant over two connections
+    first, second = database.engine(), database.engine()
+    try:
+        for entity_id, reference in designations:
+            outcomes = await asyncio.gather(
+                outcome(first, lambda session: propose_designation(
+                    session, SECRETARIAT, committee_code="VN", entity_id=entity_id, validation_scopes=[2], verification_scopes=[],
+                )),
+                outcome(second, lambda session: propose_action(
+                    session, SECRETARIAT, kind=ProposalKind.TPE_SUSPENSION, reference=reference, reason="Under review.",
+                )),
+                return_exceptions=True,
+            )
+
+            # Then one is accepted and the other refused as a transition, never a database error
+            assert sorted(map(str, outcomes)) == ["INVALID_TRANSITION", "accepted"], (reference, outcomes)
+    finally:
+        await first.dispose()
+        await second.dispose()

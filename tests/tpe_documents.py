@@ -1,8 +1,12 @@
 """GraphQL documents and a driver for the third-party-entity tests."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from models import clock
+from models.enums import DecisionMode, Position, Role
+from models.principal import Principal
+from resolvers.positions import give_position
+from resolvers.proposals import circulate_proposal, submit_proposal
 from tests.workflow_documents import CIRCULATE, CONSENT, OBJECT, SUBMIT, WITHDRAW, Workflow
 
 DESIGNATION_FIELDS = """
@@ -115,3 +119,15 @@ class TpeSteps(Tpes):
         proposed = await self.propose(entity_id, validation, verification, committee)
         await self.approve(proposed["proposal"]["id"], committee)
         return (await self.gql(DESIGNATION_NODE, {"id": proposed["designation"]["id"]}))["node"]
+
+
+async def approve_directly(session, proposal_id: int, committee: str) -> None:
+    """Submitted, circulated and consented to by both sides through the resolvers (no HTTP)."""
+    secretariat = Principal(Role.SECRETARIAT, name="JCMA")
+    await submit_proposal(session, secretariat, proposal_id=proposal_id)
+    await circulate_proposal(
+        session, secretariat, proposal_id=proposal_id, mode=DecisionMode.ELECTRONIC, deadline=date(2026, 12, 31)
+    )
+    await give_position(session, Principal(Role.JAPAN, name="MOEJ"), proposal_id=proposal_id, position=Position.CONSENT)
+    partner = Principal(Role.PARTNER, committee, name="Authority")
+    await give_position(session, partner, proposal_id=proposal_id, position=Position.CONSENT)

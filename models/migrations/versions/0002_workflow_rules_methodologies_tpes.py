@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-28 19:12:10.469356
+Create Date: 2026-11-28 19:33:14.308274
 
 """
 from collections.abc import Sequence
@@ -81,6 +81,7 @@ def upgrade() -> None:
     sa.Column('scope', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('PROPOSED', 'DESIGNATED', 'SUSPENDED', 'WITHDRAWN', 'VOLUNTARILY_WITHDRAWN', 'NOT_APPROVED', name='designationstatus', native_enum=False, length=64), nullable=False),
     sa.Column('since', sa.Date(), nullable=False),
+    sa.Column('changed_at', models.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['designation_id'], ['tpe_designation.id'], ),
     sa.ForeignKeyConstraint(['scope'], ['sectoral_scope.number'], ),
     sa.PrimaryKeyConstraint('id'),
