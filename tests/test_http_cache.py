@@ -281,6 +281,31 @@ async def test_a_change_committed_while_the_version_is_read_is_not_missed(databa
         {"number": 1, "heldOn": "2026-12-15"}, {"number": 2, "heldOn": "2026-12-20"}]}}}
 
 
+async def test_a_write_by_another_worker_makes_old_etags_stale(client, database, engine):
+    # Given a tagged answer from this worker
+    seen = await get(client, MEETINGS)
+    assert seen.json() == {"data": {"committee": {"meetings": []}}}
+    assert (await get(client, MEETINGS, etag=seen.headers["etag"])).status_code == 304
+
+    # When another worker (`jcm serve --workers 2`: its own engine on the same database) schedules a meeting
+    other_worker = database.engine()
+    try:
+        async with new_session(other_worker) as session:
+            await schedule_meeting(session, Principal(Role.SECRETARIAT, name="JCMA"), committee_code="VN",
+                                   held_on=date(2026, 12, 15))
+    finally:
+        await other_worker.dispose()
+
+    # Then this worker stops confirming the old tag (on PostgreSQL once its NOTIFY has arrived: wait for it, bounded)
+    for _ in range(300):
+        after = await get(client, MEETINGS, etag=seen.headers["etag"])
+        if after.status_code != 304:
+            break
+        await asyncio.sleep(0.01)
+    assert after.status_code == 200, "this worker keeps answering 304 for a list that changed"
+    assert after.json() == {"data": {"committee": {"meetings": [{"number": 1, "heldOn": "2026-12-15"}]}}}
+
+
 # --- tokens ------------------------------------------------------------------------------------
 
 
