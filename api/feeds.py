@@ -1,5 +1,6 @@
 """An Atom feed of the decision register: `/feeds/decisions.atom`, or one committee's with `?committee=VN`."""
 
+import re
 from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
@@ -19,9 +20,13 @@ ENTRIES = 50
 DECISION_QUERY = '{ decision(reference: "%s") { reference title kind outcome decidedOn mode committee { code name { en } } positions { side position statement } } }'
 
 
+# Characters XML 1.0 cannot carry at all (escaping does not help): C0 controls but tab, LF and CR.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
-    element.text = text
+    element.text = NOT_XML.sub("", text) if text is not None else None
     return element
 
 

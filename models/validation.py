@@ -1,11 +1,17 @@
 """Checks of plain input values, naming the offending field."""
 
+import re
+
 from models.errors import invalid
+
+# Control characters (but tab and line breaks) arrive with text pasted from PDFs; no reader wants them.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(field: str, value: str | None, *, max_length: int, required: bool = True) -> str | None:
-    """Trimmed text, or None for an optional blank; refuses blanks where required and overlong text."""
-    text = (value or "").strip()
+    """Trimmed text without control characters, or None for an optional blank; refuses blanks where
+    required and overlong text."""
+    text = CONTROL.sub("", value or "").strip()
     if not text:
         if required:
             raise invalid(field, f"{field} must not be blank.")

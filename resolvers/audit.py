@@ -46,7 +46,7 @@ async def record(
         actor_role=principal.audit_role,
         action=action,
         subject_type=type(subject).__name__,
-        subject_id=subject.id,  # type: ignore[attr-defined]
+        subject_id=_identity(subject),
         committee_id=committee_id,
         before=before,
         after=after if after is not None else snapshot(subject),
@@ -55,6 +55,15 @@ async def record(
     event.hash = event.content_hash()
     session.add(event)
     return event
+
+
+def _identity(subject: SQLModel) -> int:
+    """The subject's integer key: its id, a sectoral scope's number, or 0 for a row keyed by name."""
+    for key in ("id", "number"):
+        value = getattr(subject, key, None)
+        if isinstance(value, int):
+            return value
+    return 0
 
 
 @dataclass(frozen=True)
@@ -88,3 +97,21 @@ async def trail(session: AsyncSession, principal: Principal, subject_type: str, 
         own = select(JointCommittee.id).where(col(JointCommittee.code) == principal.country_code).scalar_subquery()
         statement = statement.where(col(AuditEvent.committee_id) == own)
     return list((await session.exec(statement.order_by(col(AuditEvent.id)))).all())
+
+
+async def change(
+    session: AsyncSession,
+    principal: Principal,
+    action: str,
+    row: SQLModel,
+    *,
+    committee_id: int | None,
+    **values: Any,
+) -> None:
+    """Set `values` on `row` and record the change, before and after, in one step."""
+    before = snapshot(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    session.add(row)
+    await session.flush()
+    await record(session, principal, action, row, committee_id=committee_id, before=before)

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel import SQLModel, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import CommitteeMember, JointCommittee, Meeting, clock
+from models import CommitteeMember, clock
 from models.enums import MemberRole, Side
 from models.principal import Principal
 from models.decision import Decision

@@ -96,8 +96,4 @@ async def _end(
     session: AsyncSession, principal: Principal, committee: JointCommittee, member: CommitteeMember, until: date
 ) -> None:
     check_term(member.since, until)
-    before = audit.snapshot(member)
-    member.until = until
-    session.add(member)
-    await session.flush()
-    await audit.record(session, principal, "membershipEnded", member, committee_id=committee.id, before=before)
+    await audit.change(session, principal, "membershipEnded", member, committee_id=committee.id, until=until)

@@ -143,12 +143,8 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
                     )
                 )
             ).one()
-            previous_before = audit.snapshot(previous)
-            previous.status = MethodologyStatus.SUPERSEDED
-            session.add(previous)
-            await session.flush()
-            await audit.record(session, principal, "methodologySuperseded", previous,
-                               committee_id=decision.committee_id, before=previous_before)
+            await audit.change(session, principal, "methodologySuperseded", previous,
+                               committee_id=decision.committee_id, status=MethodologyStatus.SUPERSEDED)
             methodology.major = (previous.major or 0) + 1
         methodology.status = MethodologyStatus.VALID
         methodology.approved_on = decision.decided_on
@@ -160,9 +156,5 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
 
 async def on_withdrawal(session: AsyncSession, principal: Principal, proposal: Proposal) -> None:
     methodology = await session.get_one(Methodology, proposal.subject_id)
-    before = audit.snapshot(methodology)
-    methodology.status = MethodologyStatus.WITHDRAWN
-    session.add(methodology)
-    await session.flush()
-    await audit.record(session, principal, "methodologyWithdrawn", methodology,
-                       committee_id=proposal.committee_id, before=before)
+    await audit.change(session, principal, "methodologyWithdrawn", methodology,
+                       committee_id=proposal.committee_id, status=MethodologyStatus.WITHDRAWN)

@@ -3,6 +3,7 @@
 import re
 
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.committee import JointCommittee
@@ -11,13 +12,13 @@ from models.methodology import Methodology, MethodologyScope
 from models.principal import Principal
 from models.proposal import Proposal
 from models.visibility import visible_proposals
-from resolvers.pagination import Page, paginate
+from resolvers.pagination import Page, paginate_by_id
 from resolvers.search import matches
 
 APPROVED = re.compile(r"^[A-Z]{2}_AM\d+$")
 
 
-def visible_methodologies(principal: Principal):  # noqa: ANN201
+def visible_methodologies(principal: Principal) -> SelectOfScalar[Methodology]:
     """Methodologies follow their proposal's visibility: public from public input on."""
     return (
         select(Methodology)
@@ -64,13 +65,4 @@ async def list_methodologies(
         statement = statement.where(col(Methodology.id).in_(in_scope))
     if (found := matches(session.bind.dialect.name, Methodology, search)) is not None:
         statement = statement.where(found)
-    return await paginate(
-        session,
-        statement,
-        sort=[col(Methodology.id)],
-        key=lambda m: [m.id],
-        parse=lambda values: [int(values[0])],
-        first=first,
-        after=after,
-        max_page_size=max_page_size,
-    )
+    return await paginate_by_id(session, statement, Methodology, first=first, after=after, max_page_size=max_page_size)

@@ -85,3 +85,19 @@ async def paginate(
         has_previous=after is not None,
         total=total,
     )
+
+
+async def paginate_by_id(
+    session: AsyncSession, statement: sa.Select, model: Any, *, first: int, after: str | None, max_page_size: int
+) -> Page[Any]:
+    """`paginate` newest first by id: lists whose order is their creation."""
+    return await paginate(
+        session,
+        statement,
+        sort=[model.id],
+        key=lambda row: [row.id],
+        parse=lambda values: [int(values[0])],
+        first=first,
+        after=after,
+        max_page_size=max_page_size,
+    )

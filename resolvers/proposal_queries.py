@@ -1,5 +1,6 @@
 """Reading proposals: the visibility-scoped pipeline."""
 
+from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -10,10 +11,11 @@ from models.principal import Principal
 from models.proposal import Proposal
 from models.visibility import visible_proposals
 from models.workflow import effective_status_sql
-from resolvers.pagination import Page, paginate
+from resolvers.pagination import Page, paginate_by_id
 
 
-def effective_status():  # noqa: ANN201
+def effective_status() -> ColumnElement[str]:
+    """The status a reader sees (LAPSED once an electronic deadline passed), as SQL."""
     return effective_status_sql(col(Proposal.status), col(Proposal.mode), col(Proposal.deadline), clock.today())
 
 
@@ -35,13 +37,4 @@ async def list_proposals(
         )
     if statuses:
         statement = statement.where(effective_status().in_([s.value for s in statuses]))
-    return await paginate(
-        session,
-        statement,
-        sort=[col(Proposal.id)],
-        key=lambda p: [p.id],
-        parse=lambda values: [int(values[0])],
-        first=first,
-        after=after,
-        max_page_size=max_page_size,
-    )
+    return await paginate_by_id(session, statement, Proposal, first=first, after=after, max_page_size=max_page_size)

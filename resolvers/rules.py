@@ -106,12 +106,8 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
         await _rules_of_procedure_first(session, document)
         previous = await in_force_version(session, document.id)
         if previous is not None:
-            previous_before = audit.snapshot(previous)
-            previous.status = RuleVersionStatus.SUPERSEDED
-            session.add(previous)
-            await session.flush()
-            await audit.record(session, principal, "ruleVersionSuperseded", previous,
-                               committee_id=decision.committee_id, before=previous_before)
+            await audit.change(session, principal, "ruleVersionSuperseded", previous,
+                               committee_id=decision.committee_id, status=RuleVersionStatus.SUPERSEDED)
         rule_version.status = RuleVersionStatus.IN_FORCE
         rule_version.effective_on = rule_version.effective_on or decision.decided_on
     session.add(rule_version)
@@ -122,12 +118,8 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
 
 async def on_withdrawal(session: AsyncSession, principal: Principal, proposal: Proposal) -> None:
     rule_version = await session.get_one(RuleVersion, proposal.subject_id)
-    before = audit.snapshot(rule_version)
-    rule_version.status = RuleVersionStatus.NOT_ADOPTED
-    session.add(rule_version)
-    await session.flush()
-    await audit.record(session, principal, "ruleVersionNotAdopted", rule_version,
-                       committee_id=proposal.committee_id, before=before)
+    await audit.change(session, principal, "ruleVersionNotAdopted", rule_version,
+                       committee_id=proposal.committee_id, status=RuleVersionStatus.NOT_ADOPTED)
 
 
 async def _rules_of_procedure_first(session: AsyncSession, document: RuleDocument) -> None:

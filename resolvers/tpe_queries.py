@@ -10,7 +10,7 @@ from models.principal import Principal
 from models.proposal import Proposal
 from models.tpe import DesignationScope, ThirdPartyEntity, TpeDesignation
 from models.visibility import visible_proposals
-from resolvers.pagination import Page, paginate
+from resolvers.pagination import Page, paginate_by_id
 from resolvers.search import matches
 
 
@@ -68,13 +68,4 @@ async def list_designations(
         statement = statement.where(col(TpeDesignation.status).in_(statuses))
     if (found := matches(session.bind.dialect.name, ThirdPartyEntity, search)) is not None:
         statement = statement.where(col(TpeDesignation.entity_id).in_(select(ThirdPartyEntity.id).where(found)))
-    return await paginate(
-        session,
-        statement,
-        sort=[col(TpeDesignation.id)],
-        key=lambda d: [d.id],
-        parse=lambda values: [int(values[0])],
-        first=first,
-        after=after,
-        max_page_size=max_page_size,
-    )
+    return await paginate_by_id(session, statement, TpeDesignation, first=first, after=after, max_page_size=max_page_size)

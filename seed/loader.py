@@ -1,7 +1,7 @@
 """Idempotent seeding: rows are matched by their natural key, added when missing and corrected
 when they differ, so a second run changes nothing."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import SQLModel, select
@@ -9,13 +9,22 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Country, JointCommittee, RuleDocument, RuleDocumentKind, SectoralScope
 from models.db import write_transaction
+from models.enums import Role
+from models.principal import Principal
+from resolvers import audit
 from seed.data import JAPAN, PARTNERS, RULE_DOCUMENT_KINDS, SECTORAL_SCOPES, committee_names
+
+
+# Corrections of reference data are changes like any other: audited, and they move the
+# publication version, so cached public answers go stale.
+SEED = Principal(Role.SECRETARIAT, name="jcm seed", system=True)
 
 
 @dataclass
 class SeedReport:
     inserted: int = 0
     updated: int = 0
+    changes: list[tuple[str, Any, dict[str, Any] | None]] = field(default_factory=list)
 
     def __str__(self) -> str:
         return f"seed: {self.inserted} rows inserted, {self.updated} updated"
@@ -45,8 +54,11 @@ class _Table:
             self.session.add(row)
             self.rows[key] = row
             self.report.inserted += 1
+            self.report.changes.append(("referenceDataAdded", row, None))
             return row
         changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+        if changed:
+            self.report.changes.append(("referenceDataCorrected", row, audit.snapshot(row)))
         for name, value in changed.items():
             setattr(row, name, value)
         self.report.updated += bool(changed)
@@ -57,6 +69,7 @@ async def load(session: AsyncSession) -> SeedReport:
     report = SeedReport()
     async with write_transaction(session):
         countries = await _Table(session, report, Country, "code").load()
+        first_seed = not countries.rows
         committees = await _Table(session, report, JointCommittee, "code").load()
         scopes = await _Table(session, report, SectoralScope, "number").load()
         kinds = await _Table(session, report, RuleDocumentKind, "type").load()
@@ -86,4 +99,9 @@ async def load(session: AsyncSession) -> SeedReport:
             # Every committee keeps its own version line of each document.
             for committee in committees.rows.values():
                 documents.upsert((committee.id, doc_type, ""), title=title, position=position)
+        await session.flush()
+        if first_seed:
+            report.changes.clear()  # a new database's reference data is its starting point
+        for action, row, before in report.changes:
+            await audit.record(session, SEED, action, row, committee_id=None, before=before)
     return report

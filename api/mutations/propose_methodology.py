@@ -5,6 +5,8 @@ from api.mutations.base import mutate
 from api.types.common import UserError
 from api.types.methodology import Methodology
 from api.types.proposal import Proposal
+from models.methodology import Methodology as MethodologyRow
+from models.proposal import Proposal as ProposalRow
 from resolvers import methodologies
 
 
@@ -30,7 +32,7 @@ class MethodologyPayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
-def _payload(result, errors: list[UserError]) -> MethodologyPayload:  # noqa: ANN001
+def _payload(result: tuple[MethodologyRow, ProposalRow] | None, errors: list[UserError]) -> MethodologyPayload:
     if result is None:
         return MethodologyPayload(methodology=None, proposal=None, user_errors=errors)
     methodology, proposal = result

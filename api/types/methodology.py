@@ -1,5 +1,5 @@
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
@@ -89,7 +89,9 @@ class MethodologyFilter:
     search: str | None = strawberry.field(default=None, description="Words that must all appear in title, summary or references.")
 
 
-async def methodology_page(info: Info, first: int | None, after: str | None, filter: MethodologyFilter | None, committee_code: str | None = None):  # noqa: ANN201
+async def methodology_page(
+    info: Info, first: int | None, after: str | None, filter: MethodologyFilter | None, committee_code: str | None = None
+) -> Any:
     """The list behind Query.methodologies and JointCommittee.methodologies."""
     from api.types.pagination import connection, page_args
     from resolvers import methodology_queries

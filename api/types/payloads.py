@@ -6,6 +6,7 @@ from api.types.common import UserError
 from api.types.decision import Decision
 from api.types.proposal import Proposal
 from api.types.workflow import PublicComment
+from models.proposal import Proposal as ProposalRow
 
 
 @strawberry.type
@@ -27,5 +28,5 @@ class CommentPayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
-def proposal_payload(row, errors: list[UserError]) -> ProposalPayload:  # noqa: ANN001
+def proposal_payload(row: ProposalRow | None, errors: list[UserError]) -> ProposalPayload:
     return ProposalPayload(proposal=Proposal.from_row(row) if row else None, user_errors=errors)
