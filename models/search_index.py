@@ -3,6 +3,8 @@ indexes over a tsvector expression on PostgreSQL. Objects named `fts_*` are thes
 metadata creates them after their tables (so tests get them) and migration 0003 does the same.
 """
 
+import unicodedata
+
 import sqlalchemy as sa
 from sqlalchemy import event
 
@@ -14,13 +16,38 @@ SEARCHED: dict[str, list[str]] = {
 }
 
 
+def _accent_folding() -> tuple[str, str]:
+    """Latin letters with diacritics and the plain letters they fold to ("é" -> "e", "ệ" -> "e"),
+    as SQLite's FTS5 (remove_diacritics 2) folds them, for PostgreSQL's translate() and for queries."""
+    sources, targets = [], []
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], decomposed[1:]
+        if base.isascii() and base.isalpha() and marks and all(unicodedata.combining(m) for m in marks):
+            sources.append(char)
+            targets.append(base.lower())
+    return "".join(sources), "".join(targets)
+
+
+FOLD_FROM, FOLD_TO = _accent_folding()
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: how words are indexed and searched on both databases."""
+    return text.lower().translate(_FOLD)
+
+
 def tsvector_sql(table: str, qualified: bool = True) -> str:
     """The expression the PostgreSQL index covers; queries must repeat it to use the index."""
     prefix = f"{table}." if qualified else ""
     parts = " || ' ' || ".join(f"coalesce({prefix}{column}, '')" for column in SEARCHED[table])
-    # Punctuation becomes space first, so that "JC-VN-2027-001" is the words jc, vn, 2027 and 001
-    # (PostgreSQL's parser would otherwise read "-001" as a signed number), as on SQLite.
-    return f"to_tsvector('simple', regexp_replace({parts}, '[^[:alnum:]]+', ' ', 'g'))"
+    # Diacritics are folded as FTS5 folds them, and punctuation becomes space, so that
+    # "JC-VN-2027-001" is the words jc, vn, 2027 and 001 (PostgreSQL's parser would otherwise read
+    # "-001" as a signed number), as on SQLite.
+    folded = f"translate({parts}, '{FOLD_FROM}', '{FOLD_TO}')"
+    return f"to_tsvector('simple', regexp_replace({folded}, '[^[:alnum:]]+', ' ', 'g'))"
 
 
 def statements(table: str, dialect: str) -> list[str]:
@@ -32,7 +59,8 @@ def statements(table: str, dialect: str) -> list[str]:
     old = ", ".join(f"old.{c}" for c in columns)
     fts = f"fts_{table}"
     return [
-        f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', content_rowid='id')",
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2')",
         f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
         f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END",
         f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "

@@ -8,14 +8,14 @@ import sqlalchemy as sa
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.search_index import tsvector_sql
+from models.search_index import fold, tsvector_sql
 
 MAX_WORDS = 10
 
 
 def terms(text: str | None) -> list[str]:
     """Letters and digits only: "JC-VN-2026-001" searches jc, vn, 2026 and 001."""
-    return re.findall(r"[^\W_]+", (text or "").lower())[:MAX_WORDS]
+    return re.findall(r"[^\W_]+", fold(text or ""))[:MAX_WORDS]
 
 
 def _query(dialect: str, words: list[str]) -> str:

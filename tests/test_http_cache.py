@@ -282,6 +282,50 @@ async def test_a_change_committed_while_the_version_is_read_is_not_missed(databa
         {"number": 1, "heldOn": "2026-12-15"}, {"number": 2, "heldOn": "2026-12-20"}]}}}
 
 
+async def test_a_version_read_between_the_commit_event_and_the_commit_itself_is_not_kept(database, engine):
+    # Given an app whose publication version we can watch being invalidated by NOTIFY (PostgreSQL)
+    app = create_app(Settings(database_url=database.url, database_schema=database.schema), engine=engine)
+    publication = app.state.publication
+    original, notified = publication._invalidate, []
+    publication._invalidate = lambda *args: (notified.append(1), original(*args))
+    armed = []
+
+    def read_while_committing(conn):
+        # SQLAlchemy announces a commit before the database has made it: the app's listener has just
+        # emptied the cache, and another request reads the version now, still the old one.
+        if armed:
+            armed.clear()
+            await_(publication.current())
+
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+            seen = await get(http, MEETINGS)
+            assert seen.json() == {"data": {"committee": {"meetings": []}}}
+
+            # When a meeting is committed while that read happens
+            armed.append(True)
+            event.listen(engine.sync_engine, "commit", read_while_committing)
+            try:
+                async with new_session(engine) as session:
+                    await schedule_meeting(session, Principal(Role.SECRETARIAT, name="JCMA"), committee_code="VN",
+                                           held_on=date(2026, 12, 15))
+            finally:
+                event.remove(engine.sync_engine, "commit", read_while_committing)
+            assert armed == []
+            for _ in range(500):  # PostgreSQL: until the write's NOTIFY arrived (bounded); SQLite has none
+                if engine.dialect.name != "postgresql" or notified:
+                    break
+                await asyncio.sleep(0.01)
+
+            # Then the old tag is stale
+            after = await get(http, MEETINGS, etag=seen.headers["etag"])
+    finally:
+        del publication._invalidate
+        await close_listeners(app)
+    assert after.status_code == 200, "the version read before the COMMIT was kept after it: stale 304"
+    assert after.json() == {"data": {"committee": {"meetings": [{"number": 1, "heldOn": "2026-12-15"}]}}}
+
+
 async def test_a_write_by_another_worker_makes_old_etags_stale(client, database, engine):
     # Given a tagged answer from this worker
     seen = await get(client, MEETINGS)
