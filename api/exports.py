@@ -61,6 +61,14 @@ def _enums(request: Request, name: str, enum: type[Enum]) -> list[Any] | None:
         raise invalid(name, f"{name} must be one of {', '.join(e.value for e in enum)}.") from None
 
 
+def _enum(request: Request, name: str, enum: type[Enum]) -> Any:
+    """A filter that takes one value."""
+    values = _enums(request, name, enum) or [None]
+    if len(values) > 1:
+        raise invalid(name, f"{name} takes one value.")
+    return values[0]
+
+
 def _date(request: Request, name: str) -> date | None:
     value = _one(request, name)
     try:
@@ -185,7 +193,7 @@ EXPORTS = {
              "japan_position", "partner_position", "objection_statement"],
             lambda r: {
                 "committee_code": _one(r, "committee"), "kinds": _enums(r, "kind", ProposalKind),
-                "outcome": (_enums(r, "outcome", DecisionOutcome) or [None])[0],
+                "outcome": _enum(r, "outcome", DecisionOutcome),
                 "decided_from": _date(r, "from"), "decided_to": _date(r, "to"), "search": _one(r, "search"),
             },
             _decision_rows,
@@ -205,7 +213,7 @@ EXPORTS = {
             ["reference", "committee", "entity", "entity_country", "accreditation", "status", "designated_on",
              "validation_scopes", "verification_scopes", "suspended_scopes"],
             lambda r: {
-                "committee_code": _one(r, "committee"), "function": (_enums(r, "function", TpeFunction) or [None])[0],
+                "committee_code": _one(r, "committee"), "function": _enum(r, "function", TpeFunction),
                 "sectoral_scope": _int(r, "scope"), "statuses": _enums(r, "status", DesignationStatus),
                 "search": _one(r, "search"),
             },

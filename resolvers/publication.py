@@ -3,11 +3,13 @@
 The number is the newest audit event's id (every change appends one). It is read from the
 database once and kept until a change is committed: by this process (the engine's commit event);
 on PostgreSQL by any other (each write transaction sends NOTIFY, which arrives here); on SQLite by
-any other process too (a commit changes the database files, which a stat() per request notices).
+any other process too (SQLite's `PRAGMA data_version`, read on a connection of our own, changes
+whenever another connection commits; reading it touches no table and costs microseconds).
 """
 
 import asyncio
-import os
+import sqlite3
+import weakref
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,34 +25,31 @@ class PublicationVersion:
         self.engine = engine
         self._version: int | None = None
         self._generation = 0  # counts invalidations, so that a read racing a commit is not kept
-        self._files_seen: tuple[Any, ...] | None = None
+        self._data_version: int | None = None
         self._listener: AsyncConnection | None = None
         self._starting = asyncio.Lock()
         database = engine.url.database if engine.dialect.name == "sqlite" else None
-        self._files = [database, f"{database}-wal"] if database and database != ":memory:" else []
+        self._database_file = database if database and database != ":memory:" else None
+        self._probe: sqlite3.Connection | None = None
         event.listen(engine.sync_engine, "commit", self._invalidate)
 
     def _invalidate(self, *_: Any) -> None:
         self._generation += 1
         self._version = None
 
-    def _files_stamp(self) -> tuple[Any, ...]:
-        stamps = []
-        for path in self._files:
-            try:
-                info = os.stat(path)
-                stamps.append((info.st_mtime_ns, info.st_size))
-            except FileNotFoundError:
-                stamps.append(None)
-        return tuple(stamps)
+    def _sqlite_data_version(self) -> int:
+        if self._probe is None:
+            self._probe = sqlite3.connect(self._database_file, check_same_thread=False)
+            weakref.finalize(self, self._probe.close)
+        return self._probe.execute("PRAGMA data_version").fetchone()[0]
 
     async def current(self) -> int:
         if self.engine.dialect.name == "postgresql" and self._listener is None:
             await self._listen()
-        if self._files:
-            stamp = self._files_stamp()
-            if stamp != self._files_seen:
-                self._files_seen = stamp
+        if self._database_file:
+            data_version = self._sqlite_data_version()
+            if data_version != self._data_version:
+                self._data_version = data_version
                 self._invalidate()
         version = self._version
         if version is None:
@@ -77,3 +76,6 @@ class PublicationVersion:
         if self._listener is not None:
             await self._listener.close()
             self._listener = None
+        if self._probe is not None:
+            self._probe.close()
+            self._probe = None

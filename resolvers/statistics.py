@@ -61,6 +61,6 @@ async def published_projects_by_region(session: AsyncSession) -> list[tuple[Regi
         select(Country.region, sa.func.count(), sa.func.coalesce(sa.func.sum(Country.published_project_count), 0))
         .where(col(Country.region).is_not(None))
         .group_by(Country.region)
-        .order_by(Country.region)
     )
-    return [tuple(row) for row in (await session.exec(statement)).all()]
+    order = list(Region)  # as the enum declares them, whatever the database's collation
+    return sorted((tuple(row) for row in (await session.exec(statement)).all()), key=lambda row: order.index(row[0]))

@@ -211,12 +211,18 @@ async def test_words_copied_from_a_title_find_it_on_either_database(gql, tokens)
 
 
 async def test_words_typed_without_accents_find_accented_text_on_either_database(gql, tokens):
-    # Given an entity's decision with accented words
-    await Workflow(gql, tokens).decide("ID", title="Société Générale de Surveillance designation", summary="SGS.")
+    # Given decisions with accented words, one letter carrying two marks (Vietnamese "ệ")
+    flow = Workflow(gql, tokens)
+    await flow.decide("ID", title="Société Générale de Surveillance designation", summary="SGS.")
+    await flow.decide("VN", title="Biogas at the Nghệ An brewery", summary="Đồng Nai next.")
 
     # When the public types the words without accents, as most keyboards do
-    # Then the decision is found the same way on SQLite and PostgreSQL
+    # Then the decisions are found the same way on SQLite and PostgreSQL
     assert await references(gql, "societe generale") == ["JC-ID-2026-001"]
+    assert await references(gql, "SOCIETE") == ["JC-ID-2026-001"]
+    assert await references(gql, "nghe an") == ["JC-VN-2026-001"]
+    assert await references(gql, "Nghê") == ["JC-VN-2026-001"]
+    assert await references(gql, "nghi") == []
 
 
 # --- one search box ----------------------------------------------------------------------------
