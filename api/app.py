@@ -1,4 +1,5 @@
-"""The Starlette application: /graphql (with GraphiQL) and /healthz."""
+"""The Starlette application: /graphql (GraphQL over POST, GET and WebSocket, GraphiQL for browsers),
+/exports, /feeds and /healthz."""
 
 import logging
 import uuid
