@@ -5,6 +5,8 @@ from typing import Self
 
 import strawberry
 
+from api.context import Info
+from api.ids import to_global_id
 from api.types.enums import Position, ProposalStatus, Side
 from models.proposal import PublicComment as CommentRow
 from models.proposal import SidePosition as PositionRow
@@ -57,8 +59,6 @@ class PublicComment:
 
     @classmethod
     def from_row(cls, row: CommentRow) -> Self:
-        from api.ids import to_global_id
-
         return cls(
             id=strawberry.ID(to_global_id("PublicComment", row.id)), author=row.author,
             affiliation=row.affiliation, body=row.body, submitted_at=row.submitted_at,
@@ -72,5 +72,5 @@ class PublicInputWindow:
     proposal_pk: strawberry.Private[int]
 
     @strawberry.field(description="Comments received, oldest first.")
-    async def comments(self, info: strawberry.Info) -> list[PublicComment]:
+    async def comments(self, info: Info) -> list[PublicComment]:
         return [PublicComment.from_row(row) for row in await info.context.loaders.comments.load(self.proposal_pk)]
