@@ -3,7 +3,9 @@ kind of proposal needs. Resolvers look steps up here; no status rule lives anywh
 
 DRAFT → SUBMITTED → (RETURNED → SUBMITTED …) → [PUBLIC_INPUT] → UNDER_CONSIDERATION →
 APPROVED | NOT_APPROVED, with WITHDRAWN before a decision and LAPSED when an electronic deadline
-passes without one (a lapsed item may be circulated again).
+passes without one. A lapsed item may be circulated again (a new round of positions); an item
+under consideration may be circulated again too, to extend its deadline or move it to another
+meeting (its positions stand).
 """
 
 from dataclasses import dataclass, field
@@ -56,7 +58,10 @@ TRANSITIONS: dict[Step, Transition] = {
         _t(Step.SUBMIT, {S.DRAFT, S.RETURNED}, S.SUBMITTED, Reach.PROPOSER, "submit"),
         _t(Step.RETURN, {S.SUBMITTED}, S.RETURNED, Reach.SECRETARIAT, "return"),
         _t(Step.OPEN_PUBLIC_INPUT, {S.SUBMITTED}, S.PUBLIC_INPUT, Reach.SECRETARIAT, "open public input on"),
-        _t(Step.CIRCULATE, {S.SUBMITTED, S.PUBLIC_INPUT, S.LAPSED}, S.UNDER_CONSIDERATION, Reach.SECRETARIAT, "circulate"),
+        # From UNDER_CONSIDERATION: a new deadline or meeting for the same consideration (an
+        # extension, a postponed meeting); the sides' positions so far stand.
+        _t(Step.CIRCULATE, {S.SUBMITTED, S.PUBLIC_INPUT, S.LAPSED, S.UNDER_CONSIDERATION}, S.UNDER_CONSIDERATION,
+           Reach.SECRETARIAT, "circulate"),
         _t(Step.CONSENT, {S.UNDER_CONSIDERATION}, None, Reach.GOVERNMENTS, "consent to"),
         _t(Step.OBJECT, {S.UNDER_CONSIDERATION}, None, Reach.GOVERNMENTS, "object to"),
         _t(Step.WITHDRAW, BEFORE_DECISION, S.WITHDRAWN, Reach.PROPOSER, "withdraw"),

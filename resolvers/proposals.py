@@ -138,11 +138,13 @@ async def circulate_proposal(
         if proposal.status is ProposalStatus.PUBLIC_INPUT and proposal.public_input_closes_on >= today:
             # Circulating ends public input early for kinds that allow it.
             proposal.public_input_closes_on = today
+        extending = proposal.status is ProposalStatus.UNDER_CONSIDERATION
         proposal.mode = mode
-        proposal.round += 1
+        proposal.round += 0 if extending else 1  # a new round only for a fresh circulation
         proposal.circulations += 1
         proposal.published_at = proposal.published_at or clock.now()
-        await move(session, principal, loaded, Step.CIRCULATE, rule.target, note=f"Circulated for {where}.")
+        note = f"Circulated again, positions standing, for {where}." if extending else f"Circulated for {where}."
+        await move(session, principal, loaded, Step.CIRCULATE, rule.target, note=note)
     return proposal
 
 

@@ -58,7 +58,7 @@ SOURCES = {
     "submitProposal": {"DRAFT", "RETURNED"},
     "returnProposal": {"SUBMITTED"},
     "openPublicInput": {"SUBMITTED"},
-    "circulateProposal": {"SUBMITTED", "PUBLIC_INPUT", "LAPSED"},
+    "circulateProposal": {"SUBMITTED", "PUBLIC_INPUT", "LAPSED", "UNDER_CONSIDERATION"},
     "giveConsent": {"UNDER_CONSIDERATION"},
     "raiseObjection": {"UNDER_CONSIDERATION"},
     "withdrawProposal": {"DRAFT", "SUBMITTED", "RETURNED", "PUBLIC_INPUT", "UNDER_CONSIDERATION", "LAPSED"},
@@ -218,7 +218,7 @@ TRANSITION_CASES = [
 
 def test_every_step_is_refused_from_at_least_one_status():
     assert {step for step, _ in (case.values for case in TRANSITION_CASES)} == set(STEPS)
-    assert len(TRANSITION_CASES) == 48
+    assert len(TRANSITION_CASES) == 47
 
 
 @pytest.mark.parametrize(("step", "status"), TRANSITION_CASES)
@@ -258,7 +258,8 @@ async def test_the_transition_message_names_the_sources_exactly(gql, tokens):
     assert payload["userErrors"] == [
         {
             "code": "INVALID_TRANSITION",
-            "message": "Cannot circulate a proposal that is APPROVED; only from LAPSED, PUBLIC_INPUT, SUBMITTED.",
+            "message": "Cannot circulate a proposal that is APPROVED; only from LAPSED, PUBLIC_INPUT, SUBMITTED, "
+            "UNDER_CONSIDERATION.",
             "field": None,
         }
     ]
