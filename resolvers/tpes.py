@@ -65,7 +65,10 @@ async def register_entity(
             accreditation_expires_on=accreditation_expires_on, created_at=clock.now(),
         )
         session.add(entity)
-        await session.flush()
+        try:
+            await session.flush()
+        except sa.exc.IntegrityError:  # registered by a concurrent request since we looked
+            raise invalid("name", f"An entity named {name!r} is already registered.") from None
         await audit.record(session, principal, "entityRegistered", entity, committee_id=None)
     return entity
 
