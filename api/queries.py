@@ -21,7 +21,7 @@ from api.loaders import prefetch, selected_under
 from api.types.decision import PREFETCH as DECISION_PREFETCH
 from api.types.decision import Decision, decision_connection
 from api.types.enums import DecisionOutcome, ProposalKind, ProposalStatus
-from api.types.pagination import Connection, connection, page_args
+from api.types.pagination import Connection, page_args, visible_page
 from api.types.proposal import Proposal
 from api.types.methodology import Methodology, MethodologyFilter, methodology_page
 from api.types.rules import RuleDocument, RuleVersion
@@ -124,11 +124,10 @@ class Query:
         committee_code: str | None = None,
         status: list[ProposalStatus] | None = None,  # type: ignore[valid-type]
     ) -> Connection[Proposal]:
-        page = await info.context.db.run(
-            proposal_queries.list_proposals, info.context.principal,
-            committee_code=committee_code, statuses=status, **page_args(info, first, after),
+        return await visible_page(
+            info, proposal_queries.list_proposals, Proposal.from_row, first, after,
+            committee_code=committee_code, statuses=status,
         )
-        return connection(page, Proposal.from_row)
 
     @strawberry.field(
         description="Every audit event of one object (any global id), oldest first: for the secretariat, Japan, "

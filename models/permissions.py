@@ -33,7 +33,6 @@ class Action(StrEnum):
     PROPOSE_METHODOLOGY = "proposeMethodology"
     PROPOSE_METHODOLOGY_REVISION = "proposeMethodologyRevision"
     COMMENT = "submitPublicComment"
-    READ_AUDIT_TRAIL = "auditTrail"
     REGISTER_ENTITY = "registerEntity"
     PROPOSE_TPE_DESIGNATION = "proposeTpeDesignation"
     PROPOSE_TPE_SUSPENSION = "proposeTpeSuspension"
@@ -50,7 +49,6 @@ POLICY: dict[Action, Reach] = {
     Action.PROPOSE_METHODOLOGY: Reach.COMMITTEE,
     Action.PROPOSE_METHODOLOGY_REVISION: Reach.COMMITTEE,
     Action.COMMENT: Reach.ANYONE,
-    Action.READ_AUDIT_TRAIL: Reach.COMMITTEE,
     Action.REGISTER_ENTITY: Reach.SECRETARIAT,
     Action.PROPOSE_TPE_DESIGNATION: Reach.SECRETARIAT,
     Action.PROPOSE_TPE_SUSPENSION: Reach.COMMITTEE,

@@ -25,14 +25,27 @@ def sees_inside(principal: Principal, committee_code: str) -> bool:
     )
 
 
+def own_committee(principal: Principal) -> sa.ScalarSelect[int]:
+    """The id of a partner's own committee, as a subquery (none for other roles)."""
+    return select(JointCommittee.id).where(col(JointCommittee.code) == principal.country_code).scalar_subquery()
+
+
 def visible_proposals(principal: Principal) -> sa.ColumnElement[bool]:
     if sees_all_committees(principal):
         return sa.true()
     published = col(Proposal.published_at).is_not(None)
     if principal.role is Role.PARTNER:
-        own = select(JointCommittee.id).where(col(JointCommittee.code) == principal.country_code).scalar_subquery()
-        return sa.or_(published, col(Proposal.committee_id) == own)
+        return sa.or_(published, col(Proposal.committee_id) == own_committee(principal))
     return published
+
+
+def visible_trail(principal: Principal, committee_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """Audit events: the secretariat and Japan see all; a partner its own committee's; nobody else any."""
+    if sees_all_committees(principal):
+        return sa.true()
+    if principal.role is Role.PARTNER:
+        return committee_id == own_committee(principal)
+    return sa.false()
 
 
 def sees_positions(principal: Principal, committee_code: str, decided: bool) -> bool:

@@ -195,3 +195,24 @@ def check_consideration_date(
             f"by {last}" + (" (the first circulation; one extension to 90 days follows)." if circulations == 0 else "."),
             [field],
         )
+
+
+def check_public_input_closed(rule: KindRule, kind: ProposalKind, closes_on: date | None, today: date) -> None:
+    """Kinds that need public input (methodologies) are circulated only after their window closed."""
+    if not rule.needs_closed_public_input:
+        return
+    if closes_on is None:
+        raise DomainError(
+            ErrorCode.INVALID_TRANSITION,
+            f"A {kind.value} proposal is circulated only after public input; open it first.",
+        )
+    if closes_on >= today:
+        raise DomainError(
+            ErrorCode.INVALID_TRANSITION,
+            f"Public input is open until {closes_on}; circulate it after the window has closed.",
+        )
+
+
+def check_statement(position: Position, statement: str | None) -> None:
+    if position is Position.OBJECTION and statement is None:
+        raise DomainError(ErrorCode.INVALID_INPUT, "An objection needs a statement of its reasons.", ["statement"])

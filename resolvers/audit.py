@@ -9,10 +9,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import clock
 from models.audit import GENESIS_HASH, AuditEvent
-from models.committee import JointCommittee
 from models.permissions import ensure_authenticated
 from models.principal import Principal
-from models.visibility import sees_all_committees
+from models.visibility import visible_trail
 
 # Any constant would do: it names the lock that serialises appends to the chain on PostgreSQL.
 _CHAIN_LOCK = 4_711_000_001
@@ -91,11 +90,10 @@ async def trail(session: AsyncSession, principal: Principal, subject_type: str, 
     """A subject's events, oldest first: for the secretariat and Japan, and a partner in its own committee."""
     ensure_authenticated(principal)
     statement = select(AuditEvent).where(
-        col(AuditEvent.subject_type) == subject_type, col(AuditEvent.subject_id) == subject_id
+        col(AuditEvent.subject_type) == subject_type,
+        col(AuditEvent.subject_id) == subject_id,
+        visible_trail(principal, col(AuditEvent.committee_id)),
     )
-    if not sees_all_committees(principal):
-        own = select(JointCommittee.id).where(col(JointCommittee.code) == principal.country_code).scalar_subquery()
-        statement = statement.where(col(AuditEvent.committee_id) == own)
     return list((await session.exec(statement.order_by(col(AuditEvent.id)))).all())
 
 

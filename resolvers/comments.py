@@ -6,6 +6,7 @@ from models import clock
 from models.db import write_transaction
 from models.enums import ProposalStatus
 from models.errors import DomainError, ErrorCode
+from models.permissions import Action, ensure_allowed
 from models.principal import Principal
 from models.proposal import PublicComment
 from models.validation import clean_required, clean_text
@@ -27,6 +28,7 @@ async def submit_public_comment(
     """Anyone may comment, token or not, while the window is open (both end days included)."""
     async with write_transaction(session):
         loaded = await load_for_update(session, principal, proposal_id, field="proposalId")
+        ensure_allowed(principal, Action.COMMENT, loaded.committee.code)
         proposal, today = loaded.proposal, clock.today()
         opens, closes = proposal.public_input_opens_on, proposal.public_input_closes_on
         if proposal.status is not ProposalStatus.PUBLIC_INPUT or opens is None or not opens <= today <= closes:

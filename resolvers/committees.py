@@ -1,6 +1,5 @@
 """Countries and committees: public reference data."""
 
-import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -46,9 +45,6 @@ async def committee_for_update(session: AsyncSession, code: str, field: str = "c
 async def list_sectoral_scopes(session: AsyncSession) -> list[SectoralScope]:
     return list((await session.exec(select(SectoralScope).order_by(col(SectoralScope.number)))).all())
 
-
-async def count_rows(session: AsyncSession, model: type) -> int:
-    return (await session.exec(select(sa.func.count()).select_from(model))).one()
 
 
 async def find_country(session: AsyncSession, code: str) -> Country | None:

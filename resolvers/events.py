@@ -98,7 +98,3 @@ class DecisionBroker:
         if self._listener is not None:
             await self._listener.close()
             self._listener = None
-
-    @property
-    def subscribers(self) -> int:
-        return len(self._queues)

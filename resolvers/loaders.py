@@ -72,23 +72,37 @@ async def co_chairs(session: AsyncSession, keys: Sequence[tuple[int, Side]]) -> 
     return [found.get(key) for key in keys]
 
 
-async def grouped(
-    session: AsyncSession, model: type[T], key_column: str, order_by: str, keys: Sequence[Any]
-) -> list[list[T]]:
-    """Rows of `model` per value of `key_column`, in `order_by` order."""
-    column = getattr(model, key_column)
-    statement = select(model).where(col(column).in_(set(keys))).order_by(col(getattr(model, order_by)))
-    found: dict[Any, list[T]] = defaultdict(list)
+async def _by_key(session: AsyncSession, statement: Any, key_column: str, keys: Sequence[Any]) -> list[list[Any]]:
+    """The rows of `statement` whose `key_column` is each key, grouped in the statement's order."""
+    found: dict[Any, list[Any]] = defaultdict(list)
     for row in (await session.exec(statement)).all():
         found[getattr(row, key_column)].append(row)
     return [found[key] for key in keys]
 
 
+def _first_of(groups: list[list[T]]) -> list[T | None]:
+    return [group[0] if group else None for group in groups]
+
+
+def _ordered(model: Any, order_by: str) -> Any:
+    """A column of `model` to sort by; "-name" for descending."""
+    column = col(getattr(model, order_by.lstrip("-")))
+    return column.desc() if order_by.startswith("-") else column
+
+
+async def grouped(
+    session: AsyncSession, model: type[T], key_column: str, order_by: str, keys: Sequence[Any]
+) -> list[list[T]]:
+    """Rows of `model` per value of `key_column`, in `order_by` order."""
+    column = getattr(model, key_column)
+    statement = select(model).where(col(column).in_(set(keys))).order_by(_ordered(model, order_by))
+    return await _by_key(session, statement, key_column, keys)
+
+
 async def one_by(session: AsyncSession, model: type[T], key_column: str, keys: Sequence[Any]) -> list[T | None]:
     """The row of `model` whose unique `key_column` is each key, or None."""
-    column = getattr(model, key_column)
-    found = {getattr(row, key_column): row for row in (await session.exec(select(model).where(col(column).in_(set(keys))))).all()}
-    return [found.get(key) for key in keys]
+    statement = select(model).where(col(getattr(model, key_column)).in_(set(keys)))
+    return _first_of(await _by_key(session, statement, key_column, keys))
 
 
 async def positions(session: AsyncSession, keys: Sequence[tuple[int, int]]) -> list[list[SidePosition]]:
@@ -104,34 +118,25 @@ async def visible_proposals_by_id(
     session: AsyncSession, principal: Principal, ids: Sequence[int]
 ) -> list[Proposal | None]:
     statement = select(Proposal).where(col(Proposal.id).in_(set(ids)), visible_proposals(principal))
-    found = {row.id: row for row in (await session.exec(statement)).all()}
-    return [found.get(key) for key in ids]
+    return _first_of(await _by_key(session, statement, "id", ids))
 
 
 async def grouped_visible(
     session: AsyncSession, principal: Principal, model: type[T], key_column: str, order_by: str, keys: Sequence[Any]
 ) -> list[list[T]]:
-    """Like `grouped`, for subjects of proposals: only those whose proposal the principal may see.
-    `order_by` may start with "-" for newest first."""
-    column = getattr(model, key_column)
-    descending = order_by.startswith("-")
-    order = col(getattr(model, order_by.lstrip("-")))
+    """Like `grouped`, for subjects of proposals: only those whose proposal the principal may see."""
     statement = (
         select(model)
         .join(Proposal, col(Proposal.id) == col(model.proposal_id))  # type: ignore[attr-defined]
-        .where(col(column).in_(set(keys)), visible_proposals(principal))
-        .order_by(order.desc() if descending else order)
+        .where(col(getattr(model, key_column)).in_(set(keys)), visible_proposals(principal))
+        .order_by(_ordered(model, order_by))
     )
-    found: dict[Any, list[T]] = defaultdict(list)
-    for row in (await session.exec(statement)).all():
-        found[getattr(row, key_column)].append(row)
-    return [found[key] for key in keys]
+    return await _by_key(session, statement, key_column, keys)
 
 
 async def one_visible(session: AsyncSession, principal: Principal, model: type[T], ids: Sequence[int]) -> list[T | None]:
     """Subjects of proposals by id, None where the principal may not see the proposal."""
-    groups = await grouped_visible(session, principal, model, "id", "id", ids)
-    return [group[0] if group else None for group in groups]
+    return _first_of(await grouped_visible(session, principal, model, "id", "id", ids))
 
 
 async def decisions_about(session: AsyncSession, subject_type: str, keys: Sequence[int]) -> list[list[Decision]]:
@@ -156,14 +161,10 @@ async def visible_designations_of(
         .where(col(getattr(TpeDesignation, key_column)).in_(set(keys)), visible_designations(principal))
         .order_by(col(TpeDesignation.id))
     )
-    found: dict[int, list[TpeDesignation]] = defaultdict(list)
-    for row in (await session.exec(statement)).all():
-        found[getattr(row, key_column)].append(row)
-    return [found[key] for key in keys]
+    return await _by_key(session, statement, key_column, keys)
 
 
 async def one_of_visible_designations(
     session: AsyncSession, principal: Principal, ids: Sequence[int]
 ) -> list[TpeDesignation | None]:
-    groups = await visible_designations_of(session, principal, "id", ids)
-    return [group[0] if group else None for group in groups]
+    return _first_of(await visible_designations_of(session, principal, "id", ids))

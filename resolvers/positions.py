@@ -7,11 +7,10 @@ from models import clock
 from models.db import write_transaction
 from models.decision import Decision
 from models.enums import Position
-from models.errors import invalid
 from models.principal import Principal
 from models.proposal import Proposal, SidePosition
 from models.validation import clean_text
-from models.workflow import Step, outcome_of
+from models.workflow import Step, check_statement, outcome_of
 from resolvers.decisions import take_decision
 from resolvers.workflow import begin_step, move
 
@@ -37,8 +36,7 @@ async def give_position(
         loaded, _ = await begin_step(session, principal, step, proposal_id, expected_version)
         proposal = loaded.proposal
         statement = clean_text("statement", statement, max_length=STATEMENT_MAX, required=False)
-        if position is Position.OBJECTION and statement is None:
-            raise invalid("statement", "An objection needs a statement of its reasons.")
+        check_statement(position, statement)
         side = principal.side
         assert side is not None  # the GOVERNMENTS reach admits only the two governments
         rows = (

@@ -9,12 +9,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models import Meeting, clock
 from models.db import write_transaction
 from models.enums import DecisionMode, ProposalKind, ProposalStatus
-from models.errors import DomainError, ErrorCode, invalid, not_found
+from models.errors import invalid, not_found
 from models.permissions import Action, ensure_allowed
 from models.principal import Principal
 from models.proposal import Proposal
 from models.validation import clean_required, clean_text
-from models.workflow import KIND_RULES, PUBLIC_INPUT_DAYS, Step, check_consideration_date, public_input_window
+from models.workflow import (
+    KIND_RULES,
+    PUBLIC_INPUT_DAYS,
+    Step,
+    check_consideration_date,
+    check_public_input_closed,
+    public_input_window,
+)
 from resolvers.committees import committee_for_update
 from resolvers import effects
 from resolvers.meetings import ordinal
@@ -117,7 +124,7 @@ async def circulate_proposal(
         loaded, rule = await begin_step(session, principal, Step.CIRCULATE, proposal_id, expected_version)
         proposal, today = loaded.proposal, clock.today()
         kind_rule = KIND_RULES[proposal.kind]
-        _check_public_input_for_circulation(proposal, today)
+        check_public_input_closed(kind_rule, proposal.kind, proposal.public_input_closes_on, today)
         if mode is DecisionMode.MEETING:
             if deadline is not None:
                 raise invalid("deadline", "A deadline is for electronic decisions; a meeting decides on its day.")
@@ -140,28 +147,13 @@ async def circulate_proposal(
             proposal.public_input_closes_on = today
         extending = proposal.status is ProposalStatus.UNDER_CONSIDERATION
         proposal.mode = mode
-        proposal.round += 0 if extending else 1  # a new round only for a fresh circulation
+        if not extending:  # a fresh circulation opens a new round of positions
+            proposal.round += 1
         proposal.circulations += 1
         proposal.published_at = proposal.published_at or clock.now()
         note = f"Circulated again, positions standing, for {where}." if extending else f"Circulated for {where}."
         await move(session, principal, loaded, Step.CIRCULATE, rule.target, note=note)
     return proposal
-
-
-def _check_public_input_for_circulation(proposal: Proposal, today: date) -> None:
-    if not KIND_RULES[proposal.kind].needs_closed_public_input:
-        return
-    closes = proposal.public_input_closes_on
-    if closes is None:
-        raise DomainError(
-            ErrorCode.INVALID_TRANSITION,
-            f"A {proposal.kind.value} proposal is circulated only after public input; open it first.",
-        )
-    if closes >= today:
-        raise DomainError(
-            ErrorCode.INVALID_TRANSITION,
-            f"Public input is open until {closes}; circulate it after the window has closed.",
-        )
 
 
 async def _meeting_for(session: AsyncSession, loaded: Loaded, meeting_id: int | None, today: date) -> Meeting:

@@ -7,7 +7,7 @@ from api.ids import to_global_id
 from api.types.common import LocalizedText, Node
 from api.types.country import Country
 from api.types.enums import ProposalStatus, Side
-from api.types.pagination import Connection, connection, page_args
+from api.types.pagination import Connection, page_args, visible_page
 from api.types.meeting import Meeting
 from api.types.member import CommitteeMember
 from models import JointCommittee as CommitteeRow
@@ -82,11 +82,10 @@ class JointCommittee(Node):
     ) -> Connection[Annotated["Proposal", strawberry.lazy("api.types.proposal")]]:
         from api.types.proposal import Proposal
 
-        page = await info.context.db.run(
-            proposal_queries.list_proposals, info.context.principal,
-            committee_code=self.code, statuses=status, **page_args(info, first, after),
+        return await visible_page(
+            info, proposal_queries.list_proposals, Proposal.from_row, first, after,
+            committee_code=self.code, statuses=status,
         )
-        return connection(page, Proposal.from_row)
 
     @strawberry.field(description="The committee's rules, guidelines and forms, each with its version history.")
     async def rules(self, info: Info) -> list[Annotated["RuleDocument", strawberry.lazy("api.types.rules")]]:

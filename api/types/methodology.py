@@ -93,17 +93,12 @@ async def methodology_page(
     info: Info, first: int | None, after: str | None, filter: MethodologyFilter | None, committee_code: str | None = None
 ) -> Any:
     """The list behind Query.methodologies and JointCommittee.methodologies."""
-    from api.types.pagination import connection, page_args
+    from api.types.pagination import visible_page
     from resolvers import methodology_queries
 
     f = filter or MethodologyFilter()
-    page = await info.context.db.run(
-        methodology_queries.list_methodologies,
-        info.context.principal,
-        committee_code=committee_code or f.committee_code,
-        statuses=f.status,
-        sectoral_scope=f.sectoral_scope,
+    return await visible_page(
+        info, methodology_queries.list_methodologies, Methodology.from_row, first, after,
+        committee_code=committee_code or f.committee_code, statuses=f.status, sectoral_scope=f.sectoral_scope,
         search=f.search,
-        **page_args(info, first, after),
     )
-    return connection(page, Methodology.from_row)

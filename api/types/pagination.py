@@ -46,3 +46,11 @@ def connection(page: Page[Any], render: Any) -> Any:
 def page_args(info: Any, first: int | None, after: str | None) -> dict[str, Any]:
     """The paging arguments of a list field, with the configured cap."""
     return {"first": 20 if first is None else first, "after": after, "max_page_size": info.context.settings.max_page_size}
+
+
+async def visible_page(
+    info: Any, list_fn: Any, render: Any, first: int | None, after: str | None, **filters: Any
+) -> Any:
+    """A connection of what `list_fn(session, principal, ...)` lets the asking principal see."""
+    page = await info.context.db.run(list_fn, info.context.principal, **filters, **page_args(info, first, after))
+    return connection(page, render)

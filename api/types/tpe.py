@@ -110,18 +110,12 @@ class TpeFilter:
 
 async def tpe_page(info: Info, first: int | None, after: str | None, filter: TpeFilter | None, committee_code: str | None = None) -> Any:
     """The list behind Query.tpes and JointCommittee.tpeDesignations."""
-    from api.types.pagination import connection, page_args
+    from api.types.pagination import visible_page
     from resolvers import tpe_queries
 
     f = filter or TpeFilter()
-    page = await info.context.db.run(
-        tpe_queries.list_designations,
-        info.context.principal,
-        committee_code=committee_code or f.committee_code,
-        function=f.function,
-        sectoral_scope=f.sectoral_scope,
-        statuses=f.status,
-        search=f.search,
-        **page_args(info, first, after),
+    return await visible_page(
+        info, tpe_queries.list_designations, TpeDesignation.from_row, first, after,
+        committee_code=committee_code or f.committee_code, function=f.function, sectoral_scope=f.sectoral_scope,
+        statuses=f.status, search=f.search,
     )
-    return connection(page, TpeDesignation.from_row)

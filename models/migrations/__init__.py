@@ -34,8 +34,3 @@ def autogenerate(database_url: str, message: str, schema: str | None = None) -> 
     """Write a new revision with the difference between the models and a database at head."""
     command.revision(config(database_url, schema), message=message, autogenerate=True)
 
-
-def current_head() -> str | None:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(config("")).get_current_head()
