@@ -37,19 +37,18 @@ class Claim:
 
 async def claim(session: AsyncSession, scope: str, key: str, fingerprint: str) -> Claim:
     """Claim `key` for a request, or say why not. Expired and abandoned rows are taken over."""
+    # A retry of an answered request (the common case) is told so without taking the write lock.
+    row = (await session.exec(_row(scope, key))).one_or_none()
+    if row is not None and not is_expired(row, clock.now()):
+        await session.commit()  # end the read snapshot
+        return _not_ours(row, fingerprint)
     for attempt in range(CLAIM_ATTEMPTS):
         now = clock.now()
         try:
             async with write_transaction(session):
                 # Opportunistic cleanup: expired rows are never read again (created_at is indexed).
                 await session.exec(delete(IdempotencyKey).where(col(IdempotencyKey.created_at) <= now - KEPT_FOR))
-                statement = (
-                    select(IdempotencyKey)
-                    .where(col(IdempotencyKey.scope) == scope, col(IdempotencyKey.key) == key)
-                    .with_for_update()
-                    .execution_options(populate_existing=True)
-                )
-                row = (await session.exec(statement)).one_or_none()
+                row = (await session.exec(_row(scope, key).with_for_update())).one_or_none()
                 if row is None:
                     session.add(IdempotencyKey(
                         scope=scope, key=key, fingerprint=fingerprint, status=IdempotencyStatus.IN_PROGRESS, created_at=now
@@ -60,16 +59,26 @@ async def claim(session: AsyncSession, scope: str, key: str, fingerprint: str) -
                     row.response_status = row.content_type = row.response_body = None
                     session.add(row)
                     return Claim(ClaimOutcome.CLAIMED, claimed_at=now)
-                if row.fingerprint != fingerprint:
-                    return Claim(ClaimOutcome.REUSED)
-                if row.status is IdempotencyStatus.DONE:
-                    return Claim(ClaimOutcome.REPLAY, row=row)
-                return Claim(ClaimOutcome.IN_PROGRESS)
+                return _not_ours(row, fingerprint)
         except IntegrityError:
             # Another request inserted the key between our read and our insert: read its row.
             if attempt == CLAIM_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def _row(scope: str, key: str):  # noqa: ANN202 (a select of IdempotencyKey)
+    statement = select(IdempotencyKey).where(col(IdempotencyKey.scope) == scope, col(IdempotencyKey.key) == key)
+    return statement.execution_options(populate_existing=True)
+
+
+def _not_ours(row: IdempotencyKey, fingerprint: str) -> Claim:
+    """Why a live row someone holds is not a claim for this request."""
+    if row.fingerprint != fingerprint:
+        return Claim(ClaimOutcome.REUSED)
+    if row.status is IdempotencyStatus.DONE:
+        return Claim(ClaimOutcome.REPLAY, row=row)
+    return Claim(ClaimOutcome.IN_PROGRESS)
 
 
 async def complete(

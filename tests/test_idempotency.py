@@ -6,6 +6,7 @@ address for the public) and kept 24 hours; of concurrent requests with one key e
 """
 
 import asyncio
+import json
 from datetime import timedelta
 
 import httpx
@@ -296,8 +297,6 @@ async def test_a_request_still_running_with_the_key_is_a_conflict(client, tokens
 
 
 def _json(body: dict) -> bytes:
-    import json
-
     return json.dumps(body).encode()
 
 
@@ -328,3 +327,18 @@ async def test_concurrent_claims_of_one_key_leave_exactly_one_claimant(engine):
 
     # Then one holds it and every other is told it is in progress
     assert sorted(o.value for o in outcomes) == ["claimed"] + ["in progress"] * 9
+
+
+async def test_browsers_may_send_the_key_and_read_the_replay_mark(settings, engine):
+    app = create_app(settings.model_copy(update={"cors_origins": ["https://frontend.example"]}), engine=engine)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        preflight = await client.options("/graphql", headers={
+            "Origin": "https://frontend.example", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, idempotency-key",
+        })
+        answer = await client.post("/graphql", json={"query": "{ __typename }"}, headers={"Origin": "https://frontend.example"})
+    await close_listeners(app)
+
+    assert preflight.status_code == 200
+    exposed = {h.strip().lower() for h in answer.headers["access-control-expose-headers"].split(",")}
+    assert {"idempotent-replayed", "retry-after"} <= exposed
