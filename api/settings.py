@@ -50,6 +50,13 @@ class Settings(BaseSettings):
             parse_many(value)  # a typo must stop the server at start, not switch the limit off
         return value.strip()
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("JCM_PUBLIC_URL must be an absolute http:// or https:// address")
+        return value
+
     @property
     def base_url(self) -> str:
         """The public base URL without a trailing slash."""
