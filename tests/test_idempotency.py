@@ -342,3 +342,27 @@ async def test_browsers_may_send_the_key_and_read_the_replay_mark(settings, engi
     assert preflight.status_code == 200
     exposed = {h.strip().lower() for h in answer.headers["access-control-expose-headers"].split(",")}
     assert {"idempotent-replayed", "retry-after"} <= exposed
+
+
+async def test_a_chunked_body_over_the_limit_with_a_key_is_413_and_claims_nothing(settings, engine, tokens):
+    # Given a body sent in chunks, without Content-Length, past the body limit
+    body = json.dumps({"query": CREATE, "variables": {"input": PROPOSAL_INPUT | {"summary": "x" * 600}}}).encode()
+
+    async def chunks():
+        for start in range(0, len(body), 100):
+            yield body[start : start + 100]
+
+    app = create_app(settings.model_copy(update={"max_body_bytes": 500}), engine=engine)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        # When it is sent anonymously (read by the rate limit) and with a key (read by idempotency)
+        anonymous = await client.post("/graphql", content=chunks(), headers={"Idempotency-Key": "big"})
+        # and with a token (read by idempotency only)
+        authorization = f"Bearer {await tokens.secretariat()}"
+        signed = await client.post("/graphql", content=chunks(), headers={"Idempotency-Key": "big", "Authorization": authorization})
+    await close_listeners(app)
+
+    # Then both are refused as too large, and no key was claimed
+    for response in (anonymous, signed):
+        assert response.status_code == 413
+        assert response.json()["errors"][0]["extensions"] == {"code": "BODY_TOO_LARGE"}
+    assert await count(engine, "idempotency_key") == 0
