@@ -23,6 +23,9 @@ from api.bench_endpoints import bench_routes
 from api.exports import export_routes
 from api.feeds import feed_routes
 from api.http_cache import CachedGraphQLGet
+from api.asgi import BodyTooLarge
+from api.idempotency import IdempotencyMiddleware
+from api.rate_limit import RateLimitMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings
 from models.db import create_engine, new_session, ping
@@ -143,10 +146,6 @@ class RequestContextMiddleware:
             return await principal_for_secret(session, secret.strip())
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 async def _body_too_large(request: Request, exc: Exception) -> Response:
     return _json_error(413, "Request body too large.", "BODY_TOO_LARGE")
 
@@ -186,6 +185,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         exception_handlers={BodyTooLarge: _body_too_large},
         lifespan=lifespan,
     )
+    # Inside RequestContextMiddleware (added after them), which resolves the principal they scope by.
+    app.add_middleware(IdempotencyMiddleware, engine=engine)
+    app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware, settings=settings, engine=engine)
     if settings.cors_origins:
         # Outermost, so that a browser's preflight is answered before anything asks for a token.
@@ -193,8 +195,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type", "If-None-Match"],
-            expose_headers=["ETag", "X-Request-ID"],
+            allow_headers=["Authorization", "Content-Type", "If-None-Match", "Idempotency-Key"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After", "Idempotent-Replayed"],
             max_age=600,
         )
     app.state.engine = engine

@@ -30,10 +30,16 @@ def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes
     return element
 
 
+def _self_link(base: str, request: Request) -> str:
+    query = request.url.query
+    return f"{base}{request.url.path}" + (f"?{query}" if query else "")
+
+
 def feed_routes(engine: AsyncEngine) -> list[Route]:
     async def decisions_feed(request: Request) -> Response:
         code = (request.query_params.get("committee") or "").strip().upper() or None
-        base = str(request.base_url).rstrip("/")
+        # Links are built on the configured public address, never on the Host header a client sends.
+        base = request.app.state.settings.base_url
         async with new_session(engine) as session:
             committee = await find_committee(session, code) if code else None
             if code and committee is None:
@@ -49,7 +55,7 @@ def feed_routes(engine: AsyncEngine) -> list[Route]:
         _element(feed, "subtitle", "Decisions of the Joint Committees of the Joint Crediting Mechanism, newest first.")
         updated = max((d.created_at for d in page.rows), default=clock.now())
         _element(feed, "updated", updated.isoformat())
-        _element(feed, "link", rel="self", type="application/atom+xml", href=str(request.url))
+        _element(feed, "link", rel="self", type="application/atom+xml", href=_self_link(base, request))
         _element(feed, "link", rel="alternate", type="application/json", href=f"{base}/graphql")
         author = _element(feed, "author")
         _element(author, "name", "JCM Joint Committee secretariat")

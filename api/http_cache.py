@@ -23,6 +23,9 @@ from resolvers.publication import PublicationVersion
 
 PUBLIC_CACHE = "public, max-age=0, must-revalidate"
 PRIVATE_CACHE = "private, no-store"
+# The same URL answers the public and a token differently: a shared cache must key on the token.
+# (CORSMiddleware, when origins are configured, adds Origin to it on every answer.)
+VARY = "Authorization"
 
 
 @lru_cache(maxsize=512)
@@ -56,10 +59,10 @@ class CachedGraphQLGet:
             )
             return await response(scope, receive, send)
         if scope.get("state", {}).get("principal", PUBLIC) is not PUBLIC:
-            return await self.app(scope, receive, _with_headers(send, {"cache-control": PRIVATE_CACHE}))
+            return await self.app(scope, receive, _with_headers(send, {"cache-control": PRIVATE_CACHE, "vary": VARY}))
         version = await self.publication.current()
         etag = _etag(query, params.get("variables", [""])[0], operation_name, version)
-        headers = {"etag": etag, "cache-control": PUBLIC_CACHE}
+        headers = {"etag": etag, "cache-control": PUBLIC_CACHE, "vary": VARY}
         if etag in _listed(Headers(scope=scope).get("if-none-match", "")):
             return await Response(status_code=304, headers=headers)(scope, receive, send)
         await self.app(scope, receive, _with_headers(send, headers, only_ok=True))

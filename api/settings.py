@@ -1,6 +1,7 @@
 from functools import lru_cache
 
-from pydantic import Field
+from limits import parse_many
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +29,38 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=2000, ge=1)
     max_body_bytes: int = Field(default=100_000, ge=1)
     max_page_size: int = Field(default=100, ge=1)
+
+    # The address public links (feed entries, the feed's self link) are built on, instead of the
+    # request's Host header, which a client chooses. Default: http://JCM_HOST:JCM_PORT.
+    public_url: str | None = None
+    # Requests allowed per token, or per client address for the public, as `limits` notation
+    # ("600/minute", "10/second;600/minute"); empty switches the limit off.
+    rate_limit: str = "600/minute"
+    # Anonymous submitPublicComment fields allowed per client address (each comment is a write and
+    # makes every public ETag stale); empty switches the limit off.
+    rate_limit_public_comments: str = "5/minute;50/day"
+    # Where rate-limit counters live: "memory://" counts per process; a shared store such as
+    # "redis://host:6379" makes the limits hold across workers and hosts.
+    rate_limit_storage: str = "memory://"
+
+    @field_validator("rate_limit", "rate_limit_public_comments")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        if value.strip():
+            parse_many(value)  # a typo must stop the server at start, not switch the limit off
+        return value.strip()
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("JCM_PUBLIC_URL must be an absolute http:// or https:// address")
+        return value
+
+    @property
+    def base_url(self) -> str:
+        """The public base URL without a trailing slash."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
 @lru_cache

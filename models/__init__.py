@@ -7,6 +7,7 @@ from models.committee import JointCommittee
 from models.country import Country
 from models.counter import ReferenceCounter
 from models.decision import Decision
+from models.idempotency import IdempotencyKey
 from models.meeting import Meeting
 from models.member import CommitteeMember
 from models.methodology import Methodology, MethodologyScope
@@ -27,6 +28,7 @@ __all__ = [
     "DesignationScope",
     "Country",
     "Decision",
+    "IdempotencyKey",
     "JointCommittee",
     "Meeting",
     "Methodology",

@@ -355,7 +355,7 @@ async def test_the_feed_is_atom_with_one_entry_per_decision_newest_first(client,
     assert feed.findtext(f"{ATOM}updated") == "2027-01-10T09:00:00+00:00"
     assert feed.findtext(f"{ATOM}author/{ATOM}name") == "JCM Joint Committee secretariat"
     links = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
-    assert links == {"self": "http://test/feeds/decisions.atom", "alternate": "http://test/graphql"}
+    assert links == {"self": "http://127.0.0.1:8000/feeds/decisions.atom", "alternate": "http://127.0.0.1:8000/graphql"}
 
     # with an entry per decision, newest first
     found = entries(feed)
@@ -377,7 +377,7 @@ async def test_the_feed_is_atom_with_one_entry_per_decision_newest_first(client,
     for entry in found:
         link = entry.find(f"{ATOM}link")
         assert (link.get("rel"), link.get("type")) == ("alternate", "application/json")
-        assert link.get("href").startswith("http://test/graphql?query=")
+        assert link.get("href").startswith("http://127.0.0.1:8000/graphql?query=")
 
 
 async def test_an_entrys_link_answers_with_its_decision_by_get(client, gql, tokens, frozen_clock):
