@@ -49,7 +49,10 @@ TOKEN_REVOKED = "Unauthorized: the token was revoked"
 class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
     """One open socket. `self.view` is the app's GraphQLView (settings, engine, sockets)."""
 
-    closing = False
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.closing = False
+        self.streams: set[str] = set()  # ids of the operations that may be subscriptions
 
     @property
     def token_id(self) -> int | None:
@@ -62,8 +65,8 @@ class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
         limit = self.view.settings.max_body_bytes  # type: ignore[attr-defined]
         sockets: OpenSockets = self.view.sockets  # type: ignore[attr-defined]
         self.on_request_accepted()
-        await sockets.add(self)
         try:
+            await sockets.add(self)
             while ws.application_state is not WebSocketState.DISCONNECTED and not self.closing:
                 received = await ws.receive()
                 if received["type"] == "websocket.disconnect":
@@ -131,12 +134,19 @@ class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
                         "extensions": {"code": "TOO_MANY_OPERATIONS", "limit": cap},
                     }],
                 })
+            query = message["payload"].get("query") if isinstance(message.get("payload"), dict) else None
+            if isinstance(query, str) and "subscription" in query:
+                # May stream for hours: each result is checked too. (A query's or a mutation's one
+                # result follows the check above at once; the keyword test errs towards checking.)
+                self.streams.add(message["id"])
         await super().handle_subscribe(message)
 
     async def send_message(self, message: Message) -> None:
         if self.closing:
             return
-        if message["type"] == "next" and not await self.token_live():
+        if message["type"] in ("complete", "error"):
+            self.streams.discard(message["id"])
+        elif message["type"] == "next" and message["id"] in self.streams and not await self.token_live():
             # Sent by an operation's own task: close, then end that task too.
             await self.close(UNAUTHORIZED, TOKEN_REVOKED)
             current = asyncio.current_task()
