@@ -121,6 +121,11 @@ class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
             return await principal_for_secret(session, secret.strip())
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        payload = message.get("payload")
+        if not isinstance(message.get("id"), str) or not isinstance(payload, dict) or not isinstance(
+            payload.get("query"), str
+        ):
+            return await self.handle_invalid_message("Failed to parse message: a subscribe needs an id and a query")
         if self.connection_acknowledged and message["id"] not in self.operations:
             if not await self.token_live():
                 return await self.close(UNAUTHORIZED, TOKEN_REVOKED)
@@ -134,8 +139,7 @@ class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
                         "extensions": {"code": "TOO_MANY_OPERATIONS", "limit": cap},
                     }],
                 })
-            query = message["payload"].get("query") if isinstance(message.get("payload"), dict) else None
-            if isinstance(query, str) and "subscription" in query:
+            if "subscription" in payload["query"]:
                 # May stream for hours: each result is checked too. (A query's or a mutation's one
                 # result follows the check above at once; the keyword test errs towards checking.)
                 self.streams.add(message["id"])

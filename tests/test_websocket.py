@@ -249,3 +249,23 @@ async def test_the_legacy_graphql_ws_protocol_is_refused(live_server):
             await asyncio.wait_for(ws.recv(), timeout=10)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4406
+
+
+@pytest.mark.parametrize("message", [
+    {"id": "1", "type": "subscribe", "payload": []},
+    {"id": "1", "type": "subscribe", "payload": {"query": 42}},
+    {"id": 1, "type": "subscribe", "payload": {"query": VIEWER}},
+    ["not", "an", "object"],
+])
+async def test_a_malformed_message_closes_the_socket_as_a_bad_request(live_server, message):
+    # Given an open socket
+    async with socket(live_server) as ws:
+        assert await init(ws) == {"type": "connection_ack"}
+
+        # When it sends a message that is JSON but no graphql-transport-ws message
+        await ws.send(json.dumps(message))
+
+        # Then it is closed with 4400 and a reason, not an internal error
+        code, reason, received = await until_closed(ws)
+    assert (code, received) == (4400, [])
+    assert reason.startswith("Failed to parse message")
