@@ -239,7 +239,12 @@ class OpenSockets:
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: "asyncio.Future[Any]") -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("closing sockets of a revoked token failed", exc_info=task.exception())
 
     async def sweep(self) -> None:
         held = {socket.token_id for socket in self._sockets if socket.token_id is not None}

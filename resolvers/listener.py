@@ -95,7 +95,11 @@ class Listener:
                 if await self._healthy():
                     continue
             self._lost.set()
-            await self._reconnect()
+            try:
+                await self._reconnect()
+            except Exception:  # a bug here must not leave the process deaf for good
+                logger.exception("reconnecting the LISTEN connection failed; trying again")
+                await asyncio.sleep(BACKOFF_MAX)
 
     async def _healthy(self) -> bool:
         assert self._connection is not None
