@@ -17,8 +17,9 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from api.context import Context, Db
+from api.context import Context, Db, principal_for_authorization
 from api.bench_endpoints import bench_routes
 from api.exports import export_routes
 from api.feeds import feed_routes
@@ -28,24 +29,34 @@ from api.idempotency import IdempotencyMiddleware
 from api.rate_limit import RateLimitMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings
-from models.db import create_engine, new_session, ping
+from api.websocket import GuardedSocket, OpenSockets
+from models.db import create_engine, is_sqlite, ping
 from models.principal import PUBLIC, Principal
 from resolvers.events import DecisionBroker
-from resolvers.tokens import principal_for_secret
+from resolvers.listener import Listener
 
 logger = logging.getLogger("jcm.api")
 
 
 class GraphQLView(GraphQL):
+    # Only graphql-transport-ws: its handler re-checks tokens and caps messages (api/websocket.py);
+    # the legacy graphql-ws protocol would bypass that, so it is refused (close 4406).
+    graphql_transport_ws_handler_class = GuardedSocket
+
     def __init__(self, settings: Settings, engine: AsyncEngine):
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
             allowed_origins=settings.cors_origins,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=settings.max_ws_operations,
         )
         self.settings = settings
         self.engine = engine
-        self.broker = DecisionBroker(engine)
+        # PostgreSQL: the process's one LISTEN connection, for decisions, changes and revocations.
+        self.listener = None if is_sqlite(engine) else Listener(engine)
+        self.broker = DecisionBroker(engine, self.listener)
+        self.sockets = OpenSockets(engine, settings, self.listener)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.scope.get("state", {})
@@ -113,8 +124,9 @@ class RequestContextMiddleware:
                 )
                 return await response(scope, receive, send_with_id)
             if principal is None:
-                if scope["type"] == "websocket":
-                    return await WebSocket(scope, receive, send).close(code=4401, reason="invalid token")
+                if scope["type"] == "websocket":  # accepted, then closed with 4401 (api/websocket.py)
+                    state["token_rejected"] = True
+                    return await self.app(scope, receive, send_with_id)
                 response = _json_error(
                     401,
                     "The bearer token is not valid: it is unknown, malformed or revoked.",
@@ -139,11 +151,7 @@ class RequestContextMiddleware:
         return capped
 
     async def _principal(self, authorization: str) -> Principal | None:
-        scheme, _, secret = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
-            return None
-        async with new_session(self.engine) as session:
-            return await principal_for_secret(session, secret.strip())
+        return await principal_for_authorization(self.engine, authorization)
 
 
 async def _body_too_large(request: Request, exc: Exception) -> Response:
@@ -155,7 +163,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     owns_engine = engine is None
     engine = engine or create_engine(settings.database_url, settings.database_schema)
     view = GraphQLView(settings, engine)
-    graphql = CachedGraphQLGet(view, engine)
+    graphql = CachedGraphQLGet(view, engine, view.listener)
 
     async def healthz(request: Request) -> Response:
         try:
@@ -202,14 +210,19 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.engine = engine
     app.state.settings = settings
     app.state.broker = view.broker
+    app.state.sockets = view.sockets
+    app.state.listener = view.listener
     app.state.publication = graphql.publication
     return app
 
 
 async def close_listeners(app: Starlette) -> None:
     """Close the connections kept for PostgreSQL notifications (the app's engine stays open)."""
+    await app.state.sockets.aclose()
     await app.state.broker.aclose()
     await app.state.publication.aclose()
+    if app.state.listener is not None:
+        await app.state.listener.aclose()
 
 
 def asgi_app() -> Any:

@@ -64,6 +64,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         host=host,
         port=port,
         workers=args.workers,
+        ws_max_size=settings.max_body_bytes,  # uvicorn refuses larger WebSocket messages; the app checks too
         log_level=settings.log_level.lower(),
     )
 

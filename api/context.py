@@ -16,6 +16,7 @@ from api.settings import Settings
 from models.db import new_session
 from models.principal import Principal
 from resolvers.events import DecisionBroker
+from resolvers.tokens import principal_for_secret
 
 T = TypeVar("T")
 
@@ -79,6 +80,15 @@ class Context:
     def forget_loaded(self) -> None:
         """After a write, cached rows may be stale: later fields load afresh."""
         self._loaders = None
+
+
+async def principal_for_authorization(engine: AsyncEngine, authorization: str) -> Principal | None:
+    """The principal of an `Authorization: Bearer <secret>` value; None when it is not a valid one."""
+    scheme, _, secret = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    async with new_session(engine) as session:
+        return await principal_for_secret(session, secret.strip())
 
 
 Info = strawberry.Info[Context, None]

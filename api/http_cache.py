@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models import clock
 from models.principal import PUBLIC
+from resolvers.listener import Listener
 from resolvers.publication import PublicationVersion
 
 PUBLIC_CACHE = "public, max-age=0, must-revalidate"
@@ -39,9 +40,9 @@ def operation_type(query: str, operation_name: str | None) -> OperationType | No
 
 
 class CachedGraphQLGet:
-    def __init__(self, app: ASGIApp, engine: AsyncEngine):
+    def __init__(self, app: ASGIApp, engine: AsyncEngine, listener: Listener | None = None):
         self.app = app
-        self.publication = PublicationVersion(engine)
+        self.publication = PublicationVersion(engine, listener)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":

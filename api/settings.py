@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=2000, ge=1)
     max_body_bytes: int = Field(default=100_000, ge=1)
     max_page_size: int = Field(default=100, ge=1)
+    # WebSocket: operations (subscriptions, queries, mutations) running at once on one socket; one
+    # more is refused with a TOO_MANY_OPERATIONS error. Each message is capped by max_body_bytes.
+    max_ws_operations: int = Field(default=10, ge=1)
+    # WebSocket: how often (seconds) the open sockets' tokens are checked for revocation, so that a
+    # socket whose token was revoked is closed (4401) that soon at the latest on every database.
+    ws_token_recheck_seconds: float = Field(default=2.0, gt=0)
 
     # The address public links (feed entries, the feed's self link) are built on, instead of the
     # request's Host header, which a client chooses. Default: http://JCM_HOST:JCM_PORT.

@@ -70,12 +70,18 @@ async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession
     await session.connection(execution_options={WRITE: True})
     try:
         yield session
-        if session.bind.dialect.name == "postgresql":
-            await session.exec(sa.select(sa.func.pg_notify(CHANGED_CHANNEL, "")))
+        await notify(session, CHANGED_CHANNEL)
         await session.commit()
     except BaseException:
         await session.rollback()
         raise
+
+
+async def notify(session: AsyncSession, channel: str, payload: str = "") -> None:
+    """On PostgreSQL, NOTIFY every listening process when the session's transaction commits (never
+    if it rolls back). SQLite has no such thing: a no-op there."""
+    if session.bind.dialect.name == "postgresql":
+        await session.exec(sa.select(sa.func.pg_notify(channel, payload)))
 
 
 async def ping(engine: AsyncEngine) -> None:

@@ -3,7 +3,8 @@
 On SQLite (one process) the API publishes each event after the deciding transaction committed.
 On PostgreSQL the deciding transaction itself sends NOTIFY, which PostgreSQL delivers on commit to
 every process listening, so subscribers on any worker or host hear of every decision and never of
-one that rolled back. Each subscriber has its own bounded queue; one too slow to keep up loses
+one that rolled back. The process's one `Listener` connection carries the notifications and is
+reopened when lost; decisions taken while it was lost are not replayed. Each subscriber has its own bounded queue; one too slow to keep up loses
 its oldest events rather than stalling the others.
 """
 
@@ -14,9 +15,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.db import notify
+from resolvers.listener import Listener
 
 CHANNEL = "jcm_decision_taken"
 QUEUE_SIZE = 1000
@@ -44,16 +47,18 @@ def through_database(bind: Any) -> bool:
 
 async def announce(session: AsyncSession, event: DecisionTaken) -> None:
     """Inside the deciding transaction: on PostgreSQL, NOTIFY every listening process at commit."""
-    if through_database(session.bind):
-        await session.exec(sa.select(sa.func.pg_notify(CHANNEL, event.encode())))
+    await notify(session, CHANNEL, event.encode())
 
 
 class DecisionBroker:
-    def __init__(self, engine: AsyncEngine | None = None) -> None:
+    def __init__(self, engine: AsyncEngine | None = None, listener: Listener | None = None) -> None:
+        """`listener`: the process's shared one; without it (PostgreSQL) the broker opens its own."""
         self._queues: set[asyncio.Queue[DecisionTaken]] = set()
         self._engine = engine
-        self._listener: AsyncConnection | None = None
-        self._starting = asyncio.Lock()
+        self._owns_listener = listener is None and engine is not None and through_database(engine)
+        self._listener = Listener(engine) if self._owns_listener and engine is not None else listener
+        if self._listener is not None:
+            self._listener.on(CHANNEL, self._on_notify)
 
     @property
     def hears_database(self) -> bool:
@@ -69,8 +74,8 @@ class DecisionBroker:
     @asynccontextmanager
     async def subscribe(self) -> AsyncIterator[asyncio.Queue[DecisionTaken]]:
         """A queue receiving every event published while the context is open."""
-        if self.hears_database:
-            await self._listen()
+        if self.hears_database and self._listener is not None:
+            await self._listener.start()
         queue: asyncio.Queue[DecisionTaken] = asyncio.Queue(QUEUE_SIZE)
         self._queues.add(queue)
         try:
@@ -78,23 +83,12 @@ class DecisionBroker:
         finally:
             self._queues.discard(queue)
 
-    async def _listen(self) -> None:
-        async with self._starting:
-            if self._listener is not None:
-                return
-            assert self._engine is not None
-            connection = await self._engine.connect()
-            raw = await connection.get_raw_connection()
-            await raw.driver_connection.add_listener(CHANNEL, self._on_notify)
-            self._listener = connection
-
-    def _on_notify(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
+    def _on_notify(self, payload: str) -> None:
         try:
             self.publish(DecisionTaken.decode(payload))
         except ValueError:
             logger.warning("ignored a malformed %s notification: %r", CHANNEL, payload)
 
     async def aclose(self) -> None:
-        if self._listener is not None:
-            await self._listener.close()
-            self._listener = None
+        if self._owns_listener and self._listener is not None:
+            await self._listener.aclose()

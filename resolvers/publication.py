@@ -5,29 +5,35 @@ database once and kept until a change is committed: by this process (the engine'
 on PostgreSQL by any other (each write transaction sends NOTIFY, which arrives here); on SQLite by
 any other process too (SQLite's `PRAGMA data_version`, read on a connection of our own, changes
 whenever another connection commits; reading it touches no table and costs microseconds).
+While the process's LISTEN connection is lost (PostgreSQL), other processes' commits go unheard:
+the number is then read afresh for every request, and dropped again when the connection is back.
 """
 
-import asyncio
 import sqlite3
 import weakref
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.audit import AuditEvent
 from models.db import CHANGED_CHANNEL
+from resolvers.listener import Listener
 
 
 class PublicationVersion:
-    def __init__(self, engine: AsyncEngine):
+    def __init__(self, engine: AsyncEngine, listener: Listener | None = None):
+        """`listener`: the process's shared one; without it (PostgreSQL) this opens its own."""
         self.engine = engine
         self._version: int | None = None
         self._generation = 0  # counts invalidations, so that a read racing a commit is not kept
         self._data_version: int | None = None
-        self._listener: AsyncConnection | None = None
-        self._starting = asyncio.Lock()
+        self._owns_listener = listener is None and engine.dialect.name == "postgresql"
+        self._listener = Listener(engine) if self._owns_listener else listener
+        if self._listener is not None:
+            self._listener.on(CHANGED_CHANNEL, lambda _payload: self._invalidate())
+            self._listener.on_reconnect(lambda: self._invalidate())
         database = engine.url.database if engine.dialect.name == "sqlite" else None
         self._database_file = database if database and database != ":memory:" else None
         self._probe: sqlite3.Connection | None = None
@@ -44,8 +50,11 @@ class PublicationVersion:
         return self._probe.execute("PRAGMA data_version").fetchone()[0]
 
     async def current(self) -> int:
-        if self.engine.dialect.name == "postgresql" and self._listener is None:
-            await self._listen()
+        if self._listener is not None:
+            if not self._listener.connected:
+                await self._listener.start()
+            if not self._listener.connected:  # lost, reconnecting: commits elsewhere go unheard
+                self._invalidate()
         if self._database_file:
             data_version = self._sqlite_data_version()
             if data_version != self._data_version:
@@ -61,21 +70,10 @@ class PublicationVersion:
                 self._version = version
         return version
 
-    async def _listen(self) -> None:
-        async with self._starting:
-            if self._listener is not None:
-                return
-            connection = await self.engine.connect()
-            raw = await connection.get_raw_connection()
-            await raw.driver_connection.add_listener(CHANGED_CHANNEL, lambda *_: self._invalidate())
-            self._listener = connection
-            self._version = None  # changes before we listened are unknown to us
-
     async def aclose(self) -> None:
         event.remove(self.engine.sync_engine, "commit", self._invalidate)
-        if self._listener is not None:
-            await self._listener.close()
-            self._listener = None
+        if self._owns_listener and self._listener is not None:
+            await self._listener.aclose()
         if self._probe is not None:
             self._probe.close()
             self._probe = None

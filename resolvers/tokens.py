@@ -1,15 +1,24 @@
-"""Bearer tokens: issued and revoked by operators through the CLI, checked on every request."""
+"""Bearer tokens: issued and revoked by operators through the CLI, checked on every request.
+
+A WebSocket outlives the request that opened it, so its token is checked again by id (see
+api/websocket.py): revocation NOTIFYs every PostgreSQL listener at commit, and open sockets are
+swept for revoked tokens every few seconds on any database.
+"""
+
+from collections.abc import Iterable
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import ApiToken, Country, JointCommittee, clock
-from models.db import write_transaction
+from models.db import notify, write_transaction
 from models.enums import Role
 from models.errors import DomainError, ErrorCode, invalid, not_found
 from models.principal import Principal
 from models.token import hash_secret, new_secret
 from models.validation import clean_required
+
+TOKEN_REVOKED_CHANNEL = "jcm_token_revoked"
 
 
 async def create_token(
@@ -50,7 +59,17 @@ async def revoke_token(session: AsyncSession, token_id: int) -> ApiToken:
             raise DomainError(ErrorCode.INVALID_TRANSITION, f"Token {token_id} was already revoked.", "id")
         token.revoked_at = clock.now()
         session.add(token)
+        await notify(session, TOKEN_REVOKED_CHANNEL, str(token_id))
     return token
+
+
+async def revoked_among(session: AsyncSession, token_ids: Iterable[int]) -> set[int]:
+    """Those of the tokens that are revoked (or no longer exist)."""
+    wanted = set(token_ids)
+    if not wanted:
+        return set()
+    statement = select(ApiToken.id).where(col(ApiToken.id).in_(wanted), col(ApiToken.revoked_at).is_(None))
+    return wanted - set((await session.exec(statement)).all())
 
 
 async def principal_for_secret(session: AsyncSession, secret: str) -> Principal | None:
