@@ -15,7 +15,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from api.errors import MaskUnexpectedErrors, logger
+from api.errors import MaskUnexpectedErrors, Schema, logger
 from api.mutations.appoint_member import appoint_member
 from api.mutations.circulate_proposal import circulate_proposal
 from api.mutations.create_proposal import create_proposal
@@ -105,7 +105,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         partial(AddValidationRules, rules),
         ValidationCache,
     ]
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -1,4 +1,23 @@
-"""Engines and transactions for SQLite and PostgreSQL."""
+"""Engines and transactions for SQLite and PostgreSQL.
+
+Lock order. Every write transaction takes its locks in this one order, so that no two writers can
+each hold a lock the other waits for (a deadlock PostgreSQL resolves by aborting one of them):
+
+1. the write lock: on PostgreSQL the transaction-scoped advisory lock `WRITE_LOCK`, taken by
+   `write_transaction` right after BEGIN; on SQLite the database's own lock, taken by BEGIN IMMEDIATE;
+2. the committee row (`resolvers.committees.committee_for_update`);
+3. the proposal row (`resolvers.workflow.load_for_update`);
+4. the subject rows: methodology, designation, rule document, member, reference counter;
+5. inserts (history, positions, decisions, audit events), whose foreign keys take KEY SHARE
+   locks on the rows above.
+
+Every write appends to the one audit chain, and appends must be serialised anyway (each event
+chains onto the previous one), so holding the write lock from BEGIN costs no concurrency: it only
+moves the wait to the start, before any row lock is held. Rows lower in the list are then only
+ever locked by the one writer holding step 1; the order of steps 2-5 still matters for anything
+that locks rows outside `write_transaction` (nothing does today). A write that PostgreSQL aborts
+anyway (deadlock, serialization failure) is run again by `api.mutations.base.mutate`.
+"""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,6 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 WRITE = "jcm_write"
+# Any constant would do: it names the PostgreSQL advisory lock that serialises write transactions
+# (and so appends to the audit chain).
+WRITE_LOCK = 4_711_000_001
 # PostgreSQL channel told of every committed write, so that other processes drop cached state.
 CHANGED_CHANNEL = "jcm_changed"
 
@@ -61,14 +83,18 @@ def new_session(engine: AsyncEngine) -> AsyncSession:
 async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
     """One write transaction: commits on success, rolls back everything on any exception.
 
-    On SQLite it begins with the database's write lock held; on PostgreSQL rows that a rule reads
-    before changing are locked with FOR UPDATE by the caller.
+    It begins with the write lock held (step 1 of the lock order above): on SQLite by BEGIN
+    IMMEDIATE, on PostgreSQL by the advisory lock `WRITE_LOCK`, released at commit or rollback.
+    Rows that a rule reads before changing are then locked with FOR UPDATE by the caller, in the
+    order above.
     """
     if session.in_transaction():
         # End an earlier read snapshot so the write sees the latest committed state.
         await session.commit()
-    await session.connection(execution_options={WRITE: True})
+    connection = await session.connection(execution_options={WRITE: True})
     try:
+        if connection.dialect.name == "postgresql":
+            await session.exec(sa.select(sa.func.pg_advisory_xact_lock(WRITE_LOCK)))
         yield session
         await notify(session, CHANGED_CHANNEL)
         await session.commit()

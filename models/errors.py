@@ -11,6 +11,7 @@ class ErrorCode(StrEnum):
     INVALID_TRANSITION = "INVALID_TRANSITION"
     STALE_VERSION = "STALE_VERSION"
     WINDOW_CLOSED = "WINDOW_CLOSED"
+    BUSY = "BUSY"
 
 
 class DomainError(Exception):

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,9 +11,6 @@ from models.audit import GENESIS_HASH, AuditEvent
 from models.permissions import ensure_authenticated
 from models.principal import Principal
 from models.visibility import visible_trail
-
-# Any constant would do: it names the lock that serialises appends to the chain on PostgreSQL.
-_CHAIN_LOCK = 4_711_000_001
 
 
 def snapshot(row: SQLModel) -> dict[str, Any]:
@@ -32,10 +28,11 @@ async def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append an event for `subject` inside the caller's write transaction; `after` defaults to
-    the subject as it is now."""
-    if session.bind.dialect.name == "postgresql":
-        # Two transactions must not both chain onto the same previous event.
-        await session.exec(sa.select(sa.func.pg_advisory_xact_lock(_CHAIN_LOCK)))
+    the subject as it is now.
+
+    Two transactions must not both chain onto the same previous event: the write lock that
+    `models.db.write_transaction` takes at BEGIN serialises them (on both databases).
+    """
     last_hash = (
         await session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1))
     ).one_or_none()

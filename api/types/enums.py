@@ -60,6 +60,7 @@ UserErrorCode = _describe(
         "INVALID_TRANSITION": "Not allowed from the current state.",
         "STALE_VERSION": "expectedVersion did not match: reload and retry.",
         "WINDOW_CLOSED": "The public-input period or deadline is already over.",
+        "BUSY": "The database stayed busy with concurrent changes; nothing was changed: try again.",
     },
     name="UserErrorCode",
 )

@@ -12,7 +12,7 @@ from api.types.workflow import PublicInputWindow, SidePosition, WorkflowEvent
 from models import clock
 from models.enums import ProposalStatus as Status
 from models.proposal import Proposal as ProposalRow
-from models.visibility import sees_positions
+from models.visibility import sees_all_committees, sees_positions
 from models.workflow import DECIDED, Due, Step, due, is_lapsed
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ class Proposal(Node):
     status: ProposalStatus = strawberry.field(  # type: ignore[valid-type]
         description="The current status; LAPSED as soon as an electronic deadline has passed."
     )
-    version: int = strawberry.field(description="Increases on every change; send it back as expectedVersion.")
     submitted_at: datetime | None
     created_at: datetime
     mode: DecisionMode | None = strawberry.field(description="Set when circulated.")  # type: ignore[valid-type]
@@ -51,13 +50,30 @@ class Proposal(Node):
             title=row.title,
             summary=row.summary,
             status=Status.LAPSED if lapsed else row.status,
-            version=row.version,
             submitted_at=row.submitted_at,
             created_at=row.created_at,
             mode=row.mode,
             deadline=row.deadline,
             proposer_side=row.proposer_side,
         )
+
+    @strawberry.field(
+        description="Increases on every change; send it back as expectedVersion. A side's position counts from "
+        "when you may see it (see positions), so that an unseen position cannot be inferred from the version."
+    )
+    async def version(self, info: Info) -> int:
+        if await self._sees_positions(info):
+            return self.row.version
+        # Every step adds one; the steps of positions this reader may not see are not counted.
+        rows = await info.context.loaders.history.load(self.row.id)
+        return self.row.version - sum(row.action in POSITION_STEPS for row in rows)
+
+    async def _sees_positions(self, info: Info) -> bool:
+        decided = self.row.status in DECIDED
+        if decided or sees_all_committees(info.context.principal):  # no need to load the committee
+            return True
+        committee = await info.context.loaders.committee.load(self.row.committee_id)
+        return sees_positions(info.context.principal, committee.code, decided)
 
     @strawberry.field(description="The committee that decides it.")
     async def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")]:
@@ -84,8 +100,7 @@ class Proposal(Node):
         "other committees, see them only once decided."
     )
     async def positions(self, info: Info) -> list[SidePosition]:
-        committee = await info.context.loaders.committee.load(self.row.committee_id)
-        if not sees_positions(info.context.principal, committee.code, self.row.status in DECIDED):
+        if not await self._sees_positions(info):
             return []
         rows = await info.context.loaders.positions.load((self.row.id, self.row.round))
         return [SidePosition.from_row(row) for row in rows]
@@ -99,8 +114,7 @@ class Proposal(Node):
 
     @strawberry.field(description="Every step with actor and note, oldest first. Positions appear to those who may see them.")
     async def history(self, info: Info) -> list[WorkflowEvent]:
-        committee = await info.context.loaders.committee.load(self.row.committee_id)
-        hide_positions = not sees_positions(info.context.principal, committee.code, self.row.status in DECIDED)
+        hide_positions = not await self._sees_positions(info)
         rows = await info.context.loaders.history.load(self.row.id)
         return [WorkflowEvent.from_row(row) for row in rows if not (hide_positions and row.action in POSITION_STEPS)]
 
