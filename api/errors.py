@@ -5,6 +5,7 @@ import logging
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from models.db import StatementTimeout
 from models.errors import DomainError
 
 logger = logging.getLogger("jcm.api")
@@ -12,7 +13,7 @@ logger = logging.getLogger("jcm.api")
 
 def is_unexpected(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is not None and not isinstance(original, DomainError | GraphQLError)
+    return original is not None and not isinstance(original, DomainError | GraphQLError | StatementTimeout)
 
 
 class MaskUnexpectedErrors(MaskErrors):
