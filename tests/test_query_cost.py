@@ -3,8 +3,6 @@ refused with both numbers and nothing executed, over POST, GET and WebSocket ali
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -12,9 +10,9 @@ import pytest
 import websockets
 from graphql import get_introspection_query
 
-from api.app import close_listeners, create_app
 from api.benchmark import PAGE
 from api.settings import Settings
+from tests.test_limits_and_errors import app_with, http
 from tests.conftest import count_statements
 
 HISTORY = "committees { decisions(first: 100) { edges { node { reference proposal { history { at note } } } } } }"
@@ -37,14 +35,6 @@ def refusal(cost: int, max_cost: int = 50_000) -> dict[str, Any]:
             }
         ],
     }
-
-
-@asynccontextmanager
-async def http_with(settings: Settings, engine, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings.model_copy(update=overrides), engine=engine)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
-        yield client
-    await close_listeners(app)
 
 
 async def cost_of(client: httpx.AsyncClient, query: str, variables: dict | None = None, **payload: Any) -> int:
@@ -95,7 +85,7 @@ async def test_a_costly_query_is_refused_over_websocket(live_server):
 
 
 async def test_the_limit_is_a_setting(settings, engine):
-    async with http_with(settings, engine, max_query_cost=31) as client:
+    async with http(app_with(settings, engine, max_query_cost=31)) as client:
         # decisions 1 + 10 x (edges 1 + node 1 + reference 1)
         ok = await client.post("/graphql", json={"query": "{ decisions(first: 10) { edges { node { reference } } } }"})
         refused = await client.post("/graphql", json={"query": "{ decisions(first: 11) { edges { node { reference } } } }"})
@@ -117,7 +107,7 @@ def test_the_default_limit_and_its_environment_variable(monkeypatch):
 
 async def test_first_counts_as_a_literal_a_variable_a_variable_default_or_the_argument_default(settings, engine):
     page = "decisions(first: {}) {{ edges {{ node {{ reference }} }} }}"
-    async with http_with(settings, engine, max_query_cost=10) as client:
+    async with http(app_with(settings, engine, max_query_cost=10)) as client:
         literal = await cost_of(client, "{ " + page.format(10) + " }")
         variable = await cost_of(client, "query ($n: Int) { " + page.format("$n") + " }", {"n": 10})
         variable_default = await cost_of(client, "query ($n: Int = 10) { " + page.format("$n") + " }")
@@ -131,7 +121,7 @@ async def test_first_counts_as_a_literal_a_variable_a_variable_default_or_the_ar
 
 
 async def test_aliases_fragments_and_inline_fragments_are_counted_where_used(settings, engine):
-    async with http_with(settings, engine, max_query_cost=10) as client:
+    async with http(app_with(settings, engine, max_query_cost=10)) as client:
         plain = await cost_of(client, "{ decisions(first: 10) { edges { node { reference } } } }")
         aliased = await cost_of(
             client,
@@ -150,7 +140,7 @@ async def test_aliases_fragments_and_inline_fragments_are_counted_where_used(set
 
 
 async def test_lists_without_first_count_their_known_size_or_the_page_size(settings, engine):
-    async with http_with(settings, engine, max_query_cost=10) as client:
+    async with http(app_with(settings, engine, max_query_cost=10)) as client:
         countries = await cost_of(client, "{ countries { code } }")
         committees = await cost_of(client, "{ committees { code } }")
         entities = await cost_of(client, "{ entities { name } }")
@@ -164,7 +154,7 @@ async def test_lists_without_first_count_their_known_size_or_the_page_size(setti
 
 async def test_only_the_selected_operation_counts(settings, engine):
     document = "query Cheap { countries { code } } query Costly { " + HISTORY + " }"
-    async with http_with(settings, engine) as client:
+    async with http(app_with(settings, engine)) as client:
         cheap = await client.post("/graphql", json={"query": document, "operationName": "Cheap"})
         costly = await client.post("/graphql", json={"query": document, "operationName": "Costly"})
 
@@ -174,7 +164,7 @@ async def test_only_the_selected_operation_counts(settings, engine):
 
 async def test_introspection_is_free_and_typename_costs_one(settings, engine):
     # (A document's fields are still counted once before validation, introspection or not: below.)
-    async with http_with(settings, engine, max_query_cost=10) as client:
+    async with http(app_with(settings, engine, max_query_cost=10)) as client:
         introspection = await client.post(
             "/graphql", json={"query": "{ __schema { queryType { fields { name args { name type { name } } } } } }"}
         )

@@ -3,11 +3,8 @@ running longer than JCM_STATEMENT_TIMEOUT_MS, are answered with a clear TIMEOUT 
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 import pytest
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,18 +13,11 @@ import resolvers.committees
 from api.app import close_listeners, create_app
 from api.settings import Settings
 from models.db import create_engine
+from tests.test_limits_and_errors import app_with, http
 from tests.conftest import PG_URL
 
 COUNTRIES = "{ countries { code } }"
 postgresql_only = pytest.mark.skipif(not PG_URL, reason="statement_timeout is PostgreSQL's")
-
-
-@asynccontextmanager
-async def http_with(settings: Settings, engine, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings.model_copy(update=overrides), engine=engine)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
-        yield client
-    await close_listeners(app)
 
 
 def test_time_limits_are_on_by_default(monkeypatch):
@@ -52,7 +42,7 @@ async def test_a_query_over_the_request_time_limit_answers_timeout(settings, eng
         return rows
 
     monkeypatch.setattr(resolvers.committees, "list_countries", slow)
-    async with http_with(settings, engine, request_timeout_s=0.1) as client:
+    async with http(app_with(settings, engine, request_timeout_s=0.1)) as client:
         # When
         response = await client.post("/graphql", json={"query": COUNTRIES})
 
@@ -83,7 +73,7 @@ async def test_the_request_time_limit_can_be_switched_off(settings, engine, monk
         return await list_countries(session)
 
     monkeypatch.setattr(resolvers.committees, "list_countries", slow)
-    async with http_with(settings, engine, request_timeout_s=0) as client:
+    async with http(app_with(settings, engine, request_timeout_s=0)) as client:
         response = await client.post("/graphql", json={"query": COUNTRIES})
 
     assert len(response.json()["data"]["countries"]) == 31
@@ -103,7 +93,7 @@ async def test_a_statement_over_the_statement_timeout_answers_timeout(settings, 
     engine = database.engine(statement_timeout_ms=50)
     monkeypatch.setattr(resolvers.committees, "list_countries", sleep_in_the_database)
     try:
-        async with http_with(settings, engine, statement_timeout_ms=50) as client:
+        async with http(app_with(settings, engine, statement_timeout_ms=50)) as client:
             # When
             with caplog.at_level(logging.WARNING, logger="jcm.api"):
                 response = await client.post("/graphql", json={"query": COUNTRIES})
