@@ -14,9 +14,10 @@ from api.app import close_listeners, create_app
 from api.settings import Settings
 from models.db import create_engine
 from tests.test_limits_and_errors import app_with, http
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, snapshot
 
 COUNTRIES = "{ countries { code } }"
+SCHEDULE = "mutation ($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { number } } }"
 postgresql_only = pytest.mark.skipif(not PG_URL, reason="statement_timeout is PostgreSQL's")
 
 
@@ -133,3 +134,37 @@ async def test_only_the_serving_engine_has_a_statement_timeout(database):
     await plain.dispose()
 
     assert (served, unlimited) == ("1234ms", "0")
+
+
+@postgresql_only
+async def test_a_mutation_over_the_statement_timeout_answers_timeout_and_writes_nothing(settings, database, tokens):
+    # Given an API whose statements may run 50 ms, and a commit that has to wait 2 s: the write
+    # transaction's notification to other processes sleeps first
+    engine = database.engine(statement_timeout_ms=50)
+    token = await tokens.secretariat()
+
+    def slow_notify(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> Any:
+        return statement.replace("SELECT pg_notify(", "SELECT pg_sleep(2), pg_notify("), parameters
+
+    sa.event.listen(engine.sync_engine, "before_cursor_execute", slow_notify, retval=True)
+    before = await snapshot(engine, "meeting", "audit_event")
+    try:
+        async with http(app_with(settings, engine, statement_timeout_ms=50)) as client:
+            # When a meeting is scheduled
+            response = await client.post(
+                "/graphql",
+                json={"query": SCHEDULE, "variables": {"input": {"committeeCode": "VN", "heldOn": "2026-12-10"}}},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", slow_notify)
+        after = await snapshot(engine, "meeting", "audit_event")
+    finally:
+        await engine.dispose()
+
+    # Then the client is told, and the meeting was rolled back with its audit event
+    body = response.json()
+    assert body["data"] is None
+    assert [(e["path"], e["extensions"]) for e in body["errors"]] == [
+        (["scheduleMeeting"], {"code": "TIMEOUT", "limitMilliseconds": 50})
+    ]
+    assert after == before
