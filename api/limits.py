@@ -3,14 +3,13 @@ runs, and its running time.
 
 Both live in one extension's `on_execute`, which every transport goes through (POST, GET and
 WebSocket) after validation and before any resolver: the cost needs the variables (`first: $n`),
-which a validation rule does not see, and validation stays cached per document.
+which a validation rule does not see, and validation stays cached per document. Its `on_validate`
+only guards validation itself against documents whose fragments expand past the limit.
 """
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from graphql import GraphQLError, ValidationContext, ValidationRule
 from strawberry.extensions import SchemaExtension
