@@ -161,7 +161,9 @@ async def _body_too_large(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
     settings = settings or get_settings()
     owns_engine = engine is None
-    engine = engine or create_engine(settings.database_url, settings.database_schema)
+    engine = engine or create_engine(
+        settings.database_url, settings.database_schema, statement_timeout_ms=settings.statement_timeout_ms
+    )
     view = GraphQLView(settings, engine)
     graphql = CachedGraphQLGet(view, engine, view.listener)
 

@@ -9,6 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from models.db import StatementTimeout
 from models.errors import DomainError
 
 logger = logging.getLogger("jcm.api")
@@ -16,7 +17,7 @@ logger = logging.getLogger("jcm.api")
 
 def is_unexpected(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is not None and not isinstance(original, DomainError | GraphQLError)
+    return original is not None and not isinstance(original, DomainError | GraphQLError | StatementTimeout)
 
 
 def _request_id(execution_context: Any) -> str:

@@ -16,6 +16,7 @@ from strawberry.extensions import (
 )
 
 from api.errors import MaskUnexpectedErrors, Schema, logger
+from api.limits import OperationLimits, refusal_rule
 from api.mutations.appoint_member import appoint_member
 from api.mutations.circulate_proposal import circulate_proposal
 from api.mutations.create_proposal import create_proposal
@@ -103,6 +104,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         ParserCache,
         partial(AddValidationRules, rules),
+        # Before the validation cache: a document too large once expanded skips the other rules.
+        # Then, per request before any resolver: the cost, and the running time.
+        partial(OperationLimits, settings=settings, refusal=refusal_rule(settings.max_query_cost)),
         ValidationCache,
     ]
     return Schema(

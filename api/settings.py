@@ -29,6 +29,15 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=2000, ge=1)
     max_body_bytes: int = Field(default=100_000, ge=1)
     max_page_size: int = Field(default=100, ge=1)
+    # Largest estimated cost of one operation (api/cost.py): each field counts 1 times the sizes
+    # of the lists around it. A page of 100 decisions with their fields costs about 1,600.
+    max_query_cost: int = Field(default=50_000, ge=1)
+    # PostgreSQL: the server cancels any statement of the API running longer (ms); 0 = no limit.
+    # Migrations and the CLI run without it.
+    statement_timeout_ms: int = Field(default=5_000, ge=0)
+    # Longest a GraphQL query may run (seconds); 0 = no limit. Mutations run to their end.
+    request_timeout_s: float = Field(default=10, ge=0)
+
     # WebSocket: operations (subscriptions, queries, mutations) running at once on one socket; one
     # more is refused with a TOO_MANY_OPERATIONS error. Each message is capped by max_body_bytes.
     max_ws_operations: int = Field(default=10, ge=1)

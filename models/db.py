@@ -40,20 +40,47 @@ def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_engine(url: str, schema: str | None = None, **kwargs: Any) -> AsyncEngine:
+class StatementTimeout(Exception):
+    """PostgreSQL cancelled a statement that ran longer than the engine's statement timeout."""
+
+    def __init__(self, timeout_ms: int):
+        super().__init__(
+            f"The request took longer than {timeout_ms} ms in one database statement, the limit for one statement: "
+            "ask for fewer items with `first`, or try again later."
+        )
+        self.extensions = {"code": "TIMEOUT", "limitMilliseconds": timeout_ms}
+
+
+def create_engine(url: str, schema: str | None = None, statement_timeout_ms: int = 0, **kwargs: Any) -> AsyncEngine:
     """An async engine; on SQLite with foreign keys on and write transactions that lock at BEGIN.
 
     `schema` (PostgreSQL) puts the tables in that schema instead of the default one.
+    `statement_timeout_ms` (PostgreSQL, 0 = none) has the server cancel any longer statement; the
+    serving engine sets it, migrations and the CLI do not (they may rightly run long).
     """
     connect_args = kwargs.setdefault("connect_args", {})
     if url.startswith("sqlite"):
         connect_args.setdefault("timeout", 30)
-    elif schema:
-        connect_args.setdefault("server_settings", {})["search_path"] = schema
+    else:
+        server_settings = connect_args.setdefault("server_settings", {})
+        if schema:
+            server_settings["search_path"] = schema
+        if statement_timeout_ms:
+            server_settings["statement_timeout"] = str(statement_timeout_ms)
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(engine):
         _configure_sqlite(engine)
+    elif statement_timeout_ms:
+        _report_statement_timeouts(engine, statement_timeout_ms)
     return engine
+
+
+def _report_statement_timeouts(engine: AsyncEngine, timeout_ms: int) -> None:
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        # SQLSTATE 57014 query_canceled: a clear error naming the limit, not an internal one.
+        if getattr(context.original_exception, "sqlstate", None) == "57014":
+            raise StatementTimeout(timeout_ms) from context.original_exception
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
