@@ -16,6 +16,7 @@ from strawberry.extensions import (
 )
 
 from api.errors import MaskUnexpectedErrors, logger
+from api.storable_text import RefuseUnstorableText
 from api.mutations.appoint_member import appoint_member
 from api.mutations.circulate_proposal import circulate_proposal
 from api.mutations.create_proposal import create_proposal
@@ -104,6 +105,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         ParserCache,
         partial(AddValidationRules, rules),
         ValidationCache,
+        RefuseUnstorableText,  # after ValidationCache, which sets the validation errors it adds to
     ]
     return strawberry.Schema(
         query=Query,
