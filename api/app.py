@@ -23,6 +23,7 @@ from api.bench_endpoints import bench_routes
 from api.exports import export_routes
 from api.feeds import feed_routes
 from api.http_cache import CachedGraphQLGet
+from api.request_body import StrictRequests
 from api.schema import build_schema
 from api.settings import Settings, get_settings
 from models.db import create_engine, new_session, ping
@@ -33,7 +34,7 @@ from resolvers.tokens import principal_for_secret
 logger = logging.getLogger("jcm.api")
 
 
-class GraphQLView(GraphQL):
+class GraphQLView(StrictRequests, GraphQL):
     def __init__(self, settings: Settings, engine: AsyncEngine):
         super().__init__(
             build_schema(settings),
