@@ -440,3 +440,43 @@ async def test_an_export_with_a_plain_scope_still_works(client):
     response = await client.get("/exports/methodologies.csv", params={"scope": "3"})
 
     assert response.status_code == 200, response.text
+
+
+# --- other values of the same kind ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"query": "{ viewer { role } }", "operationName": {"a": 1}},
+        {"query": "{ viewer { role } }", "operationName": 3},
+        {"query": "{ viewer { role } }", "extensions": []},
+    ],
+)
+async def test_odd_request_fields_are_a_400(client, payload):
+    response = await post(client, body(payload))
+
+    assert_bad_request(response)
+
+
+@pytest.mark.parametrize(
+    ("document", "variables"),
+    [
+        ("query ($v: String!) { search(text: $v) { decisions { reference } } }", {"v": "x" * 5000}),
+        ("query ($v: String!) { search(text: $v) { decisions { reference } } }", {"v": " ".join(["ab" * 1000] * 50)}),
+        ("query ($v: String!) { decisions(filter: {search: $v}) { totalCount } }", {"v": "é" * 5000}),
+        ("query ($v: String!) { tpes(filter: {search: $v}) { totalCount } }", {"v": "x" * 20000}),
+        ("query ($v: String!) { decision(reference: $v) { reference } }", {"v": "J" * 50000}),
+        ("query ($v: Date!) { decisions(filter: {decidedFrom: $v}) { totalCount } }", {"v": "99999-01-01"}),
+        ("query ($v: Date!) { decisions(filter: {decidedFrom: $v}) { totalCount } }", {"v": "2026-02-30"}),
+        ("query ($v: Date!) { decisions(filter: {decidedFrom: $v}) { totalCount } }", {"v": "0001-01-01"}),
+        ("query ($v: Int!) { methodologies(filter: {sectoralScope: $v}) { totalCount } }", {"v": 2**31}),
+        ("query ($v: Int!) { methodologies(filter: {sectoralScope: $v}) { totalCount } }", {"v": -(2**31)}),
+        ("query ($v: Int!) { decisions(first: $v) { totalCount } }", {"v": 10**30}),
+        ("query ($v: [ProposalKind!]) { decisions(filter: {kind: $v}) { totalCount } }", {"v": ["OTHER\u0000"]}),
+    ],
+)
+async def test_long_or_odd_read_arguments_never_fail_inside(client, document, variables):
+    response = await post(client, body({"query": document, "variables": variables}))
+
+    assert_no_internal_error(response)
