@@ -27,6 +27,7 @@ from api.http_cache import CachedGraphQLGet
 from api.asgi import BodyTooLarge
 from api.idempotency import IdempotencyMiddleware
 from api.rate_limit import RateLimitMiddleware
+from api.request_body import StrictRequests
 from api.schema import build_schema
 from api.settings import Settings, get_settings
 from api.websocket import GuardedSocket, OpenSockets
@@ -38,7 +39,7 @@ from resolvers.listener import Listener
 logger = logging.getLogger("jcm.api")
 
 
-class GraphQLView(GraphQL):
+class GraphQLView(StrictRequests, GraphQL):
     # Only graphql-transport-ws: its handler re-checks tokens and caps messages (api/websocket.py);
     # the legacy graphql-ws protocol would bypass that, so it is refused (close 4406).
     graphql_transport_ws_handler_class = GuardedSocket

@@ -8,6 +8,7 @@ documented in the README and a test holds them.
 import csv
 import io
 import json
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from api.http_input import BadParameter, parameter_error, query_params
 from models import JointCommittee, Meeting
 from models.db import new_session
 from models.decision import Decision
@@ -48,13 +50,27 @@ class Export:
 # -- filters ------------------------------------------------------------------------------------
 
 
+# Longer than any reference, code or search a person types; a longer value is a mistake or an attack.
+MAX_PARAMETER = 200
+# ASCII digits only (str.isdigit() also takes "²", which int() refuses), few enough to fit an integer column.
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def _values(request: Request, name: str) -> list[str]:
+    """The parameter's values, read strictly (http_input.BadParameter when not text)."""
+    values = query_params(request.scope).get(name, [])
+    if any(len(value) > MAX_PARAMETER for value in values):
+        raise invalid(name, f"{name} must be at most {MAX_PARAMETER} characters.")
+    return values
+
+
 def _one(request: Request, name: str) -> str | None:
-    value = request.query_params.get(name)
+    value = next(iter(_values(request, name)), None)
     return value.strip() if value and value.strip() else None
 
 
 def _enums(request: Request, name: str, enum: type[Enum]) -> list[Any] | None:
-    values = [v for raw in request.query_params.getlist(name) for v in raw.split(",") if v.strip()]
+    values = [v for raw in _values(request, name) for v in raw.split(",") if v.strip()]
     try:
         return [enum(v.strip().upper()) for v in values] or None
     except ValueError:
@@ -81,8 +97,10 @@ def _int(request: Request, name: str) -> int | None:
     value = _one(request, name)
     if value is None:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise invalid(name, f"{name} must be a whole number.")
+    if not WHOLE_NUMBER.fullmatch(value):
+        raise invalid(name, f"{name} is too large.")
     return int(value)
 
 
@@ -268,7 +286,9 @@ def export_routes(engine: AsyncEngine) -> list[Route]:
             pages = _pages(engine, spec, filters)
             first_page = await anext(pages)
         except DomainError as error:
-            return JSONResponse({"error": error.message, "parameter": (error.field or [None])[0]}, status_code=400)
+            return parameter_error((error.field or [None])[0], error.message)
+        except BadParameter as error:
+            return parameter_error(error.parameter, error.message)
 
         async def all_pages() -> AsyncIterator[list[dict[str, Any]]]:
             yield first_page

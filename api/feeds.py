@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.http_input import BadParameter, parameter_error, query_params
 from models import JointCommittee, clock
 from models.db import new_session
 from resolvers import decisions
@@ -22,6 +23,8 @@ DECISION_QUERY = '{ decision(reference: "%s") { reference title kind outcome dec
 
 # Characters XML 1.0 cannot carry at all (escaping does not help): C0 controls but tab, LF and CR.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Longer than any committee code; anything longer is refused before it reaches the database.
+MAX_CODE = 16
 
 
 def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
@@ -37,7 +40,12 @@ def _self_link(base: str, request: Request) -> str:
 
 def feed_routes(engine: AsyncEngine) -> list[Route]:
     async def decisions_feed(request: Request) -> Response:
-        code = (request.query_params.get("committee") or "").strip().upper() or None
+        try:
+            code = (next(iter(query_params(request.scope).get("committee", [])), "")).strip().upper() or None
+        except BadParameter as error:
+            return parameter_error(error.parameter, error.message)
+        if code and len(code) > MAX_CODE:
+            return parameter_error("committee", "committee must be a committee's code, such as VN.")
         # Links are built on the configured public address, never on the Host header a client sends.
         base = request.app.state.settings.base_url
         async with new_session(engine) as session:

@@ -9,14 +9,14 @@ Answers to a bearer token are private and never stored. Mutations are not for GE
 import hashlib
 import json
 from functools import lru_cache
-from urllib.parse import parse_qs
 
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.http_input import SUBSCRIPTIONS, BadParameter, http_error, query_params
 from models import clock
 from models.principal import PUBLIC
 from resolvers.listener import Listener
@@ -47,18 +47,17 @@ class CachedGraphQLGet:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
             return await self.app(scope, receive, send)
-        params = parse_qs(scope.get("query_string", b"").decode(), keep_blank_values=True)
+        try:
+            params = query_params(scope)
+        except BadParameter as error:
+            return await http_error(400, error.message)(scope, receive, send)
         query = params.get("query", [None])[0]
         if query is None:  # GraphiQL's page, or a malformed request: the view answers
             return await self.app(scope, receive, send)
         operation_name = params.get("operationName", [None])[0]
-        if operation_type(query, operation_name) in (OperationType.MUTATION, OperationType.SUBSCRIPTION):
-            response = JSONResponse(
-                {"errors": [{"message": "Mutations are sent with POST, not GET.", "extensions": {"code": "METHOD_NOT_ALLOWED"}}]},
-                status_code=405,
-                headers={"Allow": "POST"},
-            )
-            return await response(scope, receive, send)
+        if (kind := operation_type(query, operation_name)) in (OperationType.MUTATION, OperationType.SUBSCRIPTION):
+            message = "Mutations are sent with POST, not GET." if kind is OperationType.MUTATION else SUBSCRIPTIONS
+            return await http_error(405, message, {"Allow": "POST"})(scope, receive, send)
         if scope.get("state", {}).get("principal", PUBLIC) is not PUBLIC:
             return await self.app(scope, receive, _with_headers(send, {"cache-control": PRIVATE_CACHE, "vary": VARY}))
         version = await self.publication.current()
@@ -72,7 +71,7 @@ class CachedGraphQLGet:
 def _etag(query: str, variables: str, operation_name: str | None, version: int) -> str:
     try:  # the same variables in another order or spacing are the same request
         variables = json.dumps(json.loads(variables), sort_keys=True, separators=(",", ":")) if variables else ""
-    except ValueError:
+    except (ValueError, RecursionError):  # the view refuses it with a 400
         pass
     key = "\0".join([query, variables, operation_name or "", str(version), clock.today().isoformat()])
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'

@@ -2,6 +2,12 @@
 
 import base64
 import binascii
+import re
+
+# Primary keys are PostgreSQL `integer`s: 1 to 2^31 - 1. A key outside can name no row, and sent to
+# the database it would fail there (asyncpg refuses it, SQLite overflows past 2^63) as an internal error.
+MAX_KEY = 2**31 - 1
+KEY = re.compile(r"[1-9][0-9]{0,9}")  # ASCII digits only: str.isdigit() also takes "²" and "３"
 
 
 def to_global_id(type_name: str, pk: int) -> str:
@@ -12,7 +18,9 @@ def from_global_id(global_id: str) -> tuple[str, int] | None:
     """(type name, primary key), or None when the id was not made by this API."""
     try:
         decoded = base64.urlsafe_b64decode(global_id.encode()).decode()
-        type_name, _, pk = decoded.partition(":")
-        return (type_name, int(pk)) if type_name and pk.isdigit() else None
     except (binascii.Error, UnicodeError, ValueError):
         return None
+    type_name, _, pk = decoded.partition(":")
+    if not type_name or not KEY.fullmatch(pk) or int(pk) > MAX_KEY:
+        return None
+    return type_name, int(pk)

@@ -17,6 +17,7 @@ from strawberry.extensions import (
 
 from api.errors import MaskUnexpectedErrors, Schema, logger
 from api.limits import OperationLimits, refusal_rule
+from api.storable_text import RefuseUnstorableText
 from api.mutations.appoint_member import appoint_member
 from api.mutations.circulate_proposal import circulate_proposal
 from api.mutations.create_proposal import create_proposal
@@ -108,6 +109,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         # Then, per request before any resolver: the cost, and the running time.
         partial(OperationLimits, settings=settings, refusal=refusal_rule(settings.max_query_cost)),
         ValidationCache,
+        RefuseUnstorableText,  # after ValidationCache, which sets the validation errors it adds to
     ]
     return Schema(
         query=Query,

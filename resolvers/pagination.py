@@ -12,6 +12,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.errors import invalid
+from models.validation import unstorable
 
 T = TypeVar("T")
 
@@ -29,14 +30,41 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(values), separators=(",", ":")).encode()).decode()
 
 
+# A cursor holds ids and dates (as text), nothing else: each value a whole number that fits a
+# PostgreSQL integer or a short string. Anything else was not made here, and would fail in SQL
+# (an id past 2^31 - 1, a float such as 1e400, Infinity) or deep in Python (nesting past the
+# recursion limit) as an internal error.
+CURSOR_INT = 2**31 - 1
+CURSOR_TEXT = 64
+
+
+def _not_ours(text: str) -> Any:
+    raise ValueError(f"not a cursor value: {text}")
+
+
+def _cursor_value(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -CURSOR_INT <= value <= CURSOR_INT
+    return isinstance(value, str) and len(value) <= CURSOR_TEXT and unstorable(value) is None
+
+
 def decode_cursor(cursor: str, arity: int) -> list[Any]:
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        values = json.loads(text, parse_float=_not_ours, parse_constant=_not_ours, parse_int=_cursor_int)
+    except (ValueError, RecursionError):  # binascii.Error and UnicodeError are ValueErrors
         values = None
-    if not isinstance(values, list) or len(values) != arity:
+    if not isinstance(values, list) or len(values) != arity or not all(map(_cursor_value, values)):
         raise invalid("after", "after is not a cursor of this list.")
     return values
+
+
+def _cursor_int(text: str) -> int:
+    if len(text.lstrip("-")) > 10:  # int() of a long digit string is slow, and no id is that long
+        raise ValueError("not a cursor value")
+    return int(text)
 
 
 def check_first(first: int, max_page_size: int) -> None:
@@ -67,7 +95,7 @@ async def paginate(
     if after is not None:
         try:
             values = parse(decode_cursor(after, len(sort)))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise invalid("after", "after is not a cursor of this list.") from None
         page = page.where(sa.tuple_(*sort) < sa.tuple_(*values))
     # sqlmodel's exec() would keep only the first column of a select of one model; the page needs

@@ -1,0 +1,91 @@
+"""One check of every string a GraphQL operation carries, before anything runs.
+
+A lone UTF-16 surrogate (JSON's "\\ud800" decodes to one) is not a character: encoding it for the
+database fails in the driver. PostgreSQL text cannot hold NUL. Either would surface as a masked
+internal error from whichever resolver first put the value into SQL, read arguments included
+(references, codes, filters, cursors), so they are refused here, once, for every argument and
+variable alike: a GraphQL error whose `extensions.field` names the argument (`["decisions", "filter",
+"search"]`) or the variable (`["$input", "title"]`). The operation does not run, so nothing is written.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import GraphQLError, StringValueNode, Visitor, visit
+from strawberry.extensions import SchemaExtension
+
+from models.validation import unstorable
+
+
+def _error(kind: str, path: list[str], problem: str, node: Any = None) -> GraphQLError:
+    return GraphQLError(
+        f"{kind} {'.'.join(path)} {problem}.", nodes=node, extensions={"code": "INVALID_INPUT", "field": path}
+    )
+
+
+def variable_errors(value: Any, path: list[str]) -> Iterator[GraphQLError]:
+    """Errors for every unstorable string in a variable's value (JSON: at most 32 levels deep)."""
+    if isinstance(value, str):
+        if problem := unstorable(value):
+            yield _error("Variable", path, problem)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from variable_errors(key, path)
+            yield from variable_errors(item, [*path, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from variable_errors(item, [*path, str(index)])
+
+
+class _Literals(Visitor):
+    """Collects unstorable string literals with the path of names that leads to each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.path: list[str] = []
+        self.errors: list[GraphQLError] = []
+
+    def _enter(self, name: str) -> None:
+        self.path.append(name)
+
+    def _leave(self, *_: Any) -> None:
+        self.path.pop()
+
+    def enter_field(self, node: Any, *_: Any) -> None:
+        self._enter(node.name.value)
+
+    def enter_argument(self, node: Any, *_: Any) -> None:
+        self._enter(node.name.value)
+
+    def enter_object_field(self, node: Any, *_: Any) -> None:
+        self._enter(node.name.value)
+
+    def enter_directive(self, node: Any, *_: Any) -> None:
+        self._enter("@" + node.name.value)
+
+    def enter_variable_definition(self, node: Any, *_: Any) -> None:
+        self._enter("$" + node.variable.name.value)
+
+    leave_field = leave_argument = leave_object_field = leave_directive = leave_variable_definition = _leave
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        if problem := unstorable(node.value):
+            self.errors.append(_error("Argument", list(self.path), problem, node))
+
+
+class RefuseUnstorableText(SchemaExtension):
+    """Listed after ValidationCache: it adds its errors to the validation errors, and an operation
+    with any is answered with them instead of running."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        errors = [
+            error for name, value in (context.variables or {}).items() for error in variable_errors(value, ["$" + name])
+        ]
+        if context.graphql_document is not None:
+            literals = _Literals()
+            visit(context.graphql_document, literals)
+            errors += literals.errors
+        if errors:
+            context.pre_execution_errors = [*(context.pre_execution_errors or []), *errors]
+        yield
