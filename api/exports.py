@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from api.http_input import BadParameter, parameter_error, query_params
 from models import JointCommittee, Meeting
-from models.db import new_session
+from models.db import StatementTimeout, new_session
 from models.decision import Decision
 from models.enums import DecisionOutcome, DesignationStatus, MethodologyStatus, ProposalKind, Side, TpeFunction
 from models.errors import DomainError, invalid
@@ -289,6 +289,10 @@ def export_routes(engine: AsyncEngine) -> list[Route]:
             return parameter_error((error.field or [None])[0], error.message)
         except BadParameter as error:
             return parameter_error(error.parameter, error.message)
+        except StatementTimeout as error:
+            # PostgreSQL cut the first page's statement (JCM_STATEMENT_TIMEOUT_MS): a clear, retryable
+            # answer. A later page cut short ends the stream early; its status was already sent.
+            return JSONResponse({"error": str(error), **error.extensions}, status_code=503, headers={"Retry-After": "5"})
 
         async def all_pages() -> AsyncIterator[list[dict[str, Any]]]:
             yield first_page

@@ -168,3 +168,29 @@ async def test_a_mutation_over_the_statement_timeout_answers_timeout_and_writes_
         (["scheduleMeeting"], {"code": "TIMEOUT", "limitMilliseconds": 50})
     ]
     assert after == before
+
+
+@postgresql_only
+async def test_an_export_whose_first_page_runs_over_the_statement_timeout_answers_503(settings, database, monkeypatch):
+    # Given an API whose statements may run 50 ms, and a decisions export that takes 2 s in the database
+    import dataclasses
+
+    import api.exports
+
+    async def slow_rows(session: AsyncSession, filters: dict[str, Any], after: str | None) -> Any:
+        await sleep_in_the_database(session)
+        return [], None
+
+    monkeypatch.setitem(api.exports.EXPORTS, "decisions", dataclasses.replace(api.exports.EXPORTS["decisions"], rows=slow_rows))
+    engine = database.engine(statement_timeout_ms=50)
+    try:
+        async with http(app_with(settings, engine, statement_timeout_ms=50)) as client:
+            # When
+            response = await client.get("/exports/decisions.csv")
+    finally:
+        await engine.dispose()
+
+    # Then a clear, retryable answer naming the limit, not a 500
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["code"] == "TIMEOUT" and response.json()["limitMilliseconds"] == 50
