@@ -24,7 +24,7 @@ from api.bench_endpoints import bench_routes
 from api.exports import export_routes
 from api.feeds import feed_routes
 from api.http_cache import CachedGraphQLGet
-from api.asgi import BodyTooLarge
+from api.asgi import BodyTooLarge, json_error
 from api.idempotency import IdempotencyMiddleware
 from api.rate_limit import RateLimitMiddleware
 from api.request_body import StrictRequests
@@ -72,13 +72,6 @@ class GraphQLView(StrictRequests, GraphQL):
         )
 
 
-def _json_error(
-    status: int, message: str, code: str, headers: dict[str, str] | None = None, extensions: dict | None = None
-) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]}
-    return JSONResponse(body, status_code=status, headers=headers)
-
-
 class RequestContextMiddleware:
     """Gives every request an id (echoed as X-Request-ID), caps its body, and resolves its token.
 
@@ -105,7 +98,7 @@ class RequestContextMiddleware:
         if scope["type"] == "http":
             declared = headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > self.settings.max_body_bytes:
-                response = _json_error(413, f"Request body over {self.settings.max_body_bytes} bytes.", "BODY_TOO_LARGE")
+                response = json_error(413, f"Request body over {self.settings.max_body_bytes} bytes.", "BODY_TOO_LARGE")
                 return await response(scope, receive, send_with_id)
             receive = self._capped(receive)
 
@@ -117,18 +110,18 @@ class RequestContextMiddleware:
                 logger.exception("token check failed (request id %s)", request_id)
                 if scope["type"] == "websocket":
                     return await WebSocket(scope, receive, send).close(code=1011, reason="internal error")
-                response = _json_error(
+                response = json_error(
                     503,
                     f"Internal error. Quote request id {request_id} when reporting it.",
                     "INTERNAL_SERVER_ERROR",
-                    extensions={"requestId": request_id},
+                    requestId=request_id,
                 )
                 return await response(scope, receive, send_with_id)
             if principal is None:
                 if scope["type"] == "websocket":  # accepted, then closed with 4401 (api/websocket.py)
                     state["token_rejected"] = True
                     return await self.app(scope, receive, send_with_id)
-                response = _json_error(
+                response = json_error(
                     401,
                     "The bearer token is not valid: it is unknown, malformed or revoked.",
                     "UNAUTHENTICATED",
@@ -156,7 +149,7 @@ class RequestContextMiddleware:
 
 
 async def _body_too_large(request: Request, exc: Exception) -> Response:
-    return _json_error(413, "Request body too large.", "BODY_TOO_LARGE")
+    return json_error(413, "Request body too large.", "BODY_TOO_LARGE")
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:

@@ -12,6 +12,7 @@ from urllib.parse import unquote_to_bytes
 from starlette.responses import JSONResponse
 from starlette.types import Scope
 
+from api.asgi import json_error
 from models.validation import unstorable
 
 SUBSCRIPTIONS = "Subscriptions are served over WebSocket at /graphql with graphql-transport-ws, not over plain HTTP."
@@ -19,8 +20,7 @@ CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "
 
 
 def http_error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": CODES.get(status, "BAD_REQUEST")}}]}
-    return JSONResponse(body, status_code=status, headers=headers)
+    return json_error(status, message, CODES.get(status, "BAD_REQUEST"), headers)
 
 
 class BadParameter(Exception):
