@@ -1,5 +1,6 @@
 """What middlewares that look at a GraphQL request before GraphQL does share: who is asking, the
-request's body read once and handed on, the document's mutation fields, and JSON error answers."""
+request's body read once and handed on, JSON decoded strictly (UTF-8, bounded nesting) the one way
+the view decodes it too, the document's mutation fields, and JSON error answers."""
 
 import json
 from functools import lru_cache
@@ -75,11 +76,55 @@ def replaying(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
+# Deeper than any variables this schema takes (an input object holds lists of scalars at most).
+MAX_JSON_DEPTH = 32
+
+
+class BadJson(json.JSONDecodeError):
+    """Refused JSON; a JSONDecodeError so that strawberry's WebSocket handler treats it as such."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "", 0)
+        self.message = message
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of decoded JSON, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_JSON_DEPTH:
+                stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def decode(data: str | bytes, what: str = "The request body") -> Any:
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")  # strict: no lone surrogates smuggled in as CESU bytes either
+        except UnicodeDecodeError as error:
+            raise BadJson(f"{what} is not valid UTF-8 (byte {error.start}).") from None
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        value = None
+        deep = True
+    except json.JSONDecodeError as error:
+        raise BadJson(f"{what} is not valid JSON: {error.msg} at character {error.pos}.") from None
+    else:
+        deep = _depth(value) > MAX_JSON_DEPTH
+    if deep:
+        raise BadJson(f"{what} is nested too deep: at most {MAX_JSON_DEPTH} levels of arrays and objects.")
+    return value
+
+
 def graphql_request(body: bytes) -> dict[str, Any] | None:
     """The JSON body's query, variables and operation name, or None when it is not one request."""
     try:
-        payload = json.loads(body)
-    except ValueError:
+        payload = decode(body)
+    except BadJson:  # the view answers it with a 400
         return None
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
         return None

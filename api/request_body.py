@@ -9,7 +9,6 @@ subscription outside the WebSocket, and answers every such refusal as a GraphQL-
 WebSocket messages go through the same decoding (a refused one closes the socket with 4400).
 """
 
-import json
 from typing import Any
 
 from cross_web import HTTPException
@@ -18,51 +17,8 @@ from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from api.http_cache import operation_type
+from api.asgi import BadJson, decode
 from api.http_input import SUBSCRIPTIONS, http_error
-
-# Deeper than any variables this schema takes (an input object holds lists of scalars at most).
-MAX_JSON_DEPTH = 32
-
-
-class BadJson(json.JSONDecodeError):
-    """Refused JSON; a JSONDecodeError so that strawberry's WebSocket handler treats it as such."""
-
-    def __init__(self, message: str):
-        super().__init__(message, "", 0)
-        self.message = message
-
-
-def _depth(value: Any) -> int:
-    """Nesting depth of decoded JSON, without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            if depth <= MAX_JSON_DEPTH:
-                stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return deepest
-
-
-def decode(data: str | bytes, what: str = "The request body") -> Any:
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8")  # strict: no lone surrogates smuggled in as CESU bytes either
-        except UnicodeDecodeError as error:
-            raise BadJson(f"{what} is not valid UTF-8 (byte {error.start}).") from None
-    try:
-        value = json.loads(data)
-    except RecursionError:
-        value = None
-        deep = True
-    except json.JSONDecodeError as error:
-        raise BadJson(f"{what} is not valid JSON: {error.msg} at character {error.pos}.") from None
-    else:
-        deep = _depth(value) > MAX_JSON_DEPTH
-    if deep:
-        raise BadJson(f"{what} is nested too deep: at most {MAX_JSON_DEPTH} levels of arrays and objects.")
-    return value
-
 
 class StrictRequests:
     """Mixin for the strawberry ASGI view: checks a request before strawberry's own parsing."""

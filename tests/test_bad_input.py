@@ -480,3 +480,20 @@ async def test_long_or_odd_read_arguments_never_fail_inside(client, document, va
     response = await post(client, body({"query": document, "variables": variables}))
 
     assert_no_internal_error(response)
+
+
+DEEP_COMMENT = b'{"query":"mutation { submitPublicComment }","variables":' + b"[" * 5000 + b"]" * 5000 + b"}"
+
+
+@pytest.mark.parametrize("headers", [{"Idempotency-Key": "deep-1"}, {}], ids=["with a key", "anonymous comment"])
+async def test_deep_json_read_by_a_middleware_first_is_a_400_too(client, engine, headers):
+    # Given the tables a comment or a key would touch
+    before = await snapshot(engine, "public_comment", "idempotency_key", "audit_event")
+
+    # When a body nested 5,000 deep reaches the idempotency or the comment-limit middleware
+    response = await client.post("/graphql", content=DEEP_COMMENT, headers={"content-type": "application/json", **headers})
+
+    # Then the same 400 as without them, and nothing written
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert await snapshot(engine, "public_comment", "idempotency_key", "audit_event") == before
