@@ -56,7 +56,7 @@ class GraphQLView(StrictRequests, GraphQL):
         self.engine = engine
         # PostgreSQL: the process's one LISTEN connection, for decisions, changes and revocations.
         self.listener = None if is_sqlite(engine) else Listener(engine)
-        self.broker = DecisionBroker(engine, self.listener)
+        self.broker = DecisionBroker(self.listener)
         self.sockets = OpenSockets(engine, settings, self.listener)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
@@ -215,7 +215,6 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 async def close_listeners(app: Starlette) -> None:
     """Close the connections kept for PostgreSQL notifications (the app's engine stays open)."""
     await app.state.sockets.aclose()
-    await app.state.broker.aclose()
     await app.state.publication.aclose()
     if app.state.listener is not None:
         await app.state.listener.aclose()

@@ -13,9 +13,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.db import notify
@@ -41,9 +39,6 @@ class DecisionTaken:
         return cls(int(decision_id), code)
 
 
-def through_database(bind: Any) -> bool:
-    return bind.dialect.name == "postgresql"
-
 
 async def announce(session: AsyncSession, event: DecisionTaken) -> None:
     """Inside the deciding transaction: on PostgreSQL, NOTIFY every listening process at commit."""
@@ -51,19 +46,18 @@ async def announce(session: AsyncSession, event: DecisionTaken) -> None:
 
 
 class DecisionBroker:
-    def __init__(self, engine: AsyncEngine | None = None, listener: Listener | None = None) -> None:
-        """`listener`: the process's shared one; without it (PostgreSQL) the broker opens its own."""
+    def __init__(self, listener: Listener | None = None) -> None:
+        """`listener`: the process's LISTEN connection (PostgreSQL); None where events are published
+        in process (SQLite)."""
         self._queues: set[asyncio.Queue[DecisionTaken]] = set()
-        self._engine = engine
-        self._owns_listener = listener is None and engine is not None and through_database(engine)
-        self._listener = Listener(engine) if self._owns_listener and engine is not None else listener
-        if self._listener is not None:
-            self._listener.on(CHANNEL, self._on_notify)
+        self._listener = listener
+        if listener is not None:
+            listener.on(CHANNEL, self._on_notify)
 
     @property
     def hears_database(self) -> bool:
         """True when events arrive by NOTIFY; the API then publishes nothing itself."""
-        return self._engine is not None and through_database(self._engine)
+        return self._listener is not None
 
     def publish(self, event: DecisionTaken) -> None:
         for queue in self._queues:
@@ -74,7 +68,7 @@ class DecisionBroker:
     @asynccontextmanager
     async def subscribe(self) -> AsyncIterator[asyncio.Queue[DecisionTaken]]:
         """A queue receiving every event published while the context is open."""
-        if self.hears_database and self._listener is not None:
+        if self._listener is not None:
             await self._listener.start()
         queue: asyncio.Queue[DecisionTaken] = asyncio.Queue(QUEUE_SIZE)
         self._queues.add(queue)
@@ -88,7 +82,3 @@ class DecisionBroker:
             self.publish(DecisionTaken.decode(payload))
         except ValueError:
             logger.warning("ignored a malformed %s notification: %r", CHANNEL, payload)
-
-    async def aclose(self) -> None:
-        if self._owns_listener and self._listener is not None:
-            await self._listener.aclose()

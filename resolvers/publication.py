@@ -24,13 +24,12 @@ from resolvers.listener import Listener
 
 class PublicationVersion:
     def __init__(self, engine: AsyncEngine, listener: Listener | None = None):
-        """`listener`: the process's shared one; without it (PostgreSQL) this opens its own."""
+        """`listener`: the process's LISTEN connection (PostgreSQL); None on SQLite."""
         self.engine = engine
         self._version: int | None = None
         self._generation = 0  # counts invalidations, so that a read racing a commit is not kept
         self._data_version: int | None = None
-        self._owns_listener = listener is None and engine.dialect.name == "postgresql"
-        self._listener = Listener(engine) if self._owns_listener else listener
+        self._listener = listener
         if self._listener is not None:
             self._listener.on(CHANGED_CHANNEL, lambda _payload: self._invalidate())
             self._listener.on_reconnect(lambda: self._invalidate())
@@ -72,8 +71,6 @@ class PublicationVersion:
 
     async def aclose(self) -> None:
         event.remove(self.engine.sync_engine, "commit", self._invalidate)
-        if self._owns_listener and self._listener is not None:
-            await self._listener.aclose()
         if self._probe is not None:
             self._probe.close()
             self._probe = None

@@ -19,6 +19,7 @@ from models.enums import Role
 from models.principal import Principal
 from resolvers.meetings import schedule_meeting
 from resolvers.events import DecisionBroker, DecisionTaken, announce
+from resolvers.listener import Listener
 from tests.conftest import PG_URL
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="cross-process fan-out is PostgreSQL's NOTIFY")
@@ -27,7 +28,8 @@ pytestmark = pytest.mark.skipif(not PG_URL, reason="cross-process fan-out is Pos
 async def test_a_decision_committed_by_one_worker_reaches_the_subscribers_of_another(database, engine):
     # Given a second worker with its own connection pool and broker, and a subscriber there
     other_engine = database.engine()
-    other_worker = DecisionBroker(other_engine)
+    listener = Listener(other_engine)
+    other_worker = DecisionBroker(listener)
     try:
         async with other_worker.subscribe() as queue:
             # When this worker commits a transaction that announces a decision
@@ -37,13 +39,14 @@ async def test_a_decision_committed_by_one_worker_reaches_the_subscribers_of_ano
             # Then the other worker's subscriber receives it
             assert await asyncio.wait_for(queue.get(), timeout=5) == DecisionTaken(41, "VN")
     finally:
-        await other_worker.aclose()
+        await listener.aclose()
         await other_engine.dispose()
 
 
 async def test_a_decision_rolled_back_is_never_announced(database, engine):
     other_engine = database.engine()
-    other_worker = DecisionBroker(other_engine)
+    listener = Listener(other_engine)
+    other_worker = DecisionBroker(listener)
     try:
         async with other_worker.subscribe() as queue:
             # Given an announcement in a transaction that fails
@@ -59,7 +62,7 @@ async def test_a_decision_rolled_back_is_never_announced(database, engine):
             assert await asyncio.wait_for(queue.get(), timeout=5) == DecisionTaken(8, "ID")
             assert queue.empty()
     finally:
-        await other_worker.aclose()
+        await listener.aclose()
         await other_engine.dispose()
 
 
