@@ -4,10 +4,11 @@ import base64
 import binascii
 import re
 
-# Primary keys are PostgreSQL `integer`s: 1 to 2^31 - 1. A key outside can name no row, and sent to
-# the database it would fail there (asyncpg refuses it, SQLite overflows past 2^63) as an internal error.
-MAX_KEY = 2**31 - 1
-KEY = re.compile(r"[1-9][0-9]{0,9}")  # ASCII digits only: str.isdigit() also takes "²" and "３"
+from models.types import MAX_INTEGER
+
+# A key is 1 to MAX_INTEGER in ASCII digits (str.isdigit() also takes "²" and "３"); any other names no
+# row, and sent to the database would fail in the driver as an internal error.
+KEY = re.compile(r"[1-9][0-9]{0,9}")
 
 
 def to_global_id(type_name: str, pk: int) -> str:
@@ -21,6 +22,6 @@ def from_global_id(global_id: str) -> tuple[str, int] | None:
     except (binascii.Error, UnicodeError, ValueError):
         return None
     type_name, _, pk = decoded.partition(":")
-    if not type_name or not KEY.fullmatch(pk) or int(pk) > MAX_KEY:
+    if not type_name or not KEY.fullmatch(pk) or int(pk) > MAX_INTEGER:
         return None
     return type_name, int(pk)

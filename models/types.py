@@ -5,6 +5,10 @@ from enum import Enum
 
 import sqlalchemy as sa
 
+# The largest value of an `integer` column on PostgreSQL (ids, numbers): a larger one names no row,
+# and sent to the database it fails in the driver.
+MAX_INTEGER = 2**31 - 1
+
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
     """A timezone-aware UTC instant on every backend.

@@ -12,6 +12,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.errors import invalid
+from models.types import MAX_INTEGER
 from models.validation import unstorable
 
 T = TypeVar("T")
@@ -34,7 +35,6 @@ def encode_cursor(values: Sequence[Any]) -> str:
 # PostgreSQL integer or a short string. Anything else was not made here, and would fail in SQL
 # (an id past 2^31 - 1, a float such as 1e400, Infinity) or deep in Python (nesting past the
 # recursion limit) as an internal error.
-CURSOR_INT = 2**31 - 1
 CURSOR_TEXT = 64
 
 
@@ -46,7 +46,7 @@ def _cursor_value(value: Any) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
-        return -CURSOR_INT <= value <= CURSOR_INT
+        return -MAX_INTEGER <= value <= MAX_INTEGER
     return isinstance(value, str) and len(value) <= CURSOR_TEXT and unstorable(value) is None
 
 
