@@ -19,12 +19,12 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from api.context import Context, Db, principal_for_authorization
+from api.asgi import BodyTooLarge, json_error
 from api.bench_endpoints import bench_routes
+from api.context import Context, Db, principal_for_authorization
 from api.exports import export_routes
 from api.feeds import feed_routes
 from api.http_cache import CachedGraphQLGet
-from api.asgi import BodyTooLarge, json_error
 from api.idempotency import IdempotencyMiddleware
 from api.rate_limit import RateLimitMiddleware
 from api.request_body import StrictRequests

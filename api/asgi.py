@@ -6,7 +6,15 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, OperationType, get_operation_ast, parse
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationType,
+    get_operation_ast,
+    parse,
+)
 from starlette.responses import JSONResponse
 from starlette.types import Message, Receive, Scope, Send
 
@@ -147,7 +155,9 @@ def mutation_fields(query: str, operation_name: str | None) -> tuple[str, ...] |
         return None
     if operation is None or operation.operation is not OperationType.MUTATION:
         return None
-    fragments = {d.name.value: d for d in document.definitions if hasattr(d, "selection_set") and hasattr(d, "type_condition")}
+    fragments = {
+        d.name.value: d for d in document.definitions if hasattr(d, "selection_set") and hasattr(d, "type_condition")
+    }
     names: list[str] = []
 
     def collect(selections: Any, seen: frozenset[str]) -> None:
@@ -156,13 +166,19 @@ def mutation_fields(query: str, operation_name: str | None) -> tuple[str, ...] |
                 names.append(selection.name.value)
             elif isinstance(selection, InlineFragmentNode):
                 collect(selection.selection_set.selections, seen)
-            elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments and selection.name.value not in seen:
+            elif (
+                isinstance(selection, FragmentSpreadNode)
+                and selection.name.value in fragments
+                and selection.name.value not in seen
+            ):
                 collect(fragments[selection.name.value].selection_set.selections, seen | {selection.name.value})
 
     collect(operation.selection_set.selections, frozenset())
     return tuple(names)
 
 
-def json_error(status: int, message: str, code: str, headers: dict[str, str] | None = None, **extensions: Any) -> JSONResponse:
+def json_error(
+    status: int, message: str, code: str, headers: dict[str, str] | None = None, **extensions: Any
+) -> JSONResponse:
     """An answer in the shape of a GraphQL error, for requests refused before GraphQL runs."""
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}, status, headers)

@@ -18,7 +18,9 @@ from resolvers import loaders as batch
 
 
 async def _render(session: Any, rows: list[Decision]) -> list[dict[str, Any]]:
-    committees = {c.id: c for c in await batch.one_by(session, JointCommittee, "id", [d.committee_id for d in rows]) if c}
+    committees = {
+        c.id: c for c in await batch.one_by(session, JointCommittee, "id", [d.committee_id for d in rows]) if c
+    }
     proposals = {p.id: p for p in await batch.one_by(session, Proposal, "id", [d.proposal_id for d in rows]) if p}
     positions = await batch.positions(session, [(d.proposal_id, d.round) for d in rows])
     return [
@@ -50,4 +52,7 @@ def bench_routes(engine: AsyncEngine) -> list[Route]:
             node = (await _render(session, [row]))[0] if row else None
         return JSONResponse({"data": {"decision": node}})
 
-    return [Route("/bench/decisions", page, methods=["GET"]), Route("/bench/decision/{reference}", one, methods=["GET"])]
+    return [
+        Route("/bench/decisions", page, methods=["GET"]),
+        Route("/bench/decision/{reference}", one, methods=["GET"]),
+    ]

@@ -182,10 +182,29 @@ async def run(url: str, requests: int, concurrency: int) -> list[Row]:
 
     port = _free_port()
     # One client sends thousands of requests a minute: the rate limit would measure itself.
-    env = os.environ | {"JCM_DATABASE_URL": url, "JCM_BENCHMARK_ENDPOINTS": "true", "JCM_LOG_LEVEL": "warning", "JCM_RATE_LIMIT": ""}
+    env = os.environ | {
+        "JCM_DATABASE_URL": url,
+        "JCM_BENCHMARK_ENDPOINTS": "true",
+        "JCM_LOG_LEVEL": "warning",
+        "JCM_RATE_LIMIT": "",
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:asgi_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "1", "--log-level", "warning", "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:asgi_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
         env=env,
     )
     rows: list[Row] = []
@@ -210,34 +229,63 @@ async def run(url: str, requests: int, concurrency: int) -> list[Row]:
             async def ratio(graphql: dict[str, Any], plain: str, goal: float, label: str) -> None:
                 post = RawClient.encode("POST", "/graphql", json.dumps(graphql).encode())
                 gql = await raw_client.throughput(post, requests=requests, concurrency=concurrency)
-                raw = await raw_client.throughput(RawClient.encode("GET", plain), requests=requests, concurrency=concurrency)
+                raw = await raw_client.throughput(
+                    RawClient.encode("GET", plain), requests=requests, concurrency=concurrency
+                )
                 rows.append(Row(f"{label}: GraphQL req/s", f"{gql:,.0f}", "", None))
                 rows.append(Row(f"{label}: plain JSON req/s", f"{raw:,.0f}", "", None))
                 rows.append(Row(f"{label}: plain ÷ GraphQL", f"{raw / gql:.2f}", f"≤ {goal}", raw / gql <= goal))
 
-            await ratio({"query": PAGE, "variables": {"first": 20}}, "/bench/decisions?first=20", 1.5, "decisions(first: 20)")
-            await ratio({"query": ONE, "variables": {"reference": reference}}, f"/bench/decision/{reference}", 1.3, "decision(reference)")
+            await ratio(
+                {"query": PAGE, "variables": {"first": 20}}, "/bench/decisions?first=20", 1.5, "decisions(first: 20)"
+            )
+            await ratio(
+                {"query": ONE, "variables": {"reference": reference}},
+                f"/bench/decision/{reference}",
+                1.3,
+                "decision(reference)",
+            )
 
             hundred, one = await _statements(url)
-            rows.append(Row("SQL statements, page of 100 / page of 1", f"{hundred} / {one}", "equal, ≤ 4",
-                            hundred == one and hundred <= 4))
+            rows.append(
+                Row(
+                    "SQL statements, page of 100 / page of 1",
+                    f"{hundred} / {one}",
+                    "equal, ≤ 4",
+                    hundred == one and hundred <= 4,
+                )
+            )
 
             cursor = await _deep_cursor(url, min(99_980, count - 20))
             first_page = await _latency(client, "/graphql", {"query": PAGE, "variables": {"first": 20}}, 200)
-            deep_page = await _latency(client, "/graphql", {"query": PAGE, "variables": {"first": 20, "after": cursor}}, 200)
+            deep_page = await _latency(
+                client, "/graphql", {"query": PAGE, "variables": {"first": 20, "after": cursor}}, 200
+            )
             rows.append(Row("first page, median ms", f"{first_page * 1000:.2f}", "", None))
-            rows.append(Row(f"page after row {min(99_980, count - 20):,}, median ms", f"{deep_page * 1000:.2f}", "", None))
-            rows.append(Row("deep ÷ first page latency", f"{deep_page / first_page:.2f}", "≤ 1.2", deep_page / first_page <= 1.2))
+            rows.append(
+                Row(f"page after row {min(99_980, count - 20):,}, median ms", f"{deep_page * 1000:.2f}", "", None)
+            )
+            rows.append(
+                Row(
+                    "deep ÷ first page latency", f"{deep_page / first_page:.2f}", "≤ 1.2", deep_page / first_page <= 1.2
+                )
+            )
 
             etag = (await client.get("/graphql", params={"query": GET_QUERY})).headers["etag"]
             get_url = "/graphql?" + urlencode({"query": GET_QUERY})
-            uncached = await raw_client.throughput(RawClient.encode("GET", get_url), requests=requests, concurrency=concurrency)
+            uncached = await raw_client.throughput(
+                RawClient.encode("GET", get_url), requests=requests, concurrency=concurrency
+            )
             revalidated = await raw_client.throughput(
-                RawClient.encode("GET", get_url, headers={"If-None-Match": etag}), requests=requests, concurrency=concurrency
+                RawClient.encode("GET", get_url, headers={"If-None-Match": etag}),
+                requests=requests,
+                concurrency=concurrency,
             )
             rows.append(Row("anonymous GET, uncached req/s", f"{uncached:,.0f}", "", None))
             rows.append(Row("anonymous GET, If-None-Match (304) req/s", f"{revalidated:,.0f}", "", None))
-            rows.append(Row("304 ÷ uncached throughput", f"{revalidated / uncached:.1f}", "≥ 5", revalidated / uncached >= 5))
+            rows.append(
+                Row("304 ÷ uncached throughput", f"{revalidated / uncached:.1f}", "≥ 5", revalidated / uncached >= 5)
+            )
         rows.append(Row("server peak memory (VmHWM), MiB", f"{_peak_memory_mib(server.pid):.0f}", "", None))
         rows.insert(0, Row("decisions in the database", f"{count:,}", "100,000", count >= 100_000))
     finally:
@@ -267,8 +315,10 @@ def main(database: Path, decisions: int, requests: int, concurrency: int, rebuil
         asyncio.run(build_database(url, decisions))
         print(f"built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     rows = asyncio.run(run(url, requests, concurrency))
-    result = f"Measured {date.today().isoformat()} on {os.cpu_count()} cores, SQLite, one uvicorn worker, " \
-             f"{requests:,} requests per figure, {concurrency} at a time.\n\n{table(rows)}\n"
+    result = (
+        f"Measured {date.today().isoformat()} on {os.cpu_count()} cores, SQLite, one uvicorn worker, "
+        f"{requests:,} requests per figure, {concurrency} at a time.\n\n{table(rows)}\n"
+    )
     print(result)
     if readme is not None:
         text = readme.read_text(encoding="utf-8")

@@ -90,7 +90,9 @@ def cmd_token_create(settings: Settings, args: argparse.Namespace) -> None:
     token, secret = _with_session(
         settings, lambda s: create_token(s, role=Role(args.role.upper()), name=args.name, country_code=args.country)
     )
-    _say(f"token {token.id} for {token.name} ({token.role.value}{' ' + token.country_code if token.country_code else ''}); it is shown only now")
+    _say(
+        f"token {token.id} for {token.name} ({token.role.value}{' ' + token.country_code if token.country_code else ''}); it is shown only now"
+    )
     print(secret)
 
 
@@ -102,7 +104,9 @@ def cmd_token_list(settings: Settings, args: argparse.Namespace) -> None:
     for token in tokens:
         revoked = token.revoked_at.strftime("%Y-%m-%d %H:%M:%SZ") if token.revoked_at else "-"
         created = token.created_at.strftime("%Y-%m-%d %H:%M:%SZ")
-        print(f"{token.id:>4}  {token.role.value:<11}  {token.country_code or '-':<7}  {created:<20}  {revoked:<20}  {token.name}")
+        print(
+            f"{token.id:>4}  {token.role.value:<11}  {token.country_code or '-':<7}  {created:<20}  {revoked:<20}  {token.name}"
+        )
 
 
 def cmd_token_revoke(settings: Settings, args: argparse.Namespace) -> None:
@@ -141,8 +145,14 @@ def cmd_benchmark(settings: Settings, args: argparse.Namespace) -> None:
     from api.benchmark import main as benchmark
 
     raise SystemExit(
-        benchmark(Path(args.database), args.decisions, args.requests, args.concurrency, args.rebuild,
-                  Path(args.readme) if args.readme else None)
+        benchmark(
+            Path(args.database),
+            args.decisions,
+            args.requests,
+            args.concurrency,
+            args.rebuild,
+            Path(args.readme) if args.readme else None,
+        )
     )
 
 

@@ -116,7 +116,9 @@ def expanded_size(document: DocumentNode) -> int:
                 total += sizes.get(name, 0)
         return total
 
-    return sum(size(d.selection_set, frozenset()) for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    return sum(
+        size(d.selection_set, frozenset()) for d in document.definitions if isinstance(d, OperationDefinitionNode)
+    )
 
 
 class _Estimate:

@@ -37,7 +37,9 @@ class Schema(strawberry.Schema):
         for error in errors:
             if is_unexpected(error):
                 logger.error(
-                    "unexpected error in %s (request id %s)", _where(error), _request_id(execution_context),
+                    "unexpected error in %s (request id %s)",
+                    _where(error),
+                    _request_id(execution_context),
                     exc_info=error.original_error,
                 )
             else:

@@ -120,34 +120,46 @@ def _after(page: Any) -> str | None:
     return page.cursors[-1] if page.has_next else None
 
 
-async def _decision_rows(session: AsyncSession, filters: dict[str, Any], after: str | None) -> tuple[list[dict], str | None]:
+async def _decision_rows(
+    session: AsyncSession, filters: dict[str, Any], after: str | None
+) -> tuple[list[dict], str | None]:
     page = await decisions.list_decisions(session, first=BATCH, after=after, max_page_size=BATCH, **filters)
     rows: list[Decision] = page.rows
     codes = await _committee_codes(session, [d.committee_id for d in rows])
-    meetings = {m.id: m for m in await batch.one_by(session, Meeting, "id", sorted({d.meeting_id for d in rows if d.meeting_id})) if m}
+    meetings = {
+        m.id: m
+        for m in await batch.one_by(session, Meeting, "id", sorted({d.meeting_id for d in rows if d.meeting_id}))
+        if m
+    }
     positions = await batch.positions(session, [(d.proposal_id, d.round) for d in rows])
     out = []
     for decision, sides in zip(rows, positions, strict=True):
         by_side = {p.side: p for p in sides}
         objection = next((p.statement for p in sides if p.position.value == "OBJECTION"), None)
-        out.append({
-            "reference": decision.reference,
-            "committee": codes[decision.committee_id],
-            "kind": decision.kind.value,
-            "outcome": decision.outcome.value,
-            "title": decision.title,
-            "decided_on": decision.decided_on.isoformat(),
-            "mode": decision.mode.value,
-            "meeting_number": meetings[decision.meeting_id].number if decision.meeting_id else None,
-            "japan_position": by_side[Side.JAPAN].position.value if Side.JAPAN in by_side else None,
-            "partner_position": by_side[Side.PARTNER].position.value if Side.PARTNER in by_side else None,
-            "objection_statement": objection,
-        })
+        out.append(
+            {
+                "reference": decision.reference,
+                "committee": codes[decision.committee_id],
+                "kind": decision.kind.value,
+                "outcome": decision.outcome.value,
+                "title": decision.title,
+                "decided_on": decision.decided_on.isoformat(),
+                "mode": decision.mode.value,
+                "meeting_number": meetings[decision.meeting_id].number if decision.meeting_id else None,
+                "japan_position": by_side[Side.JAPAN].position.value if Side.JAPAN in by_side else None,
+                "partner_position": by_side[Side.PARTNER].position.value if Side.PARTNER in by_side else None,
+                "objection_statement": objection,
+            }
+        )
     return out, _after(page)
 
 
-async def _methodology_rows(session: AsyncSession, filters: dict[str, Any], after: str | None) -> tuple[list[dict], str | None]:
-    page = await methodology_queries.list_methodologies(session, PUBLIC, first=BATCH, after=after, max_page_size=BATCH, **filters)
+async def _methodology_rows(
+    session: AsyncSession, filters: dict[str, Any], after: str | None
+) -> tuple[list[dict], str | None]:
+    page = await methodology_queries.list_methodologies(
+        session, PUBLIC, first=BATCH, after=after, max_page_size=BATCH, **filters
+    )
     rows: list[Methodology] = page.rows
     codes = await _committee_codes(session, [m.committee_id for m in rows])
     scopes = await batch.grouped(session, MethodologyScope, "methodology_id", "scope", [m.id for m in rows])
@@ -155,28 +167,34 @@ async def _methodology_rows(session: AsyncSession, filters: dict[str, Any], afte
     decided = await batch.one_by(session, Decision, "proposal_id", [m.proposal_id for m in rows])
     out = []
     for methodology, links, proposal, decision in zip(rows, scopes, proposals, decided, strict=True):
-        out.append({
-            "proposed_reference": methodology.proposed_reference,
-            "reference": methodology.reference,
-            "version": methodology.version,
-            "status": methodology.status.value,
-            "committee": codes[methodology.committee_id],
-            "title": methodology.title,
-            "sectoral_scopes": ";".join(str(link.scope) for link in links),
-            "proponent": methodology.proponent,
-            "public_input_opens_on": _iso(proposal.public_input_opens_on),
-            "public_input_closes_on": _iso(proposal.public_input_closes_on),
-            "approved_on": _iso(methodology.approved_on),
-            "decision_reference": decision.reference if decision else None,
-        })
+        out.append(
+            {
+                "proposed_reference": methodology.proposed_reference,
+                "reference": methodology.reference,
+                "version": methodology.version,
+                "status": methodology.status.value,
+                "committee": codes[methodology.committee_id],
+                "title": methodology.title,
+                "sectoral_scopes": ";".join(str(link.scope) for link in links),
+                "proponent": methodology.proponent,
+                "public_input_opens_on": _iso(proposal.public_input_opens_on),
+                "public_input_closes_on": _iso(proposal.public_input_closes_on),
+                "approved_on": _iso(methodology.approved_on),
+                "decision_reference": decision.reference if decision else None,
+            }
+        )
     return out, _after(page)
 
 
 async def _tpe_rows(session: AsyncSession, filters: dict[str, Any], after: str | None) -> tuple[list[dict], str | None]:
-    page = await tpe_queries.list_designations(session, PUBLIC, first=BATCH, after=after, max_page_size=BATCH, **filters)
+    page = await tpe_queries.list_designations(
+        session, PUBLIC, first=BATCH, after=after, max_page_size=BATCH, **filters
+    )
     rows: list[TpeDesignation] = page.rows
     codes = await _committee_codes(session, [d.committee_id for d in rows])
-    entities = {e.id: e for e in await batch.one_by(session, ThirdPartyEntity, "id", sorted({d.entity_id for d in rows})) if e}
+    entities = {
+        e.id: e for e in await batch.one_by(session, ThirdPartyEntity, "id", sorted({d.entity_id for d in rows})) if e
+    }
     scopes = await batch.grouped(session, DesignationScope, "designation_id", "scope", [d.id for d in rows])
 
     def listed(links: list[DesignationScope], function: TpeFunction, status: DesignationStatus) -> str:
@@ -185,20 +203,22 @@ async def _tpe_rows(session: AsyncSession, filters: dict[str, Any], after: str |
     out = []
     for designation, links in zip(rows, scopes, strict=True):
         entity = entities[designation.entity_id]
-        out.append({
-            "reference": designation.reference,
-            "committee": codes[designation.committee_id],
-            "entity": entity.name,
-            "entity_country": entity.country_code,
-            "accreditation": entity.accreditation.value,
-            "status": designation.status.value,
-            "designated_on": _iso(designation.designated_on),
-            "validation_scopes": listed(links, TpeFunction.VALIDATION, DesignationStatus.DESIGNATED),
-            "verification_scopes": listed(links, TpeFunction.VERIFICATION, DesignationStatus.DESIGNATED),
-            "suspended_scopes": ";".join(
-                f"{s.function.value.lower()} {s.scope}" for s in links if s.status is DesignationStatus.SUSPENDED
-            ),
-        })
+        out.append(
+            {
+                "reference": designation.reference,
+                "committee": codes[designation.committee_id],
+                "entity": entity.name,
+                "entity_country": entity.country_code,
+                "accreditation": entity.accreditation.value,
+                "status": designation.status.value,
+                "designated_on": _iso(designation.designated_on),
+                "validation_scopes": listed(links, TpeFunction.VALIDATION, DesignationStatus.DESIGNATED),
+                "verification_scopes": listed(links, TpeFunction.VERIFICATION, DesignationStatus.DESIGNATED),
+                "suspended_scopes": ";".join(
+                    f"{s.function.value.lower()} {s.scope}" for s in links if s.status is DesignationStatus.SUSPENDED
+                ),
+            }
+        )
     return out, _after(page)
 
 
@@ -207,32 +227,72 @@ EXPORTS = {
     for export in [
         Export(
             "decisions",
-            ["reference", "committee", "kind", "outcome", "title", "decided_on", "mode", "meeting_number",
-             "japan_position", "partner_position", "objection_statement"],
+            [
+                "reference",
+                "committee",
+                "kind",
+                "outcome",
+                "title",
+                "decided_on",
+                "mode",
+                "meeting_number",
+                "japan_position",
+                "partner_position",
+                "objection_statement",
+            ],
             lambda r: {
-                "committee_code": _one(r, "committee"), "kinds": _enums(r, "kind", ProposalKind),
+                "committee_code": _one(r, "committee"),
+                "kinds": _enums(r, "kind", ProposalKind),
                 "outcome": _enum(r, "outcome", DecisionOutcome),
-                "decided_from": _date(r, "from"), "decided_to": _date(r, "to"), "search": _one(r, "search"),
+                "decided_from": _date(r, "from"),
+                "decided_to": _date(r, "to"),
+                "search": _one(r, "search"),
             },
             _decision_rows,
         ),
         Export(
             "methodologies",
-            ["proposed_reference", "reference", "version", "status", "committee", "title", "sectoral_scopes", "proponent",
-             "public_input_opens_on", "public_input_closes_on", "approved_on", "decision_reference"],
+            [
+                "proposed_reference",
+                "reference",
+                "version",
+                "status",
+                "committee",
+                "title",
+                "sectoral_scopes",
+                "proponent",
+                "public_input_opens_on",
+                "public_input_closes_on",
+                "approved_on",
+                "decision_reference",
+            ],
             lambda r: {
-                "committee_code": _one(r, "committee"), "statuses": _enums(r, "status", MethodologyStatus),
-                "sectoral_scope": _int(r, "scope"), "search": _one(r, "search"),
+                "committee_code": _one(r, "committee"),
+                "statuses": _enums(r, "status", MethodologyStatus),
+                "sectoral_scope": _int(r, "scope"),
+                "search": _one(r, "search"),
             },
             _methodology_rows,
         ),
         Export(
             "tpes",
-            ["reference", "committee", "entity", "entity_country", "accreditation", "status", "designated_on",
-             "validation_scopes", "verification_scopes", "suspended_scopes"],
+            [
+                "reference",
+                "committee",
+                "entity",
+                "entity_country",
+                "accreditation",
+                "status",
+                "designated_on",
+                "validation_scopes",
+                "verification_scopes",
+                "suspended_scopes",
+            ],
             lambda r: {
-                "committee_code": _one(r, "committee"), "function": _enum(r, "function", TpeFunction),
-                "sectoral_scope": _int(r, "scope"), "statuses": _enums(r, "status", DesignationStatus),
+                "committee_code": _one(r, "committee"),
+                "function": _enum(r, "function", TpeFunction),
+                "sectoral_scope": _int(r, "scope"),
+                "statuses": _enums(r, "status", DesignationStatus),
                 "search": _one(r, "search"),
             },
             _tpe_rows,
@@ -292,7 +352,9 @@ def export_routes(engine: AsyncEngine) -> list[Route]:
         except StatementTimeout as error:
             # PostgreSQL cut the first page's statement (JCM_STATEMENT_TIMEOUT_MS): a clear, retryable
             # answer. A later page cut short ends the stream early; its status was already sent.
-            return JSONResponse({"error": str(error), **error.extensions}, status_code=503, headers={"Retry-After": "5"})
+            return JSONResponse(
+                {"error": str(error), **error.extensions}, status_code=503, headers={"Retry-After": "5"}
+            )
 
         async def all_pages() -> AsyncIterator[list[dict[str, Any]]]:
             yield first_page
@@ -302,7 +364,9 @@ def export_routes(engine: AsyncEngine) -> list[Route]:
         filename = f"jcm-{spec.name}.{extension}"
         headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-cache"}
         if extension == "csv":
-            return StreamingResponse(_csv(all_pages(), spec.columns), media_type="text/csv; charset=utf-8", headers=headers)
+            return StreamingResponse(
+                _csv(all_pages(), spec.columns), media_type="text/csv; charset=utf-8", headers=headers
+            )
         return StreamingResponse(_json(all_pages()), media_type="application/json", headers=headers)
 
     return [Route("/exports/{name}.{format}", export, methods=["GET"])]

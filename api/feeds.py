@@ -52,8 +52,14 @@ def feed_routes(engine: AsyncEngine) -> list[Route]:
             committee = await find_committee(session, code) if code else None
             if code and committee is None:
                 return Response(f"No joint committee has the code {code!r}.", status_code=404, media_type="text/plain")
-            page = await decisions.list_decisions(session, first=ENTRIES, after=None, max_page_size=ENTRIES, committee_code=code)
-            codes = {c.id: c.code for c in await batch.one_by(session, JointCommittee, "id", sorted({d.committee_id for d in page.rows})) if c}
+            page = await decisions.list_decisions(
+                session, first=ENTRIES, after=None, max_page_size=ENTRIES, committee_code=code
+            )
+            codes = {
+                c.id: c.code
+                for c in await batch.one_by(session, JointCommittee, "id", sorted({d.committee_id for d in page.rows}))
+                if c
+            }
 
         ET.register_namespace("", ATOM)
         feed = ET.Element(f"{{{ATOM}}}feed")
@@ -78,7 +84,9 @@ def feed_routes(engine: AsyncEngine) -> list[Route]:
             _element(entry, "category", term=decision.kind.value)
             _element(entry, "category", term=codes[decision.committee_id], label="committee")
             outcome = "Approved" if decision.outcome.value == "APPROVED" else "Not approved"
-            summary = f"{outcome} on {decision.decided_on} ({decision.mode.value.lower()}). {decision.summary or ''}".strip()
+            summary = (
+                f"{outcome} on {decision.decided_on} ({decision.mode.value.lower()}). {decision.summary or ''}".strip()
+            )
             _element(entry, "summary", summary)
         body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
         return Response(body, media_type="application/atom+xml; charset=utf-8", headers={"Cache-Control": "no-cache"})

@@ -62,7 +62,9 @@ class IdempotencyMiddleware:
             return await self.app(scope, receive, send)
         if not is_valid_key(key):
             response = json_error(
-                400, "Idempotency-Key must be 1 to 255 printable ASCII characters.", "INVALID_IDEMPOTENCY_KEY",
+                400,
+                "Idempotency-Key must be 1 to 255 printable ASCII characters.",
+                "INVALID_IDEMPOTENCY_KEY",
                 field="Idempotency-Key",
             )
             return await response(scope, receive, send)
@@ -98,7 +100,9 @@ class IdempotencyMiddleware:
                     content_type = Headers(raw=start.get("headers", [])).get("content-type")
                     try:
                         async with new_session(self.engine) as session:
-                            await idempotency.complete(session, owner, key, claim.claimed_at, start["status"], content_type, body)
+                            await idempotency.complete(
+                                session, owner, key, claim.claimed_at, start["status"], content_type, body
+                            )
                     except Exception:
                         logger.exception("could not keep the answer for an idempotency key of %s", owner)
                 for held in messages:
@@ -123,10 +127,15 @@ def _refused(claim: Claim) -> Response:
         return response
     if claim.outcome is ClaimOutcome.REUSED:
         return json_error(
-            422, "This Idempotency-Key was already used with a different request; use a new key for a new request.",
-            "IDEMPOTENCY_KEY_REUSED", field="Idempotency-Key",
+            422,
+            "This Idempotency-Key was already used with a different request; use a new key for a new request.",
+            "IDEMPOTENCY_KEY_REUSED",
+            field="Idempotency-Key",
         )
     return json_error(
-        409, "A request with this Idempotency-Key is still running; retry shortly to get its answer.",
-        "IDEMPOTENCY_KEY_IN_USE", {"Retry-After": "1"}, field="Idempotency-Key",
+        409,
+        "A request with this Idempotency-Key is still running; retry shortly to get its answer.",
+        "IDEMPOTENCY_KEY_IN_USE",
+        {"Retry-After": "1"},
+        field="Idempotency-Key",
     )

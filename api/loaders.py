@@ -115,7 +115,9 @@ def selected_under(info: Any, *path: str) -> set[str]:
     return set()
 
 
-async def prefetch(info: Any, rows: list[Any], plan: dict[str, tuple[str, Callable[[Any], Any]]], fields: set[str]) -> None:
+async def prefetch(
+    info: Any, rows: list[Any], plan: dict[str, tuple[str, Callable[[Any], Any]]], fields: set[str]
+) -> None:
     """Load, in one batch per field, what the selected `fields` of these rows will ask for."""
     loads = []
     for field, (loader_name, key) in plan.items():

@@ -8,26 +8,25 @@ import strawberry
 
 from api.context import Info
 from api.ids import from_global_id
+from api.loaders import prefetch, selected_under
+from api.types.audit import AuditEvent
 from api.types.committee import JointCommittee
 from api.types.common import Node
 from api.types.country import Country
-from api.types.enums import Region
-from api.types.meeting import Meeting
-from api.types.member import CommitteeMember
-from api.types.scope import SectoralScope
-from api.types.viewer import Viewer
-from api.types.audit import AuditEvent
-from api.loaders import prefetch, selected_under
 from api.types.decision import PREFETCH as DECISION_PREFETCH
 from api.types.decision import Decision, decision_connection
-from api.types.enums import DecisionOutcome, ProposalKind, ProposalStatus
+from api.types.enums import DecisionOutcome, ProposalKind, ProposalStatus, Region
+from api.types.meeting import Meeting
+from api.types.member import CommitteeMember
+from api.types.methodology import Methodology, MethodologyFilter, methodology_page
 from api.types.pagination import Connection, page_args, visible_page
 from api.types.proposal import Proposal
-from api.types.methodology import Methodology, MethodologyFilter, methodology_page
 from api.types.rules import RuleDocument, RuleVersion
+from api.types.scope import SectoralScope
 from api.types.search import SearchResults
 from api.types.statistics import Statistics
 from api.types.tpe import ThirdPartyEntity, TpeDesignation, TpeFilter, tpe_page
+from api.types.viewer import Viewer
 from models.errors import invalid
 from resolvers import audit, committees, decisions, global_search, methodology_queries, proposal_queries, tpe_queries
 
@@ -54,7 +53,9 @@ class DecisionFilter:
     outcome: DecisionOutcome | None = None  # type: ignore[valid-type]
     decided_from: date | None = strawberry.field(default=None, description="On or after this day.")
     decided_to: date | None = strawberry.field(default=None, description="On or before this day.")
-    search: str | None = strawberry.field(default=None, description="Words that must all appear in title, summary or reference.")
+    search: str | None = strawberry.field(
+        default=None, description="Words that must all appear in title, summary or reference."
+    )
 
 
 @strawberry.type
@@ -98,8 +99,12 @@ class Query:
         f = filter or DecisionFilter()
         page = await info.context.db.run(
             decisions.list_decisions,
-            committee_code=f.committee_code, kinds=f.kind, outcome=f.outcome,
-            decided_from=f.decided_from, decided_to=f.decided_to, search=f.search,
+            committee_code=f.committee_code,
+            kinds=f.kind,
+            outcome=f.outcome,
+            decided_from=f.decided_from,
+            decided_to=f.decided_to,
+            search=f.search,
             **page_args(info, first, after),
         )
         return await decision_connection(info, page)
@@ -125,8 +130,13 @@ class Query:
         status: list[ProposalStatus] | None = None,  # type: ignore[valid-type]
     ) -> Connection[Proposal]:
         return await visible_page(
-            info, proposal_queries.list_proposals, Proposal.from_row, first, after,
-            committee_code=committee_code, statuses=status,
+            info,
+            proposal_queries.list_proposals,
+            Proposal.from_row,
+            first,
+            after,
+            committee_code=committee_code,
+            statuses=status,
         )
 
     @strawberry.field(
@@ -157,7 +167,7 @@ class Query:
         return TpeDesignation.from_row(row) if row else None
 
     @strawberry.field(
-        description="Designations you may see. `tpes(filter: {committeeCode: \"VN\", function: VERIFICATION, "
+        description='Designations you may see. `tpes(filter: {committeeCode: "VN", function: VERIFICATION, '
         "sectoralScope: 3, status: [DESIGNATED]})` lists the entities that may verify scope 3 in Viet Nam today."
     )
     async def tpes(
@@ -187,4 +197,3 @@ class Query:
             methodologies=[Methodology.from_row(row) for row in found[1]],
             entities=[ThirdPartyEntity.from_row(row) for row in found[2]],
         )
-

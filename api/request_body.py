@@ -16,9 +16,10 @@ from graphql import OperationType
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from api.http_cache import operation_type
 from api.asgi import BadJson, decode
+from api.http_cache import operation_type
 from api.http_input import SUBSCRIPTIONS, http_error
+
 
 class StrictRequests:
     """Mixin for the strawberry ASGI view: checks a request before strawberry's own parsing."""

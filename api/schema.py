@@ -17,7 +17,6 @@ from strawberry.extensions import (
 
 from api.errors import MaskUnexpectedErrors, Schema, logger
 from api.limits import OperationLimits, refusal_rule
-from api.storable_text import RefuseUnstorableText
 from api.mutations.appoint_member import appoint_member
 from api.mutations.circulate_proposal import circulate_proposal
 from api.mutations.create_proposal import create_proposal
@@ -27,24 +26,25 @@ from api.mutations.positions import give_consent, raise_objection
 from api.mutations.propose_methodology import propose_methodology, propose_methodology_revision
 from api.mutations.propose_rule_version import propose_rule_version
 from api.mutations.register_entity import register_entity
+from api.mutations.return_proposal import return_proposal
+from api.mutations.schedule_meeting import schedule_meeting
+from api.mutations.submit_proposal import submit_proposal
+from api.mutations.submit_public_comment import submit_public_comment
 from api.mutations.tpe_designation import (
     propose_tpe_designation,
     propose_tpe_suspension,
     propose_tpe_withdrawal,
     record_voluntary_withdrawal,
 )
-from api.mutations.return_proposal import return_proposal
-from api.mutations.schedule_meeting import schedule_meeting
-from api.mutations.submit_proposal import submit_proposal
-from api.mutations.submit_public_comment import submit_public_comment
 from api.mutations.withdraw_proposal import withdraw_proposal
 from api.queries import Query
-from api.subscriptions import Subscription
 from api.settings import Settings
+from api.storable_text import RefuseUnstorableText
+from api.subscriptions import Subscription
 from api.types.committee import JointCommittee
 from api.types.country import Country
-from api.types.meeting import Meeting
 from api.types.decision import Decision
+from api.types.meeting import Meeting
 from api.types.member import CommitteeMember
 from api.types.methodology import Methodology
 from api.types.proposal import Proposal
@@ -115,8 +115,19 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Country, JointCommittee, CommitteeMember, Meeting, Proposal, Decision, RuleDocument, RuleVersion, Methodology,
-               TpeDesignation, ThirdPartyEntity],
+        types=[
+            Country,
+            JointCommittee,
+            CommitteeMember,
+            Meeting,
+            Proposal,
+            Decision,
+            RuleDocument,
+            RuleVersion,
+            Methodology,
+            TpeDesignation,
+            ThirdPartyEntity,
+        ],
         extensions=extensions,
     )
 

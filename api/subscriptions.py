@@ -10,7 +10,9 @@ from api.types.decision import Decision
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="A decision was taken: in one committee, or in any when committeeCode is null.")
+    @strawberry.subscription(
+        description="A decision was taken: in one committee, or in any when committeeCode is null."
+    )
     async def decision_made(self, info: Info, committee_code: str | None = None) -> AsyncGenerator[Decision, None]:
         context = info.context
         wanted = committee_code.strip().upper() if committee_code else None

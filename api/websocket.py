@@ -24,7 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, Message, SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    Message,
+    SubscribeMessage,
+)
 
 from api.context import Context, principal_for_authorization
 from models.db import new_session
@@ -122,8 +126,10 @@ class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         payload = message.get("payload")
-        if not isinstance(message.get("id"), str) or not isinstance(payload, dict) or not isinstance(
-            payload.get("query"), str
+        if (
+            not isinstance(message.get("id"), str)
+            or not isinstance(payload, dict)
+            or not isinstance(payload.get("query"), str)
         ):
             return await self.handle_invalid_message("Failed to parse message: a subscribe needs an id and a query")
         if self.connection_acknowledged and message["id"] not in self.operations:
@@ -131,14 +137,18 @@ class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
                 return await self.close(UNAUTHORIZED, TOKEN_REVOKED)
             cap = self.view.settings.max_ws_operations  # type: ignore[attr-defined]
             if len(self.operations) >= cap:
-                return await self.send_message({  # type: ignore[typeddict-item]
-                    "id": message["id"],
-                    "type": "error",
-                    "payload": [{
-                        "message": f"At most {cap} operations may run at once on one WebSocket; complete one first.",
-                        "extensions": {"code": "TOO_MANY_OPERATIONS", "limit": cap},
-                    }],
-                })
+                return await self.send_message(
+                    {  # type: ignore[typeddict-item]
+                        "id": message["id"],
+                        "type": "error",
+                        "payload": [
+                            {
+                                "message": f"At most {cap} operations may run at once on one WebSocket; complete one first.",
+                                "extensions": {"code": "TOO_MANY_OPERATIONS", "limit": cap},
+                            }
+                        ],
+                    }
+                )
             if "subscription" in payload["query"]:
                 # May stream for hours: each result is checked too. (A query's or a mutation's one
                 # result follows the check above at once; the keyword test errs towards checking.)

@@ -2,10 +2,11 @@
 
 from sqlmodel import SQLModel
 
+from models import search_index
 from models.audit import AuditEvent
 from models.committee import JointCommittee
-from models.country import Country
 from models.counter import ReferenceCounter
+from models.country import Country
 from models.decision import Decision
 from models.idempotency import IdempotencyKey
 from models.meeting import Meeting
@@ -14,9 +15,8 @@ from models.methodology import Methodology, MethodologyScope
 from models.proposal import Proposal, PublicComment, SidePosition, WorkflowEvent
 from models.reference_data import RuleDocumentKind, SectoralScope
 from models.rule import RuleDocument, RuleVersion
-from models import search_index
 from models.token import ApiToken
-from models.tpe import DesignationScope, TpeAction, TpeDesignation, ThirdPartyEntity
+from models.tpe import DesignationScope, ThirdPartyEntity, TpeAction, TpeDesignation
 
 metadata = SQLModel.metadata
 search_index.attach(metadata)
@@ -25,9 +25,9 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "CommitteeMember",
-    "DesignationScope",
     "Country",
     "Decision",
+    "DesignationScope",
     "IdempotencyKey",
     "JointCommittee",
     "Meeting",

@@ -31,4 +31,3 @@ class Decision(SQLModel, table=True):
     mode: DecisionMode = Field(sa_type=enum_type(DecisionMode))
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
-

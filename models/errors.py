@@ -38,4 +38,3 @@ def invalid(field: str, message: str) -> DomainError:
 
 def not_found(field: str, message: str) -> DomainError:
     return DomainError(ErrorCode.NOT_FOUND, message, field)
-

@@ -59,9 +59,7 @@ POLICY: dict[Action, Reach] = {
 
 def sits_on(principal: Principal, committee_code: str) -> bool:
     """True for a government with a side in that committee."""
-    return principal.role is Role.JAPAN or (
-        principal.role is Role.PARTNER and principal.country_code == committee_code
-    )
+    return principal.role is Role.JAPAN or (principal.role is Role.PARTNER and principal.country_code == committee_code)
 
 
 def speaks_for(principal: Principal, committee_code: str, side: Side | None) -> bool:

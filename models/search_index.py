@@ -95,4 +95,3 @@ def attach(metadata: sa.MetaData) -> None:
                     connection.exec_driver_sql(statement)
 
         event.listen(table, "after_create", create)
-

@@ -73,8 +73,6 @@ class TpeAction(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_type=sa.Text)
 
 
-
-
 def designation_status(
     scopes: list[DesignationScope], without_scopes: DesignationStatus, applying: DesignationStatus | None = None
 ) -> DesignationStatus:

@@ -60,8 +60,13 @@ TRANSITIONS: dict[Step, Transition] = {
         _t(Step.OPEN_PUBLIC_INPUT, {S.SUBMITTED}, S.PUBLIC_INPUT, Reach.SECRETARIAT, "open public input on"),
         # From UNDER_CONSIDERATION: a new deadline or meeting for the same consideration (an
         # extension, a postponed meeting); the sides' positions so far stand.
-        _t(Step.CIRCULATE, {S.SUBMITTED, S.PUBLIC_INPUT, S.LAPSED, S.UNDER_CONSIDERATION}, S.UNDER_CONSIDERATION,
-           Reach.SECRETARIAT, "circulate"),
+        _t(
+            Step.CIRCULATE,
+            {S.SUBMITTED, S.PUBLIC_INPUT, S.LAPSED, S.UNDER_CONSIDERATION},
+            S.UNDER_CONSIDERATION,
+            Reach.SECRETARIAT,
+            "circulate",
+        ),
         _t(Step.CONSENT, {S.UNDER_CONSIDERATION}, None, Reach.GOVERNMENTS, "consent to"),
         _t(Step.OBJECT, {S.UNDER_CONSIDERATION}, None, Reach.GOVERNMENTS, "object to"),
         _t(Step.WITHDRAW, BEFORE_DECISION, S.WITHDRAWN, Reach.PROPOSER, "withdraw"),
@@ -131,10 +136,17 @@ def decision_reference(committee_code: str, year: int, serial: int) -> str:
 
 def is_lapsed(status: ProposalStatus, mode: DecisionMode | None, deadline: date | None, today: date) -> bool:
     """An electronic decision whose deadline has passed without both positions has lapsed."""
-    return status is S.UNDER_CONSIDERATION and mode is DecisionMode.ELECTRONIC and deadline is not None and deadline < today
+    return (
+        status is S.UNDER_CONSIDERATION
+        and mode is DecisionMode.ELECTRONIC
+        and deadline is not None
+        and deadline < today
+    )
 
 
-def effective_status_sql(status: sa.ColumnElement, mode: sa.ColumnElement, deadline: sa.ColumnElement, today: date) -> sa.ColumnElement:
+def effective_status_sql(
+    status: sa.ColumnElement, mode: sa.ColumnElement, deadline: sa.ColumnElement, today: date
+) -> sa.ColumnElement:
     """`is_lapsed` in SQL, so that lists filter on the status a reader would see."""
     return sa.case(
         (
@@ -192,7 +204,8 @@ def check_consideration_date(
         raise DomainError(
             ErrorCode.INVALID_INPUT,
             f"Consideration ends at most {days} days after public input closed on {public_input_closed_on}: "
-            f"by {last}" + (" (the first circulation; one extension to 90 days follows)." if circulations == 0 else "."),
+            f"by {last}"
+            + (" (the first circulation; one extension to 90 days follows)." if circulations == 0 else "."),
             [field],
         )
 

@@ -33,9 +33,7 @@ async def record(
     Two transactions must not both chain onto the same previous event: the write lock that
     `models.db.write_transaction` takes at BEGIN serialises them (on both databases).
     """
-    last_hash = (
-        await session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1))
-    ).one_or_none()
+    last_hash = (await session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1))).one_or_none()
     event = AuditEvent(
         at=clock.now(),
         actor=principal.label,

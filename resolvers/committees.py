@@ -33,9 +33,7 @@ async def find_committee(session: AsyncSession, code: str) -> JointCommittee | N
 
 async def committee_for_update(session: AsyncSession, code: str, field: str = "committeeCode") -> JointCommittee:
     """The committee, locked for the rest of the write transaction (PostgreSQL), or NOT_FOUND."""
-    statement = (
-        select(JointCommittee).where(col(JointCommittee.code) == code.strip().upper()).with_for_update()
-    )
+    statement = select(JointCommittee).where(col(JointCommittee.code) == code.strip().upper()).with_for_update()
     committee = (await session.exec(statement)).one_or_none()
     if committee is None:
         raise not_found(field, f"No joint committee has the code {code!r}.")
@@ -44,7 +42,6 @@ async def committee_for_update(session: AsyncSession, code: str, field: str = "c
 
 async def list_sectoral_scopes(session: AsyncSession) -> list[SectoralScope]:
     return list((await session.exec(select(SectoralScope).order_by(col(SectoralScope.number)))).all())
-
 
 
 async def find_country(session: AsyncSession, code: str) -> Country | None:

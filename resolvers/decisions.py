@@ -45,7 +45,9 @@ async def take_decision(
     session.add(decision)
     await session.flush()
     step = Step.APPROVE if outcome is DecisionOutcome.APPROVED else Step.NOT_APPROVE
-    await move(session, principal, loaded, step, decided_status(outcome), note=f"{decision.reference}. {note or ''}".strip())
+    await move(
+        session, principal, loaded, step, decided_status(outcome), note=f"{decision.reference}. {note or ''}".strip()
+    )
     await audit.record(session, principal, "decisionTaken", decision, committee_id=committee.id)
     await effects.after_decision(session, principal, proposal, decision)
     await announce(session, DecisionTaken(decision.id, committee.code))
@@ -55,7 +57,6 @@ async def take_decision(
 async def find_by_reference(session: AsyncSession, reference: str) -> Decision | None:
     statement = select(Decision).where(col(Decision.reference) == reference.strip().upper())
     return (await session.exec(statement)).one_or_none()
-
 
 
 async def list_decisions(

@@ -39,7 +39,6 @@ class DecisionTaken:
         return cls(int(decision_id), code)
 
 
-
 async def announce(session: AsyncSession, event: DecisionTaken) -> None:
     """Inside the deciding transaction: on PostgreSQL, NOTIFY every listening process at commit."""
     await notify(session, CHANNEL, event.encode())

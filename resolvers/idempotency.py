@@ -50,9 +50,15 @@ async def claim(session: AsyncSession, scope: str, key: str, fingerprint: str) -
                 await session.exec(delete(IdempotencyKey).where(col(IdempotencyKey.created_at) <= now - KEPT_FOR))
                 row = (await session.exec(_row(scope, key).with_for_update())).one_or_none()
                 if row is None:
-                    session.add(IdempotencyKey(
-                        scope=scope, key=key, fingerprint=fingerprint, status=IdempotencyStatus.IN_PROGRESS, created_at=now
-                    ))
+                    session.add(
+                        IdempotencyKey(
+                            scope=scope,
+                            key=key,
+                            fingerprint=fingerprint,
+                            status=IdempotencyStatus.IN_PROGRESS,
+                            created_at=now,
+                        )
+                    )
                     return Claim(ClaimOutcome.CLAIMED, claimed_at=now)
                 if is_expired(row, now):
                     row.fingerprint, row.status, row.created_at = fingerprint, IdempotencyStatus.IN_PROGRESS, now
@@ -67,7 +73,7 @@ async def claim(session: AsyncSession, scope: str, key: str, fingerprint: str) -
     raise AssertionError("unreachable")
 
 
-def _row(scope: str, key: str):  # noqa: ANN202 (a select of IdempotencyKey)
+def _row(scope: str, key: str):
     statement = select(IdempotencyKey).where(col(IdempotencyKey.scope) == scope, col(IdempotencyKey.key) == key)
     return statement.execution_options(populate_existing=True)
 
@@ -82,14 +88,22 @@ def _not_ours(row: IdempotencyKey, fingerprint: str) -> Claim:
 
 
 async def complete(
-    session: AsyncSession, scope: str, key: str, claimed_at: datetime, status: int, content_type: str | None, body: bytes
+    session: AsyncSession,
+    scope: str,
+    key: str,
+    claimed_at: datetime,
+    status: int,
+    content_type: str | None,
+    body: bytes,
 ) -> None:
     """Keep the answer of a claimed request, to be replayed for the next 24 hours."""
     async with write_transaction(session):
         await session.exec(
             update(IdempotencyKey)
             .where(*_this_claim(scope, key, claimed_at))
-            .values(status=IdempotencyStatus.DONE, response_status=status, content_type=content_type, response_body=body)
+            .values(
+                status=IdempotencyStatus.DONE, response_status=status, content_type=content_type, response_body=body
+            )
         )
 
 

@@ -9,14 +9,13 @@ from datetime import date
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement
-
 from sqlmodel import SQLModel, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import CommitteeMember, clock
+from models.decision import Decision
 from models.enums import MemberRole, Side
 from models.principal import Principal
-from models.decision import Decision
 from models.proposal import Proposal, SidePosition
 from models.tpe import TpeDesignation
 from models.visibility import visible_proposals
@@ -37,9 +36,7 @@ def _serving_on(day: date) -> ColumnElement[bool]:
 
 async def members(session: AsyncSession, keys: Sequence[MembersKey]) -> list[list[CommitteeMember]]:
     """Members per (committee, side, includeFormer): Japan's side first, co-chairs first, then by start."""
-    statement = select(CommitteeMember).where(
-        col(CommitteeMember.committee_id).in_({key.committee_id for key in keys})
-    )
+    statement = select(CommitteeMember).where(col(CommitteeMember.committee_id).in_({key.committee_id for key in keys}))
     if not any(key.include_former for key in keys):
         statement = statement.where(_serving_on(clock.today()))
     rows = (await session.exec(statement)).all()
@@ -134,7 +131,9 @@ async def grouped_visible(
     return await _by_key(session, statement, key_column, keys)
 
 
-async def one_visible(session: AsyncSession, principal: Principal, model: type[T], ids: Sequence[int]) -> list[T | None]:
+async def one_visible(
+    session: AsyncSession, principal: Principal, model: type[T], ids: Sequence[int]
+) -> list[T | None]:
     """Subjects of proposals by id, None where the principal may not see the proposal."""
     return _first_of(await grouped_visible(session, principal, model, "id", "id", ids))
 

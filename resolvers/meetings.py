@@ -27,7 +27,10 @@ async def schedule_meeting(
         venue = clean_text("venue", venue, max_length=200, required=False)
         last = (
             await session.exec(
-                select(Meeting).where(col(Meeting.committee_id) == committee.id).order_by(col(Meeting.number).desc()).limit(1)
+                select(Meeting)
+                .where(col(Meeting.committee_id) == committee.id)
+                .order_by(col(Meeting.number).desc())
+                .limit(1)
             )
         ).one_or_none()
         if last is not None and held_on < last.held_on:

@@ -42,12 +42,23 @@ async def propose_methodology(
         scopes = clean_scopes(sectoral_scopes)
         reference = proposed_reference(committee.code, await next_number(session, committee.id, "PM"))
         proposal = await new_proposal(
-            session, principal, committee, kind=ProposalKind.METHODOLOGY_APPROVAL,
-            title=f"{reference}: {title}", summary=summary,
+            session,
+            principal,
+            committee,
+            kind=ProposalKind.METHODOLOGY_APPROVAL,
+            title=f"{reference}: {title}",
+            summary=summary,
         )
         methodology = await _add(
-            session, principal, committee, proposal, scopes,
-            proposed_reference=reference, title=title, summary=summary, proponent=proponent,
+            session,
+            principal,
+            committee,
+            proposal,
+            scopes,
+            proposed_reference=reference,
+            title=title,
+            summary=summary,
+            proponent=proponent,
         )
     return methodology, proposal
 
@@ -86,16 +97,31 @@ async def propose_revision(
                 "reference",
             )
         scopes = list(
-            (await session.exec(select(MethodologyScope.scope).where(col(MethodologyScope.methodology_id) == current.id))).all()
+            (
+                await session.exec(
+                    select(MethodologyScope.scope).where(col(MethodologyScope.methodology_id) == current.id)
+                )
+            ).all()
         )
         proposal = await new_proposal(
-            session, principal, committee, kind=ProposalKind.METHODOLOGY_REVISION,
-            title=f"Revision of {current.reference}: {current.title}", summary=summary,
+            session,
+            principal,
+            committee,
+            kind=ProposalKind.METHODOLOGY_REVISION,
+            title=f"Revision of {current.reference}: {current.title}",
+            summary=summary,
         )
         methodology = await _add(
-            session, principal, committee, proposal, scopes,
-            proposed_reference=current.proposed_reference, reference=current.reference,
-            title=current.title, summary=summary, proponent=current.proponent,
+            session,
+            principal,
+            committee,
+            proposal,
+            scopes,
+            proposed_reference=current.proposed_reference,
+            reference=current.reference,
+            title=current.title,
+            summary=summary,
+            proponent=current.proponent,
         )
     return methodology, proposal
 
@@ -109,8 +135,11 @@ async def _add(
     **fields: object,
 ) -> Methodology:
     methodology = Methodology(
-        committee_id=committee.id, status=MethodologyStatus.PROPOSED, proposal_id=proposal.id,
-        created_at=clock.now(), **fields,
+        committee_id=committee.id,
+        status=MethodologyStatus.PROPOSED,
+        proposal_id=proposal.id,
+        created_at=clock.now(),
+        **fields,
     )
     session.add(methodology)
     await session.flush()
@@ -143,8 +172,14 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
                     )
                 )
             ).one()
-            await audit.change(session, principal, "methodologySuperseded", previous,
-                               committee_id=decision.committee_id, status=MethodologyStatus.SUPERSEDED)
+            await audit.change(
+                session,
+                principal,
+                "methodologySuperseded",
+                previous,
+                committee_id=decision.committee_id,
+                status=MethodologyStatus.SUPERSEDED,
+            )
             methodology.major = (previous.major or 0) + 1
         methodology.status = MethodologyStatus.VALID
         methodology.approved_on = decision.decided_on
@@ -156,5 +191,11 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
 
 async def on_withdrawal(session: AsyncSession, principal: Principal, proposal: Proposal) -> None:
     methodology = await session.get_one(Methodology, proposal.subject_id)
-    await audit.change(session, principal, "methodologyWithdrawn", methodology,
-                       committee_id=proposal.committee_id, status=MethodologyStatus.WITHDRAWN)
+    await audit.change(
+        session,
+        principal,
+        "methodologyWithdrawn",
+        methodology,
+        committee_id=proposal.committee_id,
+        status=MethodologyStatus.WITHDRAWN,
+    )

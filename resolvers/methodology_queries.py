@@ -3,8 +3,8 @@
 import re
 
 from sqlmodel import col, select
-from sqlmodel.sql.expression import SelectOfScalar
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from models.committee import JointCommittee
 from models.enums import MethodologyStatus

@@ -56,5 +56,7 @@ async def give_position(
         outcome = outcome_of({s: r.position for s, r in current.items()})
         decision = None
         if outcome is not None:
-            decision = await take_decision(session, principal, loaded, outcome, statement if position is Position.OBJECTION else None)
+            decision = await take_decision(
+                session, principal, loaded, outcome, statement if position is Position.OBJECTION else None
+            )
     return proposal, decision

@@ -22,8 +22,8 @@ from models.workflow import (
     check_public_input_closed,
     public_input_window,
 )
-from resolvers.committees import committee_for_update
 from resolvers import effects
+from resolvers.committees import committee_for_update
 from resolvers.meetings import ordinal
 from resolvers.workflow import Loaded, begin_step, move, new_proposal
 
@@ -103,7 +103,11 @@ async def open_public_input(
         proposal.public_input_opens_on, proposal.public_input_closes_on = public_input_window(clock.today(), days)
         proposal.published_at = proposal.published_at or clock.now()
         await move(
-            session, principal, loaded, Step.OPEN_PUBLIC_INPUT, rule.target,
+            session,
+            principal,
+            loaded,
+            Step.OPEN_PUBLIC_INPUT,
+            rule.target,
             note=f"Public input from {proposal.public_input_opens_on} to {proposal.public_input_closes_on}.",
         )
     return proposal
@@ -129,7 +133,9 @@ async def circulate_proposal(
             if deadline is not None:
                 raise invalid("deadline", "A deadline is for electronic decisions; a meeting decides on its day.")
             meeting = await _meeting_for(session, loaded, meeting_id, today)
-            check_consideration_date(kind_rule, proposal.public_input_closes_on, proposal.circulations, meeting.held_on, "meetingId")
+            check_consideration_date(
+                kind_rule, proposal.public_input_closes_on, proposal.circulations, meeting.held_on, "meetingId"
+            )
             proposal.meeting_id, proposal.deadline = meeting.id, None
             where = f"the {ordinal(meeting.number)} meeting on {meeting.held_on}"
         else:
@@ -139,7 +145,9 @@ async def circulate_proposal(
                 raise invalid("deadline", "An electronic decision needs a deadline.")
             if deadline <= today:
                 raise invalid("deadline", f"The deadline must be after today ({today}).")
-            check_consideration_date(kind_rule, proposal.public_input_closes_on, proposal.circulations, deadline, "deadline")
+            check_consideration_date(
+                kind_rule, proposal.public_input_closes_on, proposal.circulations, deadline, "deadline"
+            )
             proposal.meeting_id, proposal.deadline = None, deadline
             where = f"electronic decision until {deadline}"
         if proposal.status is ProposalStatus.PUBLIC_INPUT and proposal.public_input_closes_on >= today:
@@ -163,5 +171,8 @@ async def _meeting_for(session: AsyncSession, loaded: Loaded, meeting_id: int | 
     if meeting is None or meeting.committee_id != loaded.committee.id:
         raise not_found("meetingId", f"No meeting of the {loaded.committee.code} committee has this id.")
     if meeting.held_on < today:
-        raise invalid("meetingId", f"The {ordinal(meeting.number)} meeting was held on {meeting.held_on}; choose one not in the past.")
+        raise invalid(
+            "meetingId",
+            f"The {ordinal(meeting.number)} meeting was held on {meeting.held_on}; choose one not in the past.",
+        )
     return meeting

@@ -57,7 +57,9 @@ async def propose_rule_version(
         if wanted is None:
             wanted = (in_force.major + 1 if in_force else 1, 0)
         elif in_force and wanted <= (in_force.major, in_force.minor):
-            raise invalid("version", f"{format_version(*wanted)} is not higher than {in_force.version}, which is in force.")
+            raise invalid(
+                "version", f"{format_version(*wanted)} is not higher than {in_force.version}, which is in force."
+            )
         short_code = await _short_code(session, type)
         proposal = await new_proposal(
             session,
@@ -106,20 +108,38 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
         await _rules_of_procedure_first(session, document)
         previous = await in_force_version(session, document.id)
         if previous is not None:
-            await audit.change(session, principal, "ruleVersionSuperseded", previous,
-                               committee_id=decision.committee_id, status=RuleVersionStatus.SUPERSEDED)
+            await audit.change(
+                session,
+                principal,
+                "ruleVersionSuperseded",
+                previous,
+                committee_id=decision.committee_id,
+                status=RuleVersionStatus.SUPERSEDED,
+            )
         rule_version.status = RuleVersionStatus.IN_FORCE
         rule_version.effective_on = rule_version.effective_on or decision.decided_on
     session.add(rule_version)
     await session.flush()
-    await audit.record(session, principal, f"ruleVersion{rule_version.status.title().replace('_', '')}", rule_version,
-                       committee_id=decision.committee_id, before=before)
+    await audit.record(
+        session,
+        principal,
+        f"ruleVersion{rule_version.status.title().replace('_', '')}",
+        rule_version,
+        committee_id=decision.committee_id,
+        before=before,
+    )
 
 
 async def on_withdrawal(session: AsyncSession, principal: Principal, proposal: Proposal) -> None:
     rule_version = await session.get_one(RuleVersion, proposal.subject_id)
-    await audit.change(session, principal, "ruleVersionNotAdopted", rule_version,
-                       committee_id=proposal.committee_id, status=RuleVersionStatus.NOT_ADOPTED)
+    await audit.change(
+        session,
+        principal,
+        "ruleVersionNotAdopted",
+        rule_version,
+        committee_id=proposal.committee_id,
+        status=RuleVersionStatus.NOT_ADOPTED,
+    )
 
 
 async def _rules_of_procedure_first(session: AsyncSession, document: RuleDocument) -> None:

@@ -34,8 +34,10 @@ def matches(dialect: str, model: Any, text: str | None) -> sa.ColumnElement[bool
     parameter = sa.bindparam(f"fts_{table}_query", _query(dialect, words))
     if dialect == "postgresql":
         return sa.text(f"{tsvector_sql(table)} @@ to_tsquery('simple', :fts_{table}_query)").bindparams(parameter)
-    hits = sa.select(sa.literal_column("rowid")).select_from(sa.table(f"fts_{table}")).where(
-        sa.text(f"fts_{table} MATCH :fts_{table}_query").bindparams(parameter)
+    hits = (
+        sa.select(sa.literal_column("rowid"))
+        .select_from(sa.table(f"fts_{table}"))
+        .where(sa.text(f"fts_{table} MATCH :fts_{table}_query").bindparams(parameter))
     )
     return col(model.id).in_(hits)
 
@@ -50,7 +52,9 @@ async def ranked(session: AsyncSession, statement: sa.Select, model: Any, text: 
     parameter = sa.bindparam(f"fts_{table}_query", _query(dialect, words))
     if dialect == "postgresql":
         vector = sa.text(f"{tsvector_sql(table)} @@ to_tsquery('simple', :fts_{table}_query)").bindparams(parameter)
-        rank = sa.text(f"ts_rank({tsvector_sql(table)}, to_tsquery('simple', :fts_{table}_query)) DESC").bindparams(parameter)
+        rank = sa.text(f"ts_rank({tsvector_sql(table)}, to_tsquery('simple', :fts_{table}_query)) DESC").bindparams(
+            parameter
+        )
         statement = statement.where(vector).order_by(rank, col(model.id).desc())
     else:
         fts = sa.table(f"fts_{table}", sa.column("rowid"), sa.column("rank"))
@@ -60,5 +64,3 @@ async def ranked(session: AsyncSession, statement: sa.Select, model: Any, text: 
             .order_by(fts.c.rank, col(model.id).desc())  # bm25: lower is better
         )
     return list((await session.exec(statement.limit(limit))).all())
-
-

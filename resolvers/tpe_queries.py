@@ -68,4 +68,6 @@ async def list_designations(
         statement = statement.where(col(TpeDesignation.status).in_(statuses))
     if (found := matches(session.bind.dialect.name, ThirdPartyEntity, search)) is not None:
         statement = statement.where(col(TpeDesignation.entity_id).in_(select(ThirdPartyEntity.id).where(found)))
-    return await paginate_by_id(session, statement, TpeDesignation, first=first, after=after, max_page_size=max_page_size)
+    return await paginate_by_id(
+        session, statement, TpeDesignation, first=first, after=after, max_page_size=max_page_size
+    )

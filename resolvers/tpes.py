@@ -11,7 +11,14 @@ from models.committee import JointCommittee
 from models.country import Country
 from models.db import write_transaction
 from models.decision import Decision
-from models.enums import AccreditationBasis, DecisionOutcome, DesignationStatus, ProposalKind, ProposalStatus, TpeFunction
+from models.enums import (
+    AccreditationBasis,
+    DecisionOutcome,
+    DesignationStatus,
+    ProposalKind,
+    ProposalStatus,
+    TpeFunction,
+)
 from models.errors import DomainError, ErrorCode, invalid, not_found
 from models.methodology import clean_scopes
 from models.permissions import Action, ensure_allowed
@@ -35,8 +42,14 @@ from resolvers.workflow import new_proposal
 
 S = DesignationStatus
 NAME_MAX, REASON_MAX = 200, 5_000
-OPEN = {ProposalStatus.DRAFT, ProposalStatus.SUBMITTED, ProposalStatus.RETURNED, ProposalStatus.PUBLIC_INPUT,
-        ProposalStatus.UNDER_CONSIDERATION, ProposalStatus.LAPSED}
+OPEN = {
+    ProposalStatus.DRAFT,
+    ProposalStatus.SUBMITTED,
+    ProposalStatus.RETURNED,
+    ProposalStatus.PUBLIC_INPUT,
+    ProposalStatus.UNDER_CONSIDERATION,
+    ProposalStatus.LAPSED,
+}
 
 
 async def register_entity(
@@ -54,15 +67,22 @@ async def register_entity(
         name = clean_required("name", name, max_length=NAME_MAX)
         body = clean_text("accreditationBody", accreditation_body, max_length=NAME_MAX, required=False)
         code = country_code.strip().upper() if country_code and country_code.strip() else None
-        if code is not None:
-            if (await session.exec(select(Country.id).where(col(Country.code) == code))).one_or_none() is None:
-                raise not_found("countryCode", f"{code} is not a country of the JCM (Japan or a partner).")
+        if (
+            code is not None
+            and (await session.exec(select(Country.id).where(col(Country.code) == code))).one_or_none() is None
+        ):
+            raise not_found("countryCode", f"{code} is not a country of the JCM (Japan or a partner).")
         duplicate = select(ThirdPartyEntity.id).where(col(ThirdPartyEntity.name_key) == name_key(name))
         if (await session.exec(duplicate)).first() is not None:
             raise invalid("name", f"An entity named {name!r} is already registered.")
         entity = ThirdPartyEntity(
-            name=name, name_key=name_key(name), country_code=code, accreditation=accreditation, accreditation_body=body,
-            accreditation_expires_on=accreditation_expires_on, created_at=clock.now(),
+            name=name,
+            name_key=name_key(name),
+            country_code=code,
+            accreditation=accreditation,
+            accreditation_body=body,
+            accreditation_expires_on=accreditation_expires_on,
+            created_at=clock.now(),
         )
         session.add(entity)
         try:
@@ -89,8 +109,13 @@ async def propose_designation(
         entity = await session.get(ThirdPartyEntity, entity_id)
         if entity is None:
             raise not_found("entityId", "No third-party entity has this id.")
-        wanted = [(TpeFunction.VALIDATION, n) for n in clean_scopes(validation_scopes, "validationScopes", allow_empty=True)]
-        wanted += [(TpeFunction.VERIFICATION, n) for n in clean_scopes(verification_scopes, "verificationScopes", allow_empty=True)]
+        wanted = [
+            (TpeFunction.VALIDATION, n) for n in clean_scopes(validation_scopes, "validationScopes", allow_empty=True)
+        ]
+        wanted += [
+            (TpeFunction.VERIFICATION, n)
+            for n in clean_scopes(verification_scopes, "verificationScopes", allow_empty=True)
+        ]
         if not wanted:
             raise invalid("validationScopes", "Name at least one sectoral scope, for validation or verification.")
         today = clock.today()
@@ -107,10 +132,16 @@ async def propose_designation(
             await _within_provisional_cap(session, committee, entity, today.year)
         title = f"Designation of {entity.name} as a third-party entity: " + "; ".join(
             f"{function.value.lower()} {', '.join(str(n) for f, n in wanted if f is function)}"
-            for function in TpeFunction if any(f is function for f, _ in wanted)
+            for function in TpeFunction
+            if any(f is function for f, _ in wanted)
         )
         proposal = await _proposal_with_action(
-            session, principal, committee, designation, ProposalKind.TPE_DESIGNATION, title,
+            session,
+            principal,
+            committee,
+            designation,
+            ProposalKind.TPE_DESIGNATION,
+            title,
             scopes=[[f.value, n] for f, n in wanted],
         )
     return designation, proposal
@@ -137,16 +168,30 @@ async def propose_action(
         affected = _affected(await _scopes(session, designation.id), kind, function, named)
         if not affected:
             what = "suspend" if kind is ProposalKind.TPE_SUSPENSION else "withdraw"
-            raise invalid("scopes", f"{designation.reference} has no scope to {what} here: nothing is designated"
-                          + (" or suspended" if kind is ProposalKind.TPE_WITHDRAWAL else "") + " that matches.")
+            raise invalid(
+                "scopes",
+                f"{designation.reference} has no scope to {what} here: nothing is designated"
+                + (" or suspended" if kind is ProposalKind.TPE_WITHDRAWAL else "")
+                + " that matches.",
+            )
         entity = await session.get_one(ThirdPartyEntity, designation.entity_id)
         verb = "Suspension" if kind is ProposalKind.TPE_SUSPENSION else "Withdrawal"
-        extent = "the whole designation" if function is None and not named else ", ".join(
-            f"{f.value.lower()} {n}" for f, n in affected
+        extent = (
+            "the whole designation"
+            if function is None and not named
+            else ", ".join(f"{f.value.lower()} {n}" for f, n in affected)
         )
         proposal = await _proposal_with_action(
-            session, principal, committee, designation, kind, f"{verb} of {designation.reference} ({entity.name}): {extent}",
-            summary=reason, function=function, scopes=named or None, reason=reason,
+            session,
+            principal,
+            committee,
+            designation,
+            kind,
+            f"{verb} of {designation.reference} ({entity.name}): {extent}",
+            summary=reason,
+            function=function,
+            scopes=named or None,
+            reason=reason,
         )
     return designation, proposal
 
@@ -170,8 +215,17 @@ async def record_voluntary_withdrawal(
         affected = _affected(current, ProposalKind.TPE_WITHDRAWAL, function, named)
         if not affected:
             raise invalid("scopes", f"{designation.reference} has no designated or suspended scope that matches.")
-        await _set_scopes(session, principal, designation, current, affected, S.VOLUNTARILY_WITHDRAWN, clock.today(),
-                          action="voluntaryWithdrawalRecorded", note=reason)
+        await _set_scopes(
+            session,
+            principal,
+            designation,
+            current,
+            affected,
+            S.VOLUNTARILY_WITHDRAWN,
+            clock.today(),
+            action="voluntaryWithdrawalRecorded",
+            note=reason,
+        )
     return designation
 
 
@@ -189,13 +243,31 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
             designation.reference = tpe_reference(committee.code, await next_number(session, committee.id, "TPE"))
             designation.designated_on = decision.decided_on
         targets = [(TpeFunction(f), n) for f, n in action.scopes]
-        await _set_scopes(session, principal, designation, current, targets, S.DESIGNATED, decision.decided_on,
-                          action="designated", note=decision.reference)
+        await _set_scopes(
+            session,
+            principal,
+            designation,
+            current,
+            targets,
+            S.DESIGNATED,
+            decision.decided_on,
+            action="designated",
+            note=decision.reference,
+        )
         return
     targets = _affected(current, action.kind, action.function, action.scopes or [])
     status = S.SUSPENDED if action.kind is ProposalKind.TPE_SUSPENSION else S.WITHDRAWN
-    await _set_scopes(session, principal, designation, current, targets, status, decision.decided_on,
-                      action="suspended" if status is S.SUSPENDED else "withdrawn", note=decision.reference)
+    await _set_scopes(
+        session,
+        principal,
+        designation,
+        current,
+        targets,
+        status,
+        decision.decided_on,
+        action="suspended" if status is S.SUSPENDED else "withdrawn",
+        note=decision.reference,
+    )
 
 
 async def on_withdrawal(session: AsyncSession, principal: Principal, proposal: Proposal) -> None:
@@ -217,7 +289,8 @@ def _affected(
     """The scopes a suspension (designated ones) or withdrawal (designated or suspended) reaches."""
     eligible = {S.DESIGNATED} if kind is ProposalKind.TPE_SUSPENSION else {S.DESIGNATED, S.SUSPENDED}
     return sorted(
-        key for key, scope in current.items()
+        key
+        for key, scope in current.items()
         if scope.status in eligible and (function is None or key[0] is function) and (not named or key[1] in named)
     )
 
@@ -237,14 +310,21 @@ async def _set_scopes(
     for function, number in targets:
         scope = current.get((function, number))
         if scope is None:
-            scope = DesignationScope(designation_id=designation.id, function=function, scope=number, status=status,
-                                     since=since, changed_at=clock.now())
+            scope = DesignationScope(
+                designation_id=designation.id,
+                function=function,
+                scope=number,
+                status=status,
+                since=since,
+                changed_at=clock.now(),
+            )
             current[(function, number)] = scope
         scope.status, scope.since, scope.changed_at = status, since, clock.now()
         session.add(scope)
     await session.flush()
-    await _set_status(session, principal, designation, current, designation.status, action=action, note=note,
-                      applying=status)
+    await _set_status(
+        session, principal, designation, current, designation.status, action=action, note=note, applying=status
+    )
 
 
 async def _set_status(
@@ -265,18 +345,26 @@ async def _set_status(
     # The scopes travel with the designation's event, so its trail shows every scope's change.
     scopes = sorted(f"{f.value} {n}: {s.status.value} since {s.since}" for (f, n), s in current.items())
     await audit.record(
-        session, principal, action or f"designation{designation.status.title().replace('_', '')}", designation,
-        committee_id=designation.committee_id, before=before,
+        session,
+        principal,
+        action or f"designation{designation.status.title().replace('_', '')}",
+        designation,
+        committee_id=designation.committee_id,
+        before=before,
         after=audit.snapshot(designation) | {"scopes": scopes, "note": note},
     )
 
 
 async def _scopes(session: AsyncSession, designation_id: int) -> dict[tuple[TpeFunction, int], DesignationScope]:
-    rows = (await session.exec(select(DesignationScope).where(col(DesignationScope.designation_id) == designation_id))).all()
+    rows = (
+        await session.exec(select(DesignationScope).where(col(DesignationScope.designation_id) == designation_id))
+    ).all()
     return {(row.function, row.scope): row for row in rows}
 
 
-async def _designation_for_update(session: AsyncSession, committee: JointCommittee, entity: ThirdPartyEntity) -> TpeDesignation:
+async def _designation_for_update(
+    session: AsyncSession, committee: JointCommittee, entity: ThirdPartyEntity
+) -> TpeDesignation:
     statement = select(TpeDesignation).where(
         col(TpeDesignation.committee_id) == committee.id, col(TpeDesignation.entity_id) == entity.id
     )
@@ -317,7 +405,9 @@ async def _refuse_open_proposal(session: AsyncSession, designation: TpeDesignati
         )
 
 
-async def _within_provisional_cap(session: AsyncSession, committee: JointCommittee, entity: ThirdPartyEntity, year: int) -> None:
+async def _within_provisional_cap(
+    session: AsyncSession, committee: JointCommittee, entity: ThirdPartyEntity, year: int
+) -> None:
     """Provisional designations: at most two a year per committee for the partner's entities, and two for Japan's."""
     partner = (await session.exec(select(Country.code).where(col(Country.id) == committee.country_id))).one()
     if entity.country_code not in (partner, "JP"):

@@ -75,19 +75,21 @@ async def load_for_update(session: AsyncSession, principal: Principal, proposal_
     A proposal whose electronic deadline passed is lapsed here first, so every write sees the
     status every read shows.
     """
-    statement = (
-        select(Proposal)
-        .where(col(Proposal.id) == proposal_id, visible_proposals(principal))
-        .with_for_update()
-    )
+    statement = select(Proposal).where(col(Proposal.id) == proposal_id, visible_proposals(principal)).with_for_update()
     proposal = (await session.exec(statement)).one_or_none()
     if proposal is None:
         raise not_found(field, "No proposal has this id.")
     committee = await session.get_one(JointCommittee, proposal.committee_id)
     read_version = proposal.version
     if is_lapsed(proposal.status, proposal.mode, proposal.deadline, clock.today()):
-        await move(session, SYSTEM, Loaded(proposal, committee), Step.LAPSE, ProposalStatus.LAPSED,
-                   note=f"The deadline {proposal.deadline} passed without a decision.")
+        await move(
+            session,
+            SYSTEM,
+            Loaded(proposal, committee),
+            Step.LAPSE,
+            ProposalStatus.LAPSED,
+            note=f"The deadline {proposal.deadline} passed without a decision.",
+        )
     return Loaded(proposal, committee, frozenset({read_version, proposal.version}))
 
 

@@ -20,9 +20,16 @@ from models.workflow import decision_reference
 
 CHUNK = 5_000
 KINDS = [
-    (ProposalKind.PROJECT_REGISTRATION, 30), (ProposalKind.CREDIT_ISSUANCE, 30), (ProposalKind.PLANNED_PROJECT, 12),
-    (ProposalKind.METHODOLOGY_APPROVAL, 8), (ProposalKind.METHODOLOGY_REVISION, 4), (ProposalKind.TPE_DESIGNATION, 6),
-    (ProposalKind.RULE_VERSION, 6), (ProposalKind.TPE_SUSPENSION, 1), (ProposalKind.TPE_WITHDRAWAL, 1), (ProposalKind.OTHER, 2),
+    (ProposalKind.PROJECT_REGISTRATION, 30),
+    (ProposalKind.CREDIT_ISSUANCE, 30),
+    (ProposalKind.PLANNED_PROJECT, 12),
+    (ProposalKind.METHODOLOGY_APPROVAL, 8),
+    (ProposalKind.METHODOLOGY_REVISION, 4),
+    (ProposalKind.TPE_DESIGNATION, 6),
+    (ProposalKind.RULE_VERSION, 6),
+    (ProposalKind.TPE_SUSPENSION, 1),
+    (ProposalKind.TPE_WITHDRAWAL, 1),
+    (ProposalKind.OTHER, 2),
 ]
 TITLES = {
     ProposalKind.PROJECT_REGISTRATION: "Registration of the project {n}: {tech} in {country}",
@@ -37,8 +44,16 @@ TITLES = {
     ProposalKind.OTHER: "Interim special measures ({n})",
 }
 TECHNOLOGIES = [
-    "solar power generation", "high-efficiency chillers", "waste heat recovery", "biomass boilers", "LED street lighting",
-    "amorphous transformers", "small hydropower", "energy-saving air conditioners", "refrigerant recovery", "electric buses",
+    "solar power generation",
+    "high-efficiency chillers",
+    "waste heat recovery",
+    "biomass boilers",
+    "LED street lighting",
+    "amorphous transformers",
+    "small hydropower",
+    "energy-saving air conditioners",
+    "refrigerant recovery",
+    "electric buses",
 ]
 
 
@@ -50,7 +65,9 @@ async def build(engine: AsyncEngine, decisions: int, seed: int = 2026) -> None:
     """Add `decisions` decided proposals to a migrated, seeded and otherwise empty database."""
     rng = random.Random(seed)
     async with engine.begin() as connection:
-        committees = (await connection.execute(select(JointCommittee.id, JointCommittee.code, JointCommittee.name_en))).all()
+        committees = (
+            await connection.execute(select(JointCommittee.id, JointCommittee.code, JointCommittee.name_en))
+        ).all()
         weights = [rng.randint(1, 10) for _ in committees]
         kinds, kind_weights = zip(*KINDS, strict=True)
         start, end = date(2013, 4, 11), date(2026, 10, 31)
@@ -74,52 +91,119 @@ async def build(engine: AsyncEngine, decisions: int, seed: int = 2026) -> None:
                 key = (committee_id, decided_on)
                 if key not in meeting_of:
                     meeting_numbers[committee_id] += 1  # dates come in order: numbers follow them
-                    meetings.append({"id": len(meetings) + 1, "committee_id": committee_id, "held_on": decided_on,
-                                     "number": meeting_numbers[committee_id], "venue": rng.choice(["Tokyo", "Online", "Hybrid"]),
-                                     "created_at": datetime.combine(decided_on, time(0), UTC)})
+                    meetings.append(
+                        {
+                            "id": len(meetings) + 1,
+                            "committee_id": committee_id,
+                            "held_on": decided_on,
+                            "number": meeting_numbers[committee_id],
+                            "venue": rng.choice(["Tokyo", "Online", "Hybrid"]),
+                            "created_at": datetime.combine(decided_on, time(0), UTC),
+                        }
+                    )
                     meeting_of[key] = len(meetings)
                 meeting_id = meeting_of[key]
             at = datetime.combine(decided_on, time(9), UTC)
-            title = TITLES[kind].format(n=f"{code}{n:05d}", tech=rng.choice(TECHNOLOGIES), country=name.split("–")[1].split(" Joint")[0], year=decided_on.year)
+            title = TITLES[kind].format(
+                n=f"{code}{n:05d}",
+                tech=rng.choice(TECHNOLOGIES),
+                country=name.split("–")[1].split(" Joint")[0],
+                year=decided_on.year,
+            )
             status = ProposalStatus.APPROVED if outcome is DecisionOutcome.APPROVED else ProposalStatus.NOT_APPROVED
-            proposals.append({
-                "id": n, "committee_id": committee_id, "kind": kind.value, "title": title,
-                "summary": f"Prepared by the secretariat for the {name}.", "status": status.value, "version": 5,
-                "proposer_role": Role.SECRETARIAT.value, "proposer_side": None, "created_by": "JCMA Secretariat",
-                "created_at": at - timedelta(days=30), "submitted_at": at - timedelta(days=28), "published_at": at - timedelta(days=20),
-                "mode": mode.value, "meeting_id": meeting_id, "deadline": decided_on if mode is DecisionMode.ELECTRONIC else None,
-                "round": 1, "circulations": 1,
-            })
+            proposals.append(
+                {
+                    "id": n,
+                    "committee_id": committee_id,
+                    "kind": kind.value,
+                    "title": title,
+                    "summary": f"Prepared by the secretariat for the {name}.",
+                    "status": status.value,
+                    "version": 5,
+                    "proposer_role": Role.SECRETARIAT.value,
+                    "proposer_side": None,
+                    "created_by": "JCMA Secretariat",
+                    "created_at": at - timedelta(days=30),
+                    "submitted_at": at - timedelta(days=28),
+                    "published_at": at - timedelta(days=20),
+                    "mode": mode.value,
+                    "meeting_id": meeting_id,
+                    "deadline": decided_on if mode is DecisionMode.ELECTRONIC else None,
+                    "round": 1,
+                    "circulations": 1,
+                }
+            )
             serials[(committee_id, decided_on.year)] += 1
             serial = serials[(committee_id, decided_on.year)]
-            decided.append({
-                "id": n, "reference": decision_reference(code, decided_on.year, serial), "committee_id": committee_id,
-                "year": decided_on.year, "serial": serial, "proposal_id": n, "round": 1, "kind": kind.value,
-                "outcome": outcome.value, "title": title, "summary": proposals[-1]["summary"], "decided_on": decided_on,
-                "mode": mode.value, "meeting_id": meeting_id, "created_at": at,
-            })
+            decided.append(
+                {
+                    "id": n,
+                    "reference": decision_reference(code, decided_on.year, serial),
+                    "committee_id": committee_id,
+                    "year": decided_on.year,
+                    "serial": serial,
+                    "proposal_id": n,
+                    "round": 1,
+                    "kind": kind.value,
+                    "outcome": outcome.value,
+                    "title": title,
+                    "summary": proposals[-1]["summary"],
+                    "decided_on": decided_on,
+                    "mode": mode.value,
+                    "meeting_id": meeting_id,
+                    "created_at": at,
+                }
+            )
             japan = Position.CONSENT
             partner = Position.OBJECTION if outcome is DecisionOutcome.NOT_APPROVED else Position.CONSENT
             for side, position in ((Side.JAPAN, japan), (Side.PARTNER, partner)):
-                positions.append({
-                    "proposal_id": n, "round": 1, "side": side.value, "position": position.value,
-                    "statement": "Lack of additionality." if position is Position.OBJECTION else None,
-                    "recorded_by": "MOEJ" if side is Side.JAPAN else f"Authority of {code}", "recorded_at": at,
-                })
+                positions.append(
+                    {
+                        "proposal_id": n,
+                        "round": 1,
+                        "side": side.value,
+                        "position": position.value,
+                        "statement": "Lack of additionality." if position is Position.OBJECTION else None,
+                        "recorded_by": "MOEJ" if side is Side.JAPAN else f"Authority of {code}",
+                        "recorded_at": at,
+                    }
+                )
             for action, when, before, after in (
                 ("created", at - timedelta(days=30), None, ProposalStatus.DRAFT),
                 ("submitted", at - timedelta(days=28), ProposalStatus.DRAFT, ProposalStatus.SUBMITTED),
                 ("circulated", at - timedelta(days=20), ProposalStatus.SUBMITTED, ProposalStatus.UNDER_CONSIDERATION),
-                ("approved" if status is ProposalStatus.APPROVED else "notApproved", at, ProposalStatus.UNDER_CONSIDERATION, status),
+                (
+                    "approved" if status is ProposalStatus.APPROVED else "notApproved",
+                    at,
+                    ProposalStatus.UNDER_CONSIDERATION,
+                    status,
+                ),
             ):
-                events.append({"proposal_id": n, "at": when, "action": action, "actor": "JCMA Secretariat",
-                               "from_status": before.value if before else None, "to_status": after.value, "note": None})
+                events.append(
+                    {
+                        "proposal_id": n,
+                        "at": when,
+                        "action": action,
+                        "actor": "JCMA Secretariat",
+                        "from_status": before.value if before else None,
+                        "to_status": after.value,
+                        "note": None,
+                    }
+                )
         counters = [{"committee_id": c, "sequence": f"decision-{y}", "last_value": s} for (c, y), s in serials.items()]
-        for model, rows in ((Meeting, meetings), (Proposal, proposals), (Decision, decided), (SidePosition, positions),
-                            (WorkflowEvent, events), (ReferenceCounter, counters)):
+        for model, rows in (
+            (Meeting, meetings),
+            (Proposal, proposals),
+            (Decision, decided),
+            (SidePosition, positions),
+            (WorkflowEvent, events),
+            (ReferenceCounter, counters),
+        ):
             for first in range(0, len(rows), CHUNK):
                 await connection.execute(sa.insert(_rows(model)), rows[first : first + CHUNK])
         if connection.dialect.name == "postgresql":
             for table in ("meeting", "proposal", "decision"):
-                await connection.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+                await connection.execute(
+                    sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                )
             await connection.execute(sa.text("ANALYZE"))

@@ -14,7 +14,6 @@ from models.principal import Principal
 from resolvers import audit
 from seed.data import JAPAN, PARTNERS, RULE_DOCUMENT_KINDS, SECTORAL_SCOPES, committee_names
 
-
 # Corrections of reference data are changes like any other: audited, and they move the
 # publication version, so cached public answers go stale.
 SEED = Principal(Role.SECRETARIAT, name="jcm seed", system=True)

@@ -17,8 +17,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 import models
 from api.app import close_listeners, create_app
@@ -132,11 +132,15 @@ class GraphQLClient:
     def __init__(self, http: httpx.AsyncClient):
         self.http = http
 
-    async def raw(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> httpx.Response:
+    async def raw(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
 
-    async def __call__(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         """The `data` of a successful response; fails the test on any GraphQL error."""
         response = await self.raw(query, variables, token)
         assert response.status_code == 200, response.text

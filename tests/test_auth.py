@@ -81,20 +81,38 @@ MUTATION_SAMPLES: dict[str, tuple[str, dict[str, Any], str]] = {
         "secretariat",
     ),
     "endMembership": (END_MEMBERSHIP, {"memberId": Given("member"), "until": "2027-06-30"}, "secretariat"),
-    "scheduleMeeting": (SCHEDULE_MEETING, {"committeeCode": "VN", "heldOn": "2027-02-15", "venue": "Hanoi"}, "secretariat"),
-    "createProposal": (WORKFLOW["createProposal"], {"committeeCode": "VN", "kind": "OTHER", "title": "Interim measures"}, "secretariat"),
+    "scheduleMeeting": (
+        SCHEDULE_MEETING,
+        {"committeeCode": "VN", "heldOn": "2027-02-15", "venue": "Hanoi"},
+        "secretariat",
+    ),
+    "createProposal": (
+        WORKFLOW["createProposal"],
+        {"committeeCode": "VN", "kind": "OTHER", "title": "Interim measures"},
+        "secretariat",
+    ),
     "submitProposal": (WORKFLOW["submitProposal"], {"id": Given("DRAFT")}, "secretariat"),
-    "returnProposal": (WORKFLOW["returnProposal"], {"id": Given("SUBMITTED", "return"), "reason": "Annex missing."}, "secretariat"),
+    "returnProposal": (
+        WORKFLOW["returnProposal"],
+        {"id": Given("SUBMITTED", "return"), "reason": "Annex missing."},
+        "secretariat",
+    ),
     "openPublicInput": (WORKFLOW["openPublicInput"], {"id": Given("SUBMITTED", "open")}, "secretariat"),
     "circulateProposal": (
         WORKFLOW["circulateProposal"],
         {"id": Given("SUBMITTED", "circulate"), "mode": "ELECTRONIC", "deadline": "2027-01-31"},
         "secretariat",
     ),
-    "withdrawProposal": (WORKFLOW["withdrawProposal"], {"id": Given("DRAFT", "withdraw"), "reason": "Superseded."}, "secretariat"),
+    "withdrawProposal": (
+        WORKFLOW["withdrawProposal"],
+        {"id": Given("DRAFT", "withdraw"), "reason": "Superseded."},
+        "secretariat",
+    ),
     "giveConsent": (POSITION["giveConsent"], {"id": Given("UNDER_CONSIDERATION", "consent")}, "japan"),
     "raiseObjection": (
-        POSITION["raiseObjection"], {"id": Given("UNDER_CONSIDERATION", "object"), "statement": "Not additional."}, "japan"
+        POSITION["raiseObjection"],
+        {"id": Given("UNDER_CONSIDERATION", "object"), "statement": "Not additional."},
+        "japan",
     ),
     "proposeRuleVersion": (
         "mutation ($input: ProposeRuleVersionInput!) { proposeRuleVersion(input: $input) { ruleVersion { code } proposal { id } userErrors { code message field } } }",
@@ -123,20 +141,42 @@ MUTATION_SAMPLES: dict[str, tuple[str, dict[str, Any], str]] = {
     ),
     **{
         name: (
-            "mutation ($input: ProposeTpeActionInput!) { %s(input: $input) { designation { status } proposal { id } userErrors { code message field } } }" % name,
+            "mutation ($input: ProposeTpeActionInput!) { %s(input: $input) { designation { status } proposal { id } userErrors { code message field } } }"
+            % name,
             {"reference": Given("DESIGNATED_TPE", name), "reason": "Non-conformities."},
             who,
         )
-        for name, who in [("proposeTpeSuspension", "japan"), ("proposeTpeWithdrawal", "secretariat"),
-                          ("recordVoluntaryWithdrawal", "secretariat")]
+        for name, who in [
+            ("proposeTpeSuspension", "japan"),
+            ("proposeTpeWithdrawal", "secretariat"),
+            ("recordVoluntaryWithdrawal", "secretariat"),
+        ]
     },
-    "submitPublicComment": (COMMENT, {"proposalId": Given("PUBLIC_INPUT"), "author": "A. Reader", "body": "Agreed."}, "public"),
+    "submitPublicComment": (
+        COMMENT,
+        {"proposalId": Given("PUBLIC_INPUT"), "author": "A. Reader", "body": "Agreed."},
+        "public",
+    ),
 }
 
 CHANGED_BY_MUTATIONS = (
-    "committee_member", "meeting", "proposal", "side_position", "decision", "workflow_event",
-    "public_comment", "rule_document", "rule_version", "methodology", "methodology_scope",
-    "reference_counter", "third_party_entity", "tpe_designation", "designation_scope", "tpe_action", "audit_event",
+    "committee_member",
+    "meeting",
+    "proposal",
+    "side_position",
+    "decision",
+    "workflow_event",
+    "public_comment",
+    "rule_document",
+    "rule_version",
+    "methodology",
+    "methodology_scope",
+    "reference_counter",
+    "third_party_entity",
+    "tpe_designation",
+    "designation_scope",
+    "tpe_action",
+    "audit_event",
 )
 
 INVALID_TOKEN_BODY = {
@@ -275,7 +315,10 @@ async def given_objects(gql, tokens, frozen_clock) -> dict[Given, str]:
     steps = {
         "SUBMITTED": [("submitProposal", {})],
         "PUBLIC_INPUT": [("submitProposal", {}), ("openPublicInput", {})],
-        "UNDER_CONSIDERATION": [("submitProposal", {}), ("circulateProposal", {"mode": "ELECTRONIC", "deadline": "2027-01-31"})],
+        "UNDER_CONSIDERATION": [
+            ("submitProposal", {}),
+            ("circulateProposal", {"mode": "ELECTRONIC", "deadline": "2027-01-31"}),
+        ],
     }
     made: dict[Given, str] = {}
     for _, input_, _ in MUTATION_SAMPLES.values():
@@ -288,7 +331,9 @@ async def given_objects(gql, tokens, frozen_clock) -> dict[Given, str]:
                 continue
             if given.what == "member":
                 document, member_input, _ = MUTATION_SAMPLES["appointMember"]
-                data = await gql(document, {"input": member_input | {"name": "Nguyen Van A", "role": "CO_CHAIR"}}, token=secretariat)
+                data = await gql(
+                    document, {"input": member_input | {"name": "Nguyen Van A", "role": "CO_CHAIR"}}, token=secretariat
+                )
                 made[given] = data["appointMember"]["member"]["id"]
                 continue
             document, create_input, _ = MUTATION_SAMPLES["createProposal"]

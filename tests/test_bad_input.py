@@ -74,9 +74,13 @@ def nested(depth: int) -> str:
         pytest.param(b"true", ["JSON object"], id="boolean"),
         pytest.param(b"[1]", [], id="batch-of-a-number"),
         pytest.param(b'{"query": "{ committee(code: \\"\xff\\") { code } }"}', ["UTF-8"], id="invalid-utf8"),
-        pytest.param(b'{"query": "{ viewer { role } }", "variables": {"a": \xc3\x28}}', ["UTF-8"], id="invalid-utf8-bytes"),
         pytest.param(
-            ('{"query": "{ viewer { role } }", "variables": {"a": %s}}' % nested(DEEP)).encode(), ["deep"], id="deep-array"
+            b'{"query": "{ viewer { role } }", "variables": {"a": \xc3\x28}}', ["UTF-8"], id="invalid-utf8-bytes"
+        ),
+        pytest.param(
+            ('{"query": "{ viewer { role } }", "variables": {"a": %s}}' % nested(DEEP)).encode(),
+            ["deep"],
+            id="deep-array",
         ),
         pytest.param(
             ('{"query": "{ viewer { role } }", "extensions": %s}' % ('{"a":' * DEEP + "1" + "}" * DEEP)).encode(),
@@ -108,7 +112,9 @@ async def test_a_subscription_over_get_is_refused_pointing_at_the_websocket(clie
 
 
 async def test_a_well_formed_request_still_works(client):
-    response = await post(client, body({"query": "query ($c: String!) { committee(code: $c) { code } }", "variables": {"c": "vn"}}))
+    response = await post(
+        client, body({"query": "query ($c: String!) { committee(code: $c) { code } }", "variables": {"c": "vn"}})
+    )
 
     assert response.json() == {"data": {"committee": {"code": "VN"}}}
 
@@ -128,9 +134,17 @@ async def raw_get(client: httpx.AsyncClient, path: str, query_string: bytes) -> 
         messages.append(message)
 
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": query_string, "root_path": "",
-        "headers": [(b"host", b"test"), (b"accept", b"application/json")], "client": ("127.0.0.1", 1),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query_string,
+        "root_path": "",
+        "headers": [(b"host", b"test"), (b"accept", b"application/json")],
+        "client": ("127.0.0.1", 1),
         "server": ("test", 80),
     }
     await app(scope, receive, send)
@@ -143,8 +157,12 @@ async def raw_get(client: httpx.AsyncClient, path: str, query_string: bytes) -> 
     ("query_string", "parameter"),
     [
         pytest.param(b"query=%7B%20committee(code%3A%20%22%FF%22)%20%7B%20code%20%7D%20%7D", "query", id="percent-ff"),
-        pytest.param(b"query=%7B%20viewer%20%7B%20role%20%7D%20%7D&variables=%7B%22a%22%3A%22%C3%28%22%7D", "variables", id="bad-variables"),
-        pytest.param(b"query={ committee(code: \"\xff\") { code } }", "query", id="raw-byte"),
+        pytest.param(
+            b"query=%7B%20viewer%20%7B%20role%20%7D%20%7D&variables=%7B%22a%22%3A%22%C3%28%22%7D",
+            "variables",
+            id="bad-variables",
+        ),
+        pytest.param(b'query={ committee(code: "\xff") { code } }', "query", id="raw-byte"),
     ],
 )
 async def test_get_with_a_query_string_that_is_not_utf8_is_a_400(client, query_string, parameter):
@@ -154,7 +172,9 @@ async def test_get_with_a_query_string_that_is_not_utf8_is_a_400(client, query_s
 
 
 async def test_get_with_deep_variables_is_a_400(client):
-    response = await client.get("/graphql", params={"query": "{ viewer { role } }", "variables": '{"a": %s}' % nested(DEEP)})
+    response = await client.get(
+        "/graphql", params={"query": "{ viewer { role } }", "variables": '{"a": %s}' % nested(DEEP)}
+    )
 
     assert_bad_request(response, "deep")
 
@@ -175,7 +195,10 @@ async def test_get_with_a_nul_in_a_string_names_the_argument(client):
 async def test_get_with_a_nul_in_a_variable_names_the_variable(client):
     response = await client.get(
         "/graphql",
-        params={"query": "query ($c: String!) { committee(code: $c) { code } }", "variables": json.dumps({"c": "V\x00N"})},
+        params={
+            "query": "query ($c: String!) { committee(code: $c) { code } }",
+            "variables": json.dumps({"c": "V\x00N"}),
+        },
     )
 
     assert_field_error(response, ["$c"])
@@ -191,19 +214,24 @@ READS = {
     "tpe": ("query ($v: String!) { tpe(reference: $v) { reference } }", ["tpe", "reference"]),
     "search": ("query ($v: String!) { search(text: $v) { decisions { reference } } }", ["search", "text"]),
     "decisions.search": (
-        "query ($v: String!) { decisions(filter: {search: $v}) { totalCount } }", ["decisions", "filter", "search"]
+        "query ($v: String!) { decisions(filter: {search: $v}) { totalCount } }",
+        ["decisions", "filter", "search"],
     ),
     "decisions.committeeCode": (
-        "query ($v: String!) { decisions(filter: {committeeCode: $v}) { totalCount } }", ["decisions", "filter", "committeeCode"]
+        "query ($v: String!) { decisions(filter: {committeeCode: $v}) { totalCount } }",
+        ["decisions", "filter", "committeeCode"],
     ),
     "methodologies.search": (
-        "query ($v: String!) { methodologies(filter: {search: $v}) { totalCount } }", ["methodologies", "filter", "search"]
+        "query ($v: String!) { methodologies(filter: {search: $v}) { totalCount } }",
+        ["methodologies", "filter", "search"],
     ),
     "tpes.committeeCode": (
-        "query ($v: String!) { tpes(filter: {committeeCode: $v}) { totalCount } }", ["tpes", "filter", "committeeCode"]
+        "query ($v: String!) { tpes(filter: {committeeCode: $v}) { totalCount } }",
+        ["tpes", "filter", "committeeCode"],
     ),
     "proposals.committeeCode": (
-        "query ($v: String!) { proposals(committeeCode: $v) { totalCount } }", ["proposals", "committeeCode"]
+        "query ($v: String!) { proposals(committeeCode: $v) { totalCount } }",
+        ["proposals", "committeeCode"],
     ),
     "node": ("query ($v: ID!) { node(id: $v) { id } }", ["node", "id"]),
     "auditTrail": ("query ($v: ID!) { auditTrail(subjectId: $v) { action } }", ["auditTrail", "subjectId"]),
@@ -283,7 +311,8 @@ async def test_an_anonymous_comment_still_works(client, engine, open_proposal):
     response = await post(client, body({"query": COMMENT, "variables": {"input": input_}}))
 
     assert response.json()["data"]["submitPublicComment"] == {
-        "comment": {"author": "A. Reader", "affiliation": None, "body": "Agreed \U0001f44d."}, "userErrors": []
+        "comment": {"author": "A. Reader", "affiliation": None, "body": "Agreed \U0001f44d."},
+        "userErrors": [],
     }
 
 
@@ -295,7 +324,10 @@ BIG_KEYS = [2**31, 2**63, 10**30]
 @pytest.mark.parametrize("key", BIG_KEYS)
 @pytest.mark.parametrize("type_name", ["Proposal", "JointCommittee"])
 async def test_node_with_an_out_of_range_key_is_null(client, type_name, key):
-    response = await post(client, body({"query": "query ($id: ID!) { node(id: $id) { id } }", "variables": {"id": to_global_id(type_name, key)}}))
+    response = await post(
+        client,
+        body({"query": "query ($id: ID!) { node(id: $id) { id } }", "variables": {"id": to_global_id(type_name, key)}}),
+    )
 
     assert response.json() == {"data": {"node": None}}
 
@@ -305,7 +337,12 @@ async def test_audit_trail_of_an_out_of_range_key_is_refused_cleanly(client, tok
     secretariat = await tokens.secretariat()
     response = await post(
         client,
-        body({"query": "query ($id: ID!) { auditTrail(subjectId: $id) { action } }", "variables": {"id": to_global_id("Proposal", key)}}),
+        body(
+            {
+                "query": "query ($id: ID!) { auditTrail(subjectId: $id) { action } }",
+                "variables": {"id": to_global_id("Proposal", key)},
+            }
+        ),
         token=secretariat,
     )
 
@@ -322,7 +359,9 @@ async def test_a_mutation_on_an_out_of_range_key_is_not_an_id(client, engine, to
     before = await snapshot(engine, *WRITTEN)
 
     response = await post(
-        client, body({"query": SUBMIT, "variables": {"input": {"id": to_global_id("Proposal", key)}}}), token=secretariat
+        client,
+        body({"query": SUBMIT, "variables": {"input": {"id": to_global_id("Proposal", key)}}}),
+        token=secretariat,
     )
 
     assert response.status_code == 200, response.text
@@ -352,10 +391,24 @@ def cursor(content: str) -> str:
 
 
 BAD_CURSOR_CONTENT = [
-    '["2026-11-01", 1e400]', '["2026-11-01", Infinity]', '["2026-11-01", NaN]', '["2026-11-01", -Infinity]',
-    '["2026-11-01", 100000000000000000000]', '["2026-11-01", 2147483648]', '["2026-11-01", 1.5]',
-    '["2026-11-01", true]', '["2026-11-01", [1]]', '["2026-11-01", {"a": 1}]', '["2026-11-01", null]',
-    '["2026-11-01"]', "[[[[", "[" * DEEP + "]" * DEEP, '["2026-11-01\\u0000", 1]', '["\\ud800", 1]', "1e400", "{}",
+    '["2026-11-01", 1e400]',
+    '["2026-11-01", Infinity]',
+    '["2026-11-01", NaN]',
+    '["2026-11-01", -Infinity]',
+    '["2026-11-01", 100000000000000000000]',
+    '["2026-11-01", 2147483648]',
+    '["2026-11-01", 1.5]',
+    '["2026-11-01", true]',
+    '["2026-11-01", [1]]',
+    '["2026-11-01", {"a": 1}]',
+    '["2026-11-01", null]',
+    '["2026-11-01"]',
+    "[[[[",
+    "[" * DEEP + "]" * DEEP,
+    '["2026-11-01\\u0000", 1]',
+    '["\\ud800", 1]',
+    "1e400",
+    "{}",
 ]
 ID_LISTS = {
     "decisions": "query ($after: String) { decisions(after: $after) { totalCount } }",
@@ -376,7 +429,9 @@ async def test_a_cursor_that_is_not_one_of_ours_names_after(client, content, enc
     assert "cursor" in error["message"]
 
 
-@pytest.mark.parametrize("content", ["[1e400]", "[Infinity]", "[100000000000000000000]", "[2147483648]", "[true]", "[1.0]", "[[[["])
+@pytest.mark.parametrize(
+    "content", ["[1e400]", "[Infinity]", "[100000000000000000000]", "[2147483648]", "[true]", "[1.0]", "[[[["]
+)
 @pytest.mark.parametrize("name", ["methodologies", "tpes", "proposals"])
 async def test_a_cursor_of_lists_by_id_names_after(client, name, content):
     response = await post(client, body({"query": ID_LISTS[name], "variables": {"after": cursor(content)}}))
@@ -409,8 +464,8 @@ async def test_cursors_of_ours_still_work(gql, tokens):
 @pytest.mark.parametrize(
     ("path", "query_string", "parameter"),
     [
-        ("/exports/methodologies.csv", "scope=%C2%B2".encode(), "scope"),  # ², a digit to str.isdigit
-        ("/exports/tpes.json", "scope=%EF%BC%93".encode(), "scope"),  # a full-width 3
+        ("/exports/methodologies.csv", b"scope=%C2%B2", "scope"),  # ², a digit to str.isdigit
+        ("/exports/tpes.json", b"scope=%EF%BC%93", "scope"),  # a full-width 3
         ("/exports/methodologies.csv", b"scope=99999999999999999999999", "scope"),
         ("/exports/tpes.csv", b"scope=2147483648", "scope"),
         ("/exports/tpes.csv", b"scope=-1", "scope"),
@@ -491,7 +546,9 @@ async def test_deep_json_read_by_a_middleware_first_is_a_400_too(client, engine,
     before = await snapshot(engine, "public_comment", "idempotency_key", "audit_event")
 
     # When a body nested 5,000 deep reaches the idempotency or the comment-limit middleware
-    response = await client.post("/graphql", content=DEEP_COMMENT, headers={"content-type": "application/json", **headers})
+    response = await client.post(
+        "/graphql", content=DEEP_COMMENT, headers={"content-type": "application/json", **headers}
+    )
 
     # Then the same 400 as without them, and nothing written
     assert response.status_code == 400, response.text

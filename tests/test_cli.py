@@ -79,10 +79,14 @@ class Jcm:
         """Post to the app serving the test's database, as a client would."""
 
         async def post(engine: AsyncEngine) -> httpx.Response:
-            app = create_app(Settings(database_url=self.database.url, database_schema=self.database.schema), engine=engine)
+            app = create_app(
+                Settings(database_url=self.database.url, database_schema=self.database.schema), engine=engine
+            )
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
-                return await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+                return await client.post(
+                    "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+                )
 
         return self.on_db(post)
 
@@ -311,7 +315,9 @@ def test_audit_verify_names_an_altered_event(seeded):
     run = seeded("audit", "verify")
 
     # Then
-    assert run == Run(1, "", f"audit trail broken at event {middle}: content does not match its hash (it was altered)\n")
+    assert run == Run(
+        1, "", f"audit trail broken at event {middle}: content does not match its hash (it was altered)\n"
+    )
 
 
 def test_audit_verify_names_the_event_after_a_removed_one(seeded):

@@ -114,8 +114,8 @@ async def test_countries_list_japan_first_without_committee(gql):
 
 
 async def test_global_ids_round_trip_through_node(gql):
-    committee_id = (await gql("{ committee(code: \"ID\") { id } }"))["committee"]["id"]
-    country_id = (await gql("{ committee(code: \"ID\") { partner { id } } }"))["committee"]["partner"]["id"]
+    committee_id = (await gql('{ committee(code: "ID") { id } }'))["committee"]["id"]
+    country_id = (await gql('{ committee(code: "ID") { partner { id } } }'))["committee"]["partner"]["id"]
 
     assert await gql(NODE, {"id": committee_id}) == {
         "node": {"id": committee_id, "__typename": "JointCommittee", "code": "ID"}

@@ -70,9 +70,11 @@ async def test_fifty_proposals_decided_in_parallel_get_references_001_to_050(dat
         await consent(engine, JAPAN, proposal_id)
 
     # When the partner decides all of them at once, over separate connections
-    engines = [database.engine(pool_size=2, max_overflow=0) for _ in range(5)] if database.schema else [
-        database.engine() for _ in range(5)
-    ]
+    engines = (
+        [database.engine(pool_size=2, max_overflow=0) for _ in range(5)]
+        if database.schema
+        else [database.engine() for _ in range(5)]
+    )
     try:
         await asyncio.gather(
             *(consent(engines[n % len(engines)], VIET_NAM, proposal_id) for n, proposal_id in enumerate(ids))
@@ -83,7 +85,9 @@ async def test_fifty_proposals_decided_in_parallel_get_references_001_to_050(dat
 
     # Then the references run 001 to 050 without a gap or a duplicate
     async with engine.connect() as connection:
-        references = (await connection.execute(sa.text("SELECT reference FROM decision ORDER BY serial"))).scalars().all()
+        references = (
+            (await connection.execute(sa.text("SELECT reference FROM decision ORDER BY serial"))).scalars().all()
+        )
         serials = (await connection.execute(sa.text("SELECT serial FROM decision ORDER BY serial"))).scalars().all()
     assert sorted(references) == [f"JC-VN-2026-{n:03d}" for n in range(1, 51)]
     assert serials == list(range(1, 51))

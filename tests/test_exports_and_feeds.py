@@ -4,8 +4,8 @@ feed of decisions."""
 import csv
 import io
 import re
-from pathlib import Path
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree as ET
 
@@ -22,32 +22,116 @@ from tests.workflow_documents import CIRCULATE, CONSENT, OPEN_PUBLIC_INPUT, SUBM
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 DECISION_COLUMNS = [
-    "reference", "committee", "kind", "outcome", "title", "decided_on", "mode", "meeting_number",
-    "japan_position", "partner_position", "objection_statement",
+    "reference",
+    "committee",
+    "kind",
+    "outcome",
+    "title",
+    "decided_on",
+    "mode",
+    "meeting_number",
+    "japan_position",
+    "partner_position",
+    "objection_statement",
 ]
 METHODOLOGY_COLUMNS = [
-    "proposed_reference", "reference", "version", "status", "committee", "title", "sectoral_scopes", "proponent",
-    "public_input_opens_on", "public_input_closes_on", "approved_on", "decision_reference",
+    "proposed_reference",
+    "reference",
+    "version",
+    "status",
+    "committee",
+    "title",
+    "sectoral_scopes",
+    "proponent",
+    "public_input_opens_on",
+    "public_input_closes_on",
+    "approved_on",
+    "decision_reference",
 ]
 TPE_COLUMNS = [
-    "reference", "committee", "entity", "entity_country", "accreditation", "status", "designated_on",
-    "validation_scopes", "verification_scopes", "suspended_scopes",
+    "reference",
+    "committee",
+    "entity",
+    "entity_country",
+    "accreditation",
+    "status",
+    "designated_on",
+    "validation_scopes",
+    "verification_scopes",
+    "suspended_scopes",
 ]
 
-TPE_DESIGNATION_TITLE = "Designation of Example Verification Ltd. as a third-party entity: validation 1, 3; verification 3"
+TPE_DESIGNATION_TITLE = (
+    "Designation of Example Verification Ltd. as a third-party entity: validation 1, 3; verification 3"
+)
 
 # The register built by `given_the_register`, newest first, as the CSV shows it.
 REGISTER = [
-    ["JC-MN-2027-001", "MN", "OTHER", "APPROVED", "Monitoring guidance", "2027-01-10", "ELECTRONIC", "",
-     "CONSENT", "CONSENT", ""],
-    ["JC-VN-2026-003", "VN", "OTHER", "APPROVED", "Chiller efficiency benchmarks", "2026-12-15", "MEETING", "1",
-     "CONSENT", "CONSENT", ""],
-    ["JC-VN-2026-002", "VN", "TPE_DESIGNATION", "APPROVED", TPE_DESIGNATION_TITLE, "2026-11-28", "ELECTRONIC", "",
-     "CONSENT", "CONSENT", ""],
-    ["JC-ID-2026-001", "ID", "OTHER", "NOT_APPROVED", "Registry fee schedule", "2026-11-28", "ELECTRONIC", "",
-     "OBJECTION", "", "Not additional."],
-    ["JC-VN-2026-001", "VN", "OTHER", "APPROVED", "Interim rules for chillers", "2026-11-28", "ELECTRONIC", "",
-     "CONSENT", "CONSENT", ""],
+    [
+        "JC-MN-2027-001",
+        "MN",
+        "OTHER",
+        "APPROVED",
+        "Monitoring guidance",
+        "2027-01-10",
+        "ELECTRONIC",
+        "",
+        "CONSENT",
+        "CONSENT",
+        "",
+    ],
+    [
+        "JC-VN-2026-003",
+        "VN",
+        "OTHER",
+        "APPROVED",
+        "Chiller efficiency benchmarks",
+        "2026-12-15",
+        "MEETING",
+        "1",
+        "CONSENT",
+        "CONSENT",
+        "",
+    ],
+    [
+        "JC-VN-2026-002",
+        "VN",
+        "TPE_DESIGNATION",
+        "APPROVED",
+        TPE_DESIGNATION_TITLE,
+        "2026-11-28",
+        "ELECTRONIC",
+        "",
+        "CONSENT",
+        "CONSENT",
+        "",
+    ],
+    [
+        "JC-ID-2026-001",
+        "ID",
+        "OTHER",
+        "NOT_APPROVED",
+        "Registry fee schedule",
+        "2026-11-28",
+        "ELECTRONIC",
+        "",
+        "OBJECTION",
+        "",
+        "Not additional.",
+    ],
+    [
+        "JC-VN-2026-001",
+        "VN",
+        "OTHER",
+        "APPROVED",
+        "Interim rules for chillers",
+        "2026-11-28",
+        "ELECTRONIC",
+        "",
+        "CONSENT",
+        "CONSENT",
+        "",
+    ],
 ]
 
 
@@ -102,7 +186,9 @@ def test_the_documented_columns_are_the_exported_ones():
 # --- the decision register ---------------------------------------------------------------------
 
 
-async def test_the_decision_export_lists_every_decision_newest_first_with_exact_values(client, gql, tokens, frozen_clock):
+async def test_the_decision_export_lists_every_decision_newest_first_with_exact_values(
+    client, gql, tokens, frozen_clock
+):
     # Given
     await given_the_register(gql, tokens, frozen_clock)
 
@@ -157,8 +243,10 @@ async def test_the_filters_of_the_register_select_exactly_the_right_decisions(cl
         ("search=chillers interim", ["JC-VN-2026-001"]),
         ("search=%25%25", []),
         ("search=", everything),
-        ("committee=VN&kind=OTHER&outcome=APPROVED&from=2026-11-28&to=2026-12-31&search=chiller",
-         ["JC-VN-2026-003", "JC-VN-2026-001"]),
+        (
+            "committee=VN&kind=OTHER&outcome=APPROVED&from=2026-11-28&to=2026-12-31&search=chiller",
+            ["JC-VN-2026-003", "JC-VN-2026-001"],
+        ),
     ]
 
     for query, expected in cases:
@@ -185,12 +273,18 @@ async def test_unknown_exports_are_404_and_bad_filters_400_naming_the_parameter(
         ("/exports/decisions.csv?outcome=MAYBE", "outcome", "outcome must be one of APPROVED, NOT_APPROVED."),
         ("/exports/decisions.json?from=yesterday", "from", "from must be a date like 2026-11-28."),
         ("/exports/decisions.csv?to=2026-13-01", "to", "to must be a date like 2026-11-28."),
-        ("/exports/decisions.csv?kind=OTHER&kind=NOPE", "kind",
-         "kind must be one of RULE_VERSION, METHODOLOGY_APPROVAL, METHODOLOGY_REVISION, TPE_DESIGNATION, "
-         "TPE_SUSPENSION, TPE_WITHDRAWAL, PLANNED_PROJECT, PROJECT_REGISTRATION, CREDIT_ISSUANCE, OTHER."),
+        (
+            "/exports/decisions.csv?kind=OTHER&kind=NOPE",
+            "kind",
+            "kind must be one of RULE_VERSION, METHODOLOGY_APPROVAL, METHODOLOGY_REVISION, TPE_DESIGNATION, "
+            "TPE_SUSPENSION, TPE_WITHDRAWAL, PLANNED_PROJECT, PROJECT_REGISTRATION, CREDIT_ISSUANCE, OTHER.",
+        ),
         ("/exports/methodologies.csv?scope=x", "scope", "scope must be a whole number."),
-        ("/exports/methodologies.json?status=DRAFTY", "status",
-         "status must be one of PROPOSED, VALID, SUPERSEDED, NOT_APPROVED, WITHDRAWN."),
+        (
+            "/exports/methodologies.json?status=DRAFTY",
+            "status",
+            "status must be one of PROPOSED, VALID, SUPERSEDED, NOT_APPROVED, WITHDRAWN.",
+        ),
         ("/exports/tpes.csv?scope=-3", "scope", "scope must be a whole number."),
         ("/exports/tpes.csv?function=AUDIT", "function", "function must be one of VALIDATION, VERIFICATION."),
     ]
@@ -201,7 +295,9 @@ async def test_unknown_exports_are_404_and_bad_filters_400_naming_the_parameter(
         assert response.json() == {"error": message, "parameter": parameter}, path
 
 
-async def test_an_export_of_several_batches_lists_every_row_once_in_order(client, gql, tokens, frozen_clock, monkeypatch):
+async def test_an_export_of_several_batches_lists_every_row_once_in_order(
+    client, gql, tokens, frozen_clock, monkeypatch
+):
     # Given the register, read two rows at a time
     await given_the_register(gql, tokens, frozen_clock)
     monkeypatch.setattr(api.exports, "BATCH", 2)
@@ -233,29 +329,73 @@ async def test_an_empty_export_is_its_header_or_an_empty_array(client):
 async def given_methodologies(gql, tokens, frozen_clock) -> None:
     """VN_AM001 approved on 2026-12-14; MN_PM001 in public input; ID_PM001 still a DRAFT."""
     flow = Workflow(gql, tokens)
-    chillers = await flow.ok(PROPOSE, {
-        "committeeCode": "VN", "title": "Energy saving by high-efficiency chillers", "summary": "Replaces old chillers.",
-        "sectoralScopes": [3, 1, 3], "proponent": "Example Engineering Co."}, "VN")
+    chillers = await flow.ok(
+        PROPOSE,
+        {
+            "committeeCode": "VN",
+            "title": "Energy saving by high-efficiency chillers",
+            "summary": "Replaces old chillers.",
+            "sectoralScopes": [3, 1, 3],
+            "proponent": "Example Engineering Co.",
+        },
+        "VN",
+    )
     await flow.ok(SUBMIT, {"id": chillers["proposal"]["id"]}, "VN")
     await flow.ok(OPEN_PUBLIC_INPUT, {"id": chillers["proposal"]["id"]}, "secretariat")
-    await flow.ok(PROPOSE, {
-        "committeeCode": "ID", "title": "Draft idea on solar pumps", "sectoralScopes": [1], "proponent": "Someone"}, "ID")
+    await flow.ok(
+        PROPOSE,
+        {"committeeCode": "ID", "title": "Draft idea on solar pumps", "sectoralScopes": [1], "proponent": "Someone"},
+        "ID",
+    )
     frozen_clock.set(at("2026-12-14"))
-    await flow.ok(CIRCULATE, {"id": chillers["proposal"]["id"], "mode": "ELECTRONIC", "deadline": "2027-01-20"}, "secretariat")
+    await flow.ok(
+        CIRCULATE, {"id": chillers["proposal"]["id"], "mode": "ELECTRONIC", "deadline": "2027-01-20"}, "secretariat"
+    )
     await flow.ok(CONSENT, {"id": chillers["proposal"]["id"]}, "japan")
     await flow.ok(CONSENT, {"id": chillers["proposal"]["id"]}, "VN")
-    schools = await flow.ok(PROPOSE, {
-        "committeeCode": "MN", "title": "Solar power for schools", "sectoralScopes": [1],
-        "proponent": "Steppe Energy LLC"}, "secretariat")
+    schools = await flow.ok(
+        PROPOSE,
+        {
+            "committeeCode": "MN",
+            "title": "Solar power for schools",
+            "sectoralScopes": [1],
+            "proponent": "Steppe Energy LLC",
+        },
+        "secretariat",
+    )
     await flow.ok(SUBMIT, {"id": schools["proposal"]["id"]}, "secretariat")
     await flow.ok(OPEN_PUBLIC_INPUT, {"id": schools["proposal"]["id"]}, "secretariat")
 
 
 METHODOLOGY_ROWS = [
-    ["MN_PM001", "", "", "PROPOSED", "MN", "Solar power for schools", "1", "Steppe Energy LLC",
-     "2026-12-14", "2026-12-28", "", ""],
-    ["VN_PM001", "VN_AM001", "ver01.0", "VALID", "VN", "Energy saving by high-efficiency chillers", "1;3",
-     "Example Engineering Co.", "2026-11-28", "2026-12-12", "2026-12-14", "JC-VN-2026-001"],
+    [
+        "MN_PM001",
+        "",
+        "",
+        "PROPOSED",
+        "MN",
+        "Solar power for schools",
+        "1",
+        "Steppe Energy LLC",
+        "2026-12-14",
+        "2026-12-28",
+        "",
+        "",
+    ],
+    [
+        "VN_PM001",
+        "VN_AM001",
+        "ver01.0",
+        "VALID",
+        "VN",
+        "Energy saving by high-efficiency chillers",
+        "1;3",
+        "Example Engineering Co.",
+        "2026-11-28",
+        "2026-12-12",
+        "2026-12-14",
+        "JC-VN-2026-001",
+    ],
 ]
 
 
@@ -281,15 +421,27 @@ async def test_the_methodology_export_shows_the_public_view_whoever_asks(client,
     # and its filters apply
     valid = await client.get("/exports/methodologies.csv?status=VALID&scope=3&committee=VN")
     assert csv_rows(valid.text) == [METHODOLOGY_COLUMNS, METHODOLOGY_ROWS[1]]
-    assert [r[0] for r in csv_rows((await client.get("/exports/methodologies.csv?search=solar")).text)[1:]] == ["MN_PM001"]
+    assert [r[0] for r in csv_rows((await client.get("/exports/methodologies.csv?search=solar")).text)[1:]] == [
+        "MN_PM001"
+    ]
     assert csv_rows((await client.get("/exports/methodologies.csv?committee=ID")).text) == [METHODOLOGY_COLUMNS]
 
 
 TPE_ROWS = [  # newest designation first
     ["TPE-ID-001", "ID", "Example Verification Ltd.", "JP", "ISO_14065", "DESIGNATED", "2026-11-28", "1", "", ""],
     ["TPE-VN-002", "VN", "Mekong Assurance JSC", "VN", "CDM_DOE", "DESIGNATED", "2026-11-28", "", "7", ""],
-    ["TPE-VN-001", "VN", "Example Verification Ltd.", "JP", "ISO_14065", "DESIGNATED", "2026-11-28", "1;3", "",
-     "verification 3"],
+    [
+        "TPE-VN-001",
+        "VN",
+        "Example Verification Ltd.",
+        "JP",
+        "ISO_14065",
+        "DESIGNATED",
+        "2026-11-28",
+        "1;3",
+        "",
+        "verification 3",
+    ],
 ]
 
 
@@ -303,7 +455,8 @@ async def test_the_tpe_export_lists_public_designations_with_their_scopes(client
     await flow.designate(mekong, verification=[7])
     await flow.designate(example, validation=[1], committee="ID")
     suspension = await flow.ok(
-        SUSPEND, {"reference": "TPE-VN-001", "reason": "Under review.", "function": "VERIFICATION"}, "japan")
+        SUSPEND, {"reference": "TPE-VN-001", "reason": "Under review.", "function": "VERIFICATION"}, "japan"
+    )
     await flow.approve(suspension["proposal"]["id"])
     await flow.propose(hidden, validation=[2])
     secret = await tokens.secretariat()
@@ -362,8 +515,11 @@ async def test_the_feed_is_atom_with_one_entry_per_decision_newest_first(client,
     assert [e.findtext(f"{ATOM}id") for e in found] == [f"urn:jcm:decision:{row[0]}" for row in REGISTER]
     assert [e.findtext(f"{ATOM}title") for e in found] == [f"{row[0]}: {row[4]}" for row in REGISTER]
     assert [e.findtext(f"{ATOM}updated") for e in found] == [
-        "2027-01-10T09:00:00+00:00", "2026-12-15T09:00:00+00:00", "2026-11-28T09:00:00+00:00",
-        "2026-11-28T09:00:00+00:00", "2026-11-28T09:00:00+00:00",
+        "2027-01-10T09:00:00+00:00",
+        "2026-12-15T09:00:00+00:00",
+        "2026-11-28T09:00:00+00:00",
+        "2026-11-28T09:00:00+00:00",
+        "2026-11-28T09:00:00+00:00",
     ]
     assert [e.findtext(f"{ATOM}summary") for e in found] == [
         "Approved on 2027-01-10 (electronic). How to monitor.",
@@ -373,7 +529,9 @@ async def test_the_feed_is_atom_with_one_entry_per_decision_newest_first(client,
         "Approved on 2026-11-28 (electronic). Chillers first.",
     ]
     assert [[(c.get("term"), c.get("label")) for c in e.findall(f"{ATOM}category")] for e in found][3] == [
-        ("OTHER", None), ("ID", "committee")]
+        ("OTHER", None),
+        ("ID", "committee"),
+    ]
     for entry in found:
         link = entry.find(f"{ATOM}link")
         assert (link.get("rel"), link.get("type")) == ("alternate", "application/json")
@@ -395,12 +553,20 @@ async def test_an_entrys_link_answers_with_its_decision_by_get(client, gql, toke
     # Then it is that decision, as a cacheable public GET
     assert response.status_code == 200
     assert "etag" in response.headers
-    assert response.json() == {"data": {"decision": {
-        "reference": "JC-ID-2026-001", "title": "Registry fee schedule", "kind": "OTHER", "outcome": "NOT_APPROVED",
-        "decidedOn": "2026-11-28", "mode": "ELECTRONIC",
-        "committee": {"code": "ID", "name": {"en": "Japan–Indonesia Joint Committee"}},
-        "positions": [{"side": "JAPAN", "position": "OBJECTION", "statement": "Not additional."}],
-    }}}
+    assert response.json() == {
+        "data": {
+            "decision": {
+                "reference": "JC-ID-2026-001",
+                "title": "Registry fee schedule",
+                "kind": "OTHER",
+                "outcome": "NOT_APPROVED",
+                "decidedOn": "2026-11-28",
+                "mode": "ELECTRONIC",
+                "committee": {"code": "ID", "name": {"en": "Japan–Indonesia Joint Committee"}},
+                "positions": [{"side": "JAPAN", "position": "OBJECTION", "statement": "Not additional."}],
+            }
+        }
+    }
 
 
 async def test_a_committees_feed_lists_only_its_decisions(client, gql, tokens, frozen_clock):
@@ -418,7 +584,10 @@ async def test_a_committees_feed_lists_only_its_decisions(client, gql, tokens, f
     assert feed.findtext(f"{ATOM}title") == "JCM decisions: Japan–Viet Nam Joint Committee"
     assert feed.findtext(f"{ATOM}updated") == "2026-12-15T09:00:00+00:00"
     assert [e.findtext(f"{ATOM}id") for e in entries(feed)] == [
-        "urn:jcm:decision:JC-VN-2026-003", "urn:jcm:decision:JC-VN-2026-002", "urn:jcm:decision:JC-VN-2026-001"]
+        "urn:jcm:decision:JC-VN-2026-003",
+        "urn:jcm:decision:JC-VN-2026-002",
+        "urn:jcm:decision:JC-VN-2026-001",
+    ]
     assert unknown.status_code == 404
     assert unknown.text == "No joint committee has the code 'XX'."
     quiet_feed = parse_feed(quiet.content)

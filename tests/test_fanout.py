@@ -17,9 +17,9 @@ from api.settings import Settings
 from models.db import create_engine, new_session, write_transaction
 from models.enums import Role
 from models.principal import Principal
-from resolvers.meetings import schedule_meeting
 from resolvers.events import DecisionBroker, DecisionTaken, announce
 from resolvers.listener import Listener
+from resolvers.meetings import schedule_meeting
 from tests.conftest import PG_URL
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="cross-process fan-out is PostgreSQL's NOTIFY")
@@ -84,8 +84,9 @@ class Worker:
 
     async def other_schedules_a_meeting(self) -> None:
         async with new_session(self.other) as session:
-            await schedule_meeting(session, Principal(Role.SECRETARIAT, name="JCMA"), committee_code="VN",
-                                   held_on=date(2026, 12, 15))
+            await schedule_meeting(
+                session, Principal(Role.SECRETARIAT, name="JCMA"), committee_code="VN", held_on=date(2026, 12, 15)
+            )
 
     async def answer_to_the_old_tag(self) -> httpx.Response:
         return await self.http.get("/graphql", params={"query": MEETINGS}, headers={"If-None-Match": self.etag})
@@ -101,8 +102,10 @@ async def worker(database, engine) -> AsyncIterator[Worker]:
     app = create_app(Settings(database_url=database.url, database_schema=database.schema), engine=engine)
     other = database.engine()
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http, \
-                app.state.broker.subscribe() as queue:
+        async with (
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http,
+            app.state.broker.subscribe() as queue,
+        ):
             seen = await http.get("/graphql", params={"query": MEETINGS})
             yield Worker(http, queue, app.state.listener, seen.headers["etag"], other)
     finally:

@@ -54,8 +54,15 @@ ETAG = re.compile(r'^"[0-9a-f]{32}"$')
 FRONTEND = "https://frontend.example"
 
 
-async def get(client: httpx.AsyncClient, query: str, variables: str | None = None, *, etag: str | None = None,
-              token: str | None = None, operation_name: str | None = None) -> httpx.Response:
+async def get(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: str | None = None,
+    *,
+    etag: str | None = None,
+    token: str | None = None,
+    operation_name: str | None = None,
+) -> httpx.Response:
     params = {"query": query}
     if variables is not None:
         params["variables"] = variables
@@ -81,8 +88,11 @@ async def test_an_anonymous_get_is_public_and_revalidates_to_304_with_an_empty_b
 
     # Then the answer is the data, public and tagged
     assert first.status_code == 200
-    assert first.json() == {"data": {"decisions": {"totalCount": 1, "edges": [
-        {"node": {"reference": "JC-VN-2026-001", "outcome": "APPROVED"}}]}}}
+    assert first.json() == {
+        "data": {
+            "decisions": {"totalCount": 1, "edges": [{"node": {"reference": "JC-VN-2026-001", "outcome": "APPROVED"}}]}
+        }
+    }
     assert first.headers["cache-control"] == PUBLIC_CACHE
     etag = first.headers["etag"]
     assert ETAG.match(etag), etag
@@ -110,16 +120,27 @@ async def test_the_same_variables_in_another_order_or_spacing_have_the_same_etag
     # When the same request is sent with its variables written three ways
     compact = await get(client, FILTERED, '{"first":5,"filter":{"committeeCode":"VN","outcome":"APPROVED"}}')
     reordered = await get(client, FILTERED, '{"filter": {"outcome": "APPROVED", "committeeCode": "VN"}, "first": 5}')
-    spaced = await get(client, FILTERED, '{ "first" : 5 ,\n "filter" : { "committeeCode" : "VN" , "outcome" : "APPROVED" } }')
+    spaced = await get(
+        client, FILTERED, '{ "first" : 5 ,\n "filter" : { "committeeCode" : "VN" , "outcome" : "APPROVED" } }'
+    )
 
     # Then they are one resource
     assert [r.status_code for r in (compact, reordered, spaced)] == [200, 200, 200]
-    assert compact.json() == reordered.json() == spaced.json() == {
-        "data": {"decisions": {"totalCount": 1, "edges": [{"node": {"reference": "JC-VN-2026-001"}}]}}
-    }
+    assert (
+        compact.json()
+        == reordered.json()
+        == spaced.json()
+        == {"data": {"decisions": {"totalCount": 1, "edges": [{"node": {"reference": "JC-VN-2026-001"}}]}}}
+    )
     assert compact.headers["etag"] == reordered.headers["etag"] == spaced.headers["etag"]
-    assert (await get(client, FILTERED, '{"filter":{"outcome":"APPROVED","committeeCode":"VN"},"first":5}',
-                      etag=compact.headers["etag"])).status_code == 304
+    assert (
+        await get(
+            client,
+            FILTERED,
+            '{"filter":{"outcome":"APPROVED","committeeCode":"VN"},"first":5}',
+            etag=compact.headers["etag"],
+        )
+    ).status_code == 304
 
     # but other variables or another query are another resource
     other_variables = await get(client, FILTERED, '{"first":5,"filter":{"committeeCode":"ID","outcome":"APPROVED"}}')
@@ -127,8 +148,14 @@ async def test_the_same_variables_in_another_order_or_spacing_have_the_same_etag
     etags = {compact.headers["etag"], other_variables.headers["etag"], other_query.headers["etag"]}
     assert len(etags) == 3
     assert other_variables.json() == {"data": {"decisions": {"totalCount": 0, "edges": []}}}
-    assert (await get(client, FILTERED, '{"first":5,"filter":{"committeeCode":"ID","outcome":"APPROVED"}}',
-                      etag=compact.headers["etag"])).status_code == 200
+    assert (
+        await get(
+            client,
+            FILTERED,
+            '{"first":5,"filter":{"committeeCode":"ID","outcome":"APPROVED"}}',
+            etag=compact.headers["etag"],
+        )
+    ).status_code == 200
 
 
 async def test_a_304_is_answered_without_running_the_query(client, engine, gql, tokens):
@@ -169,10 +196,17 @@ async def test_a_decision_makes_old_etags_stale_at_once(client, gql, tokens):
     assert after.status_code == 200
     assert after.headers["etag"] != etag
     assert ETAG.match(after.headers["etag"])
-    assert after.json() == {"data": {"decisions": {"totalCount": 2, "edges": [
-        {"node": {"reference": "JC-ID-2026-001", "outcome": "APPROVED"}},
-        {"node": {"reference": "JC-VN-2026-001", "outcome": "APPROVED"}},
-    ]}}}
+    assert after.json() == {
+        "data": {
+            "decisions": {
+                "totalCount": 2,
+                "edges": [
+                    {"node": {"reference": "JC-ID-2026-001", "outcome": "APPROVED"}},
+                    {"node": {"reference": "JC-VN-2026-001", "outcome": "APPROVED"}},
+                ],
+            }
+        }
+    }
     assert (await get(client, DECISIONS, etag=after.headers["etag"])).status_code == 304
 
 
@@ -278,8 +312,11 @@ async def test_a_change_committed_while_the_version_is_read_is_not_missed(databa
         del publication._invalidate  # the app's own again, which close_listeners unregisters
         await close_listeners(app)
     assert after.status_code == 200, "the version read before the commit was cached after it: stale 304"
-    assert after.json() == {"data": {"committee": {"meetings": [
-        {"number": 1, "heldOn": "2026-12-15"}, {"number": 2, "heldOn": "2026-12-20"}]}}}
+    assert after.json() == {
+        "data": {
+            "committee": {"meetings": [{"number": 1, "heldOn": "2026-12-15"}, {"number": 2, "heldOn": "2026-12-20"}]}
+        }
+    }
 
 
 async def test_a_version_read_between_the_commit_event_and_the_commit_itself_is_not_kept(database, engine):
@@ -307,8 +344,12 @@ async def test_a_version_read_between_the_commit_event_and_the_commit_itself_is_
             event.listen(engine.sync_engine, "commit", read_while_committing)
             try:
                 async with new_session(engine) as session:
-                    await schedule_meeting(session, Principal(Role.SECRETARIAT, name="JCMA"), committee_code="VN",
-                                           held_on=date(2026, 12, 15))
+                    await schedule_meeting(
+                        session,
+                        Principal(Role.SECRETARIAT, name="JCMA"),
+                        committee_code="VN",
+                        held_on=date(2026, 12, 15),
+                    )
             finally:
                 event.remove(engine.sync_engine, "commit", read_while_committing)
             assert armed == []
@@ -336,8 +377,9 @@ async def test_a_write_by_another_worker_makes_old_etags_stale(client, database,
     other_worker = database.engine()
     try:
         async with new_session(other_worker) as session:
-            await schedule_meeting(session, Principal(Role.SECRETARIAT, name="JCMA"), committee_code="VN",
-                                   held_on=date(2026, 12, 15))
+            await schedule_meeting(
+                session, Principal(Role.SECRETARIAT, name="JCMA"), committee_code="VN", held_on=date(2026, 12, 15)
+            )
     finally:
         await other_worker.dispose()
 
@@ -395,8 +437,11 @@ async def test_a_mutation_sent_by_get_is_refused_with_405_and_writes_nothing(cli
         assert response.status_code == 405
         assert response.headers["allow"] == "POST"
         assert "etag" not in response.headers
-        assert response.json() == {"errors": [{"message": "Mutations are sent with POST, not GET.",
-                                               "extensions": {"code": "METHOD_NOT_ALLOWED"}}]}
+        assert response.json() == {
+            "errors": [
+                {"message": "Mutations are sent with POST, not GET.", "extensions": {"code": "METHOD_NOT_ALLOWED"}}
+            ]
+        }
     assert await snapshot(engine, *WRITTEN) == before
 
     # and the same mutation by POST works
@@ -435,9 +480,7 @@ def _names(header: str) -> set[str]:
 async def test_by_default_no_origin_is_allowed(client):
     # When a browser on another origin reads
     response = await client.get("/graphql", params={"query": VIEWER}, headers={"Origin": FRONTEND})
-    preflight = await client.options(
-        "/graphql", headers={"Origin": FRONTEND, "Access-Control-Request-Method": "GET"}
-    )
+    preflight = await client.options("/graphql", headers={"Origin": FRONTEND, "Access-Control-Request-Method": "GET"})
 
     # Then the answer does not let the browser hand it over
     assert response.status_code == 200
@@ -452,20 +495,28 @@ async def test_an_allowlisted_origin_may_read_with_tokens_and_etags(database, en
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
             # When that frontend sends a preflight for a GET with a token and a tag
-            preflight = await http.options("/graphql", headers={
-                "Origin": FRONTEND,
-                "Access-Control-Request-Method": "GET",
-                "Access-Control-Request-Headers": "authorization, if-none-match",
-            })
+            preflight = await http.options(
+                "/graphql",
+                headers={
+                    "Origin": FRONTEND,
+                    "Access-Control-Request-Method": "GET",
+                    "Access-Control-Request-Headers": "authorization, if-none-match",
+                },
+            )
             # and then the GET itself
             response = await http.get("/graphql", params={"query": VIEWER}, headers={"Origin": FRONTEND})
             # and another origin tries the same
-            stranger_preflight = await http.options("/graphql", headers={
-                "Origin": "https://elsewhere.example",
-                "Access-Control-Request-Method": "GET",
-                "Access-Control-Request-Headers": "authorization",
-            })
-            stranger = await http.get("/graphql", params={"query": VIEWER}, headers={"Origin": "https://elsewhere.example"})
+            stranger_preflight = await http.options(
+                "/graphql",
+                headers={
+                    "Origin": "https://elsewhere.example",
+                    "Access-Control-Request-Method": "GET",
+                    "Access-Control-Request-Headers": "authorization",
+                },
+            )
+            stranger = await http.get(
+                "/graphql", params={"query": VIEWER}, headers={"Origin": "https://elsewhere.example"}
+            )
     finally:
         await close_listeners(app)
 

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from api.app import close_listeners, create_app
-from api.idempotency import fingerprint
 from api.asgi import graphql_request
+from api.idempotency import fingerprint
 from models.db import new_session
 from models.idempotency import ABANDONED_AFTER
 from resolvers import idempotency, proposals
@@ -28,8 +28,11 @@ mutation ($input: ProposeMethodologyInput!) {
 """
 PROPOSAL_INPUT = {"committeeCode": "VN", "kind": "OTHER", "title": "Interim special measures", "summary": "Why."}
 METHODOLOGY_INPUT = {
-    "committeeCode": "VN", "title": "High-efficiency chillers", "summary": "Replaces old chillers.",
-    "sectoralScopes": [3], "proponent": "Example Engineering Co.",
+    "committeeCode": "VN",
+    "title": "High-efficiency chillers",
+    "summary": "Replaces old chillers.",
+    "sectoralScopes": [3],
+    "proponent": "Example Engineering Co.",
 }
 TABLES = (*WORKFLOW_TABLES, "meeting", "methodology", "idempotency_key")
 
@@ -91,7 +94,9 @@ async def test_a_retried_propose_methodology_burns_no_reference(client, tokens):
     assert replayed(retry) and retry.content == first.content
 
     # When the next methodology is proposed
-    following = await post(client, PROPOSE_METHODOLOGY, METHODOLOGY_INPUT | {"title": "Solar PV"}, secretariat, key="pm-2")
+    following = await post(
+        client, PROPOSE_METHODOLOGY, METHODOLOGY_INPUT | {"title": "Solar PV"}, secretariat, key="pm-2"
+    )
 
     # Then it gets VN_PM002: the retry consumed no number
     assert following.json()["data"]["proposeMethodology"]["methodology"]["proposedReference"] == "VN_PM002"
@@ -128,7 +133,11 @@ async def test_the_same_key_with_another_request_is_refused_and_writes_nothing(c
 async def test_the_same_request_in_another_spelling_is_the_same_request(client, tokens, engine):
     # Given a request sent with a key
     secretariat = await tokens.secretariat()
-    headers = {"Authorization": f"Bearer {secretariat}", "Idempotency-Key": "spelling", "Content-Type": "application/json"}
+    headers = {
+        "Authorization": f"Bearer {secretariat}",
+        "Idempotency-Key": "spelling",
+        "Content-Type": "application/json",
+    }
     body = '{"query": "%s", "variables": {"input": {"committeeCode": "VN", "kind": "OTHER", "title": "T", "summary": "S"}}}'
     query = "mutation ($input: CreateProposalInput!) { createProposal(input: $input) { proposal { id } } }"
     first = await client.post("/graphql", content=body % query, headers=headers)
@@ -152,7 +161,10 @@ async def test_keys_are_scoped_to_the_token(client, tokens, engine):
 
     # Then each got its own proposal
     assert not replayed(first) and not replayed(second)
-    assert first.json()["data"]["createProposal"]["proposal"]["id"] != second.json()["data"]["createProposal"]["proposal"]["id"]
+    assert (
+        first.json()["data"]["createProposal"]["proposal"]["id"]
+        != second.json()["data"]["createProposal"]["proposal"]["id"]
+    )
     assert await count(engine, "proposal") == 2
 
 
@@ -193,7 +205,10 @@ async def test_a_key_is_free_again_after_24_hours(client, tokens, engine, frozen
     assert other.status_code == 200
     assert await count(engine, "proposal") == 3
     # and the expired row was cleaned up on the way: only the two fresh keys remain
-    assert sorted(row[1] for row in (await snapshot(engine, "idempotency_key"))["idempotency_key"]) == ["daily", "other-key"]
+    assert sorted(row[1] for row in (await snapshot(engine, "idempotency_key"))["idempotency_key"]) == [
+        "daily",
+        "other-key",
+    ]
 
 
 async def test_without_the_header_every_request_runs(client, tokens, engine):
@@ -211,7 +226,9 @@ async def test_a_malformed_key_is_refused_naming_the_header(client, tokens, engi
     secretariat = await tokens.secretariat()
     before = await snapshot(engine, *TABLES)
     headers = {"Authorization": f"Bearer {secretariat}", "Idempotency-Key": key.encode("latin-1")}
-    response = await client.post("/graphql", json={"query": CREATE, "variables": {"input": PROPOSAL_INPUT}}, headers=headers)
+    response = await client.post(
+        "/graphql", json={"query": CREATE, "variables": {"input": PROPOSAL_INPUT}}, headers=headers
+    )
 
     assert response.status_code == 400
     [error] = response.json()["errors"]
@@ -224,7 +241,9 @@ async def test_a_query_with_a_key_simply_runs_and_leaves_the_key_unused(client, 
     # Given a query sent with a key
     secretariat = await tokens.secretariat()
     read = await client.post(
-        "/graphql", json={"query": "{ committees { code } }"}, headers={"Authorization": f"Bearer {secretariat}", "Idempotency-Key": "k"}
+        "/graphql",
+        json={"query": "{ committees { code } }"},
+        headers={"Authorization": f"Bearer {secretariat}", "Idempotency-Key": "k"},
     )
     assert read.status_code == 200 and not replayed(read)
 
@@ -277,7 +296,9 @@ async def test_a_request_still_running_with_the_key_is_a_conflict(client, tokens
     [token_id] = [row[0] for row in (await snapshot(engine, "api_token"))["api_token"]]
     body = {"query": CREATE, "variables": {"input": PROPOSAL_INPUT}}
     async with new_session(engine) as session:
-        claim = await idempotency.claim(session, f"token:{token_id}", "busy", fingerprint(b"", graphql_request(_json(body))))
+        claim = await idempotency.claim(
+            session, f"token:{token_id}", "busy", fingerprint(b"", graphql_request(_json(body)))
+        )
     assert claim.outcome is idempotency.ClaimOutcome.CLAIMED
     before = await snapshot(engine, *TABLES)
 
@@ -332,11 +353,17 @@ async def test_concurrent_claims_of_one_key_leave_exactly_one_claimant(engine):
 async def test_browsers_may_send_the_key_and_read_the_replay_mark(settings, engine):
     app = create_app(settings.model_copy(update={"cors_origins": ["https://frontend.example"]}), engine=engine)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
-        preflight = await client.options("/graphql", headers={
-            "Origin": "https://frontend.example", "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type, idempotency-key",
-        })
-        answer = await client.post("/graphql", json={"query": "{ __typename }"}, headers={"Origin": "https://frontend.example"})
+        preflight = await client.options(
+            "/graphql",
+            headers={
+                "Origin": "https://frontend.example",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type, idempotency-key",
+            },
+        )
+        answer = await client.post(
+            "/graphql", json={"query": "{ __typename }"}, headers={"Origin": "https://frontend.example"}
+        )
     await close_listeners(app)
 
     assert preflight.status_code == 200
@@ -358,7 +385,9 @@ async def test_a_chunked_body_over_the_limit_with_a_key_is_413_and_claims_nothin
         anonymous = await client.post("/graphql", content=chunks(), headers={"Idempotency-Key": "big"})
         # and with a token (read by idempotency only)
         authorization = f"Bearer {await tokens.secretariat()}"
-        signed = await client.post("/graphql", content=chunks(), headers={"Idempotency-Key": "big", "Authorization": authorization})
+        signed = await client.post(
+            "/graphql", content=chunks(), headers={"Idempotency-Key": "big", "Authorization": authorization}
+        )
     await close_listeners(app)
 
     # Then both are refused as too large, and no key was claimed

@@ -18,7 +18,6 @@ from api.app import create_app
 from api.settings import Settings
 from models.db import create_engine
 
-
 VIEWER = "{ viewer { role } }"
 INTROSPECTION = "{ __schema { queryType { name } } }"
 COUNTRIES = "{ countries { code } }"
@@ -112,11 +111,17 @@ async def test_default_limits_are_enforced_by_the_default_app(client):
     # Tokens: "{", 1999 fields, "}"
     over = await post(client, "{ " + "__typename " * 1999 + "}")
     assert over["data"] is None
-    assert [e["message"] for e in over["errors"]] == ["Syntax Error: Document contains more than 2000 tokens. Parsing aborted."]
+    assert [e["message"] for e in over["errors"]] == [
+        "Syntax Error: Document contains more than 2000 tokens. Parsing aborted."
+    ]
     # Body
-    response = await client.post("/graphql", content=body_of_size(100_001), headers={"Content-Type": "application/json"})
+    response = await client.post(
+        "/graphql", content=body_of_size(100_001), headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 413
-    assert response.json() == {"errors": [{"message": "Request body over 100000 bytes.", "extensions": {"code": "BODY_TOO_LARGE"}}]}
+    assert response.json() == {
+        "errors": [{"message": "Request body over 100000 bytes.", "extensions": {"code": "BODY_TOO_LARGE"}}]
+    }
 
 
 async def test_query_deeper_than_the_limit_is_refused(settings, engine):
@@ -169,7 +174,9 @@ async def test_a_document_with_more_tokens_than_the_limit_is_refused(settings, e
 async def test_a_body_over_the_limit_gets_413(settings, engine):
     async with http(app_with(settings, engine, max_body_bytes=500)) as client:
         # Given a body of exactly the limit is served
-        at_limit = await client.post("/graphql", content=body_of_size(500), headers={"Content-Type": "application/json"})
+        at_limit = await client.post(
+            "/graphql", content=body_of_size(500), headers={"Content-Type": "application/json"}
+        )
         assert (at_limit.status_code, at_limit.json()) == (200, {"data": {"viewer": {"role": "PUBLIC"}}})
 
         # When one byte more is declared
@@ -177,7 +184,9 @@ async def test_a_body_over_the_limit_gets_413(settings, engine):
 
     # Then
     assert over.status_code == 413
-    assert over.json() == {"errors": [{"message": "Request body over 500 bytes.", "extensions": {"code": "BODY_TOO_LARGE"}}]}
+    assert over.json() == {
+        "errors": [{"message": "Request body over 500 bytes.", "extensions": {"code": "BODY_TOO_LARGE"}}]
+    }
 
 
 async def test_a_chunked_body_over_the_limit_gets_413_too(settings, engine):
@@ -195,7 +204,9 @@ async def test_a_chunked_body_over_the_limit_gets_413_too(settings, engine):
     # Then
     assert "content-length" not in response.request.headers
     assert response.status_code == 413
-    assert response.json() == {"errors": [{"message": "Request body too large.", "extensions": {"code": "BODY_TOO_LARGE"}}]}
+    assert response.json() == {
+        "errors": [{"message": "Request body too large.", "extensions": {"code": "BODY_TOO_LARGE"}}]
+    }
 
 
 # --- introspection and GraphiQL -------------------------------------------------------------------
@@ -258,7 +269,17 @@ async def test_graphiql_can_be_switched_off(settings, engine):
         ("POST", "/graphql", {"content": b"x" * 100_001}, 413),
         ("POST", "/graphql", {"content": b"not json", "headers": {"Content-Type": "application/json"}}, 400),
     ],
-    ids=["query", "invalid-query", "get-query", "graphiql", "healthz", "not-found", "bad-token", "too-large", "bad-json"],
+    ids=[
+        "query",
+        "invalid-query",
+        "get-query",
+        "graphiql",
+        "healthz",
+        "not-found",
+        "bad-token",
+        "too-large",
+        "bad-json",
+    ],
 )
 async def test_every_response_has_a_request_id(client, method, path, kwargs, status):
     first = await client.request(method, path, **kwargs)

@@ -74,7 +74,9 @@ async def test_48_mixed_concurrent_writes_in_one_committee_all_succeed_or_get_a_
     assert [body.get("errors") for body in bodies if "errors" in body] == []
     refused = {
         (name, error["code"])
-        for body in bodies for name, payload in body["data"].items() for error in payload["userErrors"]
+        for body in bodies
+        for name, payload in body["data"].items()
+        for error in payload["userErrors"]
     }
     # The partner answering an item Japan objected to; meetings shuffled out of their order
     assert refused <= {("giveConsent", "INVALID_TRANSITION"), ("scheduleMeeting", "INVALID_INPUT")}, refused
@@ -128,7 +130,12 @@ async def test_a_write_aborted_for_a_deadlock_is_run_again_in_a_fresh_transactio
     # Then the third attempt succeeded, and only its work remains: one position, one step
     assert len(attempts) == 3
     assert payload["proposal"]["version"] == proposal["version"] + 1
-    assert [line["action"] for line in payload["proposal"]["history"]] == ["created", "submitted", "circulated", "consented"]
+    assert [line["action"] for line in payload["proposal"]["history"]] == [
+        "created",
+        "submitted",
+        "circulated",
+        "consented",
+    ]
     assert payload["proposal"]["positions"] == [
         {"side": "JAPAN", "position": "CONSENT", "statement": None, "recordedBy": "MOEJ"}
     ]
@@ -137,7 +144,9 @@ async def test_a_write_aborted_for_a_deadlock_is_run_again_in_a_fresh_transactio
     assert [(record.levelno, record.exc_info) for record in retries] == [(logging.INFO, None)] * 2
 
 
-async def test_a_write_still_aborted_after_the_last_attempt_is_a_clear_busy_error(gql, tokens, engine, monkeypatch, caplog):
+async def test_a_write_still_aborted_after_the_last_attempt_is_a_clear_busy_error(
+    gql, tokens, engine, monkeypatch, caplog
+):
     # Given a consent the database aborts every time
     flow = Workflow(gql, tokens)
     proposal = await flow.circulated(deadline=deadline())
@@ -158,11 +167,13 @@ async def test_a_write_still_aborted_after_the_last_attempt_is_a_clear_busy_erro
 
     # Then, after the last attempt, a clear userError, no internal error, and no trace left
     assert len(attempts) == base.RETRY_ATTEMPTS
-    assert payload["userErrors"] == [{
-        "code": "BUSY",
-        "message": "The database is busy with other changes and nothing was changed: try again in a moment.",
-        "field": None,
-    }]
+    assert payload["userErrors"] == [
+        {
+            "code": "BUSY",
+            "message": "The database is busy with other changes and nothing was changed: try again in a moment.",
+            "field": None,
+        }
+    ]
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR or record.exc_info]
 

@@ -35,7 +35,8 @@ METHODOLOGY_FIELDS = """
   decision { reference outcome }
 """
 
-PROPOSE = """
+PROPOSE = (
+    """
 mutation ($input: ProposeMethodologyInput!) {
   proposeMethodology(input: $input) {
     methodology { id %s }
@@ -43,9 +44,12 @@ mutation ($input: ProposeMethodologyInput!) {
     userErrors { code message field }
   }
 }
-""" % METHODOLOGY_FIELDS
+"""
+    % METHODOLOGY_FIELDS
+)
 
-REVISE = """
+REVISE = (
+    """
 mutation ($input: ProposeMethodologyRevisionInput!) {
   proposeMethodologyRevision(input: $input) {
     methodology { id %s }
@@ -53,13 +57,18 @@ mutation ($input: ProposeMethodologyRevisionInput!) {
     userErrors { code message field }
   }
 }
-""" % METHODOLOGY_FIELDS
+"""
+    % METHODOLOGY_FIELDS
+)
 
-METHODOLOGY = """
+METHODOLOGY = (
+    """
 query ($reference: String!) {
   methodology(reference: $reference) { %s versions { version status summary } }
 }
-""" % METHODOLOGY_FIELDS
+"""
+    % METHODOLOGY_FIELDS
+)
 
 NODE = "query ($id: ID!) { node(id: $id) { ... on Methodology { proposedReference } } }"
 
@@ -124,7 +133,12 @@ JAPAN = Principal(Role.JAPAN, name="MOEJ")
 
 # Every table a methodology mutation writes to.
 METHODOLOGY_TABLES = (
-    "methodology", "methodology_scope", "proposal", "workflow_event", "reference_counter", "audit_event",
+    "methodology",
+    "methodology_scope",
+    "proposal",
+    "workflow_event",
+    "reference_counter",
+    "audit_event",
 )
 
 
@@ -183,7 +197,9 @@ class Methodologies(Workflow):
 
     async def object(self, proposal_id: str) -> dict:
         await self.circulate(proposal_id)
-        return await self.ok(OBJECT, {"id": proposal_id, "statement": "Reference emissions are not conservative."}, "japan")
+        return await self.ok(
+            OBJECT, {"id": proposal_id, "statement": "Reference emissions are not conservative."}, "japan"
+        )
 
     async def read_methodology(self, reference: str, who: str | None = "secretariat") -> dict | None:
         token = await self.token(who) if who else None
@@ -209,7 +225,9 @@ async def approved_methodology(flow: Methodologies, frozen_clock, committee: str
     ("who", "committee", "side"),
     [("secretariat", "VN", None), ("japan", "VN", "JAPAN"), ("VN", "VN", "PARTNER"), ("VN", " vn ", "PARTNER")],
 )
-async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_methodology(gql, tokens, who, committee, side):
+async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_methodology(
+    gql, tokens, who, committee, side
+):
     # Given
     flow = Methodologies(gql, tokens)
 
@@ -218,14 +236,25 @@ async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_me
 
     # Then it has its PM reference and a DRAFT approval proposal
     assert payload["methodology"] | {"id": None} == {
-        "id": None, "proposedReference": "VN_PM001", "reference": None, "version": None, "status": "PROPOSED",
-        "title": "Energy saving by high-efficiency chillers", "summary": "Replaces old chillers.",
-        "proponent": "Example Engineering Co.", "approvedOn": None, "committee": {"code": "VN"},
-        "sectoralScopes": [{"number": 3}, {"number": 4}], "decision": None,
+        "id": None,
+        "proposedReference": "VN_PM001",
+        "reference": None,
+        "version": None,
+        "status": "PROPOSED",
+        "title": "Energy saving by high-efficiency chillers",
+        "summary": "Replaces old chillers.",
+        "proponent": "Example Engineering Co.",
+        "approvedOn": None,
+        "committee": {"code": "VN"},
+        "sectoralScopes": [{"number": 3}, {"number": 4}],
+        "decision": None,
     }
     assert payload["proposal"] | {"id": None} == {
-        "id": None, "kind": "METHODOLOGY_APPROVAL", "status": "DRAFT",
-        "title": "VN_PM001: Energy saving by high-efficiency chillers", "summary": "Replaces old chillers.",
+        "id": None,
+        "kind": "METHODOLOGY_APPROVAL",
+        "status": "DRAFT",
+        "title": "VN_PM001: Energy saving by high-efficiency chillers",
+        "summary": "Replaces old chillers.",
         "proposerSide": side,
     }
     assert (await flow.read_methodology("VN_PM001"))["status"] == "PROPOSED"
@@ -263,29 +292,46 @@ async def test_a_methodology_with_a_long_title_can_be_revised(gql, tokens, froze
 REFUSALS = [
     pytest.param("ID", chillers(), FORBIDDEN_PROPOSE, id="another-partner"),
     pytest.param(None, chillers(), UNAUTHENTICATED, id="anonymous"),
-    pytest.param("secretariat", chillers(title="  "), error("INVALID_INPUT", "title must not be blank.", "title"), id="blank-title"),
     pytest.param(
-        "VN", chillers(title="T" * 301), error("INVALID_INPUT", "title must be at most 300 characters (got 301).", "title"),
+        "secretariat",
+        chillers(title="  "),
+        error("INVALID_INPUT", "title must not be blank.", "title"),
+        id="blank-title",
+    ),
+    pytest.param(
+        "VN",
+        chillers(title="T" * 301),
+        error("INVALID_INPUT", "title must be at most 300 characters (got 301).", "title"),
         id="long-title",
     ),
     pytest.param(
-        "japan", chillers(proponent=" "), error("INVALID_INPUT", "proponent must not be blank.", "proponent"),
+        "japan",
+        chillers(proponent=" "),
+        error("INVALID_INPUT", "proponent must not be blank.", "proponent"),
         id="blank-proponent",
     ),
     pytest.param(
-        "secretariat", chillers(sectoralScopes=[]),
-        error("INVALID_INPUT", "Name at least one sectoral scope.", "sectoralScopes"), id="no-scope",
+        "secretariat",
+        chillers(sectoralScopes=[]),
+        error("INVALID_INPUT", "Name at least one sectoral scope.", "sectoralScopes"),
+        id="no-scope",
     ),
     pytest.param(
-        "secretariat", chillers(sectoralScopes=[0]),
-        error("INVALID_INPUT", "Sectoral scopes are numbered 1 to 15; 0 is not one.", "sectoralScopes"), id="scope-0",
+        "secretariat",
+        chillers(sectoralScopes=[0]),
+        error("INVALID_INPUT", "Sectoral scopes are numbered 1 to 15; 0 is not one.", "sectoralScopes"),
+        id="scope-0",
     ),
     pytest.param(
-        "secretariat", chillers(sectoralScopes=[3, 16]),
-        error("INVALID_INPUT", "Sectoral scopes are numbered 1 to 15; 16 is not one.", "sectoralScopes"), id="scope-16",
+        "secretariat",
+        chillers(sectoralScopes=[3, 16]),
+        error("INVALID_INPUT", "Sectoral scopes are numbered 1 to 15; 16 is not one.", "sectoralScopes"),
+        id="scope-16",
     ),
     pytest.param(
-        "secretariat", chillers("XX"), error("NOT_FOUND", "No joint committee has the code 'XX'.", "committeeCode"),
+        "secretariat",
+        chillers("XX"),
+        error("NOT_FOUND", "No joint committee has the code 'XX'.", "committeeCode"),
         id="unknown-committee",
     ),
 ]
@@ -340,7 +386,9 @@ async def test_am_numbers_follow_the_order_of_approval_not_of_proposal(gql, toke
 
     # Then the AM sequence counts approvals, per committee
     assert [d["decision"]["reference"] for d in (third, indonesian, first)] == [
-        "JC-VN-2026-001", "JC-ID-2026-001", "JC-VN-2026-002",
+        "JC-VN-2026-001",
+        "JC-ID-2026-001",
+        "JC-VN-2026-002",
     ]
     found = {pm: await flow.read_methodology(pm, None) for pm in ids}
     assert {pm: (m["reference"], m["version"], m["status"], m["approvedOn"]) for pm, m in found.items()} == {
@@ -349,7 +397,10 @@ async def test_am_numbers_follow_the_order_of_approval_not_of_proposal(gql, toke
         "VN_PM003": ("VN_AM001", "ver01.0", "VALID", "2026-12-13"),
         "ID_PM001": ("ID_AM001", "ver01.0", "VALID", "2026-12-13"),
     }
-    assert (await flow.read_methodology("VN_AM002", None))["decision"] == {"reference": "JC-VN-2026-002", "outcome": "APPROVED"}
+    assert (await flow.read_methodology("VN_AM002", None))["decision"] == {
+        "reference": "JC-VN-2026-002",
+        "outcome": "APPROVED",
+    }
     assert (await flow.read_methodology("VN_AM001", None))["title"] == "Third"
 
     # and a later proposal still continues the PM sequence
@@ -384,7 +435,11 @@ async def test_an_objected_or_withdrawn_methodology_keeps_its_pm_reference_and_s
     # Then it is NOT_APPROVED or WITHDRAWN under its PM reference, with no AM reference, for everyone
     for who in ("secretariat", None):
         methodology = await flow.read_methodology("VN_PM001", who)
-        assert (methodology["proposedReference"], methodology["reference"], methodology["version"]) == ("VN_PM001", None, None)
+        assert (methodology["proposedReference"], methodology["reference"], methodology["version"]) == (
+            "VN_PM001",
+            None,
+            None,
+        )
         assert (methodology["status"], methodology["approvedOn"], methodology["decision"]) == (status, None, decision)
         assert methodology["versions"] == [{"version": None, "status": status, "summary": "Replaces old chillers."}]
     listed = await gql(METHODOLOGIES, {"filter": {"status": [status]}})
@@ -410,9 +465,7 @@ FIRST_LIMIT = (
     "(the first circulation; one extension to 90 days follows)."
 )
 EXTENDED_LIMIT = "Consideration ends at most 90 days after public input closed on 2026-12-15: by 2027-03-15."
-NO_MORE = (
-    "Consideration was already extended once, to 90 days after public input closed; it cannot be extended again."
-)
+NO_MORE = "Consideration was already extended once, to 90 days after public input closed; it cannot be extended again."
 FIELD = {"ELECTRONIC": "deadline", "MEETING": "meetingId"}
 
 
@@ -424,7 +477,9 @@ async def methodology_after_public_input_1_to_15_december(flow: Methodologies, f
     await flow.ok(SUBMIT, {"id": proposal_id}, "VN")
     opened = await flow.ok(OPEN_PUBLIC_INPUT, {"id": proposal_id}, "secretariat")
     assert opened["proposal"]["publicInput"] | {"comments": None} == {
-        "opensOn": "2026-12-01", "closesOn": CLOSED_ON, "comments": None,
+        "opensOn": "2026-12-01",
+        "closesOn": CLOSED_ON,
+        "comments": None,
     }
     frozen_clock.set(at("2026-12-16"))
     return proposal_id
@@ -502,7 +557,9 @@ async def test_a_third_circulation_is_refused(gql, tokens, engine, frozen_clock,
     assert (await flow.read(proposal_id))["status"] == "LAPSED"
 
 
-async def test_a_methodology_is_not_circulated_without_public_input_nor_while_it_is_open(gql, tokens, engine, frozen_clock):
+async def test_a_methodology_is_not_circulated_without_public_input_nor_while_it_is_open(
+    gql, tokens, engine, frozen_clock
+):
     # Given a submitted methodology
     flow = Methodologies(gql, tokens)
     proposal_id = (await flow.propose())["proposal"]["id"]
@@ -511,9 +568,15 @@ async def test_a_methodology_is_not_circulated_without_public_input_nor_while_it
 
     # Without public input it is refused
     before = await snapshot(engine, *METHODOLOGY_TABLES)
-    assert await flow.call(CIRCULATE, circulate, "secretariat") == {"proposal": None, "userErrors": [error(
-        "INVALID_TRANSITION", "A METHODOLOGY_APPROVAL proposal is circulated only after public input; open it first.",
-    )]}
+    assert await flow.call(CIRCULATE, circulate, "secretariat") == {
+        "proposal": None,
+        "userErrors": [
+            error(
+                "INVALID_TRANSITION",
+                "A METHODOLOGY_APPROVAL proposal is circulated only after public input; open it first.",
+            )
+        ],
+    }
     assert await snapshot(engine, *METHODOLOGY_TABLES) == before
 
     # and so it is on each day of the window, up to its last
@@ -521,9 +584,15 @@ async def test_a_methodology_is_not_circulated_without_public_input_nor_while_it
     for day in ("2026-11-28", "2026-12-05", "2026-12-12"):
         frozen_clock.set(at(day, 23))
         before = await snapshot(engine, *METHODOLOGY_TABLES)
-        assert await flow.call(CIRCULATE, circulate, "secretariat") == {"proposal": None, "userErrors": [error(
-            "INVALID_TRANSITION", "Public input is open until 2026-12-12; circulate it after the window has closed.",
-        )]}, day
+        assert await flow.call(CIRCULATE, circulate, "secretariat") == {
+            "proposal": None,
+            "userErrors": [
+                error(
+                    "INVALID_TRANSITION",
+                    "Public input is open until 2026-12-12; circulate it after the window has closed.",
+                )
+            ],
+        }, day
         assert await snapshot(engine, *METHODOLOGY_TABLES) == before
 
     # but the day after it closed it may go
@@ -588,8 +657,12 @@ async def test_a_refused_revision_leaves_no_trace(gql, tokens, engine, frozen_cl
     assert await snapshot(engine, *METHODOLOGY_TABLES) == before
 
 
-@pytest.mark.parametrize(("who", "reference"), [("secretariat", "VN_AM001"), ("japan", " vn_am001 "), ("VN", "Vn_Am001")])
-async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_revision(gql, tokens, frozen_clock, who, reference):
+@pytest.mark.parametrize(
+    ("who", "reference"), [("secretariat", "VN_AM001"), ("japan", " vn_am001 "), ("VN", "Vn_Am001")]
+)
+async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_revision(
+    gql, tokens, frozen_clock, who, reference
+):
     # Given
     flow = Methodologies(gql, tokens)
     await approved_methodology(flow, frozen_clock, sectoralScopes=[3, 4])
@@ -599,14 +672,25 @@ async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_re
 
     # Then a PROPOSED version under the same references, with the original's title, proponent and scopes
     assert payload["methodology"] | {"id": None} == {
-        "id": None, "proposedReference": "VN_PM001", "reference": "VN_AM001", "version": None, "status": "PROPOSED",
-        "title": "Energy saving by high-efficiency chillers", "summary": "Adds a default COP.",
-        "proponent": "Example Engineering Co.", "approvedOn": None, "committee": {"code": "VN"},
-        "sectoralScopes": [{"number": 3}, {"number": 4}], "decision": None,
+        "id": None,
+        "proposedReference": "VN_PM001",
+        "reference": "VN_AM001",
+        "version": None,
+        "status": "PROPOSED",
+        "title": "Energy saving by high-efficiency chillers",
+        "summary": "Adds a default COP.",
+        "proponent": "Example Engineering Co.",
+        "approvedOn": None,
+        "committee": {"code": "VN"},
+        "sectoralScopes": [{"number": 3}, {"number": 4}],
+        "decision": None,
     }
     assert payload["proposal"] | {"id": None} == {
-        "id": None, "kind": "METHODOLOGY_REVISION", "status": "DRAFT",
-        "title": "Revision of VN_AM001: Energy saving by high-efficiency chillers", "summary": "Adds a default COP.",
+        "id": None,
+        "kind": "METHODOLOGY_REVISION",
+        "status": "DRAFT",
+        "title": "Revision of VN_AM001: Energy saving by high-efficiency chillers",
+        "summary": "Adds a default COP.",
     }
 
 
@@ -619,9 +703,17 @@ async def test_one_open_revision_at_a_time_and_a_new_one_after_withdrawal(gql, t
     # When a second is proposed, it is refused without a trace
     before = await snapshot(engine, *METHODOLOGY_TABLES)
     second = await flow.call(REVISE, {"reference": "VN_AM001", "summary": "Another change."}, "japan")
-    assert second == {"methodology": None, "proposal": None, "userErrors": [error(
-        "INVALID_TRANSITION", "A revision of VN_AM001 is already open; decide or withdraw it first.", "reference",
-    )]}
+    assert second == {
+        "methodology": None,
+        "proposal": None,
+        "userErrors": [
+            error(
+                "INVALID_TRANSITION",
+                "A revision of VN_AM001 is already open; decide or withdraw it first.",
+                "reference",
+            )
+        ],
+    }
     assert await snapshot(engine, *METHODOLOGY_TABLES) == before
 
     # When the first is withdrawn, a new one may be proposed
@@ -635,7 +727,9 @@ async def test_one_open_revision_at_a_time_and_a_new_one_after_withdrawal(gql, t
     assert current["versions"] == [{"version": "ver01.0", "status": "VALID", "summary": "Replaces old chillers."}]
     withdrawn = await flow.read(first["proposal"]["id"])
     assert withdrawn["status"] == "WITHDRAWN"
-    subject = (await gql(PROPOSAL_SUBJECT, {"id": first["proposal"]["id"]}, token=await flow.token("secretariat")))["node"]
+    subject = (await gql(PROPOSAL_SUBJECT, {"id": first["proposal"]["id"]}, token=await flow.token("secretariat")))[
+        "node"
+    ]
     assert subject["subject"]["status"] == "WITHDRAWN"
 
 
@@ -658,13 +752,22 @@ async def test_an_objected_revision_leaves_the_version_in_force_valid(gql, token
     assert current["versions"] == [{"version": "ver01.0", "status": "VALID", "summary": "Replaces old chillers."}]
     subject = (await gql(DECISION_SUBJECT, {"reference": "JC-VN-2026-002"}))["decision"]
     assert subject == {
-        "reference": "JC-VN-2026-002", "outcome": "NOT_APPROVED", "kind": "METHODOLOGY_REVISION",
-        "subject": {"__typename": "Methodology", "proposedReference": "VN_PM001", "reference": "VN_AM001",
-                    "version": None, "status": "NOT_APPROVED"},
+        "reference": "JC-VN-2026-002",
+        "outcome": "NOT_APPROVED",
+        "kind": "METHODOLOGY_REVISION",
+        "subject": {
+            "__typename": "Methodology",
+            "proposedReference": "VN_PM001",
+            "reference": "VN_AM001",
+            "version": None,
+            "status": "NOT_APPROVED",
+        },
     }
 
     # and a new revision may be proposed
-    assert (await flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Retry."}, "VN"))["methodology"]["status"] == "PROPOSED"
+    assert (await flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Retry."}, "VN"))["methodology"][
+        "status"
+    ] == "PROPOSED"
 
 
 # --- lookups and lists -----------------------------------------------------------------------
@@ -826,7 +929,9 @@ async def test_a_committees_methodologies_are_its_own(gql, tokens, frozen_clock,
 
     # When
     whole = (await gql(COMMITTEE_METHODOLOGIES, {"code": code, "filter": filter_}))["committee"]["methodologies"]
-    pages = await walk(gql, COMMITTEE_METHODOLOGIES, {"code": code, "filter": filter_}, 1, ["committee", "methodologies"])
+    pages = await walk(
+        gql, COMMITTEE_METHODOLOGIES, {"code": code, "filter": filter_}, 1, ["committee", "methodologies"]
+    )
 
     # Then
     assert [edge["node"] for edge in whole["edges"]] == nodes(expected)
@@ -886,18 +991,33 @@ async def test_the_proposal_and_the_decision_are_about_the_methodology(gql, toke
     # Then its proposal's subject is the methodology, for everyone once published
     assert (await gql(PROPOSAL_SUBJECT, {"id": proposal_id}))["node"] == {
         "kind": "METHODOLOGY_APPROVAL",
-        "subject": {"__typename": "Methodology", "proposedReference": "VN_PM001", "reference": None,
-                    "version": None, "status": "PROPOSED"},
+        "subject": {
+            "__typename": "Methodology",
+            "proposedReference": "VN_PM001",
+            "reference": None,
+            "version": None,
+            "status": "PROPOSED",
+        },
     }
 
     # When it is approved, the decision's subject is the approved methodology
     after_public_input(frozen_clock)
     await flow.approve(proposal_id)
-    approved = {"__typename": "Methodology", "proposedReference": "VN_PM001", "reference": "VN_AM001",
-                "version": "ver01.0", "status": "VALID"}
-    assert await gql(DECISION_SUBJECT, {"reference": "JC-VN-2026-001"}) == {"decision": {
-        "reference": "JC-VN-2026-001", "outcome": "APPROVED", "kind": "METHODOLOGY_APPROVAL", "subject": approved,
-    }}
+    approved = {
+        "__typename": "Methodology",
+        "proposedReference": "VN_PM001",
+        "reference": "VN_AM001",
+        "version": "ver01.0",
+        "status": "VALID",
+    }
+    assert await gql(DECISION_SUBJECT, {"reference": "JC-VN-2026-001"}) == {
+        "decision": {
+            "reference": "JC-VN-2026-001",
+            "outcome": "APPROVED",
+            "kind": "METHODOLOGY_APPROVAL",
+            "subject": approved,
+        }
+    }
     assert (await gql(PROPOSAL_SUBJECT, {"id": proposal_id}))["node"]["subject"] == approved
 
     # and a revision's proposal is about the new version
@@ -905,22 +1025,32 @@ async def test_the_proposal_and_the_decision_are_about_the_methodology(gql, toke
     subject = (await gql(PROPOSAL_SUBJECT, {"id": revision["proposal"]["id"]}, token=await flow.token("VN")))["node"]
     assert subject == {
         "kind": "METHODOLOGY_REVISION",
-        "subject": {"__typename": "Methodology", "proposedReference": "VN_PM001", "reference": "VN_AM001",
-                    "version": None, "status": "PROPOSED"},
+        "subject": {
+            "__typename": "Methodology",
+            "proposedReference": "VN_PM001",
+            "reference": "VN_AM001",
+            "version": None,
+            "status": "PROPOSED",
+        },
     }
     assert (await gql(PROPOSAL, {"id": revision["proposal"]["id"]}))["node"] is None  # a draft revision is not public
     public = (await gql(METHODOLOGIES, {}))["methodologies"]
     inside = (await gql(METHODOLOGIES, {}, token=await flow.token("VN")))["methodologies"]
     assert ([e["node"] for e in public["edges"]], public["totalCount"]) == (
-        [{"proposedReference": "VN_PM001", "reference": "VN_AM001", "status": "VALID"}], 1,
+        [{"proposedReference": "VN_PM001", "reference": "VN_AM001", "status": "VALID"}],
+        1,
     )
     assert ([e["node"] for e in inside["edges"]], inside["totalCount"]) == (
-        [{"proposedReference": "VN_PM001", "reference": "VN_AM001", "status": "PROPOSED"},
-         {"proposedReference": "VN_PM001", "reference": "VN_AM001", "status": "VALID"}], 2,
+        [
+            {"proposedReference": "VN_PM001", "reference": "VN_AM001", "status": "PROPOSED"},
+            {"proposedReference": "VN_PM001", "reference": "VN_AM001", "status": "VALID"},
+        ],
+        2,
     )
 
 
 # --- query counts ----------------------------------------------------------------------------
+
 
 async def given_methodologies_in_several_committees(engine, frozen_clock, count: int) -> None:
     """`count` methodologies across three committees, all through public input; every other one
@@ -931,20 +1061,28 @@ async def given_methodologies_in_several_committees(engine, frozen_clock, count:
         for n in range(count):
             code = committees[n % len(committees)]
             _, proposal = await propose_methodology(
-                session, SECRETARIAT, committee_code=code, title=f"Methodology {n + 1}",
-                sectoral_scopes=[n % 15 + 1, (n + 5) % 15 + 1], proponent="Developer", summary="What it does.",
+                session,
+                SECRETARIAT,
+                committee_code=code,
+                title=f"Methodology {n + 1}",
+                sectoral_scopes=[n % 15 + 1, (n + 5) % 15 + 1],
+                proponent="Developer",
+                summary="What it does.",
             )
             await submit_proposal(session, SECRETARIAT, proposal_id=proposal.id)
             await open_public_input(session, SECRETARIAT, proposal_id=proposal.id)
             proposals.append((code, proposal.id))
         after_public_input(frozen_clock)
-        for code, proposal_id in proposals[count - 1::-2]:
+        for code, proposal_id in proposals[count - 1 :: -2]:
             await circulate_proposal(
                 session, SECRETARIAT, proposal_id=proposal_id, mode=DecisionMode.ELECTRONIC, deadline=date(2026, 12, 31)
             )
             await give_position(session, JAPAN, proposal_id=proposal_id, position=Position.CONSENT)
             await give_position(
-                session, Principal(Role.PARTNER, code, name="Authority"), proposal_id=proposal_id, position=Position.CONSENT
+                session,
+                Principal(Role.PARTNER, code, name="Authority"),
+                proposal_id=proposal_id,
+                position=Position.CONSENT,
             )
 
 
@@ -963,14 +1101,20 @@ async def test_nested_methodology_fields_cost_the_same_for_1_row_as_for_30(gql, 
     assert len(nodes_) == 30
     assert data_one["methodologies"]["edges"] == data_thirty["methodologies"]["edges"][:1]
     assert nodes_[0] == {
-        "reference": "MN_AM001", "committee": {"code": "MN"},
+        "reference": "MN_AM001",
+        "committee": {"code": "MN"},
         "sectoralScopes": [{"name": "Chemical industry"}, {"name": "Agriculture"}],
-        "decision": {"reference": "JC-MN-2026-001"}, "publicInput": {"closesOn": "2026-12-12"}, "versions": [{"version": "ver01.0"}],
+        "decision": {"reference": "JC-MN-2026-001"},
+        "publicInput": {"closesOn": "2026-12-12"},
+        "versions": [{"version": "ver01.0"}],
     }
     assert nodes_[1] == {
-        "reference": None, "committee": {"code": "ID"},
+        "reference": None,
+        "committee": {"code": "ID"},
         "sectoralScopes": [{"name": "Manufacturing industries"}, {"name": "Afforestation and reforestation"}],
-        "decision": None, "publicInput": {"closesOn": "2026-12-12"}, "versions": [{"version": None}],
+        "decision": None,
+        "publicInput": {"closesOn": "2026-12-12"},
+        "versions": [{"version": None}],
     }
     assert sum(node["reference"] is not None for node in nodes_) == 15
     assert one.count == thirty.count, (one.statements, thirty.statements)

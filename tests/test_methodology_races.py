@@ -35,7 +35,12 @@ async def dispose(engines: list) -> None:
 async def propose(engine, principal: Principal, title: str):
     async with new_session(engine) as session:
         return await propose_methodology(
-            session, principal, committee_code="VN", title=title, sectoral_scopes=[3], proponent="Developer",
+            session,
+            principal,
+            committee_code="VN",
+            title=title,
+            sectoral_scopes=[3],
+            proponent="Developer",
             summary="What it does.",
         )
 
@@ -47,7 +52,11 @@ async def circulated_methodologies(engine, frozen_clock, count: int) -> list[int
     async with new_session(engine) as session:
         for n in range(count):
             _, proposal = await propose_methodology(
-                session, SECRETARIAT, committee_code="VN", title=f"Methodology {n + 1}", sectoral_scopes=[3],
+                session,
+                SECRETARIAT,
+                committee_code="VN",
+                title=f"Methodology {n + 1}",
+                sectoral_scopes=[3],
                 proponent="Developer",
             )
             await submit_proposal(session, SECRETARIAT, proposal_id=proposal.id)
@@ -84,10 +93,14 @@ async def test_twenty_methodologies_approved_in_parallel_get_am001_to_am020(data
     # Then AM and decision references run 001 to 020 without a gap or a duplicate, each approval
     # taking both numbers in one transaction; the PM references are untouched
     async with engine.connect() as connection:
-        rows = (await connection.execute(sa.text(
-            "SELECT m.proposed_reference, m.reference, m.major, m.status, m.approved_on, d.reference, d.serial"
-            " FROM methodology m JOIN decision d ON d.proposal_id = m.proposal_id ORDER BY d.serial"
-        ))).all()
+        rows = (
+            await connection.execute(
+                sa.text(
+                    "SELECT m.proposed_reference, m.reference, m.major, m.status, m.approved_on, d.reference, d.serial"
+                    " FROM methodology m JOIN decision d ON d.proposal_id = m.proposal_id ORDER BY d.serial"
+                )
+            )
+        ).all()
     assert [(row[1], row[5], row[6]) for row in rows] == [
         (f"VN_AM{n:03d}", f"JC-VN-2026-{n:03d}", n) for n in range(1, 21)
     ]
@@ -113,7 +126,9 @@ async def test_twenty_methodologies_proposed_in_parallel_get_pm001_to_pm020(data
         proposal.title == f"{methodology.proposed_reference}: {methodology.title}" for methodology, proposal in results
     )
     async with engine.connect() as connection:
-        stored = (await connection.execute(sa.text("SELECT proposed_reference FROM methodology ORDER BY 1"))).scalars().all()
+        stored = (
+            (await connection.execute(sa.text("SELECT proposed_reference FROM methodology ORDER BY 1"))).scalars().all()
+        )
     assert stored == references
 
 
@@ -122,7 +137,9 @@ async def revise(engine, principal: Principal, reference: str, summary: str):
         return await propose_revision(session, principal, reference=reference, summary=summary)
 
 
-@pytest.mark.parametrize("parties", [(JAPAN, VIET_NAM), (SECRETARIAT, SECRETARIAT)], ids=["both-sides", "secretariat-twice"])
+@pytest.mark.parametrize(
+    "parties", [(JAPAN, VIET_NAM), (SECRETARIAT, SECRETARIAT)], ids=["both-sides", "secretariat-twice"]
+)
 async def test_two_revisions_proposed_at_the_same_instant_one_succeeds(database, engine, frozen_clock, parties):
     # Given five approved VN methodologies, and one connection pool per party
     ids = await circulated_methodologies(engine, frozen_clock, 5)
@@ -156,12 +173,14 @@ async def test_two_revisions_proposed_at_the_same_instant_one_succeeds(database,
 
     # and each methodology has one valid version and one open revision, with one proposal each
     async with engine.connect() as connection:
-        rows = (await connection.execute(sa.text(
-            "SELECT reference, status, count(*) FROM methodology GROUP BY reference, status ORDER BY 1, 2"
-        ))).all()
-        revisions = (await connection.execute(sa.text(
-            "SELECT count(*) FROM proposal WHERE kind = 'METHODOLOGY_REVISION'"
-        ))).scalar_one()
+        rows = (
+            await connection.execute(
+                sa.text("SELECT reference, status, count(*) FROM methodology GROUP BY reference, status ORDER BY 1, 2")
+            )
+        ).all()
+        revisions = (
+            await connection.execute(sa.text("SELECT count(*) FROM proposal WHERE kind = 'METHODOLOGY_REVISION'"))
+        ).scalar_one()
     assert [tuple(row) for row in rows] == [
         (f"VN_AM{n:03d}", status, 1) for n in range(1, 6) for status in ("PROPOSED", "VALID")
     ]

@@ -6,7 +6,7 @@ from tests.conftest import count_statements
 from tests.workflow_documents import CONSENT, Workflow
 
 READ = "query ($id: ID!) { node(id: $id) { ... on Proposal { version history { action } positions { side } } } }"
-LIST = "{ proposals(committeeCode: \"VN\", first: 100) { edges { node { version history { action } } } } }"
+LIST = '{ proposals(committeeCode: "VN", first: 100) { edges { node { version history { action } } } } }'
 READERS = [None, "ID", "VN", "secretariat", "japan"]
 
 
@@ -46,7 +46,12 @@ async def test_a_position_before_the_decision_changes_nothing_the_public_or_anot
     for who in READERS:
         assert decided[who]["version"] == 6, who
         assert [line["action"] for line in decided[who]["history"]] == [
-            "created", "submitted", "circulated", "consented", "consented", "approved",
+            "created",
+            "submitted",
+            "circulated",
+            "consented",
+            "consented",
+            "approved",
         ], who
 
 

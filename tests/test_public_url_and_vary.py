@@ -37,7 +37,8 @@ async def test_feed_links_use_the_configured_public_url_whatever_the_host_header
 async def test_without_a_public_url_links_use_the_served_host_and_port(settings, engine):
     served = settings.model_copy(update={"host": "10.0.0.5", "port": 8080})
     assert await feed_links(served, engine, Host="evil.example") == [
-        "http://10.0.0.5:8080/feeds/decisions.atom?committee=VN", "http://10.0.0.5:8080/graphql",
+        "http://10.0.0.5:8080/feeds/decisions.atom?committee=VN",
+        "http://10.0.0.5:8080/graphql",
     ]
 
 

@@ -12,8 +12,8 @@ from graphql import get_introspection_query
 
 from api.benchmark import PAGE
 from api.settings import Settings
-from tests.test_limits_and_errors import app_with, http
 from tests.conftest import count_statements
+from tests.test_limits_and_errors import app_with, http
 
 HISTORY = "committees { decisions(first: 100) { edges { node { reference proposal { history { at note } } } } } }"
 # The review's attack: 10 aliases of committees x decisions(first: 100) x proposal x history, in 1 KB.
@@ -88,7 +88,9 @@ async def test_the_limit_is_a_setting(settings, engine):
     async with http(app_with(settings, engine, max_query_cost=31)) as client:
         # decisions 1 + 10 x (edges 1 + node 1 + reference 1)
         ok = await client.post("/graphql", json={"query": "{ decisions(first: 10) { edges { node { reference } } } }"})
-        refused = await client.post("/graphql", json={"query": "{ decisions(first: 11) { edges { node { reference } } } }"})
+        refused = await client.post(
+            "/graphql", json={"query": "{ decisions(first: 11) { edges { node { reference } } } }"}
+        )
 
     assert "errors" not in ok.json()
     assert refused.json() == refusal(34, 31)
@@ -182,7 +184,9 @@ async def test_fragments_spread_twice_at_every_level_are_refused_at_once(client,
     # 2^41 - 1 fields once expanded, in 600 tokens: without a linear count first, the depth and
     # alias limits would expand every spread anew, for hours.
     levels = 40
-    fragments = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} x{i}: __typename ...F{i + 1} }}" for i in range(levels))
+    fragments = " ".join(
+        f"fragment F{i} on Query {{ ...F{i + 1} x{i}: __typename ...F{i + 1} }}" for i in range(levels)
+    )
     document = f"{{ ...F0 }} {fragments} fragment F{levels} on Query {{ __typename }}"
 
     with count_statements(engine) as counted:
@@ -200,7 +204,10 @@ async def test_fragments_spread_twice_at_every_level_are_refused_at_once(client,
     [
         (PAGE, {"first": 100}),  # the benchmark's page of 100 decisions with nested fields: 1,601
         (RULES_OF_EVERY_COMMITTEE, {}),  # the heaviest query of the test suite: 19,831
-        ("{ entities { name accreditation country { code } designations { reference status committee { code } } } }", {}),
+        (
+            "{ entities { name accreditation country { code } designations { reference status committee { code } } } }",
+            {},
+        ),
         (
             '{ tpes(filter: {committeeCode: "VN", function: VERIFICATION, sectoralScope: 3, status: [DESIGNATED]}) {'
             " totalCount edges { node { reference entity { name } } } } }",

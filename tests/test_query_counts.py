@@ -5,8 +5,8 @@ from datetime import date
 from models.db import new_session
 from models.enums import MemberRole, Role, RuleDocumentType, Side
 from models.principal import Principal
-from resolvers.members import appoint_member
 from resolvers.meetings import schedule_meeting
+from resolvers.members import appoint_member
 from resolvers.rules import propose_rule_version
 from tests.conftest import count_statements
 
@@ -40,12 +40,24 @@ async def given_members_and_meetings_everywhere(engine):
         for code in ["CR", "MX", "CL", "VN", "ID", "MN", "TZ"]:
             for side in Side:
                 await appoint_member(
-                    session, SECRETARIAT, committee_code=code, side=side, role=MemberRole.CO_CHAIR,
-                    name=f"Co-chair {code} {side.value}", organization="Ministry", since=date(2025, 1, 1),
+                    session,
+                    SECRETARIAT,
+                    committee_code=code,
+                    side=side,
+                    role=MemberRole.CO_CHAIR,
+                    name=f"Co-chair {code} {side.value}",
+                    organization="Ministry",
+                    since=date(2025, 1, 1),
                 )
                 await appoint_member(
-                    session, SECRETARIAT, committee_code=code, side=side, role=MemberRole.MEMBER,
-                    name=f"Member {code} {side.value}", organization="Ministry", since=date(2025, 1, 1),
+                    session,
+                    SECRETARIAT,
+                    committee_code=code,
+                    side=side,
+                    role=MemberRole.MEMBER,
+                    name=f"Member {code} {side.value}",
+                    organization="Ministry",
+                    since=date(2025, 1, 1),
                 )
             await schedule_meeting(session, SECRETARIAT, committee_code=code, held_on=date(2025, 6, 1))
 
@@ -68,8 +80,12 @@ async def test_nested_committee_fields_cost_the_same_for_3_committees_as_for_30(
     assert len(data_three["committees"]) == 3
     assert len(data_thirty["committees"]) == 30
     assert data_three["committees"][0] == {
-        "members": [{"name": "Co-chair CR JAPAN"}, {"name": "Member CR JAPAN"},
-                    {"name": "Co-chair CR PARTNER"}, {"name": "Member CR PARTNER"}],
+        "members": [
+            {"name": "Co-chair CR JAPAN"},
+            {"name": "Member CR JAPAN"},
+            {"name": "Co-chair CR PARTNER"},
+            {"name": "Member CR PARTNER"},
+        ],
         "coChair": {"name": "Co-chair CR JAPAN"},
         "partner": {"name": {"en": "Costa Rica"}},
     }
@@ -101,7 +117,9 @@ async def test_rule_documents_of_every_committee_cost_the_same_for_3_as_for_30(g
     # Given a Rules of Procedures version proposed in several committees
     async with new_session(engine) as session:
         for code in ["CR", "MX", "VN", "ID"]:
-            await propose_rule_version(session, SECRETARIAT, committee_code=code, type=RuleDocumentType.RULES_OF_PROCEDURE)
+            await propose_rule_version(
+                session, SECRETARIAT, committee_code=code, type=RuleDocumentType.RULES_OF_PROCEDURE
+            )
 
     secretariat = await tokens.secretariat()  # drafts are the secretariat's to see
     three, data_three = await statements_for(gql, engine, RULES, "LATIN_AMERICA", secretariat)
@@ -112,6 +130,12 @@ async def test_rule_documents_of_every_committee_cost_the_same_for_3_as_for_30(g
     assert data_three["committees"][0]["rules"][0] == {
         "type": "RULES_OF_PROCEDURE",
         "inForce": None,
-        "versions": [{"version": "ver01.0", "status": "PROPOSED", "decision": None,
-                      "proposal": {"title": "Rules of Procedures for the Joint Committee ver01.0"}}],
+        "versions": [
+            {
+                "version": "ver01.0",
+                "status": "PROPOSED",
+                "decision": None,
+                "proposal": {"title": "Rules of Procedures for the Joint Committee ver01.0"},
+            }
+        ],
     }

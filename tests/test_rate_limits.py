@@ -65,15 +65,13 @@ async def test_the_public_is_limited_per_client_address(settings, engine):
 
 
 async def test_health_checks_are_never_limited(settings, engine):
-    async with app_with(settings, engine, rate_limit="1/minute") as at:
-        async with at() as client:
-            assert {(await client.get("/healthz")).status_code for _ in range(5)} == {200}
+    async with app_with(settings, engine, rate_limit="1/minute") as at, at() as client:
+        assert {(await client.get("/healthz")).status_code for _ in range(5)} == {200}
 
 
 async def test_an_empty_limit_switches_it_off(settings, engine):
-    async with app_with(settings, engine, rate_limit="") as at:
-        async with at() as client:
-            assert {(await client.post("/graphql", json=QUERY)).status_code for _ in range(30)} == {200}
+    async with app_with(settings, engine, rate_limit="") as at, at() as client:
+        assert {(await client.post("/graphql", json=QUERY)).status_code for _ in range(30)} == {200}
 
 
 async def open_proposal(gql, tokens):
@@ -81,7 +79,10 @@ async def open_proposal(gql, tokens):
 
 
 def comment(proposal_id, n=1):
-    return {"query": COMMENT, "variables": {"input": {"proposalId": proposal_id, "author": f"Reader {n}", "body": "Annex?"}}}
+    return {
+        "query": COMMENT,
+        "variables": {"input": {"proposalId": proposal_id, "author": f"Reader {n}", "body": "Annex?"}},
+    }
 
 
 async def test_anonymous_comments_have_their_own_tighter_limit(gql, tokens, settings, engine):
@@ -111,10 +112,9 @@ async def test_comments_under_aliases_each_count(gql, tokens, settings, engine):
         f'c{n}: submitPublicComment(input: {{proposalId: "{proposal_id}", author: "R{n}", body: "B"}}) {{ userErrors {{ code }} }}'
         for n in range(3)
     )
-    async with app_with(settings, engine, rate_limit_public_comments="2/minute") as at:
-        async with at() as client:
-            before = await snapshot(engine, "public_comment")
-            response = await client.post("/graphql", json={"query": f"mutation {{ {fields} }}"})
+    async with app_with(settings, engine, rate_limit_public_comments="2/minute") as at, at() as client:
+        before = await snapshot(engine, "public_comment")
+        response = await client.post("/graphql", json={"query": f"mutation {{ {fields} }}"})
 
     assert_limited(response, "public comments")
     assert await snapshot(engine, "public_comment") == before

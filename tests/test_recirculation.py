@@ -14,7 +14,9 @@ async def test_an_extended_deadline_keeps_the_positions_already_given(gql, token
 
     # When the secretariat extends the deadline before it passes
     frozen_clock.set(datetime(2026, 12, 8, 9, tzinfo=UTC))
-    extended = await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-20"}, "secretariat")
+    extended = await flow.ok(
+        CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-20"}, "secretariat"
+    )
 
     # Then it is under consideration until the new deadline, with Japan's consent standing
     assert (extended["proposal"]["status"], extended["proposal"]["deadline"]) == ("UNDER_CONSIDERATION", "2026-12-20")
@@ -22,8 +24,11 @@ async def test_an_extended_deadline_keeps_the_positions_already_given(gql, token
         {"side": "JAPAN", "position": "CONSENT", "statement": None, "recordedBy": "MOEJ"}
     ]
     assert extended["proposal"]["history"][-1] == {
-        "action": "circulated", "actor": "JCMA Secretariat", "fromStatus": "UNDER_CONSIDERATION",
-        "toStatus": "UNDER_CONSIDERATION", "note": "Circulated again, positions standing, for electronic decision until 2026-12-20.",
+        "action": "circulated",
+        "actor": "JCMA Secretariat",
+        "fromStatus": "UNDER_CONSIDERATION",
+        "toStatus": "UNDER_CONSIDERATION",
+        "note": "Circulated again, positions standing, for electronic decision until 2026-12-20.",
     }
     # and the partner's consent alone now decides
     frozen_clock.set(datetime(2026, 12, 15, 9, tzinfo=UTC))
@@ -41,9 +46,13 @@ async def test_an_item_whose_meeting_passed_undecided_goes_to_the_next_meeting(g
     second = (await flow.ok(SCHEDULE, {"committeeCode": "VN", "heldOn": "2027-02-10"}, "secretariat"))["meeting"]
 
     # When the secretariat puts it to the 2nd meeting
-    moved = await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "MEETING", "meetingId": second["id"]}, "secretariat")
+    moved = await flow.ok(
+        CIRCULATE, {"id": proposal["id"], "mode": "MEETING", "meetingId": second["id"]}, "secretariat"
+    )
 
     # Then it is due at that meeting, and no longer overdue
     assert (moved["proposal"]["status"], moved["proposal"]["dueOn"], moved["proposal"]["overdue"]) == (
-        "UNDER_CONSIDERATION", "2027-02-10", False,
+        "UNDER_CONSIDERATION",
+        "2027-02-10",
+        False,
     )

@@ -15,14 +15,30 @@ CONTRACT = ROOT.parent / "shared" / "docs" / "contract.graphql"
 # the test then holds the new names to the contract.
 NOT_YET_BUILT = {
     # Projects, credits and Article 6
-    "JointCommittee.projects", "Query.project", "Query.projects", "Query.ndcAccounting",
-    "Mutation.proposePlannedProject", "Mutation.proposeRegistration", "Mutation.requestIssuance",
-    "Mutation.recordIssued", "Mutation.authorizeCredits", "Mutation.nullifyForNdc",
+    "JointCommittee.projects",
+    "Query.project",
+    "Query.projects",
+    "Query.ndcAccounting",
+    "Mutation.proposePlannedProject",
+    "Mutation.proposeRegistration",
+    "Mutation.requestIssuance",
+    "Mutation.recordIssued",
+    "Mutation.authorizeCredits",
+    "Mutation.nullifyForNdc",
     # Comments on projects' design documents arrive with projects (issue 12): proposalId becomes optional then
-    "CommentInput.proposalId", "CommentInput.projectId", "Mutation.recordProjectDesignDocument",
+    "CommentInput.proposalId",
+    "CommentInput.projectId",
+    "Mutation.recordProjectDesignDocument",
     # The JCM registry (issue 13)
-    "Query.registry", "Query.account", "Query.transfers", "Query.accountCertificate", "Query.unit",
-    "Mutation.openAccount", "Mutation.transferUnits", "Mutation.nullifyUnits", "Mutation.cancelUnits",
+    "Query.registry",
+    "Query.account",
+    "Query.transfers",
+    "Query.accountCertificate",
+    "Query.unit",
+    "Mutation.openAccount",
+    "Mutation.transferUnits",
+    "Mutation.nullifyUnits",
+    "Mutation.cancelUnits",
 }
 
 
@@ -69,7 +85,9 @@ def test_every_contract_name_that_exists_keeps_its_shape():
                     if arg_name not in ours_field.args:
                         problems.append(f"{key}({arg_name}) is missing")
                     elif str(ours_field.args[arg_name].type) != str(arg.type):
-                        problems.append(f"{key}({arg_name}) is {ours_field.args[arg_name].type}, the contract says {arg.type}")
+                        problems.append(
+                            f"{key}({arg_name}) is {ours_field.args[arg_name].type}, the contract says {arg.type}"
+                        )
                     elif ours_field.args[arg_name].default_value != arg.default_value:
                         problems.append(f"{key}({arg_name}) defaults to {ours_field.args[arg_name].default_value!r}")
         if isinstance(contract_type, GraphQLObjectType):
@@ -85,7 +103,19 @@ def test_the_foundation_part_of_the_contract_is_all_there():
 
     assert {"viewer", "node", "countries", "committees", "committee", "sectoralScopes"} <= set(query)
     assert {"appointMember", "endMembership", "scheduleMeeting"} <= set(mutation)
-    for name in ["Node", "Viewer", "LocalizedText", "Country", "JointCommittee", "CommitteeMember", "Meeting",
-                 "UserError", "UserErrorCode", "MemberPayload", "MeetingPayload", "SectoralScope"]:
+    for name in [
+        "Node",
+        "Viewer",
+        "LocalizedText",
+        "Country",
+        "JointCommittee",
+        "CommitteeMember",
+        "Meeting",
+        "UserError",
+        "UserErrorCode",
+        "MemberPayload",
+        "MeetingPayload",
+        "SectoralScope",
+    ]:
         assert name in ours.type_map, name
     assert get_named_type(query["node"].type).name == "Node"

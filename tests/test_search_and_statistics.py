@@ -82,8 +82,9 @@ async def test_decision_search_matches_word_prefixes_every_word_and_reference_pa
     flow = Workflow(gql, tokens)
     await flow.decide("VN", title="Energy saving by high-efficiency chillers", summary="Replaces old chillers.")
     await flow.decide("VN", title="Solar power for schools", summary="Rooftop panels.")
-    await flow.decide("ID", title="Registry fee schedule", summary="Chilled water systems are excluded.",
-                      outcome="NOT_APPROVED")
+    await flow.decide(
+        "ID", title="Registry fee schedule", summary="Chilled water systems are excluded.", outcome="NOT_APPROVED"
+    )
     everything = ["JC-ID-2026-001", "JC-VN-2026-002", "JC-VN-2026-001"]
 
     cases = [
@@ -121,23 +122,47 @@ async def test_decision_search_matches_word_prefixes_every_word_and_reference_pa
 async def test_methodology_search_finds_both_references_and_follows_visibility(gql, tokens, frozen_clock):
     # Given VN_AM001 (proposed as VN_PM001), ID_PM001 in public input, and a DRAFT MN_PM001
     flow = Workflow(gql, tokens)
-    chillers = await flow.ok(PROPOSE, {
-        "committeeCode": "VN", "title": "Energy saving by high-efficiency chillers", "summary": "Replaces old chillers.",
-        "sectoralScopes": [3], "proponent": "Example Engineering Co."}, "VN")
+    chillers = await flow.ok(
+        PROPOSE,
+        {
+            "committeeCode": "VN",
+            "title": "Energy saving by high-efficiency chillers",
+            "summary": "Replaces old chillers.",
+            "sectoralScopes": [3],
+            "proponent": "Example Engineering Co.",
+        },
+        "VN",
+    )
     await flow.ok(SUBMIT, {"id": chillers["proposal"]["id"]}, "VN")
     await flow.ok(OPEN_PUBLIC_INPUT, {"id": chillers["proposal"]["id"]}, "secretariat")
     frozen_clock.set(at("2026-12-14"))
-    await flow.ok(CIRCULATE, {"id": chillers["proposal"]["id"], "mode": "ELECTRONIC", "deadline": "2027-01-20"}, "secretariat")
+    await flow.ok(
+        CIRCULATE, {"id": chillers["proposal"]["id"], "mode": "ELECTRONIC", "deadline": "2027-01-20"}, "secretariat"
+    )
     await flow.ok(CONSENT, {"id": chillers["proposal"]["id"]}, "japan")
     await flow.ok(CONSENT, {"id": chillers["proposal"]["id"]}, "VN")
-    pumps = await flow.ok(PROPOSE, {
-        "committeeCode": "ID", "title": "Solar pumps for irrigation", "sectoralScopes": [1, 15],
-        "proponent": "Tani Energi"}, "secretariat")
+    pumps = await flow.ok(
+        PROPOSE,
+        {
+            "committeeCode": "ID",
+            "title": "Solar pumps for irrigation",
+            "sectoralScopes": [1, 15],
+            "proponent": "Tani Energi",
+        },
+        "secretariat",
+    )
     await flow.ok(SUBMIT, {"id": pumps["proposal"]["id"]}, "secretariat")
     await flow.ok(OPEN_PUBLIC_INPUT, {"id": pumps["proposal"]["id"]}, "secretariat")
-    await flow.ok(PROPOSE, {
-        "committeeCode": "MN", "title": "Chiller heat recovery in Ulaanbaatar", "sectoralScopes": [3],
-        "proponent": "Steppe Energy LLC"}, "MN")
+    await flow.ok(
+        PROPOSE,
+        {
+            "committeeCode": "MN",
+            "title": "Chiller heat recovery in Ulaanbaatar",
+            "sectoralScopes": [3],
+            "proponent": "Steppe Energy LLC",
+        },
+        "MN",
+    )
     secretariat = await tokens.secretariat()
     approved, pumps_row, draft = (
         {"proposedReference": "VN_PM001", "reference": "VN_AM001"},
@@ -234,14 +259,30 @@ async def given_things_about_chillers(gql, tokens) -> None:
     await flow.decide("VN", title="Chillers, chillers and more chillers", summary="About cooling.")
     await flow.decide("VN", title="Energy audits of large chillers", summary="About audits.")
     await flow.decide("ID", title="Solar power for schools", summary="About solar.")
-    public = await flow.ok(PROPOSE, {
-        "committeeCode": "VN", "title": "Chiller replacement with efficient chillers", "summary": "In hotels.",
-        "sectoralScopes": [3], "proponent": "Example Engineering Co."}, "secretariat")
+    public = await flow.ok(
+        PROPOSE,
+        {
+            "committeeCode": "VN",
+            "title": "Chiller replacement with efficient chillers",
+            "summary": "In hotels.",
+            "sectoralScopes": [3],
+            "proponent": "Example Engineering Co.",
+        },
+        "secretariat",
+    )
     await flow.ok(SUBMIT, {"id": public["proposal"]["id"]}, "secretariat")
     await flow.ok(OPEN_PUBLIC_INPUT, {"id": public["proposal"]["id"]}, "secretariat")
-    await flow.ok(PROPOSE, {
-        "committeeCode": "ID", "title": "Chiller draft for hospitals", "summary": "In hospitals.",
-        "sectoralScopes": [3], "proponent": "Tani Energi"}, "ID")
+    await flow.ok(
+        PROPOSE,
+        {
+            "committeeCode": "ID",
+            "title": "Chiller draft for hospitals",
+            "summary": "In hospitals.",
+            "sectoralScopes": [3],
+            "proponent": "Tani Energi",
+        },
+        "ID",
+    )
     tpes = TpeSteps(gql, tokens)
     await tpes.entity("Chiller Testing Lab", "JP")
     await tpes.entity("Example Verification Ltd.", "JP")
@@ -267,10 +308,14 @@ async def test_the_search_box_ranks_each_list_and_follows_visibility(gql, tokens
         "entities": [{"name": "Chiller Testing Lab"}],
     }
     assert inside["decisions"] == partner["decisions"] == public["decisions"]
-    assert inside["methodologies"] == partner["methodologies"] == [
-        {"proposedReference": "VN_PM001", "title": "Chiller replacement with efficient chillers"},
-        {"proposedReference": "ID_PM001", "title": "Chiller draft for hospitals"},
-    ]
+    assert (
+        inside["methodologies"]
+        == partner["methodologies"]
+        == [
+            {"proposedReference": "VN_PM001", "title": "Chiller replacement with efficient chillers"},
+            {"proposedReference": "ID_PM001", "title": "Chiller draft for hospitals"},
+        ]
+    )
 
     # and first cuts every list
     one = (await gql(SEARCH, {"text": "chill", "first": 1}, token=secretariat))["search"]
@@ -294,12 +339,14 @@ async def test_the_search_box_refuses_first_outside_1_to_100(gql):
         assert response.status_code == 200
         body = response.json()
         assert body["data"] is None
-        assert body["errors"] == [{
-            "message": "first must be between 1 and 100.",
-            "locations": [{"line": 3, "column": 3}],
-            "path": ["search"],
-            "extensions": {"code": "INVALID_INPUT", "field": ["first"]},
-        }], first
+        assert body["errors"] == [
+            {
+                "message": "first must be between 1 and 100.",
+                "locations": [{"line": 3, "column": 3}],
+                "path": ["search"],
+                "extensions": {"code": "INVALID_INPUT", "field": ["first"]},
+            }
+        ], first
 
     # and 100 is allowed
     assert (await gql(SEARCH, {"text": "chiller", "first": 100}))["search"]["decisions"] == []
@@ -309,9 +356,36 @@ async def test_the_search_box_refuses_first_outside_1_to_100(gql):
 
 
 PROJECTS_BY_COUNTRY = [
-    ("MN", 11), ("BD", 5), ("ET", 0), ("KE", 5), ("MV", 4), ("VN", 50), ("LA", 6), ("ID", 54), ("CR", 2), ("PW", 7),
-    ("KH", 7), ("MX", 5), ("SA", 3), ("CL", 16), ("MM", 8), ("TH", 51), ("PH", 21), ("SN", 0), ("TN", 2), ("AZ", 0),
-    ("MD", 0), ("GE", 0), ("LK", 3), ("UZ", 0), ("PG", 0), ("AE", 0), ("KG", 0), ("KZ", 0), ("UA", 0), ("TZ", 0),
+    ("MN", 11),
+    ("BD", 5),
+    ("ET", 0),
+    ("KE", 5),
+    ("MV", 4),
+    ("VN", 50),
+    ("LA", 6),
+    ("ID", 54),
+    ("CR", 2),
+    ("PW", 7),
+    ("KH", 7),
+    ("MX", 5),
+    ("SA", 3),
+    ("CL", 16),
+    ("MM", 8),
+    ("TH", 51),
+    ("PH", 21),
+    ("SN", 0),
+    ("TN", 2),
+    ("AZ", 0),
+    ("MD", 0),
+    ("GE", 0),
+    ("LK", 3),
+    ("UZ", 0),
+    ("PG", 0),
+    ("AE", 0),
+    ("KG", 0),
+    ("KZ", 0),
+    ("UA", 0),
+    ("TZ", 0),
 ]
 
 PROJECTS_BY_REGION = {
@@ -356,8 +430,16 @@ async def test_statistics_count_only_valid_methodologies_per_scope(gql, tokens, 
     flow = Workflow(gql, tokens)
 
     async def proposed(committee: str, title: str, scopes: list[int], public_input: bool = True) -> str:
-        payload = await flow.ok(PROPOSE, {"committeeCode": committee, "title": title, "sectoralScopes": scopes,
-                                          "proponent": "Example Engineering Co."}, "secretariat")
+        payload = await flow.ok(
+            PROPOSE,
+            {
+                "committeeCode": committee,
+                "title": title,
+                "sectoralScopes": scopes,
+                "proponent": "Example Engineering Co.",
+            },
+            "secretariat",
+        )
         if public_input:
             await flow.ok(SUBMIT, {"id": payload["proposal"]["id"]}, "secretariat")
             await flow.ok(OPEN_PUBLIC_INPUT, {"id": payload["proposal"]["id"]}, "secretariat")
@@ -376,7 +458,9 @@ async def test_statistics_count_only_valid_methodologies_per_scope(gql, tokens, 
             await flow.ok(CONSENT, {"id": proposal_id}, committee)
     revision = await flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "secretariat")
     await flow.ok(SUBMIT, {"id": revision["proposal"]["id"]}, "secretariat")
-    await flow.ok(CIRCULATE, {"id": revision["proposal"]["id"], "mode": "ELECTRONIC", "deadline": "2027-01-31"}, "secretariat")
+    await flow.ok(
+        CIRCULATE, {"id": revision["proposal"]["id"], "mode": "ELECTRONIC", "deadline": "2027-01-31"}, "secretariat"
+    )
     await flow.ok(CONSENT, {"id": revision["proposal"]["id"]}, "japan")
     await flow.ok(CONSENT, {"id": revision["proposal"]["id"]}, "VN")
     await proposed("VN", "Landfill gas", [13])
@@ -440,14 +524,24 @@ async def test_a_register_page_of_100_costs_the_same_statements_as_a_page_of_1(g
     # Then the page is complete
     assert page["totalCount"] == single["totalCount"] == 101
     assert len(page["edges"]) == 100
-    assert page["edges"][0] == single["edges"][0] == {"node": {
-        "reference": "JC-ID-2026-040", "outcome": "APPROVED", "committee": {"name": {"en": "Japan–Indonesia Joint Committee"}},
-        "positions": [{"side": "JAPAN", "position": "CONSENT"}, {"side": "PARTNER", "position": "CONSENT"}],
-        "proposal": {"title": "Item 40"},
-    }}
+    assert (
+        page["edges"][0]
+        == single["edges"][0]
+        == {
+            "node": {
+                "reference": "JC-ID-2026-040",
+                "outcome": "APPROVED",
+                "committee": {"name": {"en": "Japan–Indonesia Joint Committee"}},
+                "positions": [{"side": "JAPAN", "position": "CONSENT"}, {"side": "PARTNER", "position": "CONSENT"}],
+                "proposal": {"title": "Item 40"},
+            }
+        }
+    )
     assert page["edges"][-1]["node"]["reference"] == "JC-VN-2026-002"
     assert {edge["node"]["committee"]["name"]["en"] for edge in page["edges"]} == {
-        "Japan–Indonesia Joint Committee", "Japan–Viet Nam Joint Committee"}
+        "Japan–Indonesia Joint Committee",
+        "Japan–Viet Nam Joint Committee",
+    }
 
     # and it cost the same statements as one row, at most 4 besides BEGIN
     def counted(statements: list[str]) -> list[str]:

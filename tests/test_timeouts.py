@@ -13,8 +13,8 @@ import resolvers.committees
 from api.app import close_listeners, create_app
 from api.settings import Settings
 from models.db import create_engine
-from tests.test_limits_and_errors import app_with, http
 from tests.conftest import PG_URL, snapshot
+from tests.test_limits_and_errors import app_with, http
 
 COUNTRIES = "{ countries { code } }"
 SCHEDULE = "mutation ($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { number } } }"
@@ -181,7 +181,9 @@ async def test_an_export_whose_first_page_runs_over_the_statement_timeout_answer
         await sleep_in_the_database(session)
         return [], None
 
-    monkeypatch.setitem(api.exports.EXPORTS, "decisions", dataclasses.replace(api.exports.EXPORTS["decisions"], rows=slow_rows))
+    monkeypatch.setitem(
+        api.exports.EXPORTS, "decisions", dataclasses.replace(api.exports.EXPORTS["decisions"], rows=slow_rows)
+    )
     engine = database.engine(statement_timeout_ms=50)
     try:
         async with http(app_with(settings, engine, statement_timeout_ms=50)) as client:

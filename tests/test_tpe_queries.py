@@ -91,19 +91,28 @@ QUESTION = {"committeeCode": "VN", "function": "VERIFICATION", "sectoralScope": 
 
 # name, country, accreditation, committee, validation, verification, what happens next
 SEEDED = [
-    ("Alpha Verification Co.", "JP", "ISO_14065", "VN", [1, 3], [3], None),                  # TPE-VN-001
-    ("Bravo Assurance JSC", "VN", "CDM_DOE", "VN", [], [3, 4], "suspend verification 3"),     # TPE-VN-002
-    ("Charlie Certification", "JP", "ISO_14065", "VN", [3], [], None),                       # TPE-VN-003
-    ("Delta Audit Ltd.", "TH", "ISO_14065", "VN", [], [1, 3], "voluntary"),                  # TPE-VN-004
-    ("Echo Verification PT", "ID", "ISO_14065", "VN", [], [3, 5], None),                     # TPE-VN-005
-    ("Alpha Verification Co.", "JP", "ISO_14065", "ID", [], [3], None),                      # TPE-ID-001
-    ("Foxtrot Inspeksi", "ID", "PROVISIONAL", "ID", [2], [], None),                          # TPE-ID-002
-    ("Hotel Inspection Ltd.", "KH", "ISO_14065", "ID", [], [7], "suspend"),                   # TPE-ID-003
-    ("Golf Draft Ltd.", "JP", "ISO_14065", "VN", [], [3], "draft"),                          # proposed only
+    ("Alpha Verification Co.", "JP", "ISO_14065", "VN", [1, 3], [3], None),  # TPE-VN-001
+    ("Bravo Assurance JSC", "VN", "CDM_DOE", "VN", [], [3, 4], "suspend verification 3"),  # TPE-VN-002
+    ("Charlie Certification", "JP", "ISO_14065", "VN", [3], [], None),  # TPE-VN-003
+    ("Delta Audit Ltd.", "TH", "ISO_14065", "VN", [], [1, 3], "voluntary"),  # TPE-VN-004
+    ("Echo Verification PT", "ID", "ISO_14065", "VN", [], [3, 5], None),  # TPE-VN-005
+    ("Alpha Verification Co.", "JP", "ISO_14065", "ID", [], [3], None),  # TPE-ID-001
+    ("Foxtrot Inspeksi", "ID", "PROVISIONAL", "ID", [2], [], None),  # TPE-ID-002
+    ("Hotel Inspection Ltd.", "KH", "ISO_14065", "ID", [], [7], "suspend"),  # TPE-ID-003
+    ("Golf Draft Ltd.", "JP", "ISO_14065", "VN", [], [3], "draft"),  # proposed only
 ]
 
 # Every designation the public sees, newest first; the secretariat also sees the proposed one.
-PUBLIC = ["TPE-ID-003", "TPE-ID-002", "TPE-ID-001", "TPE-VN-005", "TPE-VN-004", "TPE-VN-003", "TPE-VN-002", "TPE-VN-001"]
+PUBLIC = [
+    "TPE-ID-003",
+    "TPE-ID-002",
+    "TPE-ID-001",
+    "TPE-VN-005",
+    "TPE-VN-004",
+    "TPE-VN-003",
+    "TPE-VN-002",
+    "TPE-VN-001",
+]
 
 
 async def seeded(engine) -> None:
@@ -117,16 +126,24 @@ async def seeded(engine) -> None:
                 )
                 entities[name] = entity.id
             designation, proposal = await propose_designation(
-                session, SECRETARIAT, committee_code=committee, entity_id=entities[name],
-                validation_scopes=validation, verification_scopes=verification,
+                session,
+                SECRETARIAT,
+                committee_code=committee,
+                entity_id=entities[name],
+                validation_scopes=validation,
+                verification_scopes=verification,
             )
             if then == "draft":
                 continue
             await approve_directly(session, proposal.id, committee)
             if then and then.startswith("suspend"):
                 _, suspension = await propose_action(
-                    session, SECRETARIAT, kind=ProposalKind.TPE_SUSPENSION, reference=designation.reference,
-                    reason="Under review.", **({"function": TpeFunction.VERIFICATION, "scopes": [3]} if then.endswith("3") else {}),
+                    session,
+                    SECRETARIAT,
+                    kind=ProposalKind.TPE_SUSPENSION,
+                    reference=designation.reference,
+                    reason="Under review.",
+                    **({"function": TpeFunction.VERIFICATION, "scopes": [3]} if then.endswith("3") else {}),
                 )
                 await approve_directly(session, suspension.id, committee)
             if then == "voluntary":
@@ -151,40 +168,65 @@ async def test_which_entities_may_verify_scope_3_in_viet_nam_today(gql, tokens, 
 
     # When
     listed = (await gql(TPES, {"filter": QUESTION}, token=token))["tpes"]
-    in_committee = (await gql(COMMITTEE_TPES, {"code": "vn", "filter": QUESTION}, token=token))["committee"]["tpeDesignations"]
+    in_committee = (await gql(COMMITTEE_TPES, {"code": "vn", "filter": QUESTION}, token=token))["committee"][
+        "tpeDesignations"
+    ]
 
     # Then Alpha and Echo: Bravo's verification 3 is suspended, Charlie only validates, Delta withdrew,
     # Alpha's ID designation is another committee's, Golf is only proposed
     assert listed["totalCount"] == 2
     assert [edge["node"] for edge in listed["edges"]] == [
-        {"reference": "TPE-VN-005", "status": "DESIGNATED"}, {"reference": "TPE-VN-001", "status": "DESIGNATED"},
+        {"reference": "TPE-VN-005", "status": "DESIGNATED"},
+        {"reference": "TPE-VN-001", "status": "DESIGNATED"},
     ]
     assert in_committee == listed
     # and each of them says why
     echo = await flow.tpe("TPE-VN-005")
-    assert {"function": "VERIFICATION", "scope": {"number": 3}, "status": "DESIGNATED", "since": "2026-11-28"} in echo["scopes"]
+    assert {"function": "VERIFICATION", "scope": {"number": 3}, "status": "DESIGNATED", "since": "2026-11-28"} in echo[
+        "scopes"
+    ]
 
 
 FILTERS = [
-    pytest.param({"status": ["DESIGNATED"]},
-                 ["TPE-ID-002", "TPE-ID-001", "TPE-VN-005", "TPE-VN-003", "TPE-VN-002", "TPE-VN-001"], id="designated"),
+    pytest.param(
+        {"status": ["DESIGNATED"]},
+        ["TPE-ID-002", "TPE-ID-001", "TPE-VN-005", "TPE-VN-003", "TPE-VN-002", "TPE-VN-001"],
+        id="designated",
+    ),
     pytest.param({"status": ["SUSPENDED"]}, ["TPE-ID-003"], id="suspended"),
     pytest.param({"status": ["VOLUNTARILY_WITHDRAWN", "SUSPENDED"]}, ["TPE-ID-003", "TPE-VN-004"], id="two-statuses"),
     pytest.param({"status": ["WITHDRAWN", "NOT_APPROVED"]}, [], id="no-such-status"),
     pytest.param({"committeeCode": "ID"}, ["TPE-ID-003", "TPE-ID-002", "TPE-ID-001"], id="committee"),
     pytest.param({"committeeCode": " vn "}, PUBLIC[3:], id="committee-any-case"),
-    pytest.param({"committeeCode": "VN", "status": ["DESIGNATED"]}, ["TPE-VN-005", "TPE-VN-003", "TPE-VN-002", "TPE-VN-001"],
-                 id="committee-and-status"),
-    pytest.param({"committeeCode": "VN", "function": "VERIFICATION", "sectoralScope": 3, "status": ["SUSPENDED"]},
-                 ["TPE-VN-002"], id="scope-suspended"),
-    pytest.param({"committeeCode": "VN", "function": "VERIFICATION", "sectoralScope": 3},
-                 ["TPE-VN-005", "TPE-VN-004", "TPE-VN-002", "TPE-VN-001"], id="scope-any-status"),
+    pytest.param(
+        {"committeeCode": "VN", "status": ["DESIGNATED"]},
+        ["TPE-VN-005", "TPE-VN-003", "TPE-VN-002", "TPE-VN-001"],
+        id="committee-and-status",
+    ),
+    pytest.param(
+        {"committeeCode": "VN", "function": "VERIFICATION", "sectoralScope": 3, "status": ["SUSPENDED"]},
+        ["TPE-VN-002"],
+        id="scope-suspended",
+    ),
+    pytest.param(
+        {"committeeCode": "VN", "function": "VERIFICATION", "sectoralScope": 3},
+        ["TPE-VN-005", "TPE-VN-004", "TPE-VN-002", "TPE-VN-001"],
+        id="scope-any-status",
+    ),
     pytest.param({"function": "VALIDATION"}, ["TPE-ID-002", "TPE-VN-003", "TPE-VN-001"], id="function"),
-    pytest.param({"function": "VERIFICATION", "status": ["VOLUNTARILY_WITHDRAWN"]}, ["TPE-VN-004"], id="function-and-status"),
-    pytest.param({"sectoralScope": 3, "status": ["DESIGNATED"]}, ["TPE-ID-001", "TPE-VN-005", "TPE-VN-003", "TPE-VN-001"],
-                 id="scope-either-function"),
-    pytest.param({"committeeCode": "VN", "function": "VALIDATION", "sectoralScope": 3, "status": ["DESIGNATED"]},
-                 ["TPE-VN-003", "TPE-VN-001"], id="validators-of-scope-3"),
+    pytest.param(
+        {"function": "VERIFICATION", "status": ["VOLUNTARILY_WITHDRAWN"]}, ["TPE-VN-004"], id="function-and-status"
+    ),
+    pytest.param(
+        {"sectoralScope": 3, "status": ["DESIGNATED"]},
+        ["TPE-ID-001", "TPE-VN-005", "TPE-VN-003", "TPE-VN-001"],
+        id="scope-either-function",
+    ),
+    pytest.param(
+        {"committeeCode": "VN", "function": "VALIDATION", "sectoralScope": 3, "status": ["DESIGNATED"]},
+        ["TPE-VN-003", "TPE-VN-001"],
+        id="validators-of-scope-3",
+    ),
     pytest.param({"sectoralScope": 7, "status": ["DESIGNATED"]}, [], id="scope-only-suspended"),
     pytest.param({"committeeCode": "MN"}, [], id="committee-without-tpes"),
 ]
@@ -215,7 +257,11 @@ async def test_tpes_filtered(gql, tokens, engine, filter_, expected):
         ("secretariat", None, [None, *PUBLIC]),
         (None, {"committeeCode": "VN"}, PUBLIC[3:]),
         ("VN", {"committeeCode": "VN"}, [None, *PUBLIC[3:]]),
-        ("japan", {"function": "VERIFICATION"}, ["TPE-ID-003", "TPE-ID-001", "TPE-VN-005", "TPE-VN-004", "TPE-VN-002", "TPE-VN-001"]),
+        (
+            "japan",
+            {"function": "VERIFICATION"},
+            ["TPE-ID-003", "TPE-ID-001", "TPE-VN-005", "TPE-VN-004", "TPE-VN-002", "TPE-VN-001"],
+        ),
     ],
 )
 async def test_keyset_paging_walks_every_designation_once(gql, tokens, engine, who, filter_, expected):
@@ -234,7 +280,7 @@ async def test_keyset_paging_walks_every_designation_once(gql, tokens, engine, w
             pages += 1
             assert page["totalCount"] == len(expected), first
             assert page["pageInfo"]["hasPreviousPage"] is (after is not None), first
-            assert page["edges"] == whole["edges"][len(walked):len(walked) + first], (first, pages)
+            assert page["edges"] == whole["edges"][len(walked) : len(walked) + first], (first, pages)
             assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"], first
             walked += references(page)
             if not page["pageInfo"]["hasNextPage"]:
@@ -259,7 +305,10 @@ async def test_tpe_by_reference_in_any_case(gql, tokens, engine, reference):
 
     # Then Bravo, verification 3 suspended, with its two decisions
     assert tpe == {
-        "reference": "TPE-VN-002", "status": "DESIGNATED", "designatedOn": "2026-11-28", "committee": {"code": "VN"},
+        "reference": "TPE-VN-002",
+        "status": "DESIGNATED",
+        "designatedOn": "2026-11-28",
+        "committee": {"code": "VN"},
         "entity": {"name": "Bravo Assurance JSC"},
         "scopes": [
             {"function": "VERIFICATION", "scope": {"number": 3}, "status": "SUSPENDED", "since": "2026-11-28"},
@@ -282,7 +331,9 @@ async def test_an_unknown_tpe_reference_is_null(gql, tokens, engine, reference):
 
 def entity(name: str, basis: str, country: str, *designations: tuple[str | None, str, str]) -> dict:
     return {
-        "name": name, "accreditation": basis, "country": {"code": country},
+        "name": name,
+        "accreditation": basis,
+        "country": {"code": country},
         "designations": [{"reference": r, "status": s, "committee": {"code": c}} for r, s, c in designations],
     }
 
@@ -295,7 +346,13 @@ async def test_entities_lists_every_entity_by_name_with_the_designations_one_may
     golf = ("Golf Draft Ltd.", "ISO_14065", "JP")
     expected = [
         entity("Aardvark Carbon Ltd.", "ISO_14065", "MN"),
-        entity("Alpha Verification Co.", "ISO_14065", "JP", ("TPE-VN-001", "DESIGNATED", "VN"), ("TPE-ID-001", "DESIGNATED", "ID")),
+        entity(
+            "Alpha Verification Co.",
+            "ISO_14065",
+            "JP",
+            ("TPE-VN-001", "DESIGNATED", "VN"),
+            ("TPE-ID-001", "DESIGNATED", "ID"),
+        ),
         entity("Bravo Assurance JSC", "CDM_DOE", "VN", ("TPE-VN-002", "DESIGNATED", "VN")),
         entity("Charlie Certification", "ISO_14065", "JP", ("TPE-VN-003", "DESIGNATED", "VN")),
         entity("Delta Audit Ltd.", "ISO_14065", "TH", ("TPE-VN-004", "VOLUNTARILY_WITHDRAWN", "VN")),
@@ -324,7 +381,9 @@ async def test_node_round_trips_a_designation_and_an_entity(gql, tokens, engine)
 
     # Then
     assert designation == {
-        "__typename": "TpeDesignation", "id": designation_id, "reference": "TPE-ID-001",
+        "__typename": "TpeDesignation",
+        "id": designation_id,
+        "reference": "TPE-ID-001",
         "entity": {"id": entity_id, "name": "Alpha Verification Co."},
     }
     assert entity_["__typename"] == "ThirdPartyEntity" and entity_["id"] == entity_id
@@ -350,7 +409,9 @@ async def test_a_designation_proposed_in_a_draft_is_seen_inside_only_until_desig
         """The designation's references in tpes and in its entity's designations, and node(id)'s."""
         token = await flow.token(who) if who else None
         listed = references((await gql(TPES, {"filter": {"committeeCode": "VN"}}, token=token))["tpes"])
-        designations = [d["reference"] for d in (await gql(NODE, {"id": entity_id}, token=token))["node"]["designations"]]
+        designations = [
+            d["reference"] for d in (await gql(NODE, {"id": entity_id}, token=token))["node"]["designations"]
+        ]
         node = (await gql(NODE, {"id": designation_id}, token=token))["node"]
         return listed, designations, "no node" if node is None else node["reference"]
 
@@ -358,7 +419,11 @@ async def test_a_designation_proposed_in_a_draft_is_seen_inside_only_until_desig
     inside = ([None], [None], None)
     # Then the public and another committee's partner do not see it; the secretariat, Japan and VN do
     assert {who: await seen_by(who) for who in (None, "ID", "secretariat", "japan", "VN")} == {
-        None: hidden, "ID": hidden, "secretariat": inside, "japan": inside, "VN": inside,
+        None: hidden,
+        "ID": hidden,
+        "secretariat": inside,
+        "japan": inside,
+        "VN": inside,
     }
     assert (await gql(NODE, {"id": designation_id}, token=await flow.token("japan")))["node"]["__typename"] == (
         "TpeDesignation"
@@ -369,15 +434,18 @@ async def test_a_designation_proposed_in_a_draft_is_seen_inside_only_until_desig
     assert await seen_by(None) == hidden
 
     # When it is circulated and approved
-    await flow.ok(CIRCULATE, {"id": proposed["proposal"]["id"], "mode": "ELECTRONIC", "deadline": "2026-12-12"},
-                  "secretariat")
+    await flow.ok(
+        CIRCULATE, {"id": proposed["proposal"]["id"], "mode": "ELECTRONIC", "deadline": "2026-12-12"}, "secretariat"
+    )
     await flow.ok(CONSENT, {"id": proposed["proposal"]["id"]}, "japan")
     await flow.ok(CONSENT, {"id": proposed["proposal"]["id"]}, "VN")
 
     # Then everyone sees it
     designated = (["TPE-VN-001"], ["TPE-VN-001"], "TPE-VN-001")
     assert {who: await seen_by(who) for who in (None, "ID", "secretariat")} == {
-        None: designated, "ID": designated, "secretariat": designated,
+        None: designated,
+        "ID": designated,
+        "secretariat": designated,
     }
 
 
@@ -391,7 +459,8 @@ async def test_the_proposal_and_the_decision_are_about_the_designation(gql, toke
     proposed = await flow.propose(entity_id, [1], [])
     secretariat = await flow.token("secretariat")
     assert (await gql(PROPOSAL_SUBJECT, {"id": proposed["proposal"]["id"]}, token=secretariat))["node"] == {
-        "kind": "TPE_DESIGNATION", "subject": {"__typename": "TpeDesignation", "reference": None, "status": "PROPOSED"},
+        "kind": "TPE_DESIGNATION",
+        "subject": {"__typename": "TpeDesignation", "reference": None, "status": "PROPOSED"},
     }
 
     # When it is approved, and a suspension of it proposed and approved
@@ -402,14 +471,20 @@ async def test_the_proposal_and_the_decision_are_about_the_designation(gql, toke
     # Then both proposals and both decisions are about the designation, for everyone
     suspended = {"__typename": "TpeDesignation", "reference": "TPE-VN-001", "status": "SUSPENDED"}
     for proposal, kind in [(proposed, "TPE_DESIGNATION"), (suspension, "TPE_SUSPENSION")]:
-        assert (await gql(PROPOSAL_SUBJECT, {"id": proposal["proposal"]["id"]}))["node"] == {"kind": kind, "subject": suspended}
+        assert (await gql(PROPOSAL_SUBJECT, {"id": proposal["proposal"]["id"]}))["node"] == {
+            "kind": kind,
+            "subject": suspended,
+        }
     for reference, kind in [("JC-VN-2026-001", "TPE_DESIGNATION"), ("JC-VN-2026-002", "TPE_SUSPENSION")]:
         assert (await gql(DECISION_SUBJECT, {"reference": reference}))["decision"] == {
-            "kind": kind, "outcome": "APPROVED", "subject": suspended,
+            "kind": kind,
+            "outcome": "APPROVED",
+            "subject": suspended,
         }
 
 
 # --- query counts ----------------------------------------------------------------------------
+
 
 async def given_designations_in_several_committees(engine, count: int) -> None:
     """`count` designated entities across three committees, each with two or three scopes; every
@@ -420,26 +495,41 @@ async def given_designations_in_several_committees(engine, count: int) -> None:
         for n in range(count + 2):
             code = committees[n % len(committees)]
             entity = await register_entity(
-                session, SECRETARIAT, name=f"Entity {n + 1:02d}", accreditation=AccreditationBasis.ISO_14065,
+                session,
+                SECRETARIAT,
+                name=f"Entity {n + 1:02d}",
+                accreditation=AccreditationBasis.ISO_14065,
                 country_code=countries[n % len(countries)],
             )
             designation, proposal = await propose_designation(
-                session, SECRETARIAT, committee_code=code, entity_id=entity.id,
-                validation_scopes=[n % 15 + 1], verification_scopes=[n % 15 + 1, (n + 4) % 15 + 1],
+                session,
+                SECRETARIAT,
+                committee_code=code,
+                entity_id=entity.id,
+                validation_scopes=[n % 15 + 1],
+                verification_scopes=[n % 15 + 1, (n + 4) % 15 + 1],
             )
             if n >= count:
                 continue  # only proposed: a draft the public does not see
             await approve_directly(session, proposal.id, code)
             if n % 3 == 0:
                 _, extra = await propose_designation(
-                    session, SECRETARIAT, committee_code=code, entity_id=entity.id,
-                    validation_scopes=[(n + 9) % 15 + 1], verification_scopes=[],
+                    session,
+                    SECRETARIAT,
+                    committee_code=code,
+                    entity_id=entity.id,
+                    validation_scopes=[(n + 9) % 15 + 1],
+                    verification_scopes=[],
                 )
                 await approve_directly(session, extra.id, code)
             if n % 5 == 0:
                 _, suspension = await propose_action(
-                    session, SECRETARIAT, kind=ProposalKind.TPE_SUSPENSION, reference=designation.reference,
-                    reason="Under review.", function=TpeFunction.VERIFICATION,
+                    session,
+                    SECRETARIAT,
+                    kind=ProposalKind.TPE_SUSPENSION,
+                    reference=designation.reference,
+                    reason="Under review.",
+                    function=TpeFunction.VERIFICATION,
                 )
                 await approve_directly(session, suspension.id, code)
 
@@ -461,7 +551,9 @@ async def test_nested_designation_fields_cost_the_same_for_1_row_as_for_25(gql, 
     # the newest: n = 24, the ninth in VN, with extra scopes (24 % 3 == 0) after eight VN designations
     # that took 18 decisions (every VN one had extra scopes; n = 0 and 15 a suspension too)
     assert nodes[0] == {
-        "reference": "TPE-VN-009", "committee": {"code": "VN"}, "entity": {"name": "Entity 25", "country": {"code": "JP"}},
+        "reference": "TPE-VN-009",
+        "committee": {"code": "VN"},
+        "entity": {"name": "Entity 25", "country": {"code": "JP"}},
         "scopes": [
             {"function": f, "scope": {"name": SECTORAL_SCOPES[number - 1]}, "status": "DESIGNATED"}
             for f, number in [("VALIDATION", 4), ("VALIDATION", 10), ("VERIFICATION", 10), ("VERIFICATION", 14)]
@@ -470,11 +562,17 @@ async def test_nested_designation_fields_cost_the_same_for_1_row_as_for_25(gql, 
     }
     # the oldest: n = 0, designated, extended and its verification suspended
     assert nodes[-1] == {
-        "reference": "TPE-VN-001", "committee": {"code": "VN"}, "entity": {"name": "Entity 01", "country": {"code": "JP"}},
+        "reference": "TPE-VN-001",
+        "committee": {"code": "VN"},
+        "entity": {"name": "Entity 01", "country": {"code": "JP"}},
         "scopes": [
             {"function": f, "scope": {"name": SECTORAL_SCOPES[number - 1]}, "status": status}
-            for f, number, status in [("VALIDATION", 1, "DESIGNATED"), ("VALIDATION", 10, "DESIGNATED"),
-                                      ("VERIFICATION", 1, "SUSPENDED"), ("VERIFICATION", 5, "SUSPENDED")]
+            for f, number, status in [
+                ("VALIDATION", 1, "DESIGNATED"),
+                ("VALIDATION", 10, "DESIGNATED"),
+                ("VERIFICATION", 1, "SUSPENDED"),
+                ("VERIFICATION", 5, "SUSPENDED"),
+            ]
         ],
         "decisions": [{"reference": f"JC-VN-2026-00{n}"} for n in (1, 2, 3)],
     }

@@ -89,28 +89,53 @@ async def designated(flow: TpeSteps, validation: list[int], verification: list[i
     ("input_", "expected"),
     [
         pytest.param(
-            {"name": f"  {NAME} ", "countryCode": " vn ", "accreditation": "CDM_DOE",
-             "accreditationBody": " UNFCCC CDM Executive Board ", "accreditationExpiresOn": "2028-03-31"},
-            {"name": NAME, "accreditation": "CDM_DOE", "accreditationBody": "UNFCCC CDM Executive Board",
-             "accreditationExpiresOn": "2028-03-31", "country": {"code": "VN"}},
+            {
+                "name": f"  {NAME} ",
+                "countryCode": " vn ",
+                "accreditation": "CDM_DOE",
+                "accreditationBody": " UNFCCC CDM Executive Board ",
+                "accreditationExpiresOn": "2028-03-31",
+            },
+            {
+                "name": NAME,
+                "accreditation": "CDM_DOE",
+                "accreditationBody": "UNFCCC CDM Executive Board",
+                "accreditationExpiresOn": "2028-03-31",
+                "country": {"code": "VN"},
+            },
             id="everything",
         ),
         pytest.param(
             {"name": NAME, "countryCode": "JP", "accreditation": "ISO_14065", "accreditationBody": "JAB"},
-            {"name": NAME, "accreditation": "ISO_14065", "accreditationBody": "JAB", "accreditationExpiresOn": None,
-             "country": {"code": "JP"}},
+            {
+                "name": NAME,
+                "accreditation": "ISO_14065",
+                "accreditationBody": "JAB",
+                "accreditationExpiresOn": None,
+                "country": {"code": "JP"},
+            },
             id="japanese-no-expiry",
         ),
         pytest.param(
             {"name": NAME, "countryCode": "  ", "accreditation": "PROVISIONAL", "accreditationBody": "  "},
-            {"name": NAME, "accreditation": "PROVISIONAL", "accreditationBody": None, "accreditationExpiresOn": None,
-             "country": None},
+            {
+                "name": NAME,
+                "accreditation": "PROVISIONAL",
+                "accreditationBody": None,
+                "accreditationExpiresOn": None,
+                "country": None,
+            },
             id="provisional-blanks",
         ),
         pytest.param(
             {"name": "N" * 200, "accreditation": "ISO_14065", "accreditationBody": "B" * 200},
-            {"name": "N" * 200, "accreditation": "ISO_14065", "accreditationBody": "B" * 200,
-             "accreditationExpiresOn": None, "country": None},
+            {
+                "name": "N" * 200,
+                "accreditation": "ISO_14065",
+                "accreditationBody": "B" * 200,
+                "accreditationExpiresOn": None,
+                "country": None,
+            },
             id="longest",
         ),
     ],
@@ -137,26 +162,36 @@ REGISTER_REFUSALS = [
     pytest.param("japan", {}, error("FORBIDDEN", "registerEntity is for the secretariat only."), id="japan"),
     pytest.param("VN", {}, error("FORBIDDEN", "registerEntity is for the secretariat only."), id="partner"),
     pytest.param(None, {}, UNAUTHENTICATED, id="anonymous"),
-    pytest.param("secretariat", {"name": "   "}, error("INVALID_INPUT", "name must not be blank.", "name"), id="blank-name"),
     pytest.param(
-        "secretariat", {"name": "N" * 201}, error("INVALID_INPUT", "name must be at most 200 characters (got 201).", "name"),
+        "secretariat", {"name": "   "}, error("INVALID_INPUT", "name must not be blank.", "name"), id="blank-name"
+    ),
+    pytest.param(
+        "secretariat",
+        {"name": "N" * 201},
+        error("INVALID_INPUT", "name must be at most 200 characters (got 201).", "name"),
         id="long-name",
     ),
     pytest.param(
-        "secretariat", {"name": " example VERIFICATION ltd. "},
+        "secretariat",
+        {"name": " example VERIFICATION ltd. "},
         error("INVALID_INPUT", "An entity named 'example VERIFICATION ltd.' is already registered.", "name"),
         id="duplicate-other-case",
     ),
     pytest.param(
-        "secretariat", {"name": NAME},
-        error("INVALID_INPUT", f"An entity named {NAME!r} is already registered.", "name"), id="duplicate",
+        "secretariat",
+        {"name": NAME},
+        error("INVALID_INPUT", f"An entity named {NAME!r} is already registered.", "name"),
+        id="duplicate",
     ),
     pytest.param(
-        "secretariat", {"countryCode": " us "},
-        error("NOT_FOUND", "US is not a country of the JCM (Japan or a partner).", "countryCode"), id="unknown-country",
+        "secretariat",
+        {"countryCode": " us "},
+        error("NOT_FOUND", "US is not a country of the JCM (Japan or a partner).", "countryCode"),
+        id="unknown-country",
     ),
     pytest.param(
-        "secretariat", {"accreditationBody": "B" * 201},
+        "secretariat",
+        {"accreditationBody": "B" * 201},
         error("INVALID_INPUT", "accreditationBody must be at most 200 characters (got 201).", "accreditationBody"),
         id="long-body",
     ),
@@ -192,9 +227,12 @@ async def test_a_duplicate_name_differing_only_in_the_case_of_accented_letters_i
     payload = await flow.call(REGISTER, {"name": "Tüv Süd Japan Ltd.", "accreditation": "ISO_14065"}, "secretariat")
 
     # Then it is a duplicate, as "EXAMPLE" is of "Example"
-    assert payload == {"entity": None, "userErrors": [
-        error("INVALID_INPUT", "An entity named 'Tüv Süd Japan Ltd.' is already registered.", "name"),
-    ]}
+    assert payload == {
+        "entity": None,
+        "userErrors": [
+            error("INVALID_INPUT", "An entity named 'Tüv Süd Japan Ltd.' is already registered.", "name"),
+        ],
+    }
     assert await snapshot(engine, "third_party_entity", "audit_event") == before
 
 
@@ -208,18 +246,27 @@ async def test_the_secretariat_proposes_a_designation(gql, tokens):
 
     # When
     payload = await flow.call(
-        DESIGNATE_ID, {"committeeCode": " vn ", "entityId": entity, "validationScopes": [3, 1, 3], "verificationScopes": []},
+        DESIGNATE_ID,
+        {"committeeCode": " vn ", "entityId": entity, "validationScopes": [3, 1, 3], "verificationScopes": []},
         "secretariat",
     )
 
     # Then a PROPOSED designation without reference, scopes or decision, and a DRAFT proposal
     assert payload["userErrors"] == []
     assert payload["designation"] | {"id": None} == {
-        "id": None, "reference": None, "status": "PROPOSED", "designatedOn": None, "committee": {"code": "VN"},
-        "entity": {"name": NAME}, "scopes": [], "decisions": [],
+        "id": None,
+        "reference": None,
+        "status": "PROPOSED",
+        "designatedOn": None,
+        "committee": {"code": "VN"},
+        "entity": {"name": NAME},
+        "scopes": [],
+        "decisions": [],
     }
     assert payload["proposal"] | {"id": None} == {
-        "id": None, "kind": "TPE_DESIGNATION", "status": "DRAFT",
+        "id": None,
+        "kind": "TPE_DESIGNATION",
+        "status": "DRAFT",
         "title": f"Designation of {NAME} as a third-party entity: validation 1, 3",
     }
 
@@ -233,7 +280,9 @@ async def given_designation_state(flow: TpeSteps, given: str) -> str:
     if given == "open":
         await flow.propose(entity, [1], [3])
     if given == "suspension-open":
-        await flow.ok(SUSPEND, {"reference": "TPE-VN-001", "reason": "Under review.", "function": "VERIFICATION"}, "japan")
+        await flow.ok(
+            SUSPEND, {"reference": "TPE-VN-001", "reason": "Under review.", "function": "VERIFICATION"}, "japan"
+        )
     return entity
 
 
@@ -247,59 +296,93 @@ DESIGNATION_REFUSALS = [
     pytest.param("entity", "ID", {}, forbidden("proposeTpeDesignation"), id="another-partner"),
     pytest.param("entity", None, {}, UNAUTHENTICATED, id="anonymous"),
     pytest.param(
-        "entity", "secretariat", {"validationScopes": [], "verificationScopes": []},
+        "entity",
+        "secretariat",
+        {"validationScopes": [], "verificationScopes": []},
         error("INVALID_INPUT", "Name at least one sectoral scope, for validation or verification.", "validationScopes"),
         id="no-scope",
     ),
     pytest.param(
-        "entity", "secretariat", {"validationScopes": [0]},
-        error("INVALID_INPUT", "Sectoral scopes are numbered 1 to 15; 0 is not one.", "validationScopes"), id="validation-0",
+        "entity",
+        "secretariat",
+        {"validationScopes": [0]},
+        error("INVALID_INPUT", "Sectoral scopes are numbered 1 to 15; 0 is not one.", "validationScopes"),
+        id="validation-0",
     ),
     pytest.param(
-        "entity", "secretariat", {"verificationScopes": [3, 16]},
+        "entity",
+        "secretariat",
+        {"verificationScopes": [3, 16]},
         error("INVALID_INPUT", "Sectoral scopes are numbered 1 to 15; 16 is not one.", "verificationScopes"),
         id="verification-16",
     ),
     pytest.param(
-        "entity", "secretariat", {"entityId": to_global_id("ThirdPartyEntity", 999)},
-        error("NOT_FOUND", "No third-party entity has this id.", "entityId"), id="unknown-entity",
+        "entity",
+        "secretariat",
+        {"entityId": to_global_id("ThirdPartyEntity", 999)},
+        error("NOT_FOUND", "No third-party entity has this id.", "entityId"),
+        id="unknown-entity",
     ),
     pytest.param(
-        "entity", "secretariat", {"entityId": "not-an-id"},
-        error("INVALID_INPUT", "entityId is not the id of a ThirdPartyEntity.", "entityId"), id="malformed-id",
+        "entity",
+        "secretariat",
+        {"entityId": "not-an-id"},
+        error("INVALID_INPUT", "entityId is not the id of a ThirdPartyEntity.", "entityId"),
+        id="malformed-id",
     ),
     pytest.param(
-        "entity", "secretariat", {"entityId": to_global_id("JointCommittee", 1)},
-        error("INVALID_INPUT", "entityId is not the id of a ThirdPartyEntity.", "entityId"), id="id-of-another-type",
+        "entity",
+        "secretariat",
+        {"entityId": to_global_id("JointCommittee", 1)},
+        error("INVALID_INPUT", "entityId is not the id of a ThirdPartyEntity.", "entityId"),
+        id="id-of-another-type",
     ),
     pytest.param(
-        "entity", "secretariat", {"committeeCode": "XX"},
-        error("NOT_FOUND", "No joint committee has the code 'XX'.", "committeeCode"), id="unknown-committee",
+        "entity",
+        "secretariat",
+        {"committeeCode": "XX"},
+        error("NOT_FOUND", "No joint committee has the code 'XX'.", "committeeCode"),
+        id="unknown-committee",
     ),
     pytest.param(
-        "expired", "secretariat", {},
-        error("INVALID_INPUT", f"{NAME}'s accreditation expired on 2026-11-27.", "entityId"), id="expired",
+        "expired",
+        "secretariat",
+        {},
+        error("INVALID_INPUT", f"{NAME}'s accreditation expired on 2026-11-27.", "entityId"),
+        id="expired",
     ),
     pytest.param(
-        "designated", "secretariat", {"validationScopes": [1, 2]},
-        error("INVALID_INPUT", "Already designated: validation 1.", "validationScopes"), id="validation-designated",
+        "designated",
+        "secretariat",
+        {"validationScopes": [1, 2]},
+        error("INVALID_INPUT", "Already designated: validation 1.", "validationScopes"),
+        id="validation-designated",
     ),
     pytest.param(
-        "designated", "secretariat", {"verificationScopes": [4, 3]},
-        error("INVALID_INPUT", "Already designated: verification 3.", "verificationScopes"), id="verification-designated",
+        "designated",
+        "secretariat",
+        {"verificationScopes": [4, 3]},
+        error("INVALID_INPUT", "Already designated: verification 3.", "verificationScopes"),
+        id="verification-designated",
     ),
     pytest.param(
-        "designated", "secretariat", {"validationScopes": [1], "verificationScopes": [3]},
+        "designated",
+        "secretariat",
+        {"validationScopes": [1], "verificationScopes": [3]},
         error("INVALID_INPUT", "Already designated: validation 1, verification 3.", "validationScopes"),
         id="both-designated",
     ),
     pytest.param(
-        "designated", "secretariat", {"validationScopes": [], "verificationScopes": [10, 3]},
+        "designated",
+        "secretariat",
+        {"validationScopes": [], "verificationScopes": [10, 3]},
         error("INVALID_INPUT", "Already designated: verification 3, verification 10.", "verificationScopes"),
         id="designated-in-numeric-order",
     ),
     pytest.param(
-        "open", "secretariat", {},
+        "open",
+        "secretariat",
+        {},
         error(
             "INVALID_TRANSITION",
             f"A proposal on this designation is still open (TPE_DESIGNATION: Designation of {NAME} as a third-party "
@@ -308,7 +391,9 @@ DESIGNATION_REFUSALS = [
         id="designation-open",
     ),
     pytest.param(
-        "suspension-open", "secretariat", {},
+        "suspension-open",
+        "secretariat",
+        {},
         error(
             "INVALID_TRANSITION",
             f"A proposal on this designation is still open (TPE_SUSPENSION: Suspension of TPE-VN-001 ({NAME}): "
@@ -402,7 +487,9 @@ async def given_the_first_designated_in_id(flow: TpeSteps, entity: str) -> None:
 
 
 @pytest.mark.parametrize("country", ["ID", "JP"])
-async def test_the_third_provisional_entity_of_the_partner_or_of_japan_in_a_year_is_refused(gql, tokens, engine, country):
+async def test_the_third_provisional_entity_of_the_partner_or_of_japan_in_a_year_is_refused(
+    gql, tokens, engine, country
+):
     # Given two provisional entities of `country` in the ID committee this year: one designated, one proposed
     flow = TpeSteps(gql, tokens)
     first = await provisional(flow, "Provisional One", country)
@@ -422,11 +509,15 @@ async def test_the_third_provisional_entity_of_the_partner_or_of_japan_in_a_year
     other = {"ID": "JP", "JP": "ID"}[country]
     for n in (1, 2):
         accepted = await flow.call(
-            DESIGNATE_ID, designation_input(await provisional(flow, f"Other {n}", other), committeeCode="ID"), "secretariat"
+            DESIGNATE_ID,
+            designation_input(await provisional(flow, f"Other {n}", other), committeeCode="ID"),
+            "secretariat",
         )
         assert accepted["userErrors"] == [], n
     await flow.ok(
-        DESIGNATE_ID, designation_input(first, committeeCode="ID", validationScopes=[2], verificationScopes=[]), "secretariat"
+        DESIGNATE_ID,
+        designation_input(first, committeeCode="ID", validationScopes=[2], verificationScopes=[]),
+        "secretariat",
     )
 
 
@@ -438,12 +529,14 @@ async def test_the_cap_counts_per_committee_and_only_provisional_entities_of_the
             await flow.propose(await provisional(flow, f"{country} provisional {n}", country), [1], [], committee="ID")
 
     # When further entities are proposed there
-    uncapped = [
-        await provisional(flow, f"Thai provisional {n}", "TH") for n in (1, 2, 3)
-    ] + [await provisional(flow, "Stateless provisional", None)] + [
-        await flow.entity(f"Indonesian accredited {n}", "ID", accreditation=basis)
-        for n, basis in enumerate(["ISO_14065", "CDM_DOE", "ISO_14065"])
-    ]
+    uncapped = (
+        [await provisional(flow, f"Thai provisional {n}", "TH") for n in (1, 2, 3)]
+        + [await provisional(flow, "Stateless provisional", None)]
+        + [
+            await flow.entity(f"Indonesian accredited {n}", "ID", accreditation=basis)
+            for n, basis in enumerate(["ISO_14065", "CDM_DOE", "ISO_14065"])
+        ]
+    )
     results = [await flow.call(DESIGNATE_ID, designation_input(e, committeeCode="ID"), "secretariat") for e in uncapped]
 
     # Then entities of a third country, without a country, or accredited are not capped
@@ -463,15 +556,20 @@ async def test_the_provisional_count_starts_again_in_the_next_calendar_year(gql,
     await given_the_first_designated_in_id(flow, await provisional(flow, "Provisional 2026-1", "ID"))
     frozen_clock.set(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
     await flow.propose(await provisional(flow, "Provisional 2026-2", "ID"), [2], [], committee="ID")
-    assert (await flow.call(
-        DESIGNATE_ID, designation_input(await provisional(flow, "Provisional 2026-3", "ID"), committeeCode="ID"), "secretariat"
-    ))["userErrors"] == [cap_error("ID", "ID", 2026)]
+    assert (
+        await flow.call(
+            DESIGNATE_ID,
+            designation_input(await provisional(flow, "Provisional 2026-3", "ID"), committeeCode="ID"),
+            "secretariat",
+        )
+    )["userErrors"] == [cap_error("ID", "ID", 2026)]
 
     # When the year turns
     frozen_clock.set(datetime(2027, 1, 1, 0, 30, tzinfo=UTC))
     entities = [await provisional(flow, f"Provisional 2027-{n}", "ID") for n in (1, 2, 3)]
     outcomes = [
-        (await flow.call(DESIGNATE_ID, designation_input(e, committeeCode="ID"), "secretariat"))["userErrors"] for e in entities
+        (await flow.call(DESIGNATE_ID, designation_input(e, committeeCode="ID"), "secretariat"))["userErrors"]
+        for e in entities
     ]
 
     # Then two more are accepted, the third refused for 2027
@@ -489,7 +587,8 @@ async def test_a_withdrawn_or_objected_proposal_does_not_count_against_the_cap(g
     # When three more are proposed
     entities = [await provisional(flow, f"Provisional {n}", "ID") for n in (1, 2, 3)]
     outcomes = [
-        (await flow.call(DESIGNATE_ID, designation_input(e, committeeCode="ID"), "secretariat"))["userErrors"] for e in entities
+        (await flow.call(DESIGNATE_ID, designation_input(e, committeeCode="ID"), "secretariat"))["userErrors"]
+        for e in entities
     ]
 
     # Then the first two are accepted: only open and approved proposals count
@@ -546,8 +645,14 @@ async def test_a_first_designation_objected_or_withdrawn_gets_no_reference_until
     # Then it has no reference, no scope, and its status says how it ended
     read = (await gql(DESIGNATION_NODE, {"id": designation_id}, token=await flow.token("secretariat")))["node"]
     assert read == {
-        "id": designation_id, "reference": None, "status": status, "designatedOn": None, "committee": {"code": "VN"},
-        "entity": {"name": "Second Body Ltd."}, "scopes": [], "decisions": first_decisions,
+        "id": designation_id,
+        "reference": None,
+        "status": status,
+        "designatedOn": None,
+        "committee": {"code": "VN"},
+        "entity": {"name": "Second Body Ltd."},
+        "scopes": [],
+        "decisions": first_decisions,
     }
 
     # When a later proposal for the same entity is approved
@@ -558,13 +663,19 @@ async def test_a_first_designation_objected_or_withdrawn_gets_no_reference_until
     # Then the same designation gets the next reference
     read = (await gql(DESIGNATION_NODE, {"id": designation_id}))["node"]
     assert read == {
-        "id": designation_id, "reference": "TPE-VN-002", "status": "DESIGNATED", "designatedOn": TODAY,
-        "committee": {"code": "VN"}, "entity": {"name": "Second Body Ltd."}, "scopes": [scope("VERIFICATION", 3)],
+        "id": designation_id,
+        "reference": "TPE-VN-002",
+        "status": "DESIGNATED",
+        "designatedOn": TODAY,
+        "committee": {"code": "VN"},
+        "entity": {"name": "Second Body Ltd."},
+        "scopes": [scope("VERIFICATION", 3)],
         "decisions": [*first_decisions, decision(approval)],
     }
 
 
 # --- proposeTpeSuspension and proposeTpeWithdrawal -------------------------------------------
+
 
 class ActionMutation(NamedTuple):
     document: str
@@ -577,34 +688,43 @@ class ActionMutation(NamedTuple):
 
 ACTIONS = [
     pytest.param(
-        ActionMutation(SUSPEND, "proposeTpeSuspension", "TPE_SUSPENSION", "Suspension", "suspend", "SUSPENDED"), id="suspension"
+        ActionMutation(SUSPEND, "proposeTpeSuspension", "TPE_SUSPENSION", "Suspension", "suspend", "SUSPENDED"),
+        id="suspension",
     ),
     pytest.param(
-        ActionMutation(WITHDRAW_TPE, "proposeTpeWithdrawal", "TPE_WITHDRAWAL", "Withdrawal", "withdraw", "WITHDRAWN"), id="withdrawal"
+        ActionMutation(WITHDRAW_TPE, "proposeTpeWithdrawal", "TPE_WITHDRAWAL", "Withdrawal", "withdraw", "WITHDRAWN"),
+        id="withdrawal",
     ),
 ]
 
 
 @pytest.mark.parametrize("who", ["secretariat", "japan", "VN"])
 @pytest.mark.parametrize("action", ACTIONS)
-async def test_the_secretariat_and_both_sides_may_propose_a_suspension_or_withdrawal(
-    gql, tokens, who, action
-):
+async def test_the_secretariat_and_both_sides_may_propose_a_suspension_or_withdrawal(gql, tokens, who, action):
     # Given a designation in VN
     flow = TpeSteps(gql, tokens)
     await designated(flow, [1], [3])
 
     # When
-    payload = await flow.call(action.document, {"reference": " tpe-vn-001 ", "reason": " Accreditation under review. "}, who)
+    payload = await flow.call(
+        action.document, {"reference": " tpe-vn-001 ", "reason": " Accreditation under review. "}, who
+    )
 
     # Then a DRAFT proposal, and the designation unchanged until its decision
     assert payload["userErrors"] == []
     assert payload["proposal"] | {"id": None} == {
-        "id": None, "kind": action.kind, "status": "DRAFT", "title": f"{action.verb} of TPE-VN-001 ({NAME}): the whole designation",
+        "id": None,
+        "kind": action.kind,
+        "status": "DRAFT",
+        "title": f"{action.verb} of TPE-VN-001 ({NAME}): the whole designation",
     }
     assert payload["designation"] == {
-        "reference": "TPE-VN-001", "status": "DESIGNATED", "designatedOn": TODAY, "committee": {"code": "VN"},
-        "entity": {"name": NAME}, "scopes": [scope("VALIDATION", 1), scope("VERIFICATION", 3)],
+        "reference": "TPE-VN-001",
+        "status": "DESIGNATED",
+        "designatedOn": TODAY,
+        "committee": {"code": "VN"},
+        "entity": {"name": NAME},
+        "scopes": [scope("VALIDATION", 1), scope("VERIFICATION", 3)],
         "decisions": [decision("JC-VN-2026-001")],
     }
 
@@ -622,38 +742,67 @@ async def given_action_state(flow: TpeSteps, given: str) -> None:
 
 def nothing_matches(infinitive: str) -> dict:
     what = "designated" if infinitive == "suspend" else "designated or suspended"
-    return error("INVALID_INPUT", f"TPE-VN-001 has no scope to {infinitive} here: nothing is {what} that matches.", "scopes")
+    return error(
+        "INVALID_INPUT", f"TPE-VN-001 has no scope to {infinitive} here: nothing is {what} that matches.", "scopes"
+    )
 
 
 ACTION_REFUSALS = [
-    pytest.param("designated", "ID", {}, lambda m, i: error("FORBIDDEN", f"In the VN committee, {m} is for {COMMITTEE_REACH} only."),
-                 id="another-partner"),
+    pytest.param(
+        "designated",
+        "ID",
+        {},
+        lambda m, i: error("FORBIDDEN", f"In the VN committee, {m} is for {COMMITTEE_REACH} only."),
+        id="another-partner",
+    ),
     pytest.param("designated", None, {}, lambda m, i: UNAUTHENTICATED, id="anonymous"),
     pytest.param(
-        "designated", "VN", {"reference": "TPE-VN-999"},
-        lambda m, i: error("NOT_FOUND", "No designated third-party entity has the reference 'TPE-VN-999'.", "reference"),
+        "designated",
+        "VN",
+        {"reference": "TPE-VN-999"},
+        lambda m, i: error(
+            "NOT_FOUND", "No designated third-party entity has the reference 'TPE-VN-999'.", "reference"
+        ),
         id="unknown-reference",
     ),
     pytest.param(
-        "designated", "secretariat", {"reason": "  "}, lambda m, i: error("INVALID_INPUT", "reason must not be blank.", "reason"),
+        "designated",
+        "secretariat",
+        {"reason": "  "},
+        lambda m, i: error("INVALID_INPUT", "reason must not be blank.", "reason"),
         id="blank-reason",
     ),
     pytest.param(
-        "designated", "japan", {"reason": "R" * 5001},
-        lambda m, i: error("INVALID_INPUT", "reason must be at most 5000 characters (got 5001).", "reason"), id="long-reason",
+        "designated",
+        "japan",
+        {"reason": "R" * 5001},
+        lambda m, i: error("INVALID_INPUT", "reason must be at most 5000 characters (got 5001).", "reason"),
+        id="long-reason",
     ),
-    pytest.param("designated", "VN", {"function": "VERIFICATION"}, lambda m, i: nothing_matches(i), id="function-not-designated"),
-    pytest.param("designated", "secretariat", {"scopes": [5, 6]}, lambda m, i: nothing_matches(i), id="scopes-not-designated"),
     pytest.param(
-        "designated", "secretariat", {"function": "VALIDATION", "scopes": [3]}, lambda m, i: nothing_matches(i),
+        "designated", "VN", {"function": "VERIFICATION"}, lambda m, i: nothing_matches(i), id="function-not-designated"
+    ),
+    pytest.param(
+        "designated", "secretariat", {"scopes": [5, 6]}, lambda m, i: nothing_matches(i), id="scopes-not-designated"
+    ),
+    pytest.param(
+        "designated",
+        "secretariat",
+        {"function": "VALIDATION", "scopes": [3]},
+        lambda m, i: nothing_matches(i),
         id="function-and-scope-not-designated",
     ),
     pytest.param(
-        "designated", "secretariat", {"scopes": [16]},
-        lambda m, i: error("INVALID_INPUT", "Sectoral scopes are numbered 1 to 15; 16 is not one.", "scopes"), id="scope-16",
+        "designated",
+        "secretariat",
+        {"scopes": [16]},
+        lambda m, i: error("INVALID_INPUT", "Sectoral scopes are numbered 1 to 15; 16 is not one.", "scopes"),
+        id="scope-16",
     ),
     pytest.param(
-        "extra-open", "secretariat", {},
+        "extra-open",
+        "secretariat",
+        {},
         lambda m, i: error(
             "INVALID_TRANSITION",
             f"A proposal on this designation is still open (TPE_DESIGNATION: Designation of {NAME} as a third-party "
@@ -729,15 +878,35 @@ FOUR_SCOPES = [("VALIDATION", 1), ("VALIDATION", 3), ("VERIFICATION", 3), ("VERI
 @pytest.mark.parametrize(
     ("extent", "reached", "extent_title", "whole"),
     [
-        pytest.param({"scopes": [3]}, {("VALIDATION", 3), ("VERIFICATION", 3)}, "validation 3, verification 3", False,
-                     id="scope-in-both-functions"),
-        pytest.param({"function": "VALIDATION"}, {("VALIDATION", 1), ("VALIDATION", 3)}, "validation 1, validation 3", False,
-                     id="function"),
-        pytest.param({"function": "VERIFICATION", "scopes": [4, 9]}, {("VERIFICATION", 4)}, "verification 4", False,
-                     id="function-and-scope"),
+        pytest.param(
+            {"scopes": [3]},
+            {("VALIDATION", 3), ("VERIFICATION", 3)},
+            "validation 3, verification 3",
+            False,
+            id="scope-in-both-functions",
+        ),
+        pytest.param(
+            {"function": "VALIDATION"},
+            {("VALIDATION", 1), ("VALIDATION", 3)},
+            "validation 1, validation 3",
+            False,
+            id="function",
+        ),
+        pytest.param(
+            {"function": "VERIFICATION", "scopes": [4, 9]},
+            {("VERIFICATION", 4)},
+            "verification 4",
+            False,
+            id="function-and-scope",
+        ),
         pytest.param({}, set(FOUR_SCOPES), "the whole designation", True, id="whole"),
-        pytest.param({"function": None, "scopes": None}, set(FOUR_SCOPES), "the whole designation", True,
-                     id="whole-explicit-nulls"),
+        pytest.param(
+            {"function": None, "scopes": None},
+            set(FOUR_SCOPES),
+            "the whole designation",
+            True,
+            id="whole-explicit-nulls",
+        ),
     ],
 )
 @pytest.mark.parametrize("action", ACTIONS)
@@ -750,7 +919,9 @@ async def test_a_partial_or_whole_suspension_or_withdrawal_reaches_exactly_the_n
     frozen_clock.set(at("2026-12-10"))
 
     # When a suspension or withdrawal of part or all of it is proposed and approved
-    proposed = await flow.ok(action.document, {"reference": "TPE-VN-001", "reason": "Non-conformities."} | extent, "japan")
+    proposed = await flow.ok(
+        action.document, {"reference": "TPE-VN-001", "reason": "Non-conformities."} | extent, "japan"
+    )
     assert proposed["proposal"]["title"] == f"{action.verb} of TPE-VN-001 ({NAME}): {extent_title}"
     await flow.approve(proposed["proposal"]["id"])
 
@@ -771,24 +942,31 @@ VOLUNTARY_REFUSALS = [
     pytest.param("VN", {}, forbidden("recordVoluntaryWithdrawal"), id="partner"),
     pytest.param(None, {}, UNAUTHENTICATED, id="anonymous"),
     pytest.param(
-        "secretariat", {"reference": "TPE-VN-999"},
+        "secretariat",
+        {"reference": "TPE-VN-999"},
         error("NOT_FOUND", "No designated third-party entity has the reference 'TPE-VN-999'.", "reference"),
         id="unknown-reference",
     ),
-    pytest.param("secretariat", {"reason": " "}, error("INVALID_INPUT", "reason must not be blank.", "reason"), id="blank-reason"),
     pytest.param(
-        "secretariat", {"function": "VERIFICATION"},
+        "secretariat", {"reason": " "}, error("INVALID_INPUT", "reason must not be blank.", "reason"), id="blank-reason"
+    ),
+    pytest.param(
+        "secretariat",
+        {"function": "VERIFICATION"},
         error("INVALID_INPUT", "TPE-VN-001 has no designated or suspended scope that matches.", "scopes"),
         id="function-not-designated",
     ),
     pytest.param(
-        "secretariat", {"scopes": [7]},
+        "secretariat",
+        {"scopes": [7]},
         error("INVALID_INPUT", "TPE-VN-001 has no designated or suspended scope that matches.", "scopes"),
         id="scope-not-designated",
     ),
     pytest.param(
-        "secretariat", {"scopes": [0]},
-        error("INVALID_INPUT", "Sectoral scopes are numbered 1 to 15; 0 is not one.", "scopes"), id="scope-0",
+        "secretariat",
+        {"scopes": [0]},
+        error("INVALID_INPUT", "Sectoral scopes are numbered 1 to 15; 0 is not one.", "scopes"),
+        id="scope-0",
     ),
 ]
 
@@ -803,7 +981,9 @@ async def test_a_refused_voluntary_withdrawal_leaves_no_trace(gql, tokens, engin
     before = await snapshot(engine, *TABLES)
 
     # When
-    payload = await flow.call(VOLUNTARY, {"reference": "TPE-VN-001", "reason": "Notice of 16 December."} | overrides, who)
+    payload = await flow.call(
+        VOLUNTARY, {"reference": "TPE-VN-001", "reason": "Notice of 16 December."} | overrides, who
+    )
 
     # Then
     assert payload == refused(expected)
@@ -829,24 +1009,39 @@ async def test_a_voluntary_withdrawal_takes_effect_at_once_without_a_decision_an
     # Then the scope is withdrawn today, with no proposal and no decision
     assert payload["proposal"] is None
     assert payload["designation"] == {
-        "reference": "TPE-VN-001", "status": "DESIGNATED", "designatedOn": TODAY, "committee": {"code": "VN"},
+        "reference": "TPE-VN-001",
+        "status": "DESIGNATED",
+        "designatedOn": TODAY,
+        "committee": {"code": "VN"},
         "entity": {"name": NAME},
-        "scopes": [scope("VALIDATION", 1), scope("VERIFICATION", 3), scope("VERIFICATION", 4, "VOLUNTARILY_WITHDRAWN", "2026-12-16")],
+        "scopes": [
+            scope("VALIDATION", 1),
+            scope("VERIFICATION", 3),
+            scope("VERIFICATION", 4, "VOLUNTARILY_WITHDRAWN", "2026-12-16"),
+        ],
         "decisions": [decision("JC-VN-2026-001")],
     }
     assert await flow.tpe("TPE-VN-001") == payload["designation"]
-    assert await snapshot(engine, "proposal", "workflow_event", "decision", "side_position", "reference_counter") == before
+    assert (
+        await snapshot(engine, "proposal", "workflow_event", "decision", "side_position", "reference_counter") == before
+    )
 
     # and the audit trail of the designation shows it, with the reason
     for who in ("secretariat", "japan", "VN"):
         trail = (await gql(AUDIT, {"id": designation["id"]}, token=await flow.token(who)))["auditTrail"]
         assert [(e["action"], e["actorRole"], e["subjectType"]) for e in trail] == [
-            ("designated", "PARTNER", "TpeDesignation"), ("voluntaryWithdrawalRecorded", "SECRETARIAT", "TpeDesignation"),
+            ("designated", "PARTNER", "TpeDesignation"),
+            ("voluntaryWithdrawalRecorded", "SECRETARIAT", "TpeDesignation"),
         ], who
         last = trail[-1]["after"]
-        assert (last["note"], last["status"], last["reference"]) == ("Notice of 16 December.", "DESIGNATED", "TPE-VN-001")
+        assert (last["note"], last["status"], last["reference"]) == (
+            "Notice of 16 December.",
+            "DESIGNATED",
+            "TPE-VN-001",
+        )
         assert last["scopes"] == [
-            "VALIDATION 1: DESIGNATED since 2026-11-28", "VERIFICATION 3: DESIGNATED since 2026-11-28",
+            "VALIDATION 1: DESIGNATED since 2026-11-28",
+            "VERIFICATION 3: DESIGNATED since 2026-11-28",
             "VERIFICATION 4: VOLUNTARILY_WITHDRAWN since 2026-12-16",
         ]
     assert (await gql(AUDIT, {"id": designation["id"]}, token=await flow.token("ID")))["auditTrail"] == []
@@ -857,7 +1052,9 @@ async def test_a_whole_voluntary_withdrawal_ends_the_designation_and_keeps_it_re
     flow = TpeSteps(gql, tokens)
     await designated(flow, [1], [3])
     frozen_clock.set(at("2026-12-10"))
-    suspension = await flow.ok(SUSPEND, {"reference": "TPE-VN-001", "reason": "Review.", "function": "VALIDATION"}, "VN")
+    suspension = await flow.ok(
+        SUSPEND, {"reference": "TPE-VN-001", "reason": "Review.", "function": "VALIDATION"}, "VN"
+    )
     await flow.approve(suspension["proposal"]["id"])
 
     # When the entity withdraws from all of it
@@ -866,14 +1063,19 @@ async def test_a_whole_voluntary_withdrawal_ends_the_designation_and_keeps_it_re
 
     # Then designated and suspended scopes alike are voluntarily withdrawn, and nothing is deleted
     tpe = await flow.tpe("TPE-VN-001")
-    assert (tpe["status"], tpe["scopes"]) == ("VOLUNTARILY_WITHDRAWN", [
-        scope("VALIDATION", 1, "VOLUNTARILY_WITHDRAWN", "2026-12-16"),
-        scope("VERIFICATION", 3, "VOLUNTARILY_WITHDRAWN", "2026-12-16"),
-    ])
+    assert (tpe["status"], tpe["scopes"]) == (
+        "VOLUNTARILY_WITHDRAWN",
+        [
+            scope("VALIDATION", 1, "VOLUNTARILY_WITHDRAWN", "2026-12-16"),
+            scope("VERIFICATION", 3, "VOLUNTARILY_WITHDRAWN", "2026-12-16"),
+        ],
+    )
     assert tpe["decisions"] == [decision("JC-VN-2026-001"), decision("JC-VN-2026-002", "TPE_SUSPENSION")]
     # and nothing is left to withdraw
     again = await flow.call(VOLUNTARY, {"reference": "TPE-VN-001", "reason": "Again."}, "secretariat")
-    assert again == refused(error("INVALID_INPUT", "TPE-VN-001 has no designated or suspended scope that matches.", "scopes"))
+    assert again == refused(
+        error("INVALID_INPUT", "TPE-VN-001 has no designated or suspended scope that matches.", "scopes")
+    )
 
 
 # --- the derived status ----------------------------------------------------------------------
@@ -884,34 +1086,70 @@ STEP_DOCUMENTS = {"suspend": SUSPEND, "withdraw": WITHDRAW_TPE}
 @pytest.mark.parametrize(
     "steps",
     [
-        pytest.param([("2026-12-01", "suspend", {"function": "VALIDATION"}, "DESIGNATED"),
-                      ("2026-12-05", "voluntary", {"function": "VERIFICATION"}, "SUSPENDED")],
-                     id="suspended-when-every-active-scope-is"),
-        pytest.param([("2026-12-01", "voluntary", {"function": "VALIDATION"}, "DESIGNATED"),
-                      ("2026-12-05", "suspend", {}, "SUSPENDED")],
-                     id="suspended-after-a-voluntary-withdrawal"),
-        pytest.param([("2026-12-01", "voluntary", {"function": "VALIDATION"}, "DESIGNATED"),
-                      ("2026-12-05", "withdraw", {}, "WITHDRAWN")],
-                     id="withdrawn-last"),
-        pytest.param([("2026-12-01", "withdraw", {"function": "VALIDATION"}, "DESIGNATED"),
-                      ("2026-12-05", "voluntary", {}, "VOLUNTARILY_WITHDRAWN")],
-                     id="voluntarily-withdrawn-last"),
-        pytest.param([("2026-12-05", "voluntary", {"function": "VALIDATION"}, "DESIGNATED"),
-                      ("2026-12-05", "withdraw", {}, "WITHDRAWN")],
-                     id="withdrawn-last-the-same-day"),
-        pytest.param([("2026-12-05", "withdraw", {"function": "VALIDATION"}, "DESIGNATED"),
-                      ("2026-12-05", "voluntary", {}, "VOLUNTARILY_WITHDRAWN")],
-                     id="voluntarily-withdrawn-last-the-same-day"),
-        pytest.param([("2026-12-01", "suspend", {}, "SUSPENDED"),
-                      ("2026-12-05", "withdraw", {"scopes": [1]}, "SUSPENDED"),
-                      ("2026-12-09", "voluntary", {}, "VOLUNTARILY_WITHDRAWN")],
-                     id="suspended-then-withdrawn-in-turn"),
-        pytest.param([("2026-12-01", "suspend", {}, "SUSPENDED"),
-                      ("2026-12-05", "designate", {"verification": [3]}, "DESIGNATED")],
-                     id="lifted"),
-        pytest.param([("2026-12-01", "withdraw", {}, "WITHDRAWN"),
-                      ("2026-12-05", "designate", {"validation": [2]}, "DESIGNATED")],
-                     id="re-designated"),
+        pytest.param(
+            [
+                ("2026-12-01", "suspend", {"function": "VALIDATION"}, "DESIGNATED"),
+                ("2026-12-05", "voluntary", {"function": "VERIFICATION"}, "SUSPENDED"),
+            ],
+            id="suspended-when-every-active-scope-is",
+        ),
+        pytest.param(
+            [
+                ("2026-12-01", "voluntary", {"function": "VALIDATION"}, "DESIGNATED"),
+                ("2026-12-05", "suspend", {}, "SUSPENDED"),
+            ],
+            id="suspended-after-a-voluntary-withdrawal",
+        ),
+        pytest.param(
+            [
+                ("2026-12-01", "voluntary", {"function": "VALIDATION"}, "DESIGNATED"),
+                ("2026-12-05", "withdraw", {}, "WITHDRAWN"),
+            ],
+            id="withdrawn-last",
+        ),
+        pytest.param(
+            [
+                ("2026-12-01", "withdraw", {"function": "VALIDATION"}, "DESIGNATED"),
+                ("2026-12-05", "voluntary", {}, "VOLUNTARILY_WITHDRAWN"),
+            ],
+            id="voluntarily-withdrawn-last",
+        ),
+        pytest.param(
+            [
+                ("2026-12-05", "voluntary", {"function": "VALIDATION"}, "DESIGNATED"),
+                ("2026-12-05", "withdraw", {}, "WITHDRAWN"),
+            ],
+            id="withdrawn-last-the-same-day",
+        ),
+        pytest.param(
+            [
+                ("2026-12-05", "withdraw", {"function": "VALIDATION"}, "DESIGNATED"),
+                ("2026-12-05", "voluntary", {}, "VOLUNTARILY_WITHDRAWN"),
+            ],
+            id="voluntarily-withdrawn-last-the-same-day",
+        ),
+        pytest.param(
+            [
+                ("2026-12-01", "suspend", {}, "SUSPENDED"),
+                ("2026-12-05", "withdraw", {"scopes": [1]}, "SUSPENDED"),
+                ("2026-12-09", "voluntary", {}, "VOLUNTARILY_WITHDRAWN"),
+            ],
+            id="suspended-then-withdrawn-in-turn",
+        ),
+        pytest.param(
+            [
+                ("2026-12-01", "suspend", {}, "SUSPENDED"),
+                ("2026-12-05", "designate", {"verification": [3]}, "DESIGNATED"),
+            ],
+            id="lifted",
+        ),
+        pytest.param(
+            [
+                ("2026-12-01", "withdraw", {}, "WITHDRAWN"),
+                ("2026-12-05", "designate", {"validation": [2]}, "DESIGNATED"),
+            ],
+            id="re-designated",
+        ),
     ],
 )
 async def test_the_designation_status_follows_its_scopes(gql, tokens, frozen_clock, steps):
@@ -929,7 +1167,9 @@ async def test_the_designation_status_follows_its_scopes(gql, tokens, frozen_clo
             proposed = await flow.propose(entity, extent.get("validation", []), extent.get("verification", []))
             await flow.approve(proposed["proposal"]["id"])
         else:
-            proposed = await flow.ok(STEP_DOCUMENTS[action], {"reference": "TPE-VN-001", "reason": "Review."} | extent, "VN")
+            proposed = await flow.ok(
+                STEP_DOCUMENTS[action], {"reference": "TPE-VN-001", "reason": "Review."} | extent, "VN"
+            )
             await flow.approve(proposed["proposal"]["id"])
 
         # Then
@@ -960,7 +1200,12 @@ async def test_a_designation_proposal_and_a_suspension_at_the_same_instant_do_no
                 session, SECRETARIAT, name=f"Entity {n + 1}", accreditation=AccreditationBasis.ISO_14065
             )
             designation, proposal = await propose_designation(
-                session, SECRETARIAT, committee_code="VN", entity_id=entity.id, validation_scopes=[1], verification_scopes=[],
+                session,
+                SECRETARIAT,
+                committee_code="VN",
+                entity_id=entity.id,
+                validation_scopes=[1],
+                verification_scopes=[],
             )
             await approve_directly(session, proposal.id, "VN")
             designations.append((entity.id, designation.reference))
@@ -970,12 +1215,27 @@ async def test_a_designation_proposal_and_a_suspension_at_the_same_instant_do_no
     try:
         for entity_id, reference in designations:
             outcomes = await asyncio.gather(
-                outcome(first, lambda session: propose_designation(
-                    session, SECRETARIAT, committee_code="VN", entity_id=entity_id, validation_scopes=[2], verification_scopes=[],
-                )),
-                outcome(second, lambda session: propose_action(
-                    session, SECRETARIAT, kind=ProposalKind.TPE_SUSPENSION, reference=reference, reason="Under review.",
-                )),
+                outcome(
+                    first,
+                    lambda session: propose_designation(
+                        session,
+                        SECRETARIAT,
+                        committee_code="VN",
+                        entity_id=entity_id,  # noqa: B023 (awaited within the iteration)
+                        validation_scopes=[2],
+                        verification_scopes=[],
+                    ),
+                ),
+                outcome(
+                    second,
+                    lambda session: propose_action(
+                        session,
+                        SECRETARIAT,
+                        kind=ProposalKind.TPE_SUSPENSION,
+                        reference=reference,  # noqa: B023 (awaited within the iteration)
+                        reason="Under review.",
+                    ),
+                ),
                 return_exceptions=True,
             )
 

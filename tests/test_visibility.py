@@ -69,7 +69,9 @@ SEEN = [
 
 
 @pytest.mark.parametrize(("who", "everywhere", "in_vn", "in_id"), SEEN)
-async def test_lists_of_proposals_and_their_total_show_what_each_reader_may_see(gql, tokens, who, everywhere, in_vn, in_id):
+async def test_lists_of_proposals_and_their_total_show_what_each_reader_may_see(
+    gql, tokens, who, everywhere, in_vn, in_id
+):
     # Given
     flow = Workflow(gql, tokens)
     await given_proposals_in_every_stage(flow)
@@ -92,10 +94,12 @@ async def test_filtering_by_an_unpublished_status_finds_nothing_for_outsiders(gq
     for status in ("DRAFT", "SUBMITTED", "RETURNED"):
         expected = [ID_DRAFT] if (who, status) == ("ID", "DRAFT") else []
         assert (await gql(PROPOSALS, {"status": [status]}, token=token))["proposals"] == listed(expected), status
-        assert (await gql(COMMITTEE_PROPOSALS, {"code": "VN", "status": [status]}, token=token))["committee"]["proposals"] == listed([])
-    assert (await gql(PROPOSALS, {"status": ["DRAFT", "PUBLIC_INPUT"], "committeeCode": "VN"}, token=token))["proposals"] == listed(
-        ["VN public input"]
-    )
+        assert (await gql(COMMITTEE_PROPOSALS, {"code": "VN", "status": [status]}, token=token))["committee"][
+            "proposals"
+        ] == listed([])
+    assert (await gql(PROPOSALS, {"status": ["DRAFT", "PUBLIC_INPUT"], "committeeCode": "VN"}, token=token))[
+        "proposals"
+    ] == listed(["VN public input"])
 
 
 @pytest.mark.parametrize(
@@ -166,10 +170,15 @@ async def test_positions_and_their_history_are_shown_to_outsiders_only_once_deci
             {"side": "PARTNER", "position": "CONSENT", "statement": None},
         ],
         "history": inside["history"]
-        + [{"action": "consented", "actor": "Authority of VN (VN)"}, {"action": "approved", "actor": "Authority of VN (VN)"}],
+        + [
+            {"action": "consented", "actor": "Authority of VN (VN)"},
+            {"action": "approved", "actor": "Authority of VN (VN)"},
+        ],
     }
     for who in (None, "ID", "VN", "japan", "secretariat"):
-        assert (await gql(POSITIONS, {"id": proposal["id"]}, token=await flow.token(who) if who else None))["node"] == decided, who
+        assert (await gql(POSITIONS, {"id": proposal["id"]}, token=await flow.token(who) if who else None))[
+            "node"
+        ] == decided, who
 
 
 async def test_an_objection_is_public_once_it_decided(gql, tokens):
@@ -191,7 +200,8 @@ async def test_a_published_item_stays_listed_for_the_public_after_withdrawal(gql
     await flow.ok(WITHDRAW, {"id": published["id"], "reason": "Superseded."}, "secretariat")
 
     assert (await gql(PROPOSALS, {}))["proposals"] == {
-        "totalCount": 1, "edges": [{"node": {"title": "Withdrawn after publication", "status": "WITHDRAWN"}}],
+        "totalCount": 1,
+        "edges": [{"node": {"title": "Withdrawn after publication", "status": "WITHDRAWN"}}],
     }
 
 
@@ -216,7 +226,14 @@ async def test_the_audit_trail_of_a_proposal(gql, tokens, engine):
     assert [(e["action"], e["actor"], e["actorRole"], e["subjectType"], e["subjectId"], e["at"]) for e in trail] == [
         ("created", "Authority of VN (VN)", "PARTNER", "Proposal", proposal["id"], "2026-11-28T09:00:00+00:00"),
         ("submitted", "Authority of VN (VN)", "PARTNER", "Proposal", proposal["id"], "2026-11-28T09:00:00+00:00"),
-        ("publicInputOpened", "JCMA Secretariat", "SECRETARIAT", "Proposal", proposal["id"], "2026-11-28T09:00:00+00:00"),
+        (
+            "publicInputOpened",
+            "JCMA Secretariat",
+            "SECRETARIAT",
+            "Proposal",
+            proposal["id"],
+            "2026-11-28T09:00:00+00:00",
+        ),
         ("circulated", "JCMA Secretariat", "SECRETARIAT", "Proposal", proposal["id"], "2026-11-28T09:00:00+00:00"),
         ("consented", "MOEJ", "JAPAN", "Proposal", proposal["id"], "2026-11-28T09:00:00+00:00"),
     ]
@@ -252,6 +269,14 @@ async def test_the_audit_trail_of_another_committees_published_item_is_empty_for
     proposal = await flow.in_status("APPROVED")
 
     assert (await gql(AUDIT_TRAIL, {"id": proposal["id"]}, token=await flow.token("ID")))["auditTrail"] == []
-    assert [e["action"] for e in (await gql(AUDIT_TRAIL, {"id": proposal["id"]}, token=await flow.token("VN")))["auditTrail"]] == [
-        "created", "submitted", "circulated", "consented", "consented", "approved",
+    assert [
+        e["action"]
+        for e in (await gql(AUDIT_TRAIL, {"id": proposal["id"]}, token=await flow.token("VN")))["auditTrail"]
+    ] == [
+        "created",
+        "submitted",
+        "circulated",
+        "consented",
+        "consented",
+        "approved",
     ]

@@ -62,7 +62,9 @@ async def init(ws, payload: dict | None = None) -> dict:
 
 
 async def subscribe(ws, id: str, query: str, variables: dict | None = None) -> None:
-    await ws.send(json.dumps({"id": id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}))
+    await ws.send(
+        json.dumps({"id": id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}})
+    )
 
 
 async def receive(ws) -> dict:
@@ -83,12 +85,16 @@ async def until_closed(ws) -> tuple[int, str, list[dict]]:
 async def awaiting_viet_nam(engine) -> int:
     """A proposal Japan consented to: Viet Nam's consent decides it."""
     async with new_session(engine) as session:
-        proposal = await create_proposal(session, SECRETARIAT, committee_code="VN", kind=ProposalKind.OTHER, title="Item")
+        proposal = await create_proposal(
+            session, SECRETARIAT, committee_code="VN", kind=ProposalKind.OTHER, title="Item"
+        )
         await submit_proposal(session, SECRETARIAT, proposal_id=proposal.id)
         await circulate_proposal(
             session, SECRETARIAT, proposal_id=proposal.id, mode=DecisionMode.ELECTRONIC, deadline=date(2026, 12, 31)
         )
-        await give_position(session, Principal(Role.JAPAN, name="MOEJ"), proposal_id=proposal.id, position=Position.CONSENT)
+        await give_position(
+            session, Principal(Role.JAPAN, name="MOEJ"), proposal_id=proposal.id, position=Position.CONSENT
+        )
     return proposal.id
 
 
@@ -113,7 +119,9 @@ async def test_a_revoked_token_closes_its_subscription_and_no_decision_reaches_i
                 headers={"Authorization": f"Bearer {viet_nam}"},
             )
             assert decided.json()["data"]["giveConsent"]["decision"] == {"reference": "JC-VN-2026-001"}
-            over_http = await http.post("/graphql", json={"query": VIEWER}, headers={"Authorization": f"Bearer {secret}"})
+            over_http = await http.post(
+                "/graphql", json={"query": VIEWER}, headers={"Authorization": f"Bearer {secret}"}
+            )
 
         # Then the socket is closed as unauthorized within seconds, and the decision never reached it
         code, reason, received = await until_closed(ws)
@@ -143,8 +151,13 @@ async def test_a_mutation_sent_on_an_open_socket_after_revocation_is_not_run(liv
         assert await init(ws, {"Authorization": f"Bearer {secret}"}) == {"type": "connection_ack"}
         create = {"input": {"committeeCode": "VN", "kind": "OTHER", "title": "First"}}
         await subscribe(ws, "1", CREATE, create)
-        assert await receive(ws) == {"id": "1", "type": "next", "payload": {"data": {"createProposal": {
-            "proposal": {"title": "First", "status": "DRAFT"}, "userErrors": []}}}}
+        assert await receive(ws) == {
+            "id": "1",
+            "type": "next",
+            "payload": {
+                "data": {"createProposal": {"proposal": {"title": "First", "status": "DRAFT"}, "userErrors": []}}
+            },
+        }
         assert await receive(ws) == {"id": "1", "type": "complete"}
         before = await snapshot(engine, *WRITTEN)
 
@@ -163,8 +176,11 @@ async def test_a_token_in_connection_init_or_the_header_authenticates_the_socket
     # Given a secretariat token
     _, secret = await issue(engine)
     header = secret if form == "authorization header" else None
-    payload = {"authorization header": {}, "Authorization in payload": {"Authorization": f"Bearer {secret}"},
-               "token in payload": {"token": secret}}[form]
+    payload = {
+        "authorization header": {},
+        "Authorization in payload": {"Authorization": f"Bearer {secret}"},
+        "token in payload": {"token": secret},
+    }[form]
 
     # When a query runs on a socket carrying it
     async with socket(live_server, header=header) as ws:
@@ -172,8 +188,11 @@ async def test_a_token_in_connection_init_or_the_header_authenticates_the_socket
         await subscribe(ws, "1", VIEWER)
 
         # Then it runs as the token's holder
-        assert await receive(ws) == {"id": "1", "type": "next", "payload": {"data": {
-            "viewer": {"role": "SECRETARIAT", "name": "Desk officer"}}}}
+        assert await receive(ws) == {
+            "id": "1",
+            "type": "next",
+            "payload": {"data": {"viewer": {"role": "SECRETARIAT", "name": "Desk officer"}}},
+        }
 
 
 @pytest.mark.parametrize("where", ["header", "payload"])
@@ -229,10 +248,16 @@ async def test_operations_beyond_the_cap_on_one_socket_are_refused(live_server, 
         await subscribe(ws, "10", SUBSCRIBE)
 
         # Then that one is refused with a clear error
-        assert await receive(ws) == {"id": "10", "type": "error", "payload": [{
-            "message": "At most 10 operations may run at once on one WebSocket; complete one first.",
-            "extensions": {"code": "TOO_MANY_OPERATIONS", "limit": 10},
-        }]}
+        assert await receive(ws) == {
+            "id": "10",
+            "type": "error",
+            "payload": [
+                {
+                    "message": "At most 10 operations may run at once on one WebSocket; complete one first.",
+                    "extensions": {"code": "TOO_MANY_OPERATIONS", "limit": 10},
+                }
+            ],
+        }
 
         # And once one completes, another may start
         await ws.send(json.dumps({"id": "0", "type": "complete"}))
@@ -251,12 +276,15 @@ async def test_the_legacy_graphql_ws_protocol_is_refused(live_server):
     assert closed.value.rcvd.code == 4406
 
 
-@pytest.mark.parametrize("message", [
-    {"id": "1", "type": "subscribe", "payload": []},
-    {"id": "1", "type": "subscribe", "payload": {"query": 42}},
-    {"id": 1, "type": "subscribe", "payload": {"query": VIEWER}},
-    ["not", "an", "object"],
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"id": "1", "type": "subscribe", "payload": []},
+        {"id": "1", "type": "subscribe", "payload": {"query": 42}},
+        {"id": 1, "type": "subscribe", "payload": {"query": VIEWER}},
+        ["not", "an", "object"],
+    ],
+)
 async def test_a_malformed_message_closes_the_socket_as_a_bad_request(live_server, message):
     # Given an open socket
     async with socket(live_server) as ws:

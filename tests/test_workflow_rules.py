@@ -47,7 +47,9 @@ async def side_position_rows(engine) -> list[tuple]:
     async with engine.connect() as connection:
         return [
             tuple(row)
-            for row in await connection.execute(sa.text("SELECT round, side, position, statement FROM side_position ORDER BY id"))
+            for row in await connection.execute(
+                sa.text("SELECT round, side, position, statement FROM side_position ORDER BY id")
+            )
         ]
 
 
@@ -95,10 +97,27 @@ async def test_a_returned_proposal_shows_the_reason_and_can_be_resubmitted(gql, 
     assert resubmitted["proposal"]["dueOn"] == "2026-12-07"  # seven days from the new submission
     assert resubmitted["proposal"]["history"] == [
         {"action": "created", "actor": "Authority of VN (VN)", "fromStatus": None, "toStatus": "DRAFT", "note": None},
-        {"action": "submitted", "actor": "Authority of VN (VN)", "fromStatus": "DRAFT", "toStatus": "SUBMITTED", "note": None},
-        {"action": "returned", "actor": "JCMA Secretariat", "fromStatus": "SUBMITTED", "toStatus": "RETURNED",
-         "note": "Annex II is missing."},
-        {"action": "submitted", "actor": "Authority of VN (VN)", "fromStatus": "RETURNED", "toStatus": "SUBMITTED", "note": None},
+        {
+            "action": "submitted",
+            "actor": "Authority of VN (VN)",
+            "fromStatus": "DRAFT",
+            "toStatus": "SUBMITTED",
+            "note": None,
+        },
+        {
+            "action": "returned",
+            "actor": "JCMA Secretariat",
+            "fromStatus": "SUBMITTED",
+            "toStatus": "RETURNED",
+            "note": "Annex II is missing.",
+        },
+        {
+            "action": "submitted",
+            "actor": "Authority of VN (VN)",
+            "fromStatus": "RETURNED",
+            "toStatus": "SUBMITTED",
+            "note": None,
+        },
     ]
 
 
@@ -110,7 +129,10 @@ async def test_a_withdrawal_shows_its_reason(gql, tokens):
 
     assert payload["proposal"]["status"] == "WITHDRAWN"
     assert payload["proposal"]["history"][-1] == {
-        "action": "withdrawn", "actor": "MOEJ", "fromStatus": "PUBLIC_INPUT", "toStatus": "WITHDRAWN",
+        "action": "withdrawn",
+        "actor": "MOEJ",
+        "fromStatus": "PUBLIC_INPUT",
+        "toStatus": "WITHDRAWN",
         "note": "Superseded by a revised request.",
     }
     assert (payload["proposal"]["dueOn"], payload["proposal"]["overdue"]) == (None, False)
@@ -157,8 +179,13 @@ async def test_one_objection_decides_not_approved_at_once_with_its_statement(gql
 
     # Then the decision is taken at once
     assert payload["decision"] == {
-        "reference": "JC-VN-2026-001", "outcome": "NOT_APPROVED", "kind": "OTHER", "title": "Interim special measures",
-        "decidedOn": "2026-11-28", "mode": "ELECTRONIC", "committee": {"code": "VN"},
+        "reference": "JC-VN-2026-001",
+        "outcome": "NOT_APPROVED",
+        "kind": "OTHER",
+        "title": "Interim special measures",
+        "decidedOn": "2026-11-28",
+        "mode": "ELECTRONIC",
+        "committee": {"code": "VN"},
         "positions": [
             {"side": "JAPAN", "position": "CONSENT", "statement": "Fine with us."},
             {"side": "PARTNER", "position": "OBJECTION", "statement": "Not additional."},
@@ -167,10 +194,20 @@ async def test_one_objection_decides_not_approved_at_once_with_its_statement(gql
     assert payload["proposal"]["status"] == "NOT_APPROVED"
     assert payload["proposal"]["decision"] == {"reference": "JC-VN-2026-001", "outcome": "NOT_APPROVED"}
     assert payload["proposal"]["history"][-2:] == [
-        {"action": "objected", "actor": "Authority of VN (VN)", "fromStatus": "UNDER_CONSIDERATION",
-         "toStatus": "UNDER_CONSIDERATION", "note": "Not additional."},
-        {"action": "notApproved", "actor": "Authority of VN (VN)", "fromStatus": "UNDER_CONSIDERATION",
-         "toStatus": "NOT_APPROVED", "note": "JC-VN-2026-001. Not additional."},
+        {
+            "action": "objected",
+            "actor": "Authority of VN (VN)",
+            "fromStatus": "UNDER_CONSIDERATION",
+            "toStatus": "UNDER_CONSIDERATION",
+            "note": "Not additional.",
+        },
+        {
+            "action": "notApproved",
+            "actor": "Authority of VN (VN)",
+            "fromStatus": "UNDER_CONSIDERATION",
+            "toStatus": "NOT_APPROVED",
+            "note": "JC-VN-2026-001. Not additional.",
+        },
     ]
 
 
@@ -183,7 +220,9 @@ async def test_a_side_may_change_its_position_from_consent_to_objection(gql, tok
 
     assert (consented["proposal"]["status"], consented["decision"]) == ("UNDER_CONSIDERATION", None)
     assert objected["proposal"]["status"] == "NOT_APPROVED"
-    assert objected["decision"]["positions"] == [{"side": "JAPAN", "position": "OBJECTION", "statement": "On reflection, no."}]
+    assert objected["decision"]["positions"] == [
+        {"side": "JAPAN", "position": "OBJECTION", "statement": "On reflection, no."}
+    ]
     assert objected["proposal"]["positions"] == [
         {"side": "JAPAN", "position": "OBJECTION", "statement": "On reflection, no.", "recordedBy": "MOEJ"}
     ]
@@ -207,7 +246,12 @@ async def test_consenting_twice_keeps_one_position_and_does_not_decide(gql, toke
     # and the partner's consent then decides
     decided = await flow.ok(CONSENT, {"id": proposal["id"]}, "VN")
     assert decided["decision"]["reference"] == "JC-VN-2026-001"
-    assert [e["action"] for e in decided["proposal"]["history"]][-4:] == ["consented", "consented", "consented", "approved"]
+    assert [e["action"] for e in decided["proposal"]["history"]][-4:] == [
+        "consented",
+        "consented",
+        "consented",
+        "approved",
+    ]
 
 
 # --- public input and comments ---------------------------------------------------------------
@@ -228,7 +272,9 @@ async def test_public_input_opens_today_for_days_both_ends_included(gql, tokens,
     flow = Workflow(gql, tokens)
     proposal = await flow.in_status("SUBMITTED", kind=kind)
 
-    payload = await flow.ok(OPEN_PUBLIC_INPUT, {"id": proposal["id"]} | ({} if days is None else {"days": days}), "secretariat")
+    payload = await flow.ok(
+        OPEN_PUBLIC_INPUT, {"id": proposal["id"]} | ({} if days is None else {"days": days}), "secretariat"
+    )
 
     assert payload["proposal"]["status"] == "PUBLIC_INPUT"
     assert payload["proposal"]["publicInput"] == {"opensOn": "2026-11-28", "closesOn": closes_on, "comments": []}
@@ -254,17 +300,27 @@ async def test_anyone_comments_while_the_window_is_open_and_no_one_after(gql, to
     proposal = await flow.in_status("PUBLIC_INPUT")
 
     # When the public, a partner of another committee and Japan comment, the last on the closing day
-    anonymous = await flow.call(COMMENT, {"proposalId": proposal["id"], "author": " A. Reader ", "body": " Agreed. "}, None)
+    anonymous = await flow.call(
+        COMMENT, {"proposalId": proposal["id"], "author": " A. Reader ", "body": " Agreed. "}, None
+    )
     other_partner = await flow.call(
         COMMENT, {"proposalId": proposal["id"], "author": "B. Official", "affiliation": "KLHK", "body": "Noted."}, "ID"
     )
     frozen_clock.set(at("2026-12-12", 23))
-    last_day = await flow.call(COMMENT, {"proposalId": proposal["id"], "author": "C. Late", "body": "Just in time."}, "japan")
+    last_day = await flow.call(
+        COMMENT, {"proposalId": proposal["id"], "author": "C. Late", "body": "Just in time."}, "japan"
+    )
 
     # Then
     assert anonymous == {"comment": {"author": "A. Reader", "affiliation": None, "body": "Agreed."}, "userErrors": []}
-    assert other_partner == {"comment": {"author": "B. Official", "affiliation": "KLHK", "body": "Noted."}, "userErrors": []}
-    assert last_day == {"comment": {"author": "C. Late", "affiliation": None, "body": "Just in time."}, "userErrors": []}
+    assert other_partner == {
+        "comment": {"author": "B. Official", "affiliation": "KLHK", "body": "Noted."},
+        "userErrors": [],
+    }
+    assert last_day == {
+        "comment": {"author": "C. Late", "affiliation": None, "body": "Just in time."},
+        "userErrors": [],
+    }
     assert (await flow.read(proposal["id"], who=None))["publicInput"] == {
         "opensOn": "2026-11-28",
         "closesOn": "2026-12-12",
@@ -309,7 +365,9 @@ async def test_comment_limits(gql, tokens, engine, input, error):
     proposal = await flow.in_status("PUBLIC_INPUT")
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
-    payload = await flow.call(COMMENT, {"proposalId": proposal["id"], "author": "A. Reader", "body": "Agreed."} | input, None)
+    payload = await flow.call(
+        COMMENT, {"proposalId": proposal["id"], "author": "A. Reader", "body": "Agreed."} | input, None
+    )
 
     assert payload == {"comment": None, "userErrors": [error]}
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
@@ -320,10 +378,15 @@ async def test_comments_at_the_limits_are_accepted(gql, tokens):
     proposal = await flow.in_status("PUBLIC_INPUT")
 
     payload = await flow.call(
-        COMMENT, {"proposalId": proposal["id"], "author": "a" * 200, "affiliation": "b" * 200, "body": "c" * 10_000}, None
+        COMMENT,
+        {"proposalId": proposal["id"], "author": "a" * 200, "affiliation": "b" * 200, "body": "c" * 10_000},
+        None,
     )
 
-    assert payload == {"comment": {"author": "a" * 200, "affiliation": "b" * 200, "body": "c" * 10_000}, "userErrors": []}
+    assert payload == {
+        "comment": {"author": "a" * 200, "affiliation": "b" * 200, "body": "c" * 10_000},
+        "userErrors": [],
+    }
 
 
 @pytest.mark.parametrize(
@@ -332,10 +395,24 @@ async def test_comments_at_the_limits_are_accepted(gql, tokens):
         ("DRAFT", None, {"code": "NOT_FOUND", "message": "No proposal has this id.", "field": ["proposalId"]}),
         ("SUBMITTED", None, {"code": "NOT_FOUND", "message": "No proposal has this id.", "field": ["proposalId"]}),
         ("DRAFT", "ID", {"code": "NOT_FOUND", "message": "No proposal has this id.", "field": ["proposalId"]}),
-        ("DRAFT", "secretariat", {"code": "WINDOW_CLOSED", "message": "This proposal is not open for public input.",
-                                  "field": ["proposalId"]}),
-        ("UNDER_CONSIDERATION", None, {"code": "WINDOW_CLOSED", "message": "This proposal is not open for public input.",
-                                       "field": ["proposalId"]}),
+        (
+            "DRAFT",
+            "secretariat",
+            {
+                "code": "WINDOW_CLOSED",
+                "message": "This proposal is not open for public input.",
+                "field": ["proposalId"],
+            },
+        ),
+        (
+            "UNDER_CONSIDERATION",
+            None,
+            {
+                "code": "WINDOW_CLOSED",
+                "message": "This proposal is not open for public input.",
+                "field": ["proposalId"],
+            },
+        ),
     ],
     ids=["draft-public", "submitted-public", "draft-other-partner", "draft-secretariat", "circulated-public"],
 )
@@ -360,20 +437,31 @@ async def test_circulating_to_a_meeting_today_decides_at_that_meeting(gql, token
     proposal = await flow.in_status("SUBMITTED")
 
     # When the item is circulated to that meeting, and both sides consent
-    circulated = await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "MEETING", "meetingId": meeting["id"]}, "secretariat")
+    circulated = await flow.ok(
+        CIRCULATE, {"id": proposal["id"], "mode": "MEETING", "meetingId": meeting["id"]}, "secretariat"
+    )
     await flow.ok(CONSENT, {"id": proposal["id"]}, "japan")
     decided = await flow.ok(CONSENT, {"id": proposal["id"]}, "VN")
 
     # Then
     after = circulated["proposal"]
     assert (after["status"], after["mode"], after["deadline"], after["dueOn"], after["overdue"]) == (
-        "UNDER_CONSIDERATION", "MEETING", None, "2026-11-28", False,
+        "UNDER_CONSIDERATION",
+        "MEETING",
+        None,
+        "2026-11-28",
+        False,
     )
     assert after["history"][-1]["note"] == "Circulated for the 1st meeting on 2026-11-28."
     reference = decided["decision"]["reference"]
     assert (await gql(DECISION, {"reference": reference}))["decision"] == {
-        "reference": "JC-VN-2026-001", "outcome": "APPROVED", "kind": "OTHER", "title": "Interim special measures",
-        "decidedOn": "2026-11-28", "mode": "MEETING", "committee": {"code": "VN"},
+        "reference": "JC-VN-2026-001",
+        "outcome": "APPROVED",
+        "kind": "OTHER",
+        "title": "Interim special measures",
+        "decidedOn": "2026-11-28",
+        "mode": "MEETING",
+        "committee": {"code": "VN"},
         "meeting": {"number": 1, "heldOn": "2026-11-28"},
         "positions": [
             {"side": "JAPAN", "position": "CONSENT", "statement": None},
@@ -386,29 +474,65 @@ async def test_circulating_to_a_meeting_today_decides_at_that_meeting(gql, token
 @pytest.mark.parametrize(
     ("meeting", "input", "error"),
     [
-        (None, {"mode": "MEETING"},
-         invalid("meetingId", "A decision at a meeting needs meetingId: schedule the meeting first.")),
-        (("ID", "2026-12-15"), {"mode": "MEETING"},
-         {"code": "NOT_FOUND", "message": "No meeting of the VN committee has this id.", "field": ["meetingId"]}),
-        (None, {"mode": "MEETING", "meetingId": to_global_id("Meeting", 999_999)},
-         {"code": "NOT_FOUND", "message": "No meeting of the VN committee has this id.", "field": ["meetingId"]}),
-        (None, {"mode": "MEETING", "meetingId": to_global_id("Proposal", 1)},
-         invalid("meetingId", "meetingId is not the id of a Meeting.")),
-        (("VN", "2026-11-27"), {"mode": "MEETING"},
-         invalid("meetingId", "The 1st meeting was held on 2026-11-27; choose one not in the past.")),
-        (("VN", "2026-12-15"), {"mode": "MEETING", "deadline": "2026-12-15"},
-         invalid("deadline", "A deadline is for electronic decisions; a meeting decides on its day.")),
+        (
+            None,
+            {"mode": "MEETING"},
+            invalid("meetingId", "A decision at a meeting needs meetingId: schedule the meeting first."),
+        ),
+        (
+            ("ID", "2026-12-15"),
+            {"mode": "MEETING"},
+            {"code": "NOT_FOUND", "message": "No meeting of the VN committee has this id.", "field": ["meetingId"]},
+        ),
+        (
+            None,
+            {"mode": "MEETING", "meetingId": to_global_id("Meeting", 999_999)},
+            {"code": "NOT_FOUND", "message": "No meeting of the VN committee has this id.", "field": ["meetingId"]},
+        ),
+        (
+            None,
+            {"mode": "MEETING", "meetingId": to_global_id("Proposal", 1)},
+            invalid("meetingId", "meetingId is not the id of a Meeting."),
+        ),
+        (
+            ("VN", "2026-11-27"),
+            {"mode": "MEETING"},
+            invalid("meetingId", "The 1st meeting was held on 2026-11-27; choose one not in the past."),
+        ),
+        (
+            ("VN", "2026-12-15"),
+            {"mode": "MEETING", "deadline": "2026-12-15"},
+            invalid("deadline", "A deadline is for electronic decisions; a meeting decides on its day."),
+        ),
         (None, {"mode": "ELECTRONIC"}, invalid("deadline", "An electronic decision needs a deadline.")),
-        (None, {"mode": "ELECTRONIC", "deadline": "2026-11-28"},
-         invalid("deadline", "The deadline must be after today (2026-11-28).")),
-        (None, {"mode": "ELECTRONIC", "deadline": "2026-11-01"},
-         invalid("deadline", "The deadline must be after today (2026-11-28).")),
-        (("VN", "2026-12-15"), {"mode": "ELECTRONIC", "deadline": "2026-12-20"},
-         invalid("meetingId", "An electronic decision is taken without a meeting; omit meetingId.")),
+        (
+            None,
+            {"mode": "ELECTRONIC", "deadline": "2026-11-28"},
+            invalid("deadline", "The deadline must be after today (2026-11-28)."),
+        ),
+        (
+            None,
+            {"mode": "ELECTRONIC", "deadline": "2026-11-01"},
+            invalid("deadline", "The deadline must be after today (2026-11-28)."),
+        ),
+        (
+            ("VN", "2026-12-15"),
+            {"mode": "ELECTRONIC", "deadline": "2026-12-20"},
+            invalid("meetingId", "An electronic decision is taken without a meeting; omit meetingId."),
+        ),
     ],
-    ids=["meeting-without-meetingId", "meeting-of-another-committee", "missing-meeting", "not-a-meeting-id",
-         "meeting-in-the-past", "meeting-with-deadline", "electronic-without-deadline", "electronic-deadline-today",
-         "electronic-deadline-in-the-past", "electronic-with-meetingId"],
+    ids=[
+        "meeting-without-meetingId",
+        "meeting-of-another-committee",
+        "missing-meeting",
+        "not-a-meeting-id",
+        "meeting-in-the-past",
+        "meeting-with-deadline",
+        "electronic-without-deadline",
+        "electronic-deadline-today",
+        "electronic-deadline-in-the-past",
+        "electronic-with-meetingId",
+    ],
 )
 async def test_circulation_input_is_checked(gql, tokens, engine, meeting, input, error):
     # Given a submitted VN proposal, and a meeting where the case needs one
@@ -430,11 +554,16 @@ async def test_an_electronic_deadline_tomorrow_is_accepted(gql, tokens):
     flow = Workflow(gql, tokens)
     proposal = await flow.in_status("SUBMITTED")
 
-    payload = await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-11-29"}, "secretariat")
+    payload = await flow.ok(
+        CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-11-29"}, "secretariat"
+    )
 
     after = payload["proposal"]
     assert (after["status"], after["mode"], after["deadline"], after["dueOn"]) == (
-        "UNDER_CONSIDERATION", "ELECTRONIC", "2026-11-29", "2026-11-29",
+        "UNDER_CONSIDERATION",
+        "ELECTRONIC",
+        "2026-11-29",
+        "2026-11-29",
     )
     assert after["history"][-1]["note"] == "Circulated for electronic decision until 2026-11-29."
 
@@ -483,13 +612,15 @@ async def test_circulating_another_kind_during_public_input_closes_the_window_th
 
     # When it is circulated on 30 November
     frozen_clock.set(at("2026-11-30"))
-    payload = await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-20"}, "secretariat")
+    payload = await flow.ok(
+        CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-20"}, "secretariat"
+    )
 
     # Then the window closed that day, and comments are refused
     assert payload["proposal"]["publicInput"] == {"opensOn": "2026-11-28", "closesOn": "2026-11-30", "comments": []}
-    assert (await flow.call(COMMENT, {"proposalId": proposal["id"], "author": "A. Reader", "body": "Hm."}, None))["userErrors"] == [
-        {"code": "WINDOW_CLOSED", "message": "This proposal is not open for public input.", "field": ["proposalId"]}
-    ]
+    assert (await flow.call(COMMENT, {"proposalId": proposal["id"], "author": "A. Reader", "body": "Hm."}, None))[
+        "userErrors"
+    ] == [{"code": "WINDOW_CLOSED", "message": "This proposal is not open for public input.", "field": ["proposalId"]}]
 
 
 # --- lapsing ---------------------------------------------------------------------------------
@@ -504,7 +635,9 @@ query ($id: ID!) {
 """
 
 
-async def test_an_electronic_decision_lapses_after_its_deadline_without_a_background_job(gql, tokens, engine, frozen_clock):
+async def test_an_electronic_decision_lapses_after_its_deadline_without_a_background_job(
+    gql, tokens, engine, frozen_clock
+):
     # Given an item circulated until 10 December, to which Japan consented
     flow = Workflow(gql, tokens)
     proposal = await flow.in_status("SUBMITTED")
@@ -523,8 +656,13 @@ async def test_an_electronic_decision_lapses_after_its_deadline_without_a_backgr
     before = await snapshot(engine, *WORKFLOW_TABLES)
     read = await gql(LAPSED_READ, {"id": proposal["id"]}, token=secretariat)
     assert read == {
-        "node": {"status": "LAPSED", "version": 4, "dueOn": None, "overdue": False,
-                 "positions": [{"side": "JAPAN", "position": "CONSENT"}]},
+        "node": {
+            "status": "LAPSED",
+            "version": 4,
+            "dueOn": None,
+            "overdue": False,
+            "positions": [{"side": "JAPAN", "position": "CONSENT"}],
+        },
         "lapsed": {"totalCount": 1, "edges": [{"node": {"id": proposal["id"], "status": "LAPSED"}}]},
         "considered": {"totalCount": 0, "edges": []},
         "committee": {"proposals": {"totalCount": 1, "edges": [{"node": {"id": proposal["id"]}}]}},
@@ -550,21 +688,39 @@ async def test_an_electronic_decision_lapses_after_its_deadline_without_a_backgr
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
     # Circulating it again works, with the lapse recorded by the system before the new circulation
-    again = await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-24"}, "secretariat")
+    again = await flow.ok(
+        CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-24"}, "secretariat"
+    )
     assert again["proposal"]["status"] == "UNDER_CONSIDERATION"
     assert again["proposal"]["positions"] == []
     assert again["proposal"]["history"][-3:] == [
-        {"action": "consented", "actor": "MOEJ", "fromStatus": "UNDER_CONSIDERATION", "toStatus": "UNDER_CONSIDERATION",
-         "note": None},
-        {"action": "lapsed", "actor": "JCM system", "fromStatus": "UNDER_CONSIDERATION", "toStatus": "LAPSED",
-         "note": "The deadline 2026-12-10 passed without a decision."},
-        {"action": "circulated", "actor": "JCMA Secretariat", "fromStatus": "LAPSED", "toStatus": "UNDER_CONSIDERATION",
-         "note": "Circulated for electronic decision until 2026-12-24."},
+        {
+            "action": "consented",
+            "actor": "MOEJ",
+            "fromStatus": "UNDER_CONSIDERATION",
+            "toStatus": "UNDER_CONSIDERATION",
+            "note": None,
+        },
+        {
+            "action": "lapsed",
+            "actor": "JCM system",
+            "fromStatus": "UNDER_CONSIDERATION",
+            "toStatus": "LAPSED",
+            "note": "The deadline 2026-12-10 passed without a decision.",
+        },
+        {
+            "action": "circulated",
+            "actor": "JCMA Secretariat",
+            "fromStatus": "LAPSED",
+            "toStatus": "UNDER_CONSIDERATION",
+            "note": "Circulated for electronic decision until 2026-12-24.",
+        },
     ]
     assert again["proposal"]["version"] == len(again["proposal"]["history"])
     trail = (await gql(AUDIT_TRAIL, {"id": proposal["id"]}, token=secretariat))["auditTrail"]
     assert [(e["action"], e["actor"], e["actorRole"]) for e in trail][-2:] == [
-        ("lapsed", "JCM system", "SYSTEM"), ("circulated", "JCMA Secretariat", "SECRETARIAT"),
+        ("lapsed", "JCM system", "SYSTEM"),
+        ("circulated", "JCMA Secretariat", "SECRETARIAT"),
     ]
 
     # And the positions of the lapsed round do not count: the partner's consent alone does not decide
@@ -580,7 +736,9 @@ async def test_an_electronic_decision_lapses_after_its_deadline_without_a_backgr
         {"side": "PARTNER", "position": "CONSENT", "statement": None},
     ]
     assert await side_position_rows(engine) == [
-        (1, "JAPAN", "CONSENT", None), (2, "PARTNER", "CONSENT", None), (2, "JAPAN", "CONSENT", None),
+        (1, "JAPAN", "CONSENT", None),
+        (2, "PARTNER", "CONSENT", None),
+        (2, "JAPAN", "CONSENT", None),
     ]
 
 
@@ -601,12 +759,20 @@ async def test_a_lapsed_proposal_is_acted_on_with_the_version_a_reader_was_shown
     assert proposal["version"] == 3
 
     # When the secretariat acts on it, sending back the version it read
-    payload = await flow.call(document, {"id": proposal["id"], "expectedVersion": proposal["version"]} | input, "secretariat")
+    payload = await flow.call(
+        document, {"id": proposal["id"], "expectedVersion": proposal["version"]} | input, "secretariat"
+    )
 
     # Then it works: the lapse that the write records on the way is not a change the reader missed
     assert payload["userErrors"] == []
     assert payload["proposal"]["status"] == status
-    assert [e["action"] for e in payload["proposal"]["history"]] == ["created", "submitted", "circulated", "lapsed", action]
+    assert [e["action"] for e in payload["proposal"]["history"]] == [
+        "created",
+        "submitted",
+        "circulated",
+        "lapsed",
+        action,
+    ]
 
 
 async def test_a_stale_version_on_a_lapsed_proposal_names_the_version_a_reader_sees(gql, tokens, engine, frozen_clock):
@@ -617,7 +783,9 @@ async def test_a_stale_version_on_a_lapsed_proposal_names_the_version_a_reader_s
 
     # When a client sends an old version
     payload = await flow.call(
-        CIRCULATE, {"id": proposal["id"], "expectedVersion": 2, "mode": "ELECTRONIC", "deadline": "2026-12-24"}, "secretariat"
+        CIRCULATE,
+        {"id": proposal["id"], "expectedVersion": 2, "mode": "ELECTRONIC", "deadline": "2026-12-24"},
+        "secretariat",
     )
 
     # Then it is told the version it will find when it reloads, and nothing (not even the lapse) is written
@@ -643,8 +811,22 @@ DUE = "query ($id: ID!) { node(id: $id) { ... on Proposal { status dueOn overdue
 @pytest.mark.parametrize(
     ("status", "checks"),
     [
-        ("SUBMITTED", [("2026-11-28", "2026-12-05", False), ("2026-12-05", "2026-12-05", False), ("2026-12-06", "2026-12-05", True)]),
-        ("PUBLIC_INPUT", [("2026-11-28", "2026-12-12", False), ("2026-12-12", "2026-12-12", False), ("2026-12-13", "2026-12-12", True)]),
+        (
+            "SUBMITTED",
+            [
+                ("2026-11-28", "2026-12-05", False),
+                ("2026-12-05", "2026-12-05", False),
+                ("2026-12-06", "2026-12-05", True),
+            ],
+        ),
+        (
+            "PUBLIC_INPUT",
+            [
+                ("2026-11-28", "2026-12-12", False),
+                ("2026-12-12", "2026-12-12", False),
+                ("2026-12-13", "2026-12-12", True),
+            ],
+        ),
         ("DRAFT", [("2026-11-28", None, False), ("2027-06-01", None, False)]),
         ("RETURNED", [("2026-11-28", None, False), ("2027-06-01", None, False)]),
         ("APPROVED", [("2026-11-28", None, False), ("2027-06-01", None, False)]),
@@ -660,7 +842,9 @@ async def test_due_on_and_overdue(gql, tokens, frozen_clock, status, checks):
     for day, due_on, overdue in checks:
         frozen_clock.set(at(day))
         assert (await gql(DUE, {"id": proposal["id"]}, token=secretariat))["node"] == {
-            "status": status, "dueOn": due_on, "overdue": overdue,
+            "status": status,
+            "dueOn": due_on,
+            "overdue": overdue,
         }, day
 
 
@@ -712,7 +896,14 @@ async def test_decision_references_run_per_committee_and_year(gql, tokens, froze
     references.append((await flow.decide("VN", title="Item 5"))["decision"]["reference"])
     references.append((await flow.decide("VN", title="Item 6", outcome="NOT_APPROVED"))["decision"]["reference"])
 
-    assert references == ["JC-VN-2026-001", "JC-VN-2026-002", "JC-VN-2026-003", "JC-ID-2026-001", "JC-VN-2027-001", "JC-VN-2027-002"]
+    assert references == [
+        "JC-VN-2026-001",
+        "JC-VN-2026-002",
+        "JC-VN-2026-003",
+        "JC-ID-2026-001",
+        "JC-VN-2027-001",
+        "JC-VN-2027-002",
+    ]
     for reference, title in zip(references, ["Item 1", "Item 2", "Item 3", "Item 4", "Item 5", "Item 6"], strict=True):
         for asked in (reference, reference.lower(), f"  {reference}  "):
             found = (await gql(DECISION, {"reference": asked}))["decision"]
@@ -731,12 +922,19 @@ async def given_a_register(flow: Workflow, frozen_clock) -> None:
     await flow.decide("VN", title="Interim special measures", summary="Why and what.")  # JC-VN-2026-001, 28 Nov
     frozen_clock.set(at("2026-12-02"))
     await flow.decide(  # JC-VN-2026-002
-        "VN", kind="METHODOLOGY_REVISION", title="Revision of the cookstove methodology", summary="Higher default efficiency.",
+        "VN",
+        kind="METHODOLOGY_REVISION",
+        title="Revision of the cookstove methodology",
+        summary="Higher default efficiency.",
         outcome="NOT_APPROVED",
     )
-    await flow.decide("ID", kind="RULE_VERSION", title="Rules of procedure ver02", summary="Quorum of two.")  # JC-ID-2026-001
+    await flow.decide(
+        "ID", kind="RULE_VERSION", title="Rules of procedure ver02", summary="Quorum of two."
+    )  # JC-ID-2026-001
     frozen_clock.set(at("2026-12-15"))
-    await flow.decide("VN", kind="RULE_VERSION", title="Glossary update", summary="Adds terms for solar power.")  # JC-VN-2026-003
+    await flow.decide(
+        "VN", kind="RULE_VERSION", title="Glossary update", summary="Adds terms for solar power."
+    )  # JC-VN-2026-003
     frozen_clock.set(at("2027-01-06"))
     await flow.decide("VN", title="Budget for solar outreach", summary="Workshops in 2027.")  # JC-VN-2027-001
 
@@ -775,7 +973,10 @@ def references(connection: dict) -> list[str]:
         ({"search": "%"}, []),
         ({"search": "_"}, []),
         ({"search": "   "}, ALL),
-        ({"committeeCode": "VN", "outcome": "APPROVED", "decidedTo": "2026-12-31"}, ["JC-VN-2026-003", "JC-VN-2026-001"]),
+        (
+            {"committeeCode": "VN", "outcome": "APPROVED", "decidedTo": "2026-12-31"},
+            ["JC-VN-2026-003", "JC-VN-2026-001"],
+        ),
         ({"committeeCode": "VN", "kind": ["RULE_VERSION"], "search": "terms"}, ["JC-VN-2026-003"]),
     ],
 )
@@ -845,7 +1046,9 @@ async def graphql_error(gql, document: str, variables: dict) -> dict:
 
 
 @pytest.mark.parametrize("first", [0, -1, 101])
-@pytest.mark.parametrize(("document", "field"), [(DECISIONS, "decisions"), (PROPOSALS, "proposals")], ids=["decisions", "proposals"])
+@pytest.mark.parametrize(
+    ("document", "field"), [(DECISIONS, "decisions"), (PROPOSALS, "proposals")], ids=["decisions", "proposals"]
+)
 async def test_a_page_size_outside_1_to_100_is_an_input_error(gql, document, field, first):
     assert await graphql_error(gql, document, {"first": first}) == {
         "message": "first must be between 1 and 100.",
@@ -874,8 +1077,19 @@ async def test_page_sizes_1_and_100_are_accepted(gql):
         cursor(["2026-12-02", "one"]),
         cursor(["2026-12-02", None]),
     ],
-    ids=["garbage", "punctuation", "empty", "object", "too-short", "too-long", "not-json",
-         "not-a-date", "number-for-a-date", "text-for-an-id", "null-id"],
+    ids=[
+        "garbage",
+        "punctuation",
+        "empty",
+        "object",
+        "too-short",
+        "too-long",
+        "not-json",
+        "not-a-date",
+        "number-for-a-date",
+        "text-for-an-id",
+        "null-id",
+    ],
 )
 async def test_an_after_that_is_no_cursor_of_the_list_is_an_input_error(gql, tokens, frozen_clock, after):
     await given_a_register(Workflow(gql, tokens), frozen_clock)
@@ -888,7 +1102,9 @@ async def test_an_after_that_is_no_cursor_of_the_list_is_an_input_error(gql, tok
 
 
 @pytest.mark.parametrize(
-    "after", [cursor(["not a number"]), cursor([None]), cursor([[1]])], ids=["text-for-an-id", "null-id", "list-for-an-id"]
+    "after",
+    [cursor(["not a number"]), cursor([None]), cursor([[1]])],
+    ids=["text-for-an-id", "null-id", "list-for-an-id"],
 )
 async def test_an_after_that_is_no_cursor_of_the_proposals_is_an_input_error(gql, after):
     assert await graphql_error(gql, PROPOSALS, {"first": 2, "after": after}) == {
@@ -936,16 +1152,28 @@ async def given_decisions(engine, count: int) -> None:
             await submit_proposal(session, SECRETARIAT, proposal_id=proposal.id)
             if n % 3 == 0:
                 await circulate_proposal(
-                    session, SECRETARIAT, proposal_id=proposal.id, mode=DecisionMode.MEETING, meeting_id=meetings[code].id
+                    session,
+                    SECRETARIAT,
+                    proposal_id=proposal.id,
+                    mode=DecisionMode.MEETING,
+                    meeting_id=meetings[code].id,
                 )
             else:
                 await circulate_proposal(
-                    session, SECRETARIAT, proposal_id=proposal.id, mode=DecisionMode.ELECTRONIC, deadline=date(2026, 12, 31)
+                    session,
+                    SECRETARIAT,
+                    proposal_id=proposal.id,
+                    mode=DecisionMode.ELECTRONIC,
+                    deadline=date(2026, 12, 31),
                 )
             await give_position(session, JAPAN, proposal_id=proposal.id, position=Position.CONSENT, statement="Agreed.")
             if n % 5 == 0:
                 await give_position(
-                    session, PARTNERS[code], proposal_id=proposal.id, position=Position.OBJECTION, statement="Not additional."
+                    session,
+                    PARTNERS[code],
+                    proposal_id=proposal.id,
+                    position=Position.OBJECTION,
+                    statement="Not additional.",
                 )
             else:
                 await give_position(session, PARTNERS[code], proposal_id=proposal.id, position=Position.CONSENT)
@@ -971,8 +1199,12 @@ async def test_nested_register_fields_cost_the_same_for_1_and_for_100_decisions(
             {"side": "JAPAN", "position": "CONSENT", "statement": "Agreed."},
             {"side": "PARTNER", "position": "CONSENT", "statement": None},
         ],
-        "proposal": {"title": "Item 100", "history": [{"action": a} for a in
-                                                     ["created", "submitted", "circulated", "consented", "consented", "approved"]]},
+        "proposal": {
+            "title": "Item 100",
+            "history": [
+                {"action": a} for a in ["created", "submitted", "circulated", "consented", "consented", "approved"]
+            ],
+        },
         "meeting": {"number": 1},
     }
     assert {edge["node"]["committee"]["code"] for edge in data_hundred["decisions"]["edges"]} == {"VN", "ID"}

@@ -47,47 +47,72 @@ async def test_a_proposal_goes_from_draft_to_a_published_decision_and_subscriber
 
         async def step(name: str, input: dict, token: str | None) -> dict:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-            response = await http.post("/graphql", json={"query": STEPS[name], "variables": {"input": input}}, headers=headers)
+            response = await http.post(
+                "/graphql", json={"query": STEPS[name], "variables": {"input": input}}, headers=headers
+            )
             return next(iter(response.json()["data"].values()))
 
         # Given a subscriber of Viet Nam's decisions, connected before anything happens
         async with websockets.connect(live_server.ws_url, subprotocols=["graphql-transport-ws"]) as ws:
             await ws.send(json.dumps({"type": "connection_init"}))
             assert json.loads(await ws.recv()) == {"type": "connection_ack"}
-            await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE, "variables": {"committee": "VN"}}}))
+            await ws.send(
+                json.dumps(
+                    {"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE, "variables": {"committee": "VN"}}}
+                )
+            )
 
             # When the secretariat creates and submits an item
-            created = await step("create", {"committeeCode": "VN", "kind": "OTHER", "title": "Interim special measures"}, secretariat)
-            assert created == {"proposal": {"id": created["proposal"]["id"], "status": "DRAFT", "version": 1}, "userErrors": []}
+            created = await step(
+                "create", {"committeeCode": "VN", "kind": "OTHER", "title": "Interim special measures"}, secretariat
+            )
+            assert created == {
+                "proposal": {"id": created["proposal"]["id"], "status": "DRAFT", "version": 1},
+                "userErrors": [],
+            }
             proposal_id = created["proposal"]["id"]
             assert await step("submit", {"id": proposal_id, "expectedVersion": 1}, secretariat) == {
-                "proposal": {"status": "SUBMITTED", "version": 2, "dueOn": "2026-12-05"}, "userErrors": []
+                "proposal": {"status": "SUBMITTED", "version": 2, "dueOn": "2026-12-05"},
+                "userErrors": [],
             }
 
             # and opens public input, where the public comments
             assert await step("open", {"id": proposal_id}, secretariat) == {
-                "proposal": {"status": "PUBLIC_INPUT", "publicInput": {"opensOn": "2026-11-28", "closesOn": "2026-12-12"}},
+                "proposal": {
+                    "status": "PUBLIC_INPUT",
+                    "publicInput": {"opensOn": "2026-11-28", "closesOn": "2026-12-12"},
+                },
                 "userErrors": [],
             }
-            assert await step("comment", {"proposalId": proposal_id, "author": "A. Researcher", "body": "Please publish the data."}, None) == {
-                "comment": {"author": "A. Researcher", "body": "Please publish the data."}, "userErrors": []
-            }
+            assert await step(
+                "comment",
+                {"proposalId": proposal_id, "author": "A. Researcher", "body": "Please publish the data."},
+                None,
+            ) == {"comment": {"author": "A. Researcher", "body": "Please publish the data."}, "userErrors": []}
 
             # and once the window closed, circulates it electronically
             frozen_clock.set(datetime(2026, 12, 13, 9, 0, tzinfo=UTC))
             assert await step("comment", {"proposalId": proposal_id, "author": "Late", "body": "Too late?"}, None) == {
-                "comment": None, "userErrors": [{"code": "WINDOW_CLOSED", "field": ["proposalId"]}]
+                "comment": None,
+                "userErrors": [{"code": "WINDOW_CLOSED", "field": ["proposalId"]}],
             }
-            assert await step("circulate", {"id": proposal_id, "mode": "ELECTRONIC", "deadline": "2026-12-27"}, secretariat) == {
-                "proposal": {"status": "UNDER_CONSIDERATION", "mode": "ELECTRONIC", "deadline": "2026-12-27"}, "userErrors": []
+            assert await step(
+                "circulate", {"id": proposal_id, "mode": "ELECTRONIC", "deadline": "2026-12-27"}, secretariat
+            ) == {
+                "proposal": {"status": "UNDER_CONSIDERATION", "mode": "ELECTRONIC", "deadline": "2026-12-27"},
+                "userErrors": [],
             }
 
             # and Japan, then Viet Nam consent
             assert await step("consent", {"id": proposal_id}, japan) == {
-                "proposal": {"status": "UNDER_CONSIDERATION"}, "decision": None, "userErrors": []
+                "proposal": {"status": "UNDER_CONSIDERATION"},
+                "decision": None,
+                "userErrors": [],
             }
             assert await step("consent", {"id": proposal_id}, viet_nam) == {
-                "proposal": {"status": "APPROVED"}, "decision": {"reference": "JC-VN-2026-001"}, "userErrors": []
+                "proposal": {"status": "APPROVED"},
+                "decision": {"reference": "JC-VN-2026-001"},
+                "userErrors": [],
             }
 
             # Then the subscriber hears of the decision
@@ -102,7 +127,10 @@ async def test_a_proposal_goes_from_draft_to_a_published_decision_and_subscriber
                             "outcome": "APPROVED",
                             "title": "Interim special measures",
                             "committee": {"code": "VN"},
-                            "positions": [{"side": "JAPAN", "position": "CONSENT"}, {"side": "PARTNER", "position": "CONSENT"}],
+                            "positions": [
+                                {"side": "JAPAN", "position": "CONSENT"},
+                                {"side": "PARTNER", "position": "CONSENT"},
+                            ],
                         }
                     }
                 },
@@ -124,7 +152,10 @@ async def test_a_proposal_goes_from_draft_to_a_published_decision_and_subscriber
                                 "decidedOn": "2026-12-13",
                                 "mode": "ELECTRONIC",
                                 "proposal": {"title": "Interim special measures", "status": "APPROVED"},
-                                "positions": [{"side": "JAPAN", "position": "CONSENT"}, {"side": "PARTNER", "position": "CONSENT"}],
+                                "positions": [
+                                    {"side": "JAPAN", "position": "CONSENT"},
+                                    {"side": "PARTNER", "position": "CONSENT"},
+                                ],
                             }
                         }
                     ],

@@ -20,36 +20,69 @@ from tests.workflow_documents import (
     Workflow,
 )
 
-
 STATUSES = [
-    "DRAFT", "SUBMITTED", "RETURNED", "PUBLIC_INPUT", "UNDER_CONSIDERATION",
-    "APPROVED", "NOT_APPROVED", "WITHDRAWN", "LAPSED",
+    "DRAFT",
+    "SUBMITTED",
+    "RETURNED",
+    "PUBLIC_INPUT",
+    "UNDER_CONSIDERATION",
+    "APPROVED",
+    "NOT_APPROVED",
+    "WITHDRAWN",
+    "LAPSED",
 ]
 
 # Each step: its document, the extra input that makes it valid, the status it leads to, its
 # history actions on success, and the verb in its messages.
 STEPS: dict[str, dict[str, Any]] = {
-    "submitProposal": {"document": SUBMIT, "input": {}, "target": "SUBMITTED", "actions": ["submitted"], "verb": "submit"},
+    "submitProposal": {
+        "document": SUBMIT,
+        "input": {},
+        "target": "SUBMITTED",
+        "actions": ["submitted"],
+        "verb": "submit",
+    },
     "returnProposal": {
-        "document": RETURN, "input": {"reason": "Annex missing."}, "target": "RETURNED", "actions": ["returned"], "verb": "return",
+        "document": RETURN,
+        "input": {"reason": "Annex missing."},
+        "target": "RETURNED",
+        "actions": ["returned"],
+        "verb": "return",
     },
     "openPublicInput": {
-        "document": OPEN_PUBLIC_INPUT, "input": {}, "target": "PUBLIC_INPUT", "actions": ["publicInputOpened"],
+        "document": OPEN_PUBLIC_INPUT,
+        "input": {},
+        "target": "PUBLIC_INPUT",
+        "actions": ["publicInputOpened"],
         "verb": "open public input on",
     },
     "circulateProposal": {
-        "document": CIRCULATE, "input": {"mode": "ELECTRONIC", "deadline": "2026-12-31"}, "target": "UNDER_CONSIDERATION",
-        "actions": ["circulated"], "verb": "circulate",
+        "document": CIRCULATE,
+        "input": {"mode": "ELECTRONIC", "deadline": "2026-12-31"},
+        "target": "UNDER_CONSIDERATION",
+        "actions": ["circulated"],
+        "verb": "circulate",
     },
     "giveConsent": {
-        "document": CONSENT, "input": {}, "target": "UNDER_CONSIDERATION", "actions": ["consented"], "verb": "consent to",
+        "document": CONSENT,
+        "input": {},
+        "target": "UNDER_CONSIDERATION",
+        "actions": ["consented"],
+        "verb": "consent to",
     },
     "raiseObjection": {
-        "document": OBJECT, "input": {"statement": "Not additional."}, "target": "NOT_APPROVED",
-        "actions": ["objected", "notApproved"], "verb": "object to",
+        "document": OBJECT,
+        "input": {"statement": "Not additional."},
+        "target": "NOT_APPROVED",
+        "actions": ["objected", "notApproved"],
+        "verb": "object to",
     },
     "withdrawProposal": {
-        "document": WITHDRAW, "input": {"reason": "Superseded."}, "target": "WITHDRAWN", "actions": ["withdrawn"], "verb": "withdraw",
+        "document": WITHDRAW,
+        "input": {"reason": "Superseded."},
+        "target": "WITHDRAWN",
+        "actions": ["withdrawn"],
+        "verb": "withdraw",
     },
 }
 
@@ -77,7 +110,12 @@ FORBIDDEN_MESSAGES = {
 UNAUTHENTICATED = {"code": "UNAUTHENTICATED", "message": "Sign in with a bearer token to do this.", "field": None}
 NOT_FOUND = {"code": "NOT_FOUND", "message": "No proposal has this id.", "field": ["id"]}
 
-LABELS = {"secretariat": "JCMA Secretariat", "japan": "MOEJ", "VN": "Authority of VN (VN)", "ID": "Authority of ID (ID)"}
+LABELS = {
+    "secretariat": "JCMA Secretariat",
+    "japan": "MOEJ",
+    "VN": "Authority of VN (VN)",
+    "ID": "Authority of ID (ID)",
+}
 
 OK, F, NF, U = "ok", "FORBIDDEN", "NOT_FOUND", "UNAUTHENTICATED"
 ACTORS = ["secretariat", "japan", "VN", "ID", None]
@@ -143,7 +181,7 @@ def test_the_matrix_covers_every_step_and_every_proposer_of_submit_and_withdraw(
     assert {step for step, _, _ in MATRIX} == set(STEPS)
     for step in ("submitProposal", "withdrawProposal"):
         assert {proposer for s, _, proposer in MATRIX if s == step} == {"secretariat", "japan", "VN"}
-    for (step, status, _) in MATRIX:
+    for step, status, _ in MATRIX:
         assert status in SOURCES[step]
 
 
@@ -165,9 +203,9 @@ async def test_who_may_take_each_step(gql, tokens, engine, step, status, propose
         assert after["status"] == spec["target"]
         added = len(spec["actions"])
         assert after["version"] == proposal["version"] + added
-        assert [
-            (event["action"], event["actor"]) for event in after["history"][-added:]
-        ] == [(action, LABELS[actor]) for action in spec["actions"]]
+        assert [(event["action"], event["actor"]) for event in after["history"][-added:]] == [
+            (action, LABELS[actor]) for action in spec["actions"]
+        ]
         assert after["history"][:-added] == proposal["history"]
         if step == "raiseObjection":
             assert payload["decision"]["reference"] == "JC-VN-2026-001"
@@ -193,15 +231,25 @@ async def test_consent_of_both_sides_in_any_order_decides(gql, tokens):
     assert (first["proposal"]["status"], first["decision"]) == ("UNDER_CONSIDERATION", None)
     assert second["proposal"]["status"] == "APPROVED"
     assert second["decision"] == {
-        "reference": "JC-VN-2026-001", "outcome": "APPROVED", "kind": "OTHER", "title": "Interim special measures",
-        "decidedOn": "2026-11-28", "mode": "ELECTRONIC", "committee": {"code": "VN"},
+        "reference": "JC-VN-2026-001",
+        "outcome": "APPROVED",
+        "kind": "OTHER",
+        "title": "Interim special measures",
+        "decidedOn": "2026-11-28",
+        "mode": "ELECTRONIC",
+        "committee": {"code": "VN"},
         "positions": [
             {"side": "JAPAN", "position": "CONSENT", "statement": None},
             {"side": "PARTNER", "position": "CONSENT", "statement": None},
         ],
     }
     assert [e["action"] for e in second["proposal"]["history"]] == [
-        "created", "submitted", "circulated", "consented", "consented", "approved",
+        "created",
+        "submitted",
+        "circulated",
+        "consented",
+        "consented",
+        "approved",
     ]
     assert second["proposal"]["version"] == 6
 
@@ -253,7 +301,9 @@ async def test_the_transition_message_names_the_sources_exactly(gql, tokens):
     flow = Workflow(gql, tokens)
     proposal = await flow.in_status("APPROVED")
 
-    payload = await flow.call(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-31"}, "secretariat")
+    payload = await flow.call(
+        CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-31"}, "secretariat"
+    )
 
     assert payload["userErrors"] == [
         {
@@ -274,16 +324,24 @@ async def test_checks_run_not_found_then_forbidden_then_stale_then_transition_th
     draft = await flow.in_status("DRAFT")
     circulated = await flow.in_status("UNDER_CONSIDERATION")
     before = await snapshot(engine, *WORKFLOW_TABLES)
-    stale = {"code": "STALE_VERSION", "message": "The proposal is at version 1, not 7: reload it and retry.", "field": ["expectedVersion"]}
+    stale = {
+        "code": "STALE_VERSION",
+        "message": "The proposal is at version 1, not 7: reload it and retry.",
+        "field": ["expectedVersion"],
+    }
 
     # NOT_FOUND before FORBIDDEN: ID may not return anything, but does not even see the draft
-    assert (await flow.call(RETURN, {"id": draft["id"], "reason": "x", "expectedVersion": 7}, "ID"))["userErrors"] == [NOT_FOUND]
-    # FORBIDDEN before STALE_VERSION
-    assert (await flow.call(RETURN, {"id": draft["id"], "reason": "x", "expectedVersion": 7}, "japan"))["userErrors"] == [
-        {"code": "FORBIDDEN", "message": FORBIDDEN_MESSAGES["returnProposal"], "field": None}
+    assert (await flow.call(RETURN, {"id": draft["id"], "reason": "x", "expectedVersion": 7}, "ID"))["userErrors"] == [
+        NOT_FOUND
     ]
+    # FORBIDDEN before STALE_VERSION
+    assert (await flow.call(RETURN, {"id": draft["id"], "reason": "x", "expectedVersion": 7}, "japan"))[
+        "userErrors"
+    ] == [{"code": "FORBIDDEN", "message": FORBIDDEN_MESSAGES["returnProposal"], "field": None}]
     # STALE_VERSION before INVALID_TRANSITION
-    assert (await flow.call(RETURN, {"id": draft["id"], "reason": "x", "expectedVersion": 7}, "secretariat"))["userErrors"] == [stale]
+    assert (await flow.call(RETURN, {"id": draft["id"], "reason": "x", "expectedVersion": 7}, "secretariat"))[
+        "userErrors"
+    ] == [stale]
     # INVALID_TRANSITION before the input is looked at
     assert (await flow.call(RETURN, {"id": draft["id"], "reason": "  "}, "secretariat"))["userErrors"] == [
         {
@@ -302,7 +360,10 @@ async def test_checks_run_not_found_then_forbidden_then_stale_then_transition_th
     ("proposal_id", "error"),
     [
         (to_global_id("Proposal", 999_999), NOT_FOUND),
-        (to_global_id("Decision", 1), {"code": "INVALID_INPUT", "message": "id is not the id of a Proposal.", "field": ["id"]}),
+        (
+            to_global_id("Decision", 1),
+            {"code": "INVALID_INPUT", "message": "id is not the id of a Proposal.", "field": ["id"]},
+        ),
         ("not-an-id", {"code": "INVALID_INPUT", "message": "id is not the id of a Proposal.", "field": ["id"]}),
     ],
     ids=["missing-proposal", "id-of-another-type", "garbage"],
@@ -378,7 +439,11 @@ async def test_create_proposal_by_those_who_sit_on_the_committee(gql, tokens, wh
             },
         ),
         (None, {}, UNAUTHENTICATED),
-        ("secretariat", {"title": "   "}, {"code": "INVALID_INPUT", "message": "title must not be blank.", "field": ["title"]}),
+        (
+            "secretariat",
+            {"title": "   "},
+            {"code": "INVALID_INPUT", "message": "title must not be blank.", "field": ["title"]},
+        ),
         (
             "secretariat",
             {"title": "x" * 301},
@@ -396,15 +461,24 @@ async def test_create_proposal_by_those_who_sit_on_the_committee(gql, tokens, wh
             {"code": "NOT_FOUND", "message": "No joint committee has the code 'JP'.", "field": ["committeeCode"]},
         ),
     ],
-    ids=["partner-in-another-committee", "anonymous", "blank-title", "long-title", "blank-title-by-partner",
-         "unknown-committee", "japan-has-no-committee-of-its-own"],
+    ids=[
+        "partner-in-another-committee",
+        "anonymous",
+        "blank-title",
+        "long-title",
+        "blank-title-by-partner",
+        "unknown-committee",
+        "japan-has-no-committee-of-its-own",
+    ],
 )
 async def test_create_proposal_refusals_write_nothing(gql, tokens, engine, who, input, error):
     flow = Workflow(gql, tokens)
     await flow.token("secretariat")
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
-    payload = await flow.call(CREATE, {"committeeCode": "VN", "kind": "OTHER", "title": "Interim measures"} | input, who)
+    payload = await flow.call(
+        CREATE, {"committeeCode": "VN", "kind": "OTHER", "title": "Interim measures"} | input, who
+    )
 
     assert payload == {"proposal": None, "userErrors": [error]}
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
@@ -435,7 +509,9 @@ async def test_a_wrong_expected_version_is_stale_and_writes_nothing(gql, tokens,
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
     # When
-    payload = await flow.call(spec["document"], {"id": proposal["id"], "expectedVersion": version + offset} | spec["input"], actor)
+    payload = await flow.call(
+        spec["document"], {"id": proposal["id"], "expectedVersion": version + offset} | spec["input"], actor
+    )
 
     # Then
     assert payload == refused(
@@ -466,7 +542,9 @@ async def test_the_right_expected_version_works_and_the_version_counts_the_chang
     assert payload["proposal"]["version"] == len(payload["proposal"]["history"])
     # and the old version no longer does
     new_version = payload["proposal"]["version"]
-    again = await flow.call(WITHDRAW, {"id": proposal["id"], "expectedVersion": version, "reason": "Superseded."}, "secretariat")
+    again = await flow.call(
+        WITHDRAW, {"id": proposal["id"], "expectedVersion": version, "reason": "Superseded."}, "secretariat"
+    )
     assert again["userErrors"] == [
         {
             "code": "STALE_VERSION",
@@ -497,5 +575,13 @@ async def test_versions_run_one_per_change_along_the_whole_way(gql, tokens):
 
     assert versions == [1, 2, 3, 4, 5, 6, 7, 9]  # the last consent also records the approval
     assert [e["action"] for e in (await flow.read(proposal["id"]))["history"]] == [
-        "created", "submitted", "returned", "submitted", "publicInputOpened", "circulated", "consented", "consented", "approved",
+        "created",
+        "submitted",
+        "returned",
+        "submitted",
+        "publicInputOpened",
+        "circulated",
+        "consented",
+        "consented",
+        "approved",
     ]

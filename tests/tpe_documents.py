@@ -24,7 +24,9 @@ mutation ($input: RegisterEntityInput!) {
 }
 """
 
-PAYLOAD = "{ designation { %s } proposal { id kind title status } userErrors { code message field } }" % DESIGNATION_FIELDS
+PAYLOAD = (
+    "{ designation { %s } proposal { id kind title status } userErrors { code message field } }" % DESIGNATION_FIELDS
+)
 
 DESIGNATE = "mutation ($input: ProposeTpeDesignationInput!) { proposeTpeDesignation(input: $input) %s }" % PAYLOAD
 SUSPEND = "mutation ($input: ProposeTpeActionInput!) { proposeTpeSuspension(input: $input) %s }" % PAYLOAD
@@ -45,10 +47,17 @@ class Tpes(Workflow):
         await self.ok(CONSENT, {"id": proposal_id}, "japan")
         return await self.ok(CONSENT, {"id": proposal_id}, "VN")
 
-    async def designated(self, entity_id: str, validation: list[int], verification: list[int], committee: str = "VN") -> dict:
+    async def designated(
+        self, entity_id: str, validation: list[int], verification: list[int], committee: str = "VN"
+    ) -> dict:
         proposed = await self.ok(
             DESIGNATE,
-            {"committeeCode": committee, "entityId": entity_id, "validationScopes": validation, "verificationScopes": verification},
+            {
+                "committeeCode": committee,
+                "entityId": entity_id,
+                "validationScopes": validation,
+                "verificationScopes": verification,
+            },
             "secretariat",
         )
         await self.decide_in(committee, proposed["proposal"]["id"])
@@ -68,12 +77,20 @@ class Tpes(Workflow):
 
 # Every table a TPE mutation may write to, to show that a refused one wrote nothing.
 TPE_TABLES = (
-    "third_party_entity", "tpe_designation", "designation_scope", "tpe_action", "proposal", "workflow_event",
-    "reference_counter", "audit_event",
+    "third_party_entity",
+    "tpe_designation",
+    "designation_scope",
+    "tpe_action",
+    "proposal",
+    "workflow_event",
+    "reference_counter",
+    "audit_event",
 )
 
 # The same payload with the designation's global id.
-ID_PAYLOAD = "{ designation { id %s } proposal { id kind title status } userErrors { code message field } }" % DESIGNATION_FIELDS
+ID_PAYLOAD = (
+    "{ designation { id %s } proposal { id kind title status } userErrors { code message field } }" % DESIGNATION_FIELDS
+)
 DESIGNATE_ID = "mutation ($input: ProposeTpeDesignationInput!) { proposeTpeDesignation(input: $input) %s }" % ID_PAYLOAD
 
 DESIGNATION_NODE = "query ($id: ID!) { node(id: $id) { ... on TpeDesignation { id %s } } }" % DESIGNATION_FIELDS
@@ -83,15 +100,25 @@ class TpeSteps(Tpes):
     """The `Tpes` driver with deadlines relative to the (movable) clock, objection and withdrawal."""
 
     async def entity(self, name: str, country: str | None = None, accreditation: str = "ISO_14065", **input) -> str:
-        return await self.register(name, accreditation=accreditation, **({"countryCode": country} if country else {}), **input)
+        return await self.register(
+            name, accreditation=accreditation, **({"countryCode": country} if country else {}), **input
+        )
 
     async def propose(
-        self, entity_id: str, validation: list[int] = (), verification: list[int] = (), committee: str = "VN",
+        self,
+        entity_id: str,
+        validation: list[int] = (),
+        verification: list[int] = (),
+        committee: str = "VN",
         who: str = "secretariat",
     ) -> dict:
         """The proposeTpeDesignation payload (with the designation's id); fails on userErrors."""
-        input = {"committeeCode": committee, "entityId": entity_id, "validationScopes": list(validation),
-                 "verificationScopes": list(verification)}
+        input = {
+            "committeeCode": committee,
+            "entityId": entity_id,
+            "validationScopes": list(validation),
+            "verificationScopes": list(verification),
+        }
         return await self.ok(DESIGNATE_ID, input, who)
 
     async def circulate_now(self, proposal_id: str) -> None:

@@ -10,7 +10,13 @@ from models import clock
 # sequences.
 COUNTER_TABLE = next(name for name in ("reference_counter", "decision_counter") if name in models.metadata.tables)
 WORKFLOW_TABLES = (
-    "proposal", "workflow_event", "side_position", "decision", COUNTER_TABLE, "public_comment", "audit_event",
+    "proposal",
+    "workflow_event",
+    "side_position",
+    "decision",
+    COUNTER_TABLE,
+    "public_comment",
+    "audit_event",
 )
 
 PROPOSAL_FIELDS = """
@@ -22,35 +28,50 @@ PROPOSAL_FIELDS = """
   history { action actor fromStatus toStatus note }
 """
 
-CREATE = """
+CREATE = (
+    """
 mutation ($input: CreateProposalInput!) {
   createProposal(input: $input) { proposal { %s } userErrors { code message field } }
 }
-""" % PROPOSAL_FIELDS
+"""
+    % PROPOSAL_FIELDS
+)
 
-SUBMIT = """
+SUBMIT = (
+    """
 mutation ($input: ProposalRef!) {
   submitProposal(input: $input) { proposal { %s } userErrors { code message field } }
 }
-""" % PROPOSAL_FIELDS
+"""
+    % PROPOSAL_FIELDS
+)
 
-RETURN = """
+RETURN = (
+    """
 mutation ($input: ReasonInput!) {
   returnProposal(input: $input) { proposal { %s } userErrors { code message field } }
 }
-""" % PROPOSAL_FIELDS
+"""
+    % PROPOSAL_FIELDS
+)
 
-WITHDRAW = """
+WITHDRAW = (
+    """
 mutation ($input: ReasonInput!) {
   withdrawProposal(input: $input) { proposal { %s } userErrors { code message field } }
 }
-""" % PROPOSAL_FIELDS
+"""
+    % PROPOSAL_FIELDS
+)
 
-OPEN_PUBLIC_INPUT = """
+OPEN_PUBLIC_INPUT = (
+    """
 mutation ($input: OpenPublicInputInput!) {
   openPublicInput(input: $input) { proposal { %s } userErrors { code message field } }
 }
-""" % PROPOSAL_FIELDS
+"""
+    % PROPOSAL_FIELDS
+)
 
 COMMENT = """
 mutation ($input: CommentInput!) {
@@ -58,13 +79,17 @@ mutation ($input: CommentInput!) {
 }
 """
 
-CIRCULATE = """
+CIRCULATE = (
+    """
 mutation ($input: CirculateInput!) {
   circulateProposal(input: $input) { proposal { %s } userErrors { code message field } }
 }
-""" % PROPOSAL_FIELDS
+"""
+    % PROPOSAL_FIELDS
+)
 
-CONSENT = """
+CONSENT = (
+    """
 mutation ($input: PositionInput!) {
   giveConsent(input: $input) {
     proposal { %s }
@@ -72,7 +97,9 @@ mutation ($input: PositionInput!) {
     userErrors { code message field }
   }
 }
-""" % PROPOSAL_FIELDS
+"""
+    % PROPOSAL_FIELDS
+)
 
 OBJECT = CONSENT.replace("giveConsent", "raiseObjection")
 
@@ -113,18 +140,34 @@ class Workflow:
         return payload
 
     async def create(
-        self, committee: str = "VN", who: str = "secretariat", kind: str = "OTHER", title: str = "Interim special measures",
+        self,
+        committee: str = "VN",
+        who: str = "secretariat",
+        kind: str = "OTHER",
+        title: str = "Interim special measures",
         summary: str = "Why and what.",
     ) -> dict:
-        return (await self.ok(CREATE, {"committeeCode": committee, "kind": kind, "title": title, "summary": summary}, who))["proposal"]
+        return (
+            await self.ok(CREATE, {"committeeCode": committee, "kind": kind, "title": title, "summary": summary}, who)
+        )["proposal"]
 
-    async def submitted(self, committee: str = "VN", kind: str = "OTHER", title: str = "Interim special measures") -> dict:
+    async def submitted(
+        self, committee: str = "VN", kind: str = "OTHER", title: str = "Interim special measures"
+    ) -> dict:
         proposal = await self.create(committee, kind=kind, title=title)
         return (await self.ok(SUBMIT, {"id": proposal["id"]}, "secretariat"))["proposal"]
 
-    async def circulated(self, committee: str = "VN", deadline: str = "2026-12-10", kind: str = "OTHER", title: str = "Interim special measures") -> dict:
+    async def circulated(
+        self,
+        committee: str = "VN",
+        deadline: str = "2026-12-10",
+        kind: str = "OTHER",
+        title: str = "Interim special measures",
+    ) -> dict:
         proposal = await self.submitted(committee, kind=kind, title=title)
-        return (await self.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": deadline}, "secretariat"))["proposal"]
+        return (
+            await self.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": deadline}, "secretariat")
+        )["proposal"]
 
     async def decided(self, committee: str = "VN", title: str = "Interim special measures") -> dict:
         proposal = await self.circulated(committee, title=title)
@@ -196,7 +239,9 @@ class Workflow:
         return await self.ok(CONSENT, {"id": proposal["id"]}, committee)
 
     async def meeting(self, committee: str = "VN", held_on: str = "2026-12-15") -> dict:
-        return (await self.ok(SCHEDULE, {"committeeCode": committee, "heldOn": held_on, "venue": "Online"}, "secretariat"))["meeting"]
+        return (
+            await self.ok(SCHEDULE, {"committeeCode": committee, "heldOn": held_on, "venue": "Online"}, "secretariat")
+        )["meeting"]
 
 
 PROPOSALS = """

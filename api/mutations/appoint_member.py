@@ -14,7 +14,9 @@ from resolvers import members
 class AppointMemberInput:
     committee_code: str = strawberry.field(description="The partner's ISO code: VN.")
     side: Side = strawberry.field(description="The side the member represents.")  # type: ignore[valid-type]
-    role: MemberRole = strawberry.field(description="A new CO_CHAIR ends the sitting one's term the day before `since`.")  # type: ignore[valid-type]
+    role: MemberRole = strawberry.field(
+        description="A new CO_CHAIR ends the sitting one's term the day before `since`."
+    )  # type: ignore[valid-type]
     name: str = strawberry.field(description="At most 200 characters.")
     title: str | None = strawberry.field(default=None, description="At most 200 characters.")
     organization: str = strawberry.field(description="At most 200 characters.")
@@ -27,7 +29,9 @@ class MemberPayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
-@strawberry.mutation(description="Appoint a member to one side of a committee: that side's government or the secretariat.")
+@strawberry.mutation(
+    description="Appoint a member to one side of a committee: that side's government or the secretariat."
+)
 async def appoint_member(info: Info, input: AppointMemberInput) -> MemberPayload:
     member, errors = await mutate(
         info,

@@ -75,11 +75,16 @@ async def _run(info: Info, operation: Operation[T]) -> T:
             # Normally rolled back by write_transaction already; a no-op then.
             await context.db.run(_rollback)
             if attempt == RETRY_ATTEMPTS:
-                logger.warning("%s aborted by the database (%s) %d times; answered BUSY", info.field_name, reason, attempt)
+                logger.warning(
+                    "%s aborted by the database (%s) %d times; answered BUSY", info.field_name, reason, attempt
+                )
                 raise busy() from error
             logger.info(
                 "%s aborted by the database (%s); retrying (attempt %d of %d)",
-                info.field_name, reason, attempt + 1, RETRY_ATTEMPTS,
+                info.field_name,
+                reason,
+                attempt + 1,
+                RETRY_ATTEMPTS,
             )
             await asyncio.sleep(random.uniform(0.5, 1.0) * RETRY_BACKOFF * 2 ** (attempt - 1))
             attempt += 1

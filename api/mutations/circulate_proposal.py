@@ -17,7 +17,9 @@ class CirculateInput:
     meeting_id: strawberry.ID | None = strawberry.field(
         default=None, description="MEETING: a scheduled meeting of the same committee, not in the past."
     )
-    deadline: date | None = strawberry.field(default=None, description="ELECTRONIC: the last day for positions, after today.")
+    deadline: date | None = strawberry.field(
+        default=None, description="ELECTRONIC: the last day for positions, after today."
+    )
 
 
 @strawberry.mutation(
@@ -27,9 +29,13 @@ async def circulate_proposal(info: Info, input: CirculateInput) -> ProposalPaylo
     row, errors = await mutate(
         info,
         lambda session, principal: proposals.circulate_proposal(
-            session, principal, proposal_id=decode_id(input.id, "Proposal", "id"), mode=input.mode,
+            session,
+            principal,
+            proposal_id=decode_id(input.id, "Proposal", "id"),
+            mode=input.mode,
             meeting_id=decode_id(input.meeting_id, "Meeting", "meetingId") if input.meeting_id is not None else None,
-            deadline=input.deadline, expected_version=input.expected_version,
+            deadline=input.deadline,
+            expected_version=input.expected_version,
         ),
     )
     return proposal_payload(row, errors)

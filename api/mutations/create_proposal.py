@@ -15,12 +15,19 @@ class CreateProposalInput:
     summary: str | None = strawberry.field(default=None, description="At most 20,000 characters.")
 
 
-@strawberry.mutation(description="Create a DRAFT proposal: the secretariat, the Japanese government, or that committee's partner.")
+@strawberry.mutation(
+    description="Create a DRAFT proposal: the secretariat, the Japanese government, or that committee's partner."
+)
 async def create_proposal(info: Info, input: CreateProposalInput) -> ProposalPayload:
     row, errors = await mutate(
         info,
         lambda session, principal: proposals.create_proposal(
-            session, principal, committee_code=input.committee_code, kind=input.kind, title=input.title, summary=input.summary
+            session,
+            principal,
+            committee_code=input.committee_code,
+            kind=input.kind,
+            title=input.title,
+            summary=input.summary,
         ),
     )
     return proposal_payload(row, errors)

@@ -20,8 +20,11 @@ async def open_public_input(info: Info, input: OpenPublicInputInput) -> Proposal
     row, errors = await mutate(
         info,
         lambda session, principal: proposals.open_public_input(
-            session, principal, proposal_id=decode_id(input.id, "Proposal", "id"),
-            days=input.days, expected_version=input.expected_version,
+            session,
+            principal,
+            proposal_id=decode_id(input.id, "Proposal", "id"),
+            days=input.days,
+            expected_version=input.expected_version,
         ),
     )
     return proposal_payload(row, errors)

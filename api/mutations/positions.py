@@ -25,8 +25,12 @@ async def _position(info: Info, input: PositionInput, position: Position) -> Dec
     result, errors = await mutate(
         info,
         lambda session, principal: positions.give_position(
-            session, principal, proposal_id=decode_id(input.id, "Proposal", "id"), position=position,
-            statement=input.statement, expected_version=input.expected_version,
+            session,
+            principal,
+            proposal_id=decode_id(input.id, "Proposal", "id"),
+            position=position,
+            statement=input.statement,
+            expected_version=input.expected_version,
         ),
     )
     if result is None:

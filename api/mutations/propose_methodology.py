@@ -14,7 +14,9 @@ from resolvers import methodologies
 class ProposeMethodologyInput:
     committee_code: str = strawberry.field(description="The partner's ISO code: VN.")
     title: str = strawberry.field(description="At most 300 characters.")
-    summary: str | None = strawberry.field(default=None, description="Reduction measures, reference and project emissions, monitoring.")
+    summary: str | None = strawberry.field(
+        default=None, description="Reduction measures, reference and project emissions, monitoring."
+    )
     sectoral_scopes: list[int] = strawberry.field(description="At least one, each 1 to 15.")
     proponent: str = strawberry.field(description="Who proposes it: a developer, the committee, a government body.")
 
@@ -36,7 +38,9 @@ def _payload(result: tuple[MethodologyRow, ProposalRow] | None, errors: list[Use
     if result is None:
         return MethodologyPayload(methodology=None, proposal=None, user_errors=errors)
     methodology, proposal = result
-    return MethodologyPayload(methodology=Methodology.from_row(methodology), proposal=Proposal.from_row(proposal), user_errors=[])
+    return MethodologyPayload(
+        methodology=Methodology.from_row(methodology), proposal=Proposal.from_row(proposal), user_errors=[]
+    )
 
 
 @strawberry.mutation(
@@ -48,8 +52,13 @@ async def propose_methodology(info: Info, input: ProposeMethodologyInput) -> Met
         *await mutate(
             info,
             lambda session, principal: methodologies.propose_methodology(
-                session, principal, committee_code=input.committee_code, title=input.title, summary=input.summary,
-                sectoral_scopes=input.sectoral_scopes, proponent=input.proponent,
+                session,
+                principal,
+                committee_code=input.committee_code,
+                title=input.title,
+                summary=input.summary,
+                sectoral_scopes=input.sectoral_scopes,
+                proponent=input.proponent,
             ),
         )
     )

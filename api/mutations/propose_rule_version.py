@@ -15,7 +15,9 @@ from resolvers import rules
 class ProposeRuleVersionInput:
     committee_code: str = strawberry.field(description="The partner's ISO code: VN.")
     type: RuleDocumentType  # type: ignore[valid-type]
-    title: str | None = strawberry.field(default=None, description="The proposal's title; default: the document's title and version.")
+    title: str | None = strawberry.field(
+        default=None, description="The proposal's title; default: the document's title and version."
+    )
     version: str | None = strawberry.field(
         default=None, description='"ver06.0": higher than the version in force; default: the next major version.'
     )
@@ -23,7 +25,9 @@ class ProposeRuleVersionInput:
     sha256: str | None = strawberry.field(default=None, description="SHA-256 of the text: 64 hex characters.")
     summary: str | None = strawberry.field(default=None, description="What changes.")
     effective_on: date | None = strawberry.field(default=None, description="In force from; default: the decision date.")
-    form_name: str | None = strawberry.field(default=None, description="For type FORM only: the form's short name, PIN, PDD ...")
+    form_name: str | None = strawberry.field(
+        default=None, description="For type FORM only: the form's short name, PIN, PDD ..."
+    )
 
 
 @strawberry.type
@@ -33,17 +37,29 @@ class RuleVersionPayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
-@strawberry.mutation(description="Propose a version of a rule document as a RULE_VERSION proposal: the secretariat or a side.")
+@strawberry.mutation(
+    description="Propose a version of a rule document as a RULE_VERSION proposal: the secretariat or a side."
+)
 async def propose_rule_version(info: Info, input: ProposeRuleVersionInput) -> RuleVersionPayload:
     result, errors = await mutate(
         info,
         lambda session, principal: rules.propose_rule_version(
-            session, principal, committee_code=input.committee_code, type=input.type, form_name=input.form_name,
-            title=input.title, version=input.version, uri=input.uri, sha256=input.sha256, summary=input.summary,
+            session,
+            principal,
+            committee_code=input.committee_code,
+            type=input.type,
+            form_name=input.form_name,
+            title=input.title,
+            version=input.version,
+            uri=input.uri,
+            sha256=input.sha256,
+            summary=input.summary,
             effective_on=input.effective_on,
         ),
     )
     if result is None:
         return RuleVersionPayload(rule_version=None, proposal=None, user_errors=errors)
     rule_version, proposal = result
-    return RuleVersionPayload(rule_version=RuleVersion.from_row(rule_version), proposal=Proposal.from_row(proposal), user_errors=[])
+    return RuleVersionPayload(
+        rule_version=RuleVersion.from_row(rule_version), proposal=Proposal.from_row(proposal), user_errors=[]
+    )

@@ -13,7 +13,9 @@ from resolvers import tpes
 @strawberry.input(description="A validation and verification body.")
 class RegisterEntityInput:
     name: str = strawberry.field(description="At most 200 characters; unique.")
-    country_code: str | None = strawberry.field(default=None, description="Where it is established: JP or a partner's code.")
+    country_code: str | None = strawberry.field(
+        default=None, description="Where it is established: JP or a partner's code."
+    )
     accreditation: AccreditationBasis  # type: ignore[valid-type]
     accreditation_body: str | None = None
     accreditation_expires_on: date | None = strawberry.field(
@@ -32,8 +34,13 @@ async def register_entity(info: Info, input: RegisterEntityInput) -> EntityPaylo
     row, errors = await mutate(
         info,
         lambda session, principal: tpes.register_entity(
-            session, principal, name=input.name, accreditation=input.accreditation, country_code=input.country_code,
-            accreditation_body=input.accreditation_body, accreditation_expires_on=input.accreditation_expires_on,
+            session,
+            principal,
+            name=input.name,
+            accreditation=input.accreditation,
+            country_code=input.country_code,
+            accreditation_body=input.accreditation_body,
+            accreditation_expires_on=input.accreditation_expires_on,
         ),
     )
     return EntityPayload(entity=ThirdPartyEntity.from_row(row) if row else None, user_errors=errors)

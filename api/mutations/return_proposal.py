@@ -12,8 +12,11 @@ async def return_proposal(info: Info, input: ReasonInput) -> ProposalPayload:
     row, errors = await mutate(
         info,
         lambda session, principal: proposals.return_proposal(
-            session, principal, proposal_id=decode_id(input.id, "Proposal", "id"),
-            reason=input.reason, expected_version=input.expected_version,
+            session,
+            principal,
+            proposal_id=decode_id(input.id, "Proposal", "id"),
+            reason=input.reason,
+            expected_version=input.expected_version,
         ),
     )
     return proposal_payload(row, errors)

@@ -7,12 +7,17 @@ from api.types.payloads import ProposalPayload, proposal_payload
 from resolvers import proposals
 
 
-@strawberry.mutation(description="Submit a DRAFT or RETURNED proposal for the completeness check: the proposer's side or the secretariat.")
+@strawberry.mutation(
+    description="Submit a DRAFT or RETURNED proposal for the completeness check: the proposer's side or the secretariat."
+)
 async def submit_proposal(info: Info, input: ProposalRef) -> ProposalPayload:
     row, errors = await mutate(
         info,
         lambda session, principal: proposals.submit_proposal(
-            session, principal, proposal_id=decode_id(input.id, "Proposal", "id"), expected_version=input.expected_version
+            session,
+            principal,
+            proposal_id=decode_id(input.id, "Proposal", "id"),
+            expected_version=input.expected_version,
         ),
     )
     return proposal_payload(row, errors)

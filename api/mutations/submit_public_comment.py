@@ -15,13 +15,19 @@ class CommentInput:
     body: str = strawberry.field(description="The comment; at most 10,000 characters. Published.")
 
 
-@strawberry.mutation(description="Comment on a proposal while its public-input window is open: anyone, with or without a token.")
+@strawberry.mutation(
+    description="Comment on a proposal while its public-input window is open: anyone, with or without a token."
+)
 async def submit_public_comment(info: Info, input: CommentInput) -> CommentPayload:
     row, errors = await mutate(
         info,
         lambda session, principal: comments.submit_public_comment(
-            session, principal, proposal_id=decode_id(input.proposal_id, "Proposal", "proposalId"),
-            author=input.author, affiliation=input.affiliation, body=input.body,
+            session,
+            principal,
+            proposal_id=decode_id(input.proposal_id, "Proposal", "proposalId"),
+            author=input.author,
+            affiliation=input.affiliation,
+            body=input.body,
         ),
         public=True,
     )

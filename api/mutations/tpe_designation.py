@@ -18,7 +18,9 @@ from resolvers import tpes
 class ProposeTpeDesignationInput:
     committee_code: str
     entity_id: strawberry.ID
-    validation_scopes: list[int] = strawberry.field(description="Scopes 1–15 to validate in; may be empty if verification is not.")
+    validation_scopes: list[int] = strawberry.field(
+        description="Scopes 1–15 to validate in; may be empty if verification is not."
+    )
     verification_scopes: list[int] = strawberry.field(description="Scopes 1–15 to verify in.")
 
 
@@ -27,13 +29,17 @@ class ProposeTpeActionInput:
     reference: str = strawberry.field(description="TPE-VN-003")
     reason: str
     function: TpeFunction | None = strawberry.field(default=None, description="Only this function's scopes.")  # type: ignore[valid-type]
-    scopes: list[int] | None = strawberry.field(default=None, description="Only these scopes. Omit both: the whole designation.")
+    scopes: list[int] | None = strawberry.field(
+        default=None, description="Only these scopes. Omit both: the whole designation."
+    )
 
 
 @strawberry.type
 class DesignationPayload:
     designation: TpeDesignation | None = strawberry.field(description="The designation; null on error.")
-    proposal: Proposal | None = strawberry.field(description="The proposal carrying the change; null when it took effect at once.")
+    proposal: Proposal | None = strawberry.field(
+        description="The proposal carrying the change; null when it took effect at once."
+    )
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
@@ -48,28 +54,52 @@ def _payload(result: Any, errors: list[UserError]) -> DesignationPayload:
     )
 
 
-@strawberry.mutation(description="Propose designating an entity, or extra scopes, or lifting a suspension: the secretariat.")
+@strawberry.mutation(
+    description="Propose designating an entity, or extra scopes, or lifting a suspension: the secretariat."
+)
 async def propose_tpe_designation(info: Info, input: ProposeTpeDesignationInput) -> DesignationPayload:
-    return _payload(*await mutate(info, lambda session, principal: tpes.propose_designation(
-        session, principal, committee_code=input.committee_code,
-        entity_id=decode_id(input.entity_id, "ThirdPartyEntity", "entityId"),
-        validation_scopes=input.validation_scopes, verification_scopes=input.verification_scopes,
-    )))
+    return _payload(
+        *await mutate(
+            info,
+            lambda session, principal: tpes.propose_designation(
+                session,
+                principal,
+                committee_code=input.committee_code,
+                entity_id=decode_id(input.entity_id, "ThirdPartyEntity", "entityId"),
+                validation_scopes=input.validation_scopes,
+                verification_scopes=input.verification_scopes,
+            ),
+        )
+    )
 
 
 async def _action(info: Info, input: ProposeTpeActionInput, kind: ProposalKind) -> DesignationPayload:
-    return _payload(*await mutate(info, lambda session, principal: tpes.propose_action(
-        session, principal, kind=kind, reference=input.reference, reason=input.reason,
-        function=input.function, scopes=input.scopes,
-    )))
+    return _payload(
+        *await mutate(
+            info,
+            lambda session, principal: tpes.propose_action(
+                session,
+                principal,
+                kind=kind,
+                reference=input.reference,
+                reason=input.reason,
+                function=input.function,
+                scopes=input.scopes,
+            ),
+        )
+    )
 
 
-@strawberry.mutation(description="Propose suspending a designation or some of its scopes, with a reason: the secretariat or a side.")
+@strawberry.mutation(
+    description="Propose suspending a designation or some of its scopes, with a reason: the secretariat or a side."
+)
 async def propose_tpe_suspension(info: Info, input: ProposeTpeActionInput) -> DesignationPayload:
     return await _action(info, input, ProposalKind.TPE_SUSPENSION)
 
 
-@strawberry.mutation(description="Propose withdrawing a designation or some of its scopes, with a reason: the secretariat or a side.")
+@strawberry.mutation(
+    description="Propose withdrawing a designation or some of its scopes, with a reason: the secretariat or a side."
+)
 async def propose_tpe_withdrawal(info: Info, input: ProposeTpeActionInput) -> DesignationPayload:
     return await _action(info, input, ProposalKind.TPE_WITHDRAWAL)
 
@@ -79,6 +109,16 @@ async def propose_tpe_withdrawal(info: Info, input: ProposeTpeActionInput) -> De
     "Takes effect at once, without a decision, and is kept in the audit trail."
 )
 async def record_voluntary_withdrawal(info: Info, input: ProposeTpeActionInput) -> DesignationPayload:
-    return _payload(*await mutate(info, lambda session, principal: tpes.record_voluntary_withdrawal(
-        session, principal, reference=input.reference, reason=input.reason, function=input.function, scopes=input.scopes,
-    )))
+    return _payload(
+        *await mutate(
+            info,
+            lambda session, principal: tpes.record_voluntary_withdrawal(
+                session,
+                principal,
+                reference=input.reference,
+                reason=input.reason,
+                function=input.function,
+                scopes=input.scopes,
+            ),
+        )
+    )

@@ -7,13 +7,18 @@ from api.types.payloads import ProposalPayload, proposal_payload
 from resolvers import proposals
 
 
-@strawberry.mutation(description="Withdraw a proposal before it is decided, with a reason: the proposer's side or the secretariat.")
+@strawberry.mutation(
+    description="Withdraw a proposal before it is decided, with a reason: the proposer's side or the secretariat."
+)
 async def withdraw_proposal(info: Info, input: ReasonInput) -> ProposalPayload:
     row, errors = await mutate(
         info,
         lambda session, principal: proposals.withdraw_proposal(
-            session, principal, proposal_id=decode_id(input.id, "Proposal", "id"),
-            reason=input.reason, expected_version=input.expected_version,
+            session,
+            principal,
+            proposal_id=decode_id(input.id, "Proposal", "id"),
+            reason=input.reason,
+            expected_version=input.expected_version,
         ),
     )
     return proposal_payload(row, errors)

@@ -12,7 +12,9 @@ from models.audit import AuditEvent as EventRow
 class AuditEvent:
     at: datetime
     actor: str
-    actor_role: str = strawberry.field(description="SECRETARIAT, JAPAN, PARTNER, PUBLIC, or SYSTEM for a deadline passing.")
+    actor_role: str = strawberry.field(
+        description="SECRETARIAT, JAPAN, PARTNER, PUBLIC, or SYSTEM for a deadline passing."
+    )
     action: str
     subject_id: strawberry.ID = strawberry.field(description="The global id of what changed.")
     subject_type: str
@@ -24,7 +26,14 @@ class AuditEvent:
     @classmethod
     def from_row(cls, row: EventRow) -> Self:
         return cls(
-            at=row.at, actor=row.actor, actor_role=row.actor_role, action=row.action,
-            subject_id=strawberry.ID(to_global_id(row.subject_type, row.subject_id)), subject_type=row.subject_type,
-            before=row.before, after=row.after, hash=row.hash, previous_hash=row.prev_hash,
+            at=row.at,
+            actor=row.actor,
+            actor_role=row.actor_role,
+            action=row.action,
+            subject_id=strawberry.ID(to_global_id(row.subject_type, row.subject_id)),
+            subject_type=row.subject_type,
+            before=row.before,
+            after=row.after,
+            hash=row.hash,
+            previous_hash=row.prev_hash,
         )

@@ -7,9 +7,9 @@ from api.ids import to_global_id
 from api.types.common import LocalizedText, Node
 from api.types.country import Country
 from api.types.enums import ProposalStatus, Side
-from api.types.pagination import Connection, page_args, visible_page
 from api.types.meeting import Meeting
 from api.types.member import CommitteeMember
+from api.types.pagination import Connection, page_args, visible_page
 from models import JointCommittee as CommitteeRow
 from models import enums
 from resolvers import decisions, proposal_queries
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from api.types.tpe import TpeDesignation, TpeFilter
 
 
-@strawberry.type(description="The Joint Committee of Japan and one partner country, deciding only when both sides agree.")
+@strawberry.type(
+    description="The Joint Committee of Japan and one partner country, deciding only when both sides agree."
+)
 class JointCommittee(Node):
     pk: strawberry.Private[int]
     country_pk: strawberry.Private[int]
@@ -83,8 +85,13 @@ class JointCommittee(Node):
         from api.types.proposal import Proposal
 
         return await visible_page(
-            info, proposal_queries.list_proposals, Proposal.from_row, first, after,
-            committee_code=self.code, statuses=status,
+            info,
+            proposal_queries.list_proposals,
+            Proposal.from_row,
+            first,
+            after,
+            committee_code=self.code,
+            statuses=status,
         )
 
     @strawberry.field(description="The committee's rules, guidelines and forms, each with its version history.")

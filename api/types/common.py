@@ -3,7 +3,9 @@ import strawberry
 from api.types.enums import UserErrorCode
 
 
-@strawberry.interface(description="Relay global object identification: every entity is fetchable with `Query.node(id)`.")
+@strawberry.interface(
+    description="Relay global object identification: every entity is fetchable with `Query.node(id)`."
+)
 class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global id; pass it to `node(id)`.")
 
@@ -25,5 +27,5 @@ class UserError:
     code: UserErrorCode = strawberry.field(description="What kind of failure this is.")  # type: ignore[valid-type]
     message: str = strawberry.field(description="A sentence for a person.")
     field: list[str] | None = strawberry.field(
-        description="Path of the offending input field, from the mutation's `input`: [\"since\"]."
+        description='Path of the offending input field, from the mutation\'s `input`: ["since"].'
     )

@@ -44,9 +44,7 @@ class Country(Node):
         )
 
     @strawberry.field(description="The Joint Committee with Japan; null for Japan itself.")
-    async def committee(
-        self, info: Info
-    ) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")] | None:
+    async def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")] | None:
         from api.types.committee import JointCommittee
 
         row = await info.context.loaders.committee_by_country.load(self.pk)

@@ -17,14 +17,22 @@ if TYPE_CHECKING:
     from api.types.proposal import Proposal
 
 
-@strawberry.type(description="A methodology, or one version of it: proposed under a PM reference, approved under its own AM reference.")
+@strawberry.type(
+    description="A methodology, or one version of it: proposed under a PM reference, approved under its own AM reference."
+)
 class Methodology(Node):
     row: strawberry.Private[MethodologyRow]
-    proposed_reference: str = strawberry.field(description="VN_PM004, given on proposal; a revision shows its original's.")
-    reference: str | None = strawberry.field(description="VN_AM003, given on approval from its own sequence; kept by every version.")
+    proposed_reference: str = strawberry.field(
+        description="VN_PM004, given on proposal; a revision shows its original's."
+    )
+    reference: str | None = strawberry.field(
+        description="VN_AM003, given on approval from its own sequence; kept by every version."
+    )
     version: str | None = strawberry.field(description='"ver01.0" once approved; revisions count up: "ver02.0".')
     title: str
-    summary: str | None = strawberry.field(description="Reduction measures, reference and project emissions, monitoring parameters.")
+    summary: str | None = strawberry.field(
+        description="Reduction measures, reference and project emissions, monitoring parameters."
+    )
     proponent: str
     status: MethodologyStatus  # type: ignore[valid-type]
     approved_on: date | None
@@ -32,9 +40,15 @@ class Methodology(Node):
     @classmethod
     def from_row(cls, row: MethodologyRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("Methodology", row.id)), row=row,
-            proposed_reference=row.proposed_reference, reference=row.reference, version=row.version,
-            title=row.title, summary=row.summary, proponent=row.proponent, status=row.status,
+            id=strawberry.ID(to_global_id("Methodology", row.id)),
+            row=row,
+            proposed_reference=row.proposed_reference,
+            reference=row.reference,
+            version=row.version,
+            title=row.title,
+            summary=row.summary,
+            proponent=row.proponent,
+            status=row.status,
             approved_on=row.approved_on,
         )
 
@@ -72,7 +86,9 @@ class Methodology(Node):
 
         return Proposal.from_row(await info.context.loaders.proposal.load(self.row.proposal_id))
 
-    @strawberry.field(description="Every approved version of this methodology, newest first; just this one until approved.")
+    @strawberry.field(
+        description="Every approved version of this methodology, newest first; just this one until approved."
+    )
     async def versions(self, info: Info) -> list["Methodology"]:
         if self.row.reference is None:
             return [self]
@@ -86,11 +102,17 @@ class MethodologyFilter:
     committee_code: str | None = None
     status: list[MethodologyStatus] | None = None  # type: ignore[valid-type]
     sectoral_scope: int | None = strawberry.field(default=None, description="Methodologies covering this scope (1–15).")
-    search: str | None = strawberry.field(default=None, description="Words that must all appear in title, summary or references.")
+    search: str | None = strawberry.field(
+        default=None, description="Words that must all appear in title, summary or references."
+    )
 
 
 async def methodology_page(
-    info: Info, first: int | None, after: str | None, filter: MethodologyFilter | None, committee_code: str | None = None
+    info: Info,
+    first: int | None,
+    after: str | None,
+    filter: MethodologyFilter | None,
+    committee_code: str | None = None,
 ) -> Any:
     """The list behind Query.methodologies and JointCommittee.methodologies."""
     from api.types.pagination import visible_page
@@ -98,7 +120,13 @@ async def methodology_page(
 
     f = filter or MethodologyFilter()
     return await visible_page(
-        info, methodology_queries.list_methodologies, Methodology.from_row, first, after,
-        committee_code=committee_code or f.committee_code, statuses=f.status, sectoral_scope=f.sectoral_scope,
+        info,
+        methodology_queries.list_methodologies,
+        Methodology.from_row,
+        first,
+        after,
+        committee_code=committee_code or f.committee_code,
+        statuses=f.status,
+        sectoral_scope=f.sectoral_scope,
         search=f.search,
     )

@@ -45,7 +45,11 @@ def connection(page: Page[Any], render: Any) -> Any:
 
 def page_args(info: Any, first: int | None, after: str | None) -> dict[str, Any]:
     """The paging arguments of a list field, with the configured cap."""
-    return {"first": 20 if first is None else first, "after": after, "max_page_size": info.context.settings.max_page_size}
+    return {
+        "first": 20 if first is None else first,
+        "after": after,
+        "max_page_size": info.context.settings.max_page_size,
+    }
 
 
 async def visible_page(

@@ -112,16 +112,16 @@ class Proposal(Node):
         row = await info.context.loaders.decision_of_proposal.load(self.row.id)
         return Decision.from_row(row) if row else None
 
-    @strawberry.field(description="Every step with actor and note, oldest first. Positions appear to those who may see them.")
+    @strawberry.field(
+        description="Every step with actor and note, oldest first. Positions appear to those who may see them."
+    )
     async def history(self, info: Info) -> list[WorkflowEvent]:
         hide_positions = not await self._sees_positions(info)
         rows = await info.context.loaders.history.load(self.row.id)
         return [WorkflowEvent.from_row(row) for row in rows if not (hide_positions and row.action in POSITION_STEPS)]
 
     @strawberry.field(description="What the proposal would change; null for kind OTHER.")
-    async def subject(
-        self, info: Info
-    ) -> Annotated["ProposalSubject", strawberry.lazy("api.types.subject")] | None:
+    async def subject(self, info: Info) -> Annotated["ProposalSubject", strawberry.lazy("api.types.subject")] | None:
         from api.types.subject import load_subject
 
         return await load_subject(info, self.row.subject_type, self.row.subject_id)
@@ -147,4 +147,3 @@ class Proposal(Node):
             meeting_on=meeting.held_on if meeting else None,
             today=clock.today(),
         )
-

@@ -27,7 +27,10 @@ class RuleDocument(Node):
     @classmethod
     def from_row(cls, row: DocumentRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("RuleDocument", row.id)), row=row, type=row.type, title=row.title,
+            id=strawberry.ID(to_global_id("RuleDocument", row.id)),
+            row=row,
+            type=row.type,
+            title=row.title,
             form_name=row.form_name or None,
         )
 
@@ -53,7 +56,9 @@ class RuleVersion(Node):
     version: str = strawberry.field(description='"ver06.0"')
     code: str = strawberry.field(description='JCM_{CC}_{TYPE}_ver{NN.N}: "JCM_ID_PCP_ver06.0".')
     status: RuleVersionStatus  # type: ignore[valid-type]
-    effective_on: date | None = strawberry.field(description="In force from this day; the decision date unless proposed otherwise.")
+    effective_on: date | None = strawberry.field(
+        description="In force from this day; the decision date unless proposed otherwise."
+    )
     uri: str | None = strawberry.field(description="Where the adopted text is published.")
     sha256: str | None = strawberry.field(description="SHA-256 of that text (64 hex characters), for integrity.")
     summary: str | None
@@ -61,8 +66,15 @@ class RuleVersion(Node):
     @classmethod
     def from_row(cls, row: VersionRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("RuleVersion", row.id)), row=row, version=row.version, code=row.code,
-            status=row.status, effective_on=row.effective_on, uri=row.uri, sha256=row.sha256, summary=row.summary,
+            id=strawberry.ID(to_global_id("RuleVersion", row.id)),
+            row=row,
+            version=row.version,
+            code=row.code,
+            status=row.status,
+            effective_on=row.effective_on,
+            uri=row.uri,
+            sha256=row.sha256,
+            summary=row.summary,
         )
 
     @strawberry.field(description="The document this is a version of.")

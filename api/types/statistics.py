@@ -40,7 +40,10 @@ class Statistics:
     @strawberry.field(description="Decisions per committee, kind, outcome and year.")
     async def decisions(self, info: Info) -> list[DecisionCount]:
         rows = await info.context.db.run(statistics.decision_counts)
-        return [DecisionCount(committee_code=r.committee_code, kind=r.kind, outcome=r.outcome, year=r.year, count=r.count) for r in rows]
+        return [
+            DecisionCount(committee_code=r.committee_code, kind=r.kind, outcome=r.outcome, year=r.year, count=r.count)
+            for r in rows
+        ]
 
     @strawberry.field(description="Approved methodologies per sectoral scope, all 15 scopes.")
     async def methodologies_by_scope(self, info: Info) -> list[ScopeCount]:
@@ -50,9 +53,13 @@ class Statistics:
     @strawberry.field(description="Published project counts per partner country, in signing order.")
     async def projects_by_country(self, info: Info) -> list[CountryProjectCount]:
         rows = await info.context.db.run(statistics.published_projects_by_country)
-        return [CountryProjectCount(country=Country.from_row(row), count=row.published_project_count or 0) for row in rows]
+        return [
+            CountryProjectCount(country=Country.from_row(row), count=row.published_project_count or 0) for row in rows
+        ]
 
     @strawberry.field(description="Published project counts per region.")
     async def projects_by_region(self, info: Info) -> list[RegionProjectCount]:
         rows = await info.context.db.run(statistics.published_projects_by_region)
-        return [RegionProjectCount(region=region, countries=countries, count=count) for region, countries, count in rows]
+        return [
+            RegionProjectCount(region=region, countries=countries, count=count) for region, countries, count in rows
+        ]

@@ -29,8 +29,11 @@ class ThirdPartyEntity(Node):
     @classmethod
     def from_row(cls, row: EntityRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("ThirdPartyEntity", row.id)), row=row, name=row.name,
-            accreditation=row.accreditation, accreditation_body=row.accreditation_body,
+            id=strawberry.ID(to_global_id("ThirdPartyEntity", row.id)),
+            row=row,
+            name=row.name,
+            accreditation=row.accreditation,
+            accreditation_body=row.accreditation_body,
             accreditation_expires_on=row.accreditation_expires_on,
         )
 
@@ -42,7 +45,9 @@ class ThirdPartyEntity(Node):
 
     @strawberry.field(description="Its designations, one per committee.")
     async def designations(self, info: Info) -> list["TpeDesignation"]:
-        return [TpeDesignation.from_row(row) for row in await info.context.loaders.entity_designations.load(self.row.id)]
+        return [
+            TpeDesignation.from_row(row) for row in await info.context.loaders.entity_designations.load(self.row.id)
+        ]
 
 
 @strawberry.type(description="One sectoral scope of a designation, for one function, with its own status.")
@@ -64,7 +69,9 @@ class DesignatedScope:
 @strawberry.type(description="An entity's designation as a third-party entity in one committee.")
 class TpeDesignation(Node):
     row: strawberry.Private[DesignationRow]
-    reference: str | None = strawberry.field(description="TPE-VN-003, given on the first designation in that committee.")
+    reference: str | None = strawberry.field(
+        description="TPE-VN-003, given on the first designation in that committee."
+    )
     status: DesignationStatus = strawberry.field(  # type: ignore[valid-type]
         description="DESIGNATED while any scope is; else SUSPENDED while any is; else how the last scope ended."
     )
@@ -73,8 +80,11 @@ class TpeDesignation(Node):
     @classmethod
     def from_row(cls, row: DesignationRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("TpeDesignation", row.id)), row=row, reference=row.reference,
-            status=row.status, designated_on=row.designated_on,
+            id=strawberry.ID(to_global_id("TpeDesignation", row.id)),
+            row=row,
+            reference=row.reference,
+            status=row.status,
+            designated_on=row.designated_on,
         )
 
     @strawberry.field(description="The committee that designated it.")
@@ -99,7 +109,9 @@ class TpeDesignation(Node):
         return [Decision.from_row(row) for row in await info.context.loaders.designation_decisions.load(self.row.id)]
 
 
-@strawberry.input(description="Filters of the TPE list. With function or sectoralScope, status applies to the matching scopes.")
+@strawberry.input(
+    description="Filters of the TPE list. With function or sectoralScope, status applies to the matching scopes."
+)
 class TpeFilter:
     committee_code: str | None = None
     function: TpeFunction | None = None  # type: ignore[valid-type]
@@ -108,14 +120,23 @@ class TpeFilter:
     search: str | None = strawberry.field(default=None, description="Words of the entity's name.")
 
 
-async def tpe_page(info: Info, first: int | None, after: str | None, filter: TpeFilter | None, committee_code: str | None = None) -> Any:
+async def tpe_page(
+    info: Info, first: int | None, after: str | None, filter: TpeFilter | None, committee_code: str | None = None
+) -> Any:
     """The list behind Query.tpes and JointCommittee.tpeDesignations."""
     from api.types.pagination import visible_page
     from resolvers import tpe_queries
 
     f = filter or TpeFilter()
     return await visible_page(
-        info, tpe_queries.list_designations, TpeDesignation.from_row, first, after,
-        committee_code=committee_code or f.committee_code, function=f.function, sectoral_scope=f.sectoral_scope,
-        statuses=f.status, search=f.search,
+        info,
+        tpe_queries.list_designations,
+        TpeDesignation.from_row,
+        first,
+        after,
+        committee_code=committee_code or f.committee_code,
+        function=f.function,
+        sectoral_scope=f.sectoral_scope,
+        statuses=f.status,
+        search=f.search,
     )

@@ -24,8 +24,11 @@ class SidePosition:
     @classmethod
     def from_row(cls, row: PositionRow) -> Self:
         return cls(
-            side=row.side, position=row.position, statement=row.statement,
-            recorded_by=row.recorded_by, recorded_at=row.recorded_at,
+            side=row.side,
+            position=row.position,
+            statement=row.statement,
+            recorded_by=row.recorded_by,
+            recorded_at=row.recorded_at,
         )
 
 
@@ -44,8 +47,12 @@ class WorkflowEvent:
     @classmethod
     def from_row(cls, row: EventRow) -> Self:
         return cls(
-            at=row.at, action=row.action, actor=row.actor,
-            from_status=row.from_status, to_status=row.to_status, note=row.note,
+            at=row.at,
+            action=row.action,
+            actor=row.actor,
+            from_status=row.from_status,
+            to_status=row.to_status,
+            note=row.note,
         )
 
 
@@ -60,8 +67,11 @@ class PublicComment:
     @classmethod
     def from_row(cls, row: CommentRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("PublicComment", row.id)), author=row.author,
-            affiliation=row.affiliation, body=row.body, submitted_at=row.submitted_at,
+            id=strawberry.ID(to_global_id("PublicComment", row.id)),
+            author=row.author,
+            affiliation=row.affiliation,
+            body=row.body,
+            submitted_at=row.submitted_at,
         )
 
 

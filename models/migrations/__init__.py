@@ -33,4 +33,3 @@ def upgrade_on(connection: Connection, revision: str = "head") -> None:
 def autogenerate(database_url: str, message: str, schema: str | None = None) -> None:
     """Write a new revision with the difference between the models and a database at head."""
     command.revision(config(database_url, schema), message=message, autogenerate=True)
-
