@@ -17,63 +17,57 @@ from strawberry.extensions import (
 
 from api.errors import MaskUnexpectedErrors, Schema, logger
 from api.limits import OperationLimits, refusal_rule
-from api.mutations.appoint_member import appoint_member
-from api.mutations.circulate_proposal import circulate_proposal
-from api.mutations.create_proposal import create_proposal
-from api.mutations.end_membership import end_membership
-from api.mutations.open_public_input import open_public_input
-from api.mutations.positions import give_consent, raise_objection
-from api.mutations.propose_methodology import propose_methodology, propose_methodology_revision
-from api.mutations.propose_rule_version import propose_rule_version
-from api.mutations.register_entity import register_entity
-from api.mutations.return_proposal import return_proposal
-from api.mutations.schedule_meeting import schedule_meeting
-from api.mutations.submit_proposal import submit_proposal
-from api.mutations.submit_public_comment import submit_public_comment
-from api.mutations.tpe_designation import (
-    propose_tpe_designation,
-    propose_tpe_suspension,
-    propose_tpe_withdrawal,
-    record_voluntary_withdrawal,
-)
-from api.mutations.withdraw_proposal import withdraw_proposal
-from api.queries import Query
+from api.mutations.committees import CommitteeMutations
+from api.mutations.methodologies import MethodologyMutations
+from api.mutations.proposals import ProposalMutations
+from api.mutations.rules import RuleMutations
+from api.mutations.tpes import TpeMutations
 from api.settings import Settings
 from api.storable_text import RefuseUnstorableText
 from api.subscriptions import Subscription
-from api.types.committee import JointCommittee
+from api.types.audit import AuditQueries
+from api.types.committee import CommitteeQueries, JointCommittee
 from api.types.country import Country
-from api.types.decision import Decision
+from api.types.decision import Decision, DecisionQueries
 from api.types.meeting import Meeting
 from api.types.member import CommitteeMember
-from api.types.methodology import Methodology
-from api.types.proposal import Proposal
+from api.types.methodology import Methodology, MethodologyQueries
+from api.types.node import NodeQueries
+from api.types.proposal import Proposal, ProposalQueries
 from api.types.rules import RuleDocument, RuleVersion
-from api.types.tpe import ThirdPartyEntity, TpeDesignation
+from api.types.search import SearchQueries
+from api.types.statistics import StatisticsQueries
+from api.types.tpe import ThirdPartyEntity, TpeDesignation, TpeQueries
+from api.types.viewer import ViewerQueries
+
+
+# Each area brings its own roots; the schema is their union, one base class per area. The order of
+# the bases is the order of the fields in schema.graphql (clients and the committed file rely on it).
+@strawberry.type
+class Query(
+    ViewerQueries,
+    NodeQueries,
+    CommitteeQueries,
+    DecisionQueries,
+    ProposalQueries,
+    AuditQueries,
+    MethodologyQueries,
+    TpeQueries,
+    StatisticsQueries,
+    SearchQueries,
+):
+    pass
 
 
 @strawberry.type(description="Every expected failure comes back in `userErrors` and changes nothing.")
-class Mutation:
-    create_proposal = create_proposal
-    submit_proposal = submit_proposal
-    return_proposal = return_proposal
-    open_public_input = open_public_input
-    submit_public_comment = submit_public_comment
-    circulate_proposal = circulate_proposal
-    give_consent = give_consent
-    raise_objection = raise_objection
-    withdraw_proposal = withdraw_proposal
-    propose_rule_version = propose_rule_version
-    propose_methodology = propose_methodology
-    propose_methodology_revision = propose_methodology_revision
-    register_entity = register_entity
-    propose_tpe_designation = propose_tpe_designation
-    propose_tpe_suspension = propose_tpe_suspension
-    propose_tpe_withdrawal = propose_tpe_withdrawal
-    record_voluntary_withdrawal = record_voluntary_withdrawal
-    appoint_member = appoint_member
-    end_membership = end_membership
-    schedule_meeting = schedule_meeting
+class Mutation(
+    ProposalMutations,
+    RuleMutations,
+    MethodologyMutations,
+    TpeMutations,
+    CommitteeMutations,
+):
+    pass
 
 
 class CloseSession(SchemaExtension):

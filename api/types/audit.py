@@ -4,8 +4,10 @@ from typing import Self
 import strawberry
 from strawberry.scalars import JSON
 
-from api.ids import to_global_id
+from api.context import Info
+from api.ids import from_global_id, to_global_id
 from models.audit import AuditEvent as EventRow
+from resolvers import audit
 
 
 @strawberry.type(description="One change in the audit trail, chained by SHA-256 to the event before it.")
@@ -37,3 +39,17 @@ class AuditEvent:
             hash=row.hash,
             previous_hash=row.prev_hash,
         )
+
+
+@strawberry.type
+class AuditQueries:
+    @strawberry.field(
+        description="Every audit event of one object (any global id), oldest first: for the secretariat, Japan, "
+        "and a partner in its own committee."
+    )
+    async def audit_trail(self, info: Info, subject_id: strawberry.ID) -> list[AuditEvent]:
+        decoded = from_global_id(subject_id)
+        if decoded is None:
+            return []
+        rows = await info.context.db.run(audit.trail, info.context.principal, decoded[0], decoded[1])
+        return [AuditEvent.from_row(row) for row in rows]

@@ -6,13 +6,14 @@ from api.context import Info
 from api.ids import to_global_id
 from api.types.common import LocalizedText, Node
 from api.types.country import Country
-from api.types.enums import ProposalStatus, Side
+from api.types.enums import ProposalStatus, Region, Side
 from api.types.meeting import Meeting
 from api.types.member import CommitteeMember
 from api.types.pagination import Connection, page_args, visible_page
+from api.types.scope import SectoralScope
 from models import JointCommittee as CommitteeRow
 from models import enums
-from resolvers import decisions, proposal_queries
+from resolvers import committees, decisions, proposal_queries
 from resolvers.loaders import MembersKey
 
 if TYPE_CHECKING:
@@ -127,3 +128,24 @@ class JointCommittee(Node):
     @strawberry.field(description="Meetings in order: number 1 is the inaugural meeting.")
     async def meetings(self, info: Info) -> list[Meeting]:
         return [Meeting.from_row(row) for row in await info.context.loaders.meetings.load(self.pk)]
+
+
+@strawberry.type
+class CommitteeQueries:
+    @strawberry.field(description="Japan first, then the 30 partner countries in signing order.")
+    async def countries(self, info: Info) -> list[Country]:
+        return [Country.from_row(row) for row in await info.context.db.run(committees.list_countries)]
+
+    @strawberry.field(description="The Joint Committees in the order their partners signed, optionally of one region.")
+    async def committees(self, info: Info, region: Region | None = None) -> list[JointCommittee]:  # type: ignore[valid-type]
+        rows = await info.context.db.run(committees.list_committees, region)
+        return [JointCommittee.from_row(row) for row in rows]
+
+    @strawberry.field(description="One committee by the partner's ISO code (case-insensitive): VN, id, Mn ...")
+    async def committee(self, info: Info, code: str) -> JointCommittee | None:
+        row = await info.context.db.run(committees.find_committee, code)
+        return JointCommittee.from_row(row) if row else None
+
+    @strawberry.field(description="The 15 sectoral scopes, by number.")
+    async def sectoral_scopes(self, info: Info) -> list[SectoralScope]:
+        return [SectoralScope.from_row(row) for row in await info.context.db.run(committees.list_sectoral_scopes)]

@@ -9,10 +9,11 @@ from api.loaders import now_or_later, prefetch, selected_under
 from api.types.common import Node
 from api.types.enums import DecisionMode, DecisionOutcome, ProposalKind
 from api.types.meeting import Meeting
-from api.types.pagination import connection
+from api.types.pagination import Connection, connection, page_args
 from api.types.proposal import Proposal
 from api.types.workflow import SidePosition
 from models.decision import Decision as DecisionRow
+from resolvers import decisions
 
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
@@ -89,3 +90,43 @@ async def decision_connection(info: Info, page: Any) -> Any:
     """A connection of decisions whose selected nested fields are loaded up front, in one batch each."""
     await prefetch(info, page.rows, PREFETCH, selected_under(info, "edges", "node"))
     return connection(page, Decision.from_row)
+
+
+@strawberry.input(description="Filters of the decision register; all given filters apply together.")
+class DecisionFilter:
+    committee_code: str | None = None
+    kind: list[ProposalKind] | None = None  # type: ignore[valid-type]
+    outcome: DecisionOutcome | None = None  # type: ignore[valid-type]
+    decided_from: date | None = strawberry.field(default=None, description="On or after this day.")
+    decided_to: date | None = strawberry.field(default=None, description="On or before this day.")
+    search: str | None = strawberry.field(
+        default=None, description="Words that must all appear in title, summary or reference."
+    )
+
+
+@strawberry.type
+class DecisionQueries:
+    @strawberry.field(description="The public decision register across committees, newest first.")
+    async def decisions(
+        self, info: Info, first: int | None = 20, after: str | None = None, filter: DecisionFilter | None = None
+    ) -> Connection[Decision]:
+        f = filter or DecisionFilter()
+        page = await info.context.db.run(
+            decisions.list_decisions,
+            committee_code=f.committee_code,
+            kinds=f.kind,
+            outcome=f.outcome,
+            decided_from=f.decided_from,
+            decided_to=f.decided_to,
+            search=f.search,
+            **page_args(info, first, after),
+        )
+        return await decision_connection(info, page)
+
+    @strawberry.field(description="One decision by its reference: JC-VN-2026-001.")
+    async def decision(self, info: Info, reference: str) -> Decision | None:
+        row = await info.context.db.run(decisions.find_by_reference, reference)
+        if row is None:
+            return None
+        await prefetch(info, [row], PREFETCH, selected_under(info))
+        return Decision.from_row(row)

@@ -7,9 +7,11 @@ from api.context import Info
 from api.ids import to_global_id
 from api.types.common import Node
 from api.types.enums import MethodologyStatus
+from api.types.pagination import Connection, visible_page
 from api.types.scope import SectoralScope
 from api.types.workflow import PublicInputWindow
 from models.methodology import Methodology as MethodologyRow
+from resolvers import methodology_queries
 
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
@@ -115,9 +117,6 @@ async def methodology_page(
     committee_code: str | None = None,
 ) -> Any:
     """The list behind Query.methodologies and JointCommittee.methodologies."""
-    from api.types.pagination import visible_page
-    from resolvers import methodology_queries
-
     f = filter or MethodologyFilter()
     return await visible_page(
         info,
@@ -130,3 +129,17 @@ async def methodology_page(
         sectoral_scope=f.sectoral_scope,
         search=f.search,
     )
+
+
+@strawberry.type
+class MethodologyQueries:
+    @strawberry.field(description="One methodology by its AM reference (the valid version) or its PM reference.")
+    async def methodology(self, info: Info, reference: str) -> Methodology | None:
+        row = await info.context.db.run(methodology_queries.find_methodology, info.context.principal, reference)
+        return Methodology.from_row(row) if row else None
+
+    @strawberry.field(description="Methodologies you may see, across committees, newest first.")
+    async def methodologies(
+        self, info: Info, first: int | None = 20, after: str | None = None, filter: MethodologyFilter | None = None
+    ) -> Connection[Methodology]:
+        return await methodology_page(info, first, after, filter)

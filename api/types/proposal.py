@@ -8,12 +8,14 @@ from api.ids import to_global_id
 from api.types.common import Node
 from api.types.enums import DecisionMode, ProposalKind, ProposalStatus, Side
 from api.types.meeting import Meeting
+from api.types.pagination import Connection, visible_page
 from api.types.workflow import PublicInputWindow, SidePosition, WorkflowEvent
 from models import clock
 from models.enums import ProposalStatus as Status
 from models.proposal import Proposal as ProposalRow
 from models.visibility import sees_all_committees, sees_positions
 from models.workflow import DECIDED, Due, Step, due, is_lapsed
+from resolvers import proposal_queries
 
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
@@ -146,4 +148,29 @@ class Proposal(Node):
             deadline=self.row.deadline,
             meeting_on=meeting.held_on if meeting else None,
             today=clock.today(),
+        )
+
+
+@strawberry.type
+class ProposalQueries:
+    @strawberry.field(
+        description="Proposals you may see, newest first: the public sees them from public input on; "
+        "the secretariat and Japan everything; a partner also its own committee's drafts."
+    )
+    async def proposals(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        committee_code: str | None = None,
+        status: list[ProposalStatus] | None = None,  # type: ignore[valid-type]
+    ) -> Connection[Proposal]:
+        return await visible_page(
+            info,
+            proposal_queries.list_proposals,
+            Proposal.from_row,
+            first,
+            after,
+            committee_code=committee_code,
+            statuses=status,
         )

@@ -1,8 +1,11 @@
 import strawberry
 
+from api.context import Info
 from api.types.decision import Decision
 from api.types.methodology import Methodology
 from api.types.tpe import ThirdPartyEntity
+from models.errors import invalid
+from resolvers import global_search
 
 
 @strawberry.type(description="Search hits of each kind, most relevant first.")
@@ -10,3 +13,21 @@ class SearchResults:
     decisions: list[Decision]
     methodologies: list[Methodology]
     entities: list[ThirdPartyEntity]
+
+
+@strawberry.type
+class SearchQueries:
+    @strawberry.field(
+        description="Full-text search: every word must match the start of a word of a reference, title or summary "
+        "(an entity's name). The best `first` hits of each kind, most relevant first."
+    )
+    async def search(self, info: Info, text: str, first: int | None = 10) -> SearchResults:
+        limit = 10 if first is None else first
+        if not 1 <= limit <= info.context.settings.max_page_size:
+            raise invalid("first", f"first must be between 1 and {info.context.settings.max_page_size}.")
+        found = await info.context.db.run(global_search.search_everything, info.context.principal, text, limit)
+        return SearchResults(
+            decisions=[Decision.from_row(row) for row in found[0]],
+            methodologies=[Methodology.from_row(row) for row in found[1]],
+            entities=[ThirdPartyEntity.from_row(row) for row in found[2]],
+        )

@@ -63,3 +63,10 @@ class Statistics:
         return [
             RegionProjectCount(region=region, countries=countries, count=count) for region, countries, count in rows
         ]
+
+
+@strawberry.type
+class StatisticsQueries:
+    @strawberry.field(description="Counts for dashboards: decisions, methodologies per scope, published projects.")
+    def statistics(self) -> Statistics:
+        return Statistics()

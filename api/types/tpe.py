@@ -8,10 +8,12 @@ from api.ids import to_global_id
 from api.types.common import Node
 from api.types.country import Country
 from api.types.enums import AccreditationBasis, DesignationStatus, TpeFunction
+from api.types.pagination import Connection, visible_page
 from api.types.scope import SectoralScope
 from models.tpe import DesignationScope as ScopeRow
 from models.tpe import ThirdPartyEntity as EntityRow
 from models.tpe import TpeDesignation as DesignationRow
+from resolvers import tpe_queries
 
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
@@ -124,9 +126,6 @@ async def tpe_page(
     info: Info, first: int | None, after: str | None, filter: TpeFilter | None, committee_code: str | None = None
 ) -> Any:
     """The list behind Query.tpes and JointCommittee.tpeDesignations."""
-    from api.types.pagination import visible_page
-    from resolvers import tpe_queries
-
     f = filter or TpeFilter()
     return await visible_page(
         info,
@@ -140,3 +139,24 @@ async def tpe_page(
         statuses=f.status,
         search=f.search,
     )
+
+
+@strawberry.type
+class TpeQueries:
+    @strawberry.field(description="One designation by its reference: TPE-VN-003.")
+    async def tpe(self, info: Info, reference: str) -> TpeDesignation | None:
+        row = await info.context.db.run(tpe_queries.find_designation, reference)
+        return TpeDesignation.from_row(row) if row else None
+
+    @strawberry.field(
+        description='Designations you may see. `tpes(filter: {committeeCode: "VN", function: VERIFICATION, '
+        "sectoralScope: 3, status: [DESIGNATED]})` lists the entities that may verify scope 3 in Viet Nam today."
+    )
+    async def tpes(
+        self, info: Info, first: int | None = 20, after: str | None = None, filter: TpeFilter | None = None
+    ) -> Connection[TpeDesignation]:
+        return await tpe_page(info, first, after, filter)
+
+    @strawberry.field(description="Every registered validation and verification body, by name.")
+    async def entities(self, info: Info) -> list[ThirdPartyEntity]:
+        return [ThirdPartyEntity.from_row(row) for row in await info.context.db.run(tpe_queries.list_entities)]

@@ -18,3 +18,11 @@ class Viewer:
             return None
         row = await info.context.db.run(find_country, self.country_code)
         return Country.from_row(row) if row else None
+
+
+@strawberry.type
+class ViewerQueries:
+    @strawberry.field(description="Who is asking: the role and country of the bearer token, or PUBLIC.")
+    def viewer(self, info: Info) -> Viewer:
+        principal = info.context.principal
+        return Viewer(role=principal.role, name=principal.name, country_code=principal.country_code)
