@@ -6,7 +6,7 @@ each hold a lock the other waits for (a deadlock PostgreSQL resolves by aborting
 1. the write lock: on PostgreSQL the transaction-scoped advisory lock `WRITE_LOCK`, taken by
    `write_transaction` right after BEGIN; on SQLite the database's own lock, taken by BEGIN IMMEDIATE;
 2. the committee row (`resolvers.committees.committee_for_update`);
-3. the proposal row (`resolvers.workflow.load_for_update`);
+3. the proposal row (`resolvers.workflow.lock_and_lapse`, which also lapses it if its deadline passed);
 4. the subject rows: methodology, designation, rule document, member, reference counter;
 5. inserts (history, positions, decisions, audit events), whose foreign keys take KEY SHARE
    locks on the rows above.

@@ -2,16 +2,21 @@
 
 The public sees decisions, and proposals once published (from public input or circulation on),
 without the sides' positions until decided. The secretariat and Japan see everything. A partner
-sees everything of its own committee and what the public sees of the others.
+sees everything of its own committee and what the public sees of the others. A proposal's subject
+(a methodology, a designation) is seen as its proposal is, until it is approved.
 """
 
 import sqlalchemy as sa
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from models.committee import JointCommittee
 from models.enums import Role
+from models.methodology import Methodology
 from models.principal import Principal
 from models.proposal import Proposal
+from models.subjects import SubjectType
+from models.tpe import TpeDesignation
 
 
 def sees_all_committees(principal: Principal) -> bool:
@@ -37,6 +42,23 @@ def visible_proposals(principal: Principal) -> sa.ColumnElement[bool]:
     if principal.role is Role.PARTNER:
         return sa.or_(published, col(Proposal.committee_id) == own_committee(principal))
     return published
+
+
+def visible_methodologies(principal: Principal) -> SelectOfScalar[Methodology]:
+    """Methodologies follow their proposal's visibility: public from public input on."""
+    return (
+        select(Methodology)
+        .join(Proposal, col(Proposal.id) == col(Methodology.proposal_id))
+        .where(visible_proposals(principal))
+    )
+
+
+def visible_designations(principal: Principal) -> sa.ColumnElement[bool]:
+    """Designated once (it has a reference): public. Before that: as its proposal."""
+    proposed = select(Proposal.subject_id).where(
+        col(Proposal.subject_type) == SubjectType.TPE_DESIGNATION, visible_proposals(principal)
+    )
+    return sa.or_(col(TpeDesignation.reference).is_not(None), col(TpeDesignation.id).in_(proposed))
 
 
 def visible_trail(principal: Principal, committee_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:

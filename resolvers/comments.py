@@ -11,7 +11,7 @@ from models.principal import Principal
 from models.proposal import PublicComment
 from models.validation import clean_required, clean_text
 from resolvers import audit
-from resolvers.workflow import load_for_update
+from resolvers.workflow import lock_and_lapse
 
 AUTHOR_MAX, AFFILIATION_MAX, BODY_MAX = 200, 200, 10_000
 
@@ -27,7 +27,7 @@ async def submit_public_comment(
 ) -> PublicComment:
     """Anyone may comment, token or not, while the window is open (both end days included)."""
     async with write_transaction(session):
-        loaded = await load_for_update(session, principal, proposal_id, field="proposalId")
+        loaded = await lock_and_lapse(session, principal, proposal_id, field="proposalId")
         ensure_allowed(principal, Action.COMMENT, loaded.committee.code)
         proposal, today = loaded.proposal, clock.today()
         opens, closes = proposal.public_input_opens_on, proposal.public_input_closes_on

@@ -7,7 +7,7 @@ from models.decision import Decision
 from models.methodology import Methodology
 from models.principal import Principal
 from models.tpe import ThirdPartyEntity
-from resolvers.methodology_queries import visible_methodologies
+from models.visibility import visible_methodologies
 from resolvers.search import ranked
 
 

@@ -4,27 +4,16 @@ import re
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from sqlmodel.sql.expression import SelectOfScalar
 
 from models.committee import JointCommittee
 from models.enums import MethodologyStatus
 from models.methodology import Methodology, MethodologyScope
 from models.principal import Principal
-from models.proposal import Proposal
-from models.visibility import visible_proposals
+from models.visibility import visible_methodologies
 from resolvers.pagination import Page, paginate_by_id
 from resolvers.search import matches
 
 APPROVED = re.compile(r"^[A-Z]{2}_AM\d+$")
-
-
-def visible_methodologies(principal: Principal) -> SelectOfScalar[Methodology]:
-    """Methodologies follow their proposal's visibility: public from public input on."""
-    return (
-        select(Methodology)
-        .join(Proposal, col(Proposal.id) == col(Methodology.proposal_id))
-        .where(visible_proposals(principal))
-    )
 
 
 async def find_methodology(session: AsyncSession, principal: Principal, reference: str) -> Methodology | None:

@@ -1,25 +1,15 @@
 """Reading entities and designations: "which entities may verify scope 3 in Viet Nam today?"."""
 
-import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.committee import JointCommittee
 from models.enums import DesignationStatus, TpeFunction
 from models.principal import Principal
-from models.proposal import Proposal
 from models.tpe import DesignationScope, ThirdPartyEntity, TpeDesignation
-from models.visibility import visible_proposals
+from models.visibility import visible_designations
 from resolvers.pagination import Page, paginate_by_id
 from resolvers.search import matches
-
-
-def visible_designations(principal: Principal) -> sa.ColumnElement[bool]:
-    """Designated once (it has a reference): public. Before that: as its proposal."""
-    proposed = select(Proposal.subject_id).where(
-        col(Proposal.subject_type) == "TpeDesignation", visible_proposals(principal)
-    )
-    return sa.or_(col(TpeDesignation.reference).is_not(None), col(TpeDesignation.id).in_(proposed))
 
 
 async def find_designation(session: AsyncSession, reference: str) -> TpeDesignation | None:

@@ -1,5 +1,5 @@
 """Shared steps of every proposal operation: load what the caller may see, lock it, lapse it if
-its deadline passed, check reach, version and transition, then record the move."""
+its deadline passed (`lock_and_lapse`), check reach, version and transition, then record the move."""
 
 from dataclasses import dataclass
 
@@ -69,11 +69,11 @@ async def new_proposal(
     return proposal
 
 
-async def load_for_update(session: AsyncSession, principal: Principal, proposal_id: int, field: str = "id") -> Loaded:
+async def lock_and_lapse(session: AsyncSession, principal: Principal, proposal_id: int, field: str = "id") -> Loaded:
     """The proposal, locked for this transaction, if `principal` may see it; else NOT_FOUND.
 
-    A proposal whose electronic deadline passed is lapsed here first, so every write sees the
-    status every read shows.
+    This writes: a proposal whose electronic deadline passed is lapsed here first (LAPSED, with its
+    history line and audit event, by the system), so every write sees the status every read shows.
     """
     statement = select(Proposal).where(col(Proposal.id) == proposal_id, visible_proposals(principal)).with_for_update()
     proposal = (await session.exec(statement)).one_or_none()
@@ -101,7 +101,7 @@ async def begin_step(
     expected_version: int | None,
 ) -> tuple[Loaded, Transition]:
     """Load and check a step: NOT_FOUND, then FORBIDDEN, then STALE_VERSION, then INVALID_TRANSITION."""
-    loaded = await load_for_update(session, principal, proposal_id)
+    loaded = await lock_and_lapse(session, principal, proposal_id)
     proposal = loaded.proposal
     rule = TRANSITIONS[step]
     ensure_may(principal, rule.reach, f"to {rule.verb} a proposal", loaded.committee.code, proposal.proposer_side)
