@@ -13,6 +13,7 @@ from models.methodology import Methodology, MethodologyScope, approved_reference
 from models.permissions import Action, ensure_allowed
 from models.principal import Principal
 from models.proposal import Proposal
+from models.subjects import SubjectType, register_effects
 from models.validation import clean_required, clean_text
 from resolvers import audit
 from resolvers.committees import committee_for_update
@@ -144,7 +145,7 @@ async def _add(
     session.add(methodology)
     await session.flush()
     session.add_all(MethodologyScope(methodology_id=methodology.id, scope=n) for n in scopes)
-    proposal.subject_type, proposal.subject_id = "Methodology", methodology.id
+    proposal.subject_type, proposal.subject_id = SubjectType.METHODOLOGY, methodology.id
     session.add(proposal)
     await session.flush()
     await audit.record(session, principal, "methodologyProposed", methodology, committee_id=committee.id)
@@ -199,3 +200,6 @@ async def on_withdrawal(session: AsyncSession, principal: Principal, proposal: P
         committee_id=proposal.committee_id,
         status=MethodologyStatus.WITHDRAWN,
     )
+
+
+register_effects(SubjectType.METHODOLOGY, decided=on_decision, withdrawn=on_withdrawal)

@@ -16,6 +16,7 @@ from models.principal import Principal
 from models.proposal import Proposal
 from models.reference_data import RuleDocumentKind
 from models.rule import FORM_NAME, SHA256, RuleDocument, RuleVersion, document_code, format_version, parse_version
+from models.subjects import SubjectType, register_effects
 from models.validation import clean_text
 from resolvers import audit
 from resolvers.committees import committee_for_update
@@ -84,7 +85,7 @@ async def propose_rule_version(
         )
         session.add(rule_version)
         await session.flush()
-        proposal.subject_type, proposal.subject_id = "RuleVersion", rule_version.id
+        proposal.subject_type, proposal.subject_id = SubjectType.RULE_VERSION, rule_version.id
         session.add(proposal)
         await audit.record(session, principal, "ruleVersionProposed", rule_version, committee_id=committee.id)
     return rule_version, proposal
@@ -234,3 +235,6 @@ def _clean_sha256(sha256: str | None) -> str | None:
     if not SHA256.match(text):
         raise invalid("sha256", "sha256 must be 64 hexadecimal characters.")
     return text
+
+
+register_effects(SubjectType.RULE_VERSION, decided=on_decision, withdrawn=on_withdrawal)

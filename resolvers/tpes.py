@@ -24,6 +24,7 @@ from models.methodology import clean_scopes
 from models.permissions import Action, ensure_allowed
 from models.principal import Principal
 from models.proposal import Proposal
+from models.subjects import SubjectType, register_effects
 from models.tpe import (
     PROVISIONAL_PER_YEAR,
     DesignationScope,
@@ -447,10 +448,13 @@ async def _proposal_with_action(
     **action: object,
 ) -> Proposal:
     proposal = await new_proposal(session, principal, committee, kind=kind, title=title, summary=summary)
-    proposal.subject_type, proposal.subject_id = "TpeDesignation", designation.id
+    proposal.subject_type, proposal.subject_id = SubjectType.TPE_DESIGNATION, designation.id
     session.add(proposal)
     tpe_action = TpeAction(proposal_id=proposal.id, designation_id=designation.id, kind=kind, **action)
     session.add(tpe_action)
     await session.flush()
     await audit.record(session, principal, f"{kind.value.lower()}Proposed", tpe_action, committee_id=committee.id)
     return proposal
+
+
+register_effects(SubjectType.TPE_DESIGNATION, decided=on_decision, withdrawn=on_withdrawal)
