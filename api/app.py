@@ -56,7 +56,7 @@ class GraphQLView(StrictRequests, GraphQL):
         self.engine = engine
         # PostgreSQL: the process's one LISTEN connection, for decisions, changes and revocations.
         self.listener = None if is_sqlite(engine) else Listener(engine)
-        self.broker = DecisionBroker(self.listener)
+        self.broker = DecisionBroker(self.listener, engine)
         self.sockets = OpenSockets(engine, settings, self.listener)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:

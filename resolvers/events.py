@@ -1,9 +1,11 @@
-"""Fan-out of "a decision was taken" to live subscribers.
+"""Fan-out of "a decision was taken" to live subscribers, from one after-commit hook.
 
-On SQLite (one process) the API publishes each event after the deciding transaction committed.
-On PostgreSQL the deciding transaction itself sends NOTIFY, which PostgreSQL delivers on commit to
+The deciding transaction registers what to publish (`announce`), and nothing leaves before it
+committed: a transaction that rolls back, or is aborted and run again, publishes nothing for the
+failed attempt. On PostgreSQL `announce` also sends NOTIFY, which PostgreSQL delivers on commit to
 every process listening, so subscribers on any worker or host hear of every decision and never of
-one that rolled back. The process's one `Listener` connection carries the notifications and is
+one that rolled back; the brokers there hear the database. On SQLite (one process) the
+after-commit hook below hands the events to the brokers serving the session's engine. The process's one `Listener` connection carries the notifications and is
 reopened when lost; decisions taken while it was lost are not replayed. Each subscriber has its own bounded queue; one too slow to keep up loses
 its oldest events rather than stalling the others.
 """
@@ -13,7 +15,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary, WeakSet
 
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.db import notify
@@ -21,6 +28,8 @@ from resolvers.listener import Listener
 
 CHANNEL = "jcm_decision_taken"
 QUEUE_SIZE = 1000
+# Where a transaction keeps the events it will publish once committed (in `Session.info`).
+PENDING = "jcm_events_pending"
 
 logger = logging.getLogger("jcm.events")
 
@@ -40,22 +49,57 @@ class DecisionTaken:
 
 
 async def announce(session: AsyncSession, event: DecisionTaken) -> None:
-    """Inside the deciding transaction: on PostgreSQL, NOTIFY every listening process at commit."""
+    """Inside the deciding transaction: publish `event` once it commits, never if it rolls back.
+
+    On PostgreSQL the transaction NOTIFYs every listening process (delivered at commit); in process
+    the after-commit hook hands the event to the brokers that do not hear the database.
+    """
     await notify(session, CHANNEL, event.encode())
+    session.info.setdefault(PENDING, []).append(event)
+
+
+# Brokers that hear no database (SQLite), by the engine whose commits they are told of. Weak: a
+# broker or engine that is gone drops out.
+_IN_PROCESS: WeakKeyDictionary[sa.Engine, WeakSet["DecisionBroker"]] = WeakKeyDictionary()
+
+
+@event.listens_for(Session, "after_commit")
+def _publish_committed(session: Session) -> None:
+    """The one place events leave a transaction: after it committed."""
+    pending = session.info.pop(PENDING, None)
+    if not pending or not isinstance(session.bind, sa.Engine):
+        return
+    try:
+        for broker in list(_IN_PROCESS.get(session.bind, ())):
+            for decided in pending:
+                broker.publish(decided)
+    except Exception:  # the transaction has committed: its caller must not see it as failed
+        logger.exception("publishing %d committed event(s) failed", len(pending))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _discard_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction that ended without committing (rolled back, or aborted to be run again)
+    publishes nothing: what it registered is dropped."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
 
 
 class DecisionBroker:
-    def __init__(self, listener: Listener | None = None) -> None:
-        """`listener`: the process's LISTEN connection (PostgreSQL); None where events are published
-        in process (SQLite)."""
+    def __init__(self, listener: Listener | None = None, engine: AsyncEngine | None = None) -> None:
+        """`listener`: the process's LISTEN connection (PostgreSQL), on which every process's
+        decisions arrive. Without one (SQLite), `engine`: the engine whose committed decisions the
+        after-commit hook publishes to this broker."""
         self._queues: set[asyncio.Queue[DecisionTaken]] = set()
         self._listener = listener
         if listener is not None:
             listener.on(CHANNEL, self._on_notify)
+        elif engine is not None:
+            _IN_PROCESS.setdefault(engine.sync_engine, WeakSet()).add(self)
 
     @property
     def hears_database(self) -> bool:
-        """True when events arrive by NOTIFY; the API then publishes nothing itself."""
+        """True when events arrive by NOTIFY; nothing is then published to it in process."""
         return self._listener is not None
 
     def publish(self, event: DecisionTaken) -> None:

@@ -1,5 +1,7 @@
 """One search box over the register, the methodologies and the entities, each ranked."""
 
+from dataclasses import dataclass
+
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -11,12 +13,19 @@ from models.visibility import visible_methodologies
 from resolvers.search import ranked
 
 
-async def search_everything(
-    session: AsyncSession, principal: Principal, text: str, limit: int
-) -> tuple[list[Decision], list[Methodology], list[ThirdPartyEntity]]:
+@dataclass(frozen=True)
+class SearchHits:
+    """The best hits of each kind, most relevant first."""
+
+    decisions: list[Decision]
+    methodologies: list[Methodology]
+    entities: list[ThirdPartyEntity]
+
+
+async def search_everything(session: AsyncSession, principal: Principal, text: str, limit: int) -> SearchHits:
     """The best decisions, methodologies (those the principal may see) and entities for `text`."""
-    return (
-        await ranked(session, select(Decision), Decision, text, limit),
-        await ranked(session, visible_methodologies(principal), Methodology, text, limit),
-        await ranked(session, select(ThirdPartyEntity), ThirdPartyEntity, text, limit),
+    return SearchHits(
+        decisions=await ranked(session, select(Decision), Decision, text, limit),
+        methodologies=await ranked(session, visible_methodologies(principal), Methodology, text, limit),
+        entities=await ranked(session, select(ThirdPartyEntity), ThirdPartyEntity, text, limit),
     )

@@ -1,5 +1,7 @@
 """Methodologies: proposing one or a revision, and what a decision does to it."""
 
+from dataclasses import dataclass
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,6 +25,14 @@ from resolvers.workflow import new_proposal
 TITLE_MAX, SUMMARY_MAX, PROPONENT_MAX = 300, 20_000, 300
 
 
+@dataclass(frozen=True)
+class MethodologyProposed:
+    """The PROPOSED methodology (a first version or a revision) and its DRAFT proposal."""
+
+    methodology: Methodology
+    proposal: Proposal
+
+
 async def propose_methodology(
     session: AsyncSession,
     principal: Principal,
@@ -32,7 +42,7 @@ async def propose_methodology(
     sectoral_scopes: list[int],
     proponent: str,
     summary: str | None = None,
-) -> tuple[Methodology, Proposal]:
+) -> MethodologyProposed:
     """A proposed methodology under its PM reference, with a DRAFT METHODOLOGY_APPROVAL proposal."""
     async with write_transaction(session):
         committee = await committee_for_update(session, committee_code)
@@ -61,12 +71,12 @@ async def propose_methodology(
             summary=summary,
             proponent=proponent,
         )
-    return methodology, proposal
+    return MethodologyProposed(methodology, proposal)
 
 
 async def propose_revision(
     session: AsyncSession, principal: Principal, *, reference: str, summary: str
-) -> tuple[Methodology, Proposal]:
+) -> MethodologyProposed:
     """A revision of a VALID methodology: on approval it becomes the next version under the same AM reference."""
     async with write_transaction(session):
         current = (
@@ -124,7 +134,7 @@ async def propose_revision(
             summary=summary,
             proponent=current.proponent,
         )
-    return methodology, proposal
+    return MethodologyProposed(methodology, proposal)
 
 
 async def _add(

@@ -1,5 +1,7 @@
 """A government's consent or objection, and the decision it may complete."""
 
+from dataclasses import dataclass
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,6 +19,14 @@ from resolvers.workflow import begin_step, move
 STATEMENT_MAX = 5_000
 
 
+@dataclass(frozen=True)
+class PositionTaken:
+    """The proposal after the position, and the decision the position completed, if it did."""
+
+    proposal: Proposal
+    decision: Decision | None
+
+
 async def give_position(
     session: AsyncSession,
     principal: Principal,
@@ -25,7 +35,7 @@ async def give_position(
     position: Position,
     statement: str | None = None,
     expected_version: int | None = None,
-) -> tuple[Proposal, Decision | None]:
+) -> PositionTaken:
     """Record the caller's side's position; when both sides consented, or one objected, decide.
 
     The proposal row is locked before positions are read, so two sides answering at the same
@@ -59,4 +69,4 @@ async def give_position(
             decision = await take_decision(
                 session, principal, loaded, outcome, statement if position is Position.OBJECTION else None
             )
-    return proposal, decision
+    return PositionTaken(proposal, decision)

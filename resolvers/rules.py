@@ -1,5 +1,6 @@
 """Rules, guidelines and forms: proposing a version, and what a decision does to it."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import col, select
@@ -25,6 +26,14 @@ from resolvers.workflow import new_proposal
 URI_MAX, SUMMARY_MAX, TITLE_MAX = 2000, 20_000, 300
 
 
+@dataclass(frozen=True)
+class RuleVersionProposed:
+    """The PROPOSED version and its DRAFT proposal of kind RULE_VERSION."""
+
+    rule_version: RuleVersion
+    proposal: Proposal
+
+
 async def propose_rule_version(
     session: AsyncSession,
     principal: Principal,
@@ -38,7 +47,7 @@ async def propose_rule_version(
     sha256: str | None = None,
     summary: str | None = None,
     effective_on: date | None = None,
-) -> tuple[RuleVersion, Proposal]:
+) -> RuleVersionProposed:
     """A PROPOSED version of one of the committee's documents, with its DRAFT proposal.
 
     The version is the given one, which must be higher than the one in force, or the next major.
@@ -88,7 +97,7 @@ async def propose_rule_version(
         proposal.subject_type, proposal.subject_id = SubjectType.RULE_VERSION, rule_version.id
         session.add(proposal)
         await audit.record(session, principal, "ruleVersionProposed", rule_version, committee_id=committee.id)
-    return rule_version, proposal
+    return RuleVersionProposed(rule_version, proposal)
 
 
 async def in_force_version(session: AsyncSession, document_id: int) -> RuleVersion | None:

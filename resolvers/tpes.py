@@ -1,5 +1,6 @@
 """Third-party entities: registration, designation by function and scope, suspension and withdrawal."""
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -53,6 +54,15 @@ OPEN = {
 }
 
 
+@dataclass(frozen=True)
+class DesignationChange:
+    """A designation as changed or proposed, and the proposal carrying the change: None when the
+    change took effect at once (a voluntary withdrawal)."""
+
+    designation: TpeDesignation
+    proposal: Proposal | None
+
+
 async def register_entity(
     session: AsyncSession,
     principal: Principal,
@@ -102,7 +112,7 @@ async def propose_designation(
     entity_id: int,
     validation_scopes: list[int],
     verification_scopes: list[int],
-) -> tuple[TpeDesignation, Proposal]:
+) -> DesignationChange:
     """A TPE_DESIGNATION proposal: a first designation, extra scopes, or lifting a suspension."""
     async with write_transaction(session):
         committee = await committee_for_update(session, committee_code)
@@ -145,7 +155,7 @@ async def propose_designation(
             title,
             scopes=[[f.value, n] for f, n in wanted],
         )
-    return designation, proposal
+    return DesignationChange(designation, proposal)
 
 
 async def propose_action(
@@ -157,7 +167,7 @@ async def propose_action(
     reason: str,
     function: TpeFunction | None = None,
     scopes: list[int] | None = None,
-) -> tuple[TpeDesignation, Proposal]:
+) -> DesignationChange:
     """A TPE_SUSPENSION or TPE_WITHDRAWAL proposal for a whole designation or named scopes."""
     action = Action.PROPOSE_TPE_SUSPENSION if kind is ProposalKind.TPE_SUSPENSION else Action.PROPOSE_TPE_WITHDRAWAL
     async with write_transaction(session):
@@ -194,7 +204,7 @@ async def propose_action(
             scopes=named or None,
             reason=reason,
         )
-    return designation, proposal
+    return DesignationChange(designation, proposal)
 
 
 async def record_voluntary_withdrawal(
@@ -205,7 +215,7 @@ async def record_voluntary_withdrawal(
     reason: str,
     function: TpeFunction | None = None,
     scopes: list[int] | None = None,
-) -> TpeDesignation:
+) -> DesignationChange:
     """The entity's own notice: effective at once, no decision needed, recorded in the audit trail."""
     async with write_transaction(session):
         designation, committee = await _designation_by_reference(session, reference)
@@ -227,7 +237,7 @@ async def record_voluntary_withdrawal(
             action="voluntaryWithdrawalRecorded",
             note=reason,
         )
-    return designation
+    return DesignationChange(designation, None)
 
 
 async def on_decision(session: AsyncSession, principal: Principal, proposal: Proposal, decision: Decision) -> None:

@@ -50,7 +50,7 @@ async def test_both_sides_consenting_at_the_same_instant_yield_exactly_one_decis
             )
 
             # Then exactly one of them took the decision
-            decisions = [decision for _, decision in results if decision is not None]
+            decisions = [result.decision for result in results if result.decision is not None]
             assert len(decisions) == 1, proposal_id
     finally:
         await japan_engine.dispose()

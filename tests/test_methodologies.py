@@ -1060,7 +1060,7 @@ async def given_methodologies_in_several_committees(engine, frozen_clock, count:
         proposals = []
         for n in range(count):
             code = committees[n % len(committees)]
-            _, proposal = await propose_methodology(
+            proposed = await propose_methodology(
                 session,
                 SECRETARIAT,
                 committee_code=code,
@@ -1069,6 +1069,7 @@ async def given_methodologies_in_several_committees(engine, frozen_clock, count:
                 proponent="Developer",
                 summary="What it does.",
             )
+            proposal = proposed.proposal
             await submit_proposal(session, SECRETARIAT, proposal_id=proposal.id)
             await open_public_input(session, SECRETARIAT, proposal_id=proposal.id)
             proposals.append((code, proposal.id))

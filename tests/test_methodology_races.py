@@ -51,7 +51,7 @@ async def circulated_methodologies(engine, frozen_clock, count: int) -> list[int
     ids = []
     async with new_session(engine) as session:
         for n in range(count):
-            _, proposal = await propose_methodology(
+            proposed = await propose_methodology(
                 session,
                 SECRETARIAT,
                 committee_code="VN",
@@ -59,6 +59,7 @@ async def circulated_methodologies(engine, frozen_clock, count: int) -> list[int
                 sectoral_scopes=[3],
                 proponent="Developer",
             )
+            proposal = proposed.proposal
             await submit_proposal(session, SECRETARIAT, proposal_id=proposal.id)
             await open_public_input(session, SECRETARIAT, proposal_id=proposal.id)
             ids.append(proposal.id)
@@ -88,7 +89,7 @@ async def test_twenty_methodologies_approved_in_parallel_get_am001_to_am020(data
         )
     finally:
         await dispose(engines)
-    assert all(decision is not None for _, decision in results)
+    assert all(result.decision is not None for result in results)
 
     # Then AM and decision references run 001 to 020 without a gap or a duplicate, each approval
     # taking both numbers in one transaction; the PM references are untouched
@@ -120,10 +121,11 @@ async def test_twenty_methodologies_proposed_in_parallel_get_pm001_to_pm020(data
         await dispose(engines)
 
     # Then the PM references run 001 to 020 without a gap or a duplicate, each in its proposal's title
-    references = sorted(methodology.proposed_reference for methodology, _ in results)
+    references = sorted(result.methodology.proposed_reference for result in results)
     assert references == [f"VN_PM{n:03d}" for n in range(1, 21)]
     assert all(
-        proposal.title == f"{methodology.proposed_reference}: {methodology.title}" for methodology, proposal in results
+        result.proposal.title == f"{result.methodology.proposed_reference}: {result.methodology.title}"
+        for result in results
     )
     async with engine.connect() as connection:
         stored = (

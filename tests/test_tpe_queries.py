@@ -125,7 +125,7 @@ async def seeded(engine) -> None:
                     session, SECRETARIAT, name=name, country_code=country, accreditation=AccreditationBasis(basis)
                 )
                 entities[name] = entity.id
-            designation, proposal = await propose_designation(
+            proposed = await propose_designation(
                 session,
                 SECRETARIAT,
                 committee_code=committee,
@@ -133,11 +133,12 @@ async def seeded(engine) -> None:
                 validation_scopes=validation,
                 verification_scopes=verification,
             )
+            designation, proposal = proposed.designation, proposed.proposal
             if then == "draft":
                 continue
             await approve_directly(session, proposal.id, committee)
             if then and then.startswith("suspend"):
-                _, suspension = await propose_action(
+                proposed = await propose_action(
                     session,
                     SECRETARIAT,
                     kind=ProposalKind.TPE_SUSPENSION,
@@ -145,6 +146,7 @@ async def seeded(engine) -> None:
                     reason="Under review.",
                     **({"function": TpeFunction.VERIFICATION, "scopes": [3]} if then.endswith("3") else {}),
                 )
+                suspension = proposed.proposal
                 await approve_directly(session, suspension.id, committee)
             if then == "voluntary":
                 await record_voluntary_withdrawal(
@@ -501,7 +503,7 @@ async def given_designations_in_several_committees(engine, count: int) -> None:
                 accreditation=AccreditationBasis.ISO_14065,
                 country_code=countries[n % len(countries)],
             )
-            designation, proposal = await propose_designation(
+            proposed = await propose_designation(
                 session,
                 SECRETARIAT,
                 committee_code=code,
@@ -509,11 +511,12 @@ async def given_designations_in_several_committees(engine, count: int) -> None:
                 validation_scopes=[n % 15 + 1],
                 verification_scopes=[n % 15 + 1, (n + 4) % 15 + 1],
             )
+            designation, proposal = proposed.designation, proposed.proposal
             if n >= count:
                 continue  # only proposed: a draft the public does not see
             await approve_directly(session, proposal.id, code)
             if n % 3 == 0:
-                _, extra = await propose_designation(
+                proposed = await propose_designation(
                     session,
                     SECRETARIAT,
                     committee_code=code,
@@ -521,9 +524,10 @@ async def given_designations_in_several_committees(engine, count: int) -> None:
                     validation_scopes=[(n + 9) % 15 + 1],
                     verification_scopes=[],
                 )
+                extra = proposed.proposal
                 await approve_directly(session, extra.id, code)
             if n % 5 == 0:
-                _, suspension = await propose_action(
+                proposed = await propose_action(
                     session,
                     SECRETARIAT,
                     kind=ProposalKind.TPE_SUSPENSION,
@@ -531,6 +535,7 @@ async def given_designations_in_several_committees(engine, count: int) -> None:
                     reason="Under review.",
                     function=TpeFunction.VERIFICATION,
                 )
+                suspension = proposed.proposal
                 await approve_directly(session, suspension.id, code)
 
 

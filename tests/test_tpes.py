@@ -1199,7 +1199,7 @@ async def test_a_designation_proposal_and_a_suspension_at_the_same_instant_do_no
             entity = await register_entity(
                 session, SECRETARIAT, name=f"Entity {n + 1}", accreditation=AccreditationBasis.ISO_14065
             )
-            designation, proposal = await propose_designation(
+            proposed = await propose_designation(
                 session,
                 SECRETARIAT,
                 committee_code="VN",
@@ -1207,6 +1207,7 @@ async def test_a_designation_proposal_and_a_suspension_at_the_same_instant_do_no
                 validation_scopes=[1],
                 verification_scopes=[],
             )
+            designation, proposal = proposed.designation, proposed.proposal
             await approve_directly(session, proposal.id, "VN")
             designations.append((entity.id, designation.reference))
 

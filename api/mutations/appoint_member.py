@@ -33,7 +33,7 @@ class MemberPayload:
     description="Appoint a member to one side of a committee: that side's government or the secretariat."
 )
 async def appoint_member(info: Info, input: AppointMemberInput) -> MemberPayload:
-    member, errors = await mutate(
+    return await mutate(
         info,
         lambda session, principal: members.appoint_member(
             session,
@@ -46,5 +46,6 @@ async def appoint_member(info: Info, input: AppointMemberInput) -> MemberPayload
             organization=input.organization,
             since=input.since,
         ),
+        MemberPayload,
+        lambda member: {"member": CommitteeMember.from_row(member)},
     )
-    return MemberPayload(member=CommitteeMember.from_row(member) if member else None, user_errors=errors)

@@ -1,19 +1,26 @@
-"""The one way a mutation runs: authenticate, call the resolver, turn domain errors into userErrors.
+"""The one way a mutation runs: authenticate, call the resolver, build the payload, or turn a
+domain error into userErrors.
+
+Every mutation is one call: `await mutate(info, operation, XPayload, render)`. `operation(session,
+principal)` is the resolver (it opens its own write transaction); `render(result)` maps its result
+(a row or a small result dataclass) to the payload's fields. On a domain error the payload carries
+`userErrors` and every other field is null.
 
 A write that the database aborts through no fault of its own (PostgreSQL chose it as a deadlock
 victim, or a serialization failure) is run again from the start in a fresh transaction, a few
 times with a growing, jittered pause. This is safe: `models.db.write_transaction` rolled the
 failed attempt back (rows it added are discarded, rows it loaded are expired and read afresh), and
-nothing leaves the process before commit (decision events are NOTIFYed by the transaction itself
-or published by the caller after `mutate` returned). Every write takes its locks in one order
+nothing leaves the process before commit (events are published by `resolvers.events` once the
+transaction committed, and dropped when it rolls back). Every write takes its locks in one order
 (models.db), so retries are a safety net, not the expected path.
 """
 
 import asyncio
+import dataclasses
 import logging
 import random
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,9 +32,16 @@ from models.errors import DomainError, ErrorCode, invalid
 from models.permissions import ensure_authenticated
 from models.principal import Principal
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 T = TypeVar("T")
+# A payload type: strawberry types are dataclasses.
+P = TypeVar("P", bound="DataclassInstance")
 
 Operation = Callable[[AsyncSession, Principal], Awaitable[T]]
+# The payload's fields other than `user_errors`, from the operation's result.
+Render = Callable[[T], Mapping[str, Any]]
 
 logger = logging.getLogger("jcm.api")
 
@@ -90,12 +104,17 @@ async def _run(info: Info, operation: Operation[T]) -> T:
             attempt += 1
 
 
-async def mutate(info: Info, operation: Operation[T], *, public: bool = False) -> tuple[T | None, list[UserError]]:
+async def mutate(
+    info: Info, operation: Operation[T], payload: type[P], render: Render[T], *, public: bool = False
+) -> P:
     """Run `operation(session, principal)` in the operation's session, again if the database
-    aborted it as a deadlock victim or for a serialization failure (see the module's docstring).
+    aborted it as a deadlock victim or for a serialization failure (see the module's docstring),
+    and answer `payload(**render(result), user_errors=[])`.
 
     Authentication is checked before anything else, so an anonymous caller learns only that it
-    must sign in; `operation` decodes its inputs itself (see `decode_id`) after that.
+    must sign in; `operation` decodes its inputs itself (see `decode_id`) after that. A domain
+    error answers `payload(user_errors=[...])` with every other field null. Either way the
+    request's loaders are dropped: rows they cached may be stale now.
     """
     context = info.context
     try:
@@ -103,10 +122,12 @@ async def mutate(info: Info, operation: Operation[T], *, public: bool = False) -
             ensure_authenticated(context.principal)
         result = await _run(info, operation)
     except DomainError as error:
-        return None, [UserError(code=error.code, message=error.message, field=error.field)]
+        errors = [UserError(code=error.code, message=error.message, field=error.field)]
+        empty = {field.name: None for field in dataclasses.fields(payload)}
+        return payload(**empty | {"user_errors": errors})
     finally:
         context.forget_loaded()
-    return result, []
+    return payload(**render(result), user_errors=[])
 
 
 def decode_id(global_id: str, type_name: str, field: str) -> int:

@@ -5,7 +5,7 @@ import strawberry
 from api.context import Info
 from api.mutations.base import decode_id, mutate
 from api.types.enums import DecisionMode
-from api.types.payloads import ProposalPayload, proposal_payload
+from api.types.payloads import ProposalPayload, render_proposal
 from resolvers import proposals
 
 
@@ -26,7 +26,7 @@ class CirculateInput:
     description="Circulate a SUBMITTED, PUBLIC_INPUT or LAPSED proposal for a decision at a meeting or electronically: the secretariat."
 )
 async def circulate_proposal(info: Info, input: CirculateInput) -> ProposalPayload:
-    row, errors = await mutate(
+    return await mutate(
         info,
         lambda session, principal: proposals.circulate_proposal(
             session,
@@ -37,5 +37,6 @@ async def circulate_proposal(info: Info, input: CirculateInput) -> ProposalPaylo
             deadline=input.deadline,
             expected_version=input.expected_version,
         ),
+        ProposalPayload,
+        render_proposal,
     )
-    return proposal_payload(row, errors)

@@ -3,7 +3,7 @@ import strawberry
 from api.context import Info
 from api.mutations.base import mutate
 from api.types.enums import ProposalKind
-from api.types.payloads import ProposalPayload, proposal_payload
+from api.types.payloads import ProposalPayload, render_proposal
 from resolvers import proposals
 
 
@@ -19,7 +19,7 @@ class CreateProposalInput:
     description="Create a DRAFT proposal: the secretariat, the Japanese government, or that committee's partner."
 )
 async def create_proposal(info: Info, input: CreateProposalInput) -> ProposalPayload:
-    row, errors = await mutate(
+    return await mutate(
         info,
         lambda session, principal: proposals.create_proposal(
             session,
@@ -29,5 +29,6 @@ async def create_proposal(info: Info, input: CreateProposalInput) -> ProposalPay
             title=input.title,
             summary=input.summary,
         ),
+        ProposalPayload,
+        render_proposal,
     )
-    return proposal_payload(row, errors)

@@ -17,7 +17,7 @@ class EndMembershipInput:
 
 @strawberry.mutation(description="End a member's term: that side's government or the secretariat.")
 async def end_membership(info: Info, input: EndMembershipInput) -> MemberPayload:
-    member, errors = await mutate(
+    return await mutate(
         info,
         lambda session, principal: members.end_membership(
             session,
@@ -25,5 +25,6 @@ async def end_membership(info: Info, input: EndMembershipInput) -> MemberPayload
             member_id=decode_id(input.member_id, "CommitteeMember", "memberId"),
             until=input.until,
         ),
+        MemberPayload,
+        lambda member: {"member": CommitteeMember.from_row(member)},
     )
-    return MemberPayload(member=CommitteeMember.from_row(member) if member else None, user_errors=errors)

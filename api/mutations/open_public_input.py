@@ -2,7 +2,7 @@ import strawberry
 
 from api.context import Info
 from api.mutations.base import decode_id, mutate
-from api.types.payloads import ProposalPayload, proposal_payload
+from api.types.payloads import ProposalPayload, render_proposal
 from resolvers import proposals
 
 
@@ -17,7 +17,7 @@ class OpenPublicInputInput:
 
 @strawberry.mutation(description="Publish a SUBMITTED proposal for public comments: the secretariat.")
 async def open_public_input(info: Info, input: OpenPublicInputInput) -> ProposalPayload:
-    row, errors = await mutate(
+    return await mutate(
         info,
         lambda session, principal: proposals.open_public_input(
             session,
@@ -26,5 +26,6 @@ async def open_public_input(info: Info, input: OpenPublicInputInput) -> Proposal
             days=input.days,
             expected_version=input.expected_version,
         ),
+        ProposalPayload,
+        render_proposal,
     )
-    return proposal_payload(row, errors)

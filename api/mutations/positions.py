@@ -1,5 +1,7 @@
 """giveConsent and raiseObjection: the two halves of one act, a side's position."""
 
+from typing import Any
+
 import strawberry
 
 from api.context import Info
@@ -9,7 +11,7 @@ from api.types.payloads import DecisionPayload
 from api.types.proposal import Proposal
 from models.enums import Position
 from resolvers import positions
-from resolvers.events import DecisionTaken
+from resolvers.positions import PositionTaken
 
 
 @strawberry.input(description="A side's position on a circulated proposal; the side is taken from the token.")
@@ -21,8 +23,17 @@ class PositionInput:
     )
 
 
+def _render(result: PositionTaken) -> dict[str, Any]:
+    """The decision, when the position completed one, was announced by the deciding transaction
+    (resolvers.decisions), and is published once it committed (resolvers.events)."""
+    return {
+        "proposal": Proposal.from_row(result.proposal),
+        "decision": Decision.from_row(result.decision) if result.decision else None,
+    }
+
+
 async def _position(info: Info, input: PositionInput, position: Position) -> DecisionPayload:
-    result, errors = await mutate(
+    return await mutate(
         info,
         lambda session, principal: positions.give_position(
             session,
@@ -32,15 +43,8 @@ async def _position(info: Info, input: PositionInput, position: Position) -> Dec
             statement=input.statement,
             expected_version=input.expected_version,
         ),
-    )
-    if result is None:
-        return DecisionPayload(proposal=None, decision=None, user_errors=errors)
-    proposal, decision = result
-    if decision is not None and not info.context.broker.hears_database:
-        committee = await info.context.loaders.committee.load(decision.committee_id)
-        info.context.broker.publish(DecisionTaken(decision.id, committee.code))
-    return DecisionPayload(
-        proposal=Proposal.from_row(proposal), decision=Decision.from_row(decision) if decision else None, user_errors=[]
+        DecisionPayload,
+        _render,
     )
 
 

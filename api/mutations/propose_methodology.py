@@ -1,3 +1,5 @@
+from typing import Any
+
 import strawberry
 
 from api.context import Info
@@ -5,9 +7,8 @@ from api.mutations.base import mutate
 from api.types.common import UserError
 from api.types.methodology import Methodology
 from api.types.proposal import Proposal
-from models.methodology import Methodology as MethodologyRow
-from models.proposal import Proposal as ProposalRow
 from resolvers import methodologies
+from resolvers.methodologies import MethodologyProposed
 
 
 @strawberry.input(description="A proposed methodology.")
@@ -34,13 +35,8 @@ class MethodologyPayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
-def _payload(result: tuple[MethodologyRow, ProposalRow] | None, errors: list[UserError]) -> MethodologyPayload:
-    if result is None:
-        return MethodologyPayload(methodology=None, proposal=None, user_errors=errors)
-    methodology, proposal = result
-    return MethodologyPayload(
-        methodology=Methodology.from_row(methodology), proposal=Proposal.from_row(proposal), user_errors=[]
-    )
+def _render(result: MethodologyProposed) -> dict[str, Any]:
+    return {"methodology": Methodology.from_row(result.methodology), "proposal": Proposal.from_row(result.proposal)}
 
 
 @strawberry.mutation(
@@ -48,19 +44,19 @@ def _payload(result: tuple[MethodologyRow, ProposalRow] | None, errors: list[Use
     "The secretariat, Japan, or that committee's partner."
 )
 async def propose_methodology(info: Info, input: ProposeMethodologyInput) -> MethodologyPayload:
-    return _payload(
-        *await mutate(
-            info,
-            lambda session, principal: methodologies.propose_methodology(
-                session,
-                principal,
-                committee_code=input.committee_code,
-                title=input.title,
-                summary=input.summary,
-                sectoral_scopes=input.sectoral_scopes,
-                proponent=input.proponent,
-            ),
-        )
+    return await mutate(
+        info,
+        lambda session, principal: methodologies.propose_methodology(
+            session,
+            principal,
+            committee_code=input.committee_code,
+            title=input.title,
+            summary=input.summary,
+            sectoral_scopes=input.sectoral_scopes,
+            proponent=input.proponent,
+        ),
+        MethodologyPayload,
+        _render,
     )
 
 
@@ -69,11 +65,11 @@ async def propose_methodology(info: Info, input: ProposeMethodologyInput) -> Met
     "The secretariat or a side."
 )
 async def propose_methodology_revision(info: Info, input: ProposeMethodologyRevisionInput) -> MethodologyPayload:
-    return _payload(
-        *await mutate(
-            info,
-            lambda session, principal: methodologies.propose_revision(
-                session, principal, reference=input.reference, summary=input.summary
-            ),
-        )
+    return await mutate(
+        info,
+        lambda session, principal: methodologies.propose_revision(
+            session, principal, reference=input.reference, summary=input.summary
+        ),
+        MethodologyPayload,
+        _render,
     )

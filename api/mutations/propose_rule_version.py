@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 import strawberry
 
@@ -9,6 +10,7 @@ from api.types.enums import RuleDocumentType
 from api.types.proposal import Proposal
 from api.types.rules import RuleVersion
 from resolvers import rules
+from resolvers.rules import RuleVersionProposed
 
 
 @strawberry.input(description="A new version of one of the committee's rules, guidelines or forms.")
@@ -37,11 +39,15 @@ class RuleVersionPayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
+def _render(result: RuleVersionProposed) -> dict[str, Any]:
+    return {"rule_version": RuleVersion.from_row(result.rule_version), "proposal": Proposal.from_row(result.proposal)}
+
+
 @strawberry.mutation(
     description="Propose a version of a rule document as a RULE_VERSION proposal: the secretariat or a side."
 )
 async def propose_rule_version(info: Info, input: ProposeRuleVersionInput) -> RuleVersionPayload:
-    result, errors = await mutate(
+    return await mutate(
         info,
         lambda session, principal: rules.propose_rule_version(
             session,
@@ -56,10 +62,6 @@ async def propose_rule_version(info: Info, input: ProposeRuleVersionInput) -> Ru
             summary=input.summary,
             effective_on=input.effective_on,
         ),
-    )
-    if result is None:
-        return RuleVersionPayload(rule_version=None, proposal=None, user_errors=errors)
-    rule_version, proposal = result
-    return RuleVersionPayload(
-        rule_version=RuleVersion.from_row(rule_version), proposal=Proposal.from_row(proposal), user_errors=[]
+        RuleVersionPayload,
+        _render,
     )

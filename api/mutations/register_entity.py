@@ -31,7 +31,7 @@ class EntityPayload:
 
 @strawberry.mutation(description="Register a validation and verification body: the secretariat.")
 async def register_entity(info: Info, input: RegisterEntityInput) -> EntityPayload:
-    row, errors = await mutate(
+    return await mutate(
         info,
         lambda session, principal: tpes.register_entity(
             session,
@@ -42,5 +42,6 @@ async def register_entity(info: Info, input: RegisterEntityInput) -> EntityPaylo
             accreditation_body=input.accreditation_body,
             accreditation_expires_on=input.accreditation_expires_on,
         ),
+        EntityPayload,
+        lambda entity: {"entity": ThirdPartyEntity.from_row(entity)},
     )
-    return EntityPayload(entity=ThirdPartyEntity.from_row(row) if row else None, user_errors=errors)

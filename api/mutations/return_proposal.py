@@ -3,13 +3,13 @@ import strawberry
 from api.context import Info
 from api.mutations.base import decode_id, mutate
 from api.mutations.inputs import ReasonInput
-from api.types.payloads import ProposalPayload, proposal_payload
+from api.types.payloads import ProposalPayload, render_proposal
 from resolvers import proposals
 
 
 @strawberry.mutation(description="Return a SUBMITTED proposal to its proposer with a reason: the secretariat.")
 async def return_proposal(info: Info, input: ReasonInput) -> ProposalPayload:
-    row, errors = await mutate(
+    return await mutate(
         info,
         lambda session, principal: proposals.return_proposal(
             session,
@@ -18,5 +18,6 @@ async def return_proposal(info: Info, input: ReasonInput) -> ProposalPayload:
             reason=input.reason,
             expected_version=input.expected_version,
         ),
+        ProposalPayload,
+        render_proposal,
     )
-    return proposal_payload(row, errors)

@@ -24,10 +24,11 @@ class MeetingPayload:
 
 @strawberry.mutation(description="Schedule a committee's next numbered meeting: the secretariat.")
 async def schedule_meeting(info: Info, input: ScheduleMeetingInput) -> MeetingPayload:
-    meeting, errors = await mutate(
+    return await mutate(
         info,
         lambda session, principal: meetings.schedule_meeting(
             session, principal, committee_code=input.committee_code, held_on=input.held_on, venue=input.venue
         ),
+        MeetingPayload,
+        lambda meeting: {"meeting": Meeting.from_row(meeting)},
     )
-    return MeetingPayload(meeting=Meeting.from_row(meeting) if meeting else None, user_errors=errors)

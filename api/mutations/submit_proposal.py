@@ -3,7 +3,7 @@ import strawberry
 from api.context import Info
 from api.mutations.base import decode_id, mutate
 from api.mutations.inputs import ProposalRef
-from api.types.payloads import ProposalPayload, proposal_payload
+from api.types.payloads import ProposalPayload, render_proposal
 from resolvers import proposals
 
 
@@ -11,7 +11,7 @@ from resolvers import proposals
     description="Submit a DRAFT or RETURNED proposal for the completeness check: the proposer's side or the secretariat."
 )
 async def submit_proposal(info: Info, input: ProposalRef) -> ProposalPayload:
-    row, errors = await mutate(
+    return await mutate(
         info,
         lambda session, principal: proposals.submit_proposal(
             session,
@@ -19,5 +19,6 @@ async def submit_proposal(info: Info, input: ProposalRef) -> ProposalPayload:
             proposal_id=decode_id(input.id, "Proposal", "id"),
             expected_version=input.expected_version,
         ),
+        ProposalPayload,
+        render_proposal,
     )
-    return proposal_payload(row, errors)

@@ -19,7 +19,7 @@ class CommentInput:
     description="Comment on a proposal while its public-input window is open: anyone, with or without a token."
 )
 async def submit_public_comment(info: Info, input: CommentInput) -> CommentPayload:
-    row, errors = await mutate(
+    return await mutate(
         info,
         lambda session, principal: comments.submit_public_comment(
             session,
@@ -29,6 +29,7 @@ async def submit_public_comment(info: Info, input: CommentInput) -> CommentPaylo
             affiliation=input.affiliation,
             body=input.body,
         ),
+        CommentPayload,
+        lambda comment: {"comment": PublicComment.from_row(comment)},
         public=True,
     )
-    return CommentPayload(comment=PublicComment.from_row(row) if row else None, user_errors=errors)

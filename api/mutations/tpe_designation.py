@@ -12,6 +12,7 @@ from api.types.proposal import Proposal
 from api.types.tpe import TpeDesignation
 from models.enums import ProposalKind
 from resolvers import tpes
+from resolvers.tpes import DesignationChange
 
 
 @strawberry.input(description="Designate an entity in one committee, for scopes of validation and of verification.")
@@ -43,50 +44,46 @@ class DesignationPayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
-def _payload(result: Any, errors: list[UserError]) -> DesignationPayload:
-    if result is None:
-        return DesignationPayload(designation=None, proposal=None, user_errors=errors)
-    designation, proposal = result if isinstance(result, tuple) else (result, None)
-    return DesignationPayload(
-        designation=TpeDesignation.from_row(designation),
-        proposal=Proposal.from_row(proposal) if proposal else None,
-        user_errors=[],
-    )
+def _render(result: DesignationChange) -> dict[str, Any]:
+    return {
+        "designation": TpeDesignation.from_row(result.designation),
+        "proposal": Proposal.from_row(result.proposal) if result.proposal else None,
+    }
 
 
 @strawberry.mutation(
     description="Propose designating an entity, or extra scopes, or lifting a suspension: the secretariat."
 )
 async def propose_tpe_designation(info: Info, input: ProposeTpeDesignationInput) -> DesignationPayload:
-    return _payload(
-        *await mutate(
-            info,
-            lambda session, principal: tpes.propose_designation(
-                session,
-                principal,
-                committee_code=input.committee_code,
-                entity_id=decode_id(input.entity_id, "ThirdPartyEntity", "entityId"),
-                validation_scopes=input.validation_scopes,
-                verification_scopes=input.verification_scopes,
-            ),
-        )
+    return await mutate(
+        info,
+        lambda session, principal: tpes.propose_designation(
+            session,
+            principal,
+            committee_code=input.committee_code,
+            entity_id=decode_id(input.entity_id, "ThirdPartyEntity", "entityId"),
+            validation_scopes=input.validation_scopes,
+            verification_scopes=input.verification_scopes,
+        ),
+        DesignationPayload,
+        _render,
     )
 
 
 async def _action(info: Info, input: ProposeTpeActionInput, kind: ProposalKind) -> DesignationPayload:
-    return _payload(
-        *await mutate(
-            info,
-            lambda session, principal: tpes.propose_action(
-                session,
-                principal,
-                kind=kind,
-                reference=input.reference,
-                reason=input.reason,
-                function=input.function,
-                scopes=input.scopes,
-            ),
-        )
+    return await mutate(
+        info,
+        lambda session, principal: tpes.propose_action(
+            session,
+            principal,
+            kind=kind,
+            reference=input.reference,
+            reason=input.reason,
+            function=input.function,
+            scopes=input.scopes,
+        ),
+        DesignationPayload,
+        _render,
     )
 
 
@@ -109,16 +106,16 @@ async def propose_tpe_withdrawal(info: Info, input: ProposeTpeActionInput) -> De
     "Takes effect at once, without a decision, and is kept in the audit trail."
 )
 async def record_voluntary_withdrawal(info: Info, input: ProposeTpeActionInput) -> DesignationPayload:
-    return _payload(
-        *await mutate(
-            info,
-            lambda session, principal: tpes.record_voluntary_withdrawal(
-                session,
-                principal,
-                reference=input.reference,
-                reason=input.reason,
-                function=input.function,
-                scopes=input.scopes,
-            ),
-        )
+    return await mutate(
+        info,
+        lambda session, principal: tpes.record_voluntary_withdrawal(
+            session,
+            principal,
+            reference=input.reference,
+            reason=input.reason,
+            function=input.function,
+            scopes=input.scopes,
+        ),
+        DesignationPayload,
+        _render,
     )

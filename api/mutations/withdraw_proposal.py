@@ -3,7 +3,7 @@ import strawberry
 from api.context import Info
 from api.mutations.base import decode_id, mutate
 from api.mutations.inputs import ReasonInput
-from api.types.payloads import ProposalPayload, proposal_payload
+from api.types.payloads import ProposalPayload, render_proposal
 from resolvers import proposals
 
 
@@ -11,7 +11,7 @@ from resolvers import proposals
     description="Withdraw a proposal before it is decided, with a reason: the proposer's side or the secretariat."
 )
 async def withdraw_proposal(info: Info, input: ReasonInput) -> ProposalPayload:
-    row, errors = await mutate(
+    return await mutate(
         info,
         lambda session, principal: proposals.withdraw_proposal(
             session,
@@ -20,5 +20,6 @@ async def withdraw_proposal(info: Info, input: ReasonInput) -> ProposalPayload:
             reason=input.reason,
             expected_version=input.expected_version,
         ),
+        ProposalPayload,
+        render_proposal,
     )
-    return proposal_payload(row, errors)

@@ -1,4 +1,9 @@
-"""Payloads shared by several mutations: the changed object, or why nothing changed."""
+"""Payloads shared by several mutations: the changed object, or why nothing changed.
+
+Built by `api.mutations.base.mutate`; `render_*` map a resolver's result to a payload's fields.
+"""
+
+from typing import Any
 
 import strawberry
 
@@ -28,5 +33,6 @@ class CommentPayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
-def proposal_payload(row: ProposalRow | None, errors: list[UserError]) -> ProposalPayload:
-    return ProposalPayload(proposal=Proposal.from_row(row) if row else None, user_errors=errors)
+def render_proposal(row: ProposalRow) -> dict[str, Any]:
+    """ProposalPayload's fields for a step's result, the proposal as it now is."""
+    return {"proposal": Proposal.from_row(row)}

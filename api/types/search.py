@@ -27,7 +27,7 @@ class SearchQueries:
             raise invalid("first", f"first must be between 1 and {info.context.settings.max_page_size}.")
         found = await info.context.db.run(global_search.search_everything, info.context.principal, text, limit)
         return SearchResults(
-            decisions=[Decision.from_row(row) for row in found[0]],
-            methodologies=[Methodology.from_row(row) for row in found[1]],
-            entities=[ThirdPartyEntity.from_row(row) for row in found[2]],
+            decisions=[Decision.from_row(row) for row in found.decisions],
+            methodologies=[Methodology.from_row(row) for row in found.methodologies],
+            entities=[ThirdPartyEntity.from_row(row) for row in found.entities],
         )
