@@ -87,9 +87,10 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> None:
 def cmd_token_create(settings: Settings, args: argparse.Namespace) -> None:
     from resolvers.tokens import create_token
 
-    token, secret = _with_session(
+    issued = _with_session(
         settings, lambda s: create_token(s, role=Role(args.role.upper()), name=args.name, country_code=args.country)
     )
+    token, secret = issued.token, issued.secret
     _say(
         f"token {token.id} for {token.name} ({token.role.value}{' ' + token.country_code if token.country_code else ''}); it is shown only now"
     )
@@ -130,11 +131,11 @@ def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
 def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> None:
     from resolvers.audit import verify_chain
 
-    checked, broken = _with_session(settings, verify_chain)
-    if broken is not None:
-        _say(f"audit trail broken at event {broken.event_id}: {broken.reason}")
+    check = _with_session(settings, verify_chain)
+    if check.broken is not None:
+        _say(f"audit trail broken at event {check.broken.event_id}: {check.broken.reason}")
         raise SystemExit(1)
-    _say(f"audit trail intact: {checked} events verified")
+    _say(f"audit trail intact: {check.checked} events verified")
 
 
 def cmd_benchmark(settings: Settings, args: argparse.Namespace) -> None:

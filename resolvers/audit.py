@@ -66,19 +66,29 @@ class BrokenLink:
     reason: str
 
 
-async def verify_chain(session: AsyncSession) -> tuple[int, BrokenLink | None]:
-    """Walk the chain in order; return how many events were checked and the first broken one."""
+@dataclass(frozen=True)
+class ChainCheck:
+    """How many events were checked, and the first broken link (None: the chain is intact)."""
+
+    checked: int
+    broken: BrokenLink | None
+
+
+async def verify_chain(session: AsyncSession) -> ChainCheck:
+    """Walk the chain in order, up to the first broken link."""
     previous = GENESIS_HASH
     checked = 0
     result = await session.stream(select(AuditEvent).order_by(col(AuditEvent.id)))
     async for (event,) in result:
         checked += 1
         if event.prev_hash != previous:
-            return checked, BrokenLink(event.id, "does not follow the event before it (one was removed or altered)")
+            return ChainCheck(
+                checked, BrokenLink(event.id, "does not follow the event before it (one was removed or altered)")
+            )
         if event.content_hash() != event.hash:
-            return checked, BrokenLink(event.id, "content does not match its hash (it was altered)")
+            return ChainCheck(checked, BrokenLink(event.id, "content does not match its hash (it was altered)"))
         previous = event.hash
-    return checked, None
+    return ChainCheck(checked, None)
 
 
 async def trail(session: AsyncSession, principal: Principal, subject_type: str, subject_id: int) -> list[AuditEvent]:

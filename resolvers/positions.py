@@ -43,7 +43,7 @@ async def give_position(
     """
     step = Step.CONSENT if position is Position.CONSENT else Step.OBJECT
     async with write_transaction(session):
-        loaded, _ = await begin_step(session, principal, step, proposal_id, expected_version)
+        loaded = (await begin_step(session, principal, step, proposal_id, expected_version)).loaded
         proposal = loaded.proposal
         statement = clean_text("statement", statement, max_length=STATEMENT_MAX, required=False)
         check_statement(position, statement)

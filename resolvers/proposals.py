@@ -57,9 +57,10 @@ async def submit_proposal(
     session: AsyncSession, principal: Principal, *, proposal_id: int, expected_version: int | None = None
 ) -> Proposal:
     async with write_transaction(session):
-        loaded, rule = await begin_step(session, principal, Step.SUBMIT, proposal_id, expected_version)
+        begun = await begin_step(session, principal, Step.SUBMIT, proposal_id, expected_version)
+        loaded = begun.loaded
         loaded.proposal.submitted_at = clock.now()
-        await move(session, principal, loaded, Step.SUBMIT, rule.target)
+        await move(session, principal, loaded, Step.SUBMIT, begun.rule.target)
     return loaded.proposal
 
 
@@ -68,9 +69,10 @@ async def return_proposal(
 ) -> Proposal:
     """The completeness check failed: back to the proposer with a reason."""
     async with write_transaction(session):
-        loaded, rule = await begin_step(session, principal, Step.RETURN, proposal_id, expected_version)
+        begun = await begin_step(session, principal, Step.RETURN, proposal_id, expected_version)
+        loaded = begun.loaded
         reason = clean_required("reason", reason, max_length=REASON_MAX)
-        await move(session, principal, loaded, Step.RETURN, rule.target, note=reason)
+        await move(session, principal, loaded, Step.RETURN, begun.rule.target, note=reason)
     return loaded.proposal
 
 
@@ -78,9 +80,10 @@ async def withdraw_proposal(
     session: AsyncSession, principal: Principal, *, proposal_id: int, reason: str, expected_version: int | None = None
 ) -> Proposal:
     async with write_transaction(session):
-        loaded, rule = await begin_step(session, principal, Step.WITHDRAW, proposal_id, expected_version)
+        begun = await begin_step(session, principal, Step.WITHDRAW, proposal_id, expected_version)
+        loaded = begun.loaded
         reason = clean_required("reason", reason, max_length=REASON_MAX)
-        await move(session, principal, loaded, Step.WITHDRAW, rule.target, note=reason)
+        await move(session, principal, loaded, Step.WITHDRAW, begun.rule.target, note=reason)
         await effects.after_withdrawal(session, principal, loaded.proposal)
     return loaded.proposal
 
@@ -95,7 +98,8 @@ async def open_public_input(
 ) -> Proposal:
     """Publish the item for public comments from today for `days` days (default by kind)."""
     async with write_transaction(session):
-        loaded, rule = await begin_step(session, principal, Step.OPEN_PUBLIC_INPUT, proposal_id, expected_version)
+        begun = await begin_step(session, principal, Step.OPEN_PUBLIC_INPUT, proposal_id, expected_version)
+        loaded = begun.loaded
         proposal = loaded.proposal
         days = KIND_RULES[proposal.kind].public_input_days if days is None else days
         if days not in PUBLIC_INPUT_DAYS:
@@ -107,7 +111,7 @@ async def open_public_input(
             principal,
             loaded,
             Step.OPEN_PUBLIC_INPUT,
-            rule.target,
+            begun.rule.target,
             note=f"Public input from {proposal.public_input_opens_on} to {proposal.public_input_closes_on}.",
         )
     return proposal
@@ -125,7 +129,8 @@ async def circulate_proposal(
 ) -> Proposal:
     """Put the item before both sides: at a scheduled meeting, or electronically until a deadline."""
     async with write_transaction(session):
-        loaded, rule = await begin_step(session, principal, Step.CIRCULATE, proposal_id, expected_version)
+        begun = await begin_step(session, principal, Step.CIRCULATE, proposal_id, expected_version)
+        loaded = begun.loaded
         proposal, today = loaded.proposal, clock.today()
         kind_rule = KIND_RULES[proposal.kind]
         check_public_input_closed(kind_rule, proposal.kind, proposal.public_input_closes_on, today)
@@ -160,7 +165,7 @@ async def circulate_proposal(
         proposal.circulations += 1
         proposal.published_at = proposal.published_at or clock.now()
         note = f"Circulated again, positions standing, for {where}." if extending else f"Circulated for {where}."
-        await move(session, principal, loaded, Step.CIRCULATE, rule.target, note=note)
+        await move(session, principal, loaded, Step.CIRCULATE, begun.rule.target, note=note)
     return proposal
 
 

@@ -6,6 +6,7 @@ swept for revoked tokens every few seconds on any database.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,10 +22,16 @@ from models.validation import clean_required
 TOKEN_REVOKED_CHANNEL = "jcm_token_revoked"
 
 
-async def create_token(
-    session: AsyncSession, *, role: Role, name: str, country_code: str | None = None
-) -> tuple[ApiToken, str]:
-    """Issue a token; returns the row and the secret, which is shown once and never stored."""
+@dataclass(frozen=True)
+class IssuedToken:
+    """The stored token, and its secret: shown once, never stored."""
+
+    token: ApiToken
+    secret: str
+
+
+async def create_token(session: AsyncSession, *, role: Role, name: str, country_code: str | None = None) -> IssuedToken:
+    """Issue a token: the row and the secret, which is shown once and never stored."""
     name = clean_required("name", name, max_length=200)
     code = country_code.strip().upper() if country_code else None
     if role is Role.PUBLIC:
@@ -43,7 +50,7 @@ async def create_token(
             name=name, role=role, country_code=code, token_hash=hash_secret(secret), created_at=clock.now()
         )
         session.add(token)
-    return token, secret
+    return IssuedToken(token, secret)
 
 
 async def list_tokens(session: AsyncSession) -> list[ApiToken]:

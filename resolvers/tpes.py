@@ -171,7 +171,8 @@ async def propose_action(
     """A TPE_SUSPENSION or TPE_WITHDRAWAL proposal for a whole designation or named scopes."""
     action = Action.PROPOSE_TPE_SUSPENSION if kind is ProposalKind.TPE_SUSPENSION else Action.PROPOSE_TPE_WITHDRAWAL
     async with write_transaction(session):
-        designation, committee = await _designation_by_reference(session, reference)
+        locked = await _designation_by_reference(session, reference)
+        designation, committee = locked.designation, locked.committee
         ensure_allowed(principal, action, committee.code)
         reason = clean_required("reason", reason, max_length=REASON_MAX)
         named = clean_scopes(scopes or [], "scopes", allow_empty=True)
@@ -218,7 +219,8 @@ async def record_voluntary_withdrawal(
 ) -> DesignationChange:
     """The entity's own notice: effective at once, no decision needed, recorded in the audit trail."""
     async with write_transaction(session):
-        designation, committee = await _designation_by_reference(session, reference)
+        locked = await _designation_by_reference(session, reference)
+        designation, committee = locked.designation, locked.committee
         ensure_allowed(principal, Action.RECORD_VOLUNTARY_WITHDRAWAL, committee.code)
         reason = clean_required("reason", reason, max_length=REASON_MAX)
         named = clean_scopes(scopes or [], "scopes", allow_empty=True)
@@ -389,7 +391,13 @@ async def _designation_for_update(
     return designation
 
 
-async def _designation_by_reference(session: AsyncSession, reference: str) -> tuple[TpeDesignation, JointCommittee]:
+@dataclass(frozen=True)
+class _Locked:
+    designation: TpeDesignation
+    committee: JointCommittee
+
+
+async def _designation_by_reference(session: AsyncSession, reference: str) -> _Locked:
     """The designation and its committee, locked in the order every TPE write takes them:
     the committee first, then the designation, so that two writes never wait on each other."""
     statement = select(TpeDesignation).where(col(TpeDesignation.reference) == reference.strip().upper())
@@ -399,7 +407,7 @@ async def _designation_by_reference(session: AsyncSession, reference: str) -> tu
     code = (await session.exec(select(JointCommittee.code).where(col(JointCommittee.id) == found.committee_id))).one()
     committee = await committee_for_update(session, code)
     locked = statement.with_for_update().execution_options(populate_existing=True)
-    return (await session.exec(locked)).one(), committee
+    return _Locked((await session.exec(locked)).one(), committee)
 
 
 async def _refuse_open_proposal(session: AsyncSession, designation: TpeDesignation) -> None:

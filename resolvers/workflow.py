@@ -93,14 +93,23 @@ async def lock_and_lapse(session: AsyncSession, principal: Principal, proposal_i
     return Loaded(proposal, committee, frozenset({read_version, proposal.version}))
 
 
+@dataclass(frozen=True)
+class StepBegun:
+    """A proposal locked (and lapsed if due) for a step, and the step's transition from its status."""
+
+    loaded: Loaded
+    rule: Transition
+
+
 async def begin_step(
     session: AsyncSession,
     principal: Principal,
     step: Step,
     proposal_id: int,
     expected_version: int | None,
-) -> tuple[Loaded, Transition]:
-    """Load and check a step: NOT_FOUND, then FORBIDDEN, then STALE_VERSION, then INVALID_TRANSITION."""
+) -> StepBegun:
+    """Lock (lapsing it if due: `lock_and_lapse`) and check a step: NOT_FOUND, then FORBIDDEN, then
+    STALE_VERSION, then INVALID_TRANSITION."""
     loaded = await lock_and_lapse(session, principal, proposal_id)
     proposal = loaded.proposal
     rule = TRANSITIONS[step]
@@ -112,7 +121,7 @@ async def begin_step(
             f"The proposal is at version {min(loaded.current_versions)}, not {expected_version}: reload it and retry.",
             "expectedVersion",
         )
-    return loaded, transition(step, proposal.status)
+    return StepBegun(loaded, transition(step, proposal.status))
 
 
 async def move(

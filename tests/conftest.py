@@ -160,10 +160,10 @@ class Tokens:
 
     async def issue(self, role: Role, country: str | None = None, name: str | None = None) -> str:
         async with new_session(self.engine) as session:
-            _, secret = await create_token(
+            issued = await create_token(
                 session, role=role, country_code=country, name=name or f"{role.value.title()} {country or ''}".strip()
             )
-        return secret
+        return issued.secret
 
     async def secretariat(self) -> str:
         return await self.issue(Role.SECRETARIAT, name="JCMA Secretariat")

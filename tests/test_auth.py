@@ -258,7 +258,8 @@ async def test_a_bad_authorization_header_gets_401_and_never_data(client, tokens
 async def test_a_revoked_token_gets_401(engine, gql):
     # Given a token that works
     async with new_session(engine) as session:
-        token, secret = await create_token(session, role=Role.PARTNER, country_code="VN", name="MONRE Viet Nam")
+        issued = await create_token(session, role=Role.PARTNER, country_code="VN", name="MONRE Viet Nam")
+    token, secret = issued.token, issued.secret
     assert (await gql(VIEWER, token=secret))["viewer"]["role"] == "PARTNER"
 
     # When it is revoked
@@ -383,7 +384,8 @@ async def test_every_mutation_needs_a_token_and_writes_nothing_without_one(gql, 
 async def test_tokens_are_stored_only_as_their_sha256(engine):
     # When
     async with new_session(engine) as session:
-        token, secret = await create_token(session, role=Role.PARTNER, country_code="VN", name="MONRE Viet Nam")
+        issued = await create_token(session, role=Role.PARTNER, country_code="VN", name="MONRE Viet Nam")
+    token, secret = issued.token, issued.secret
 
     # Then
     rows = (await snapshot(engine, "api_token"))["api_token"]

@@ -35,7 +35,8 @@ SECRETARIAT = Principal(Role.SECRETARIAT, name="JCMA")
 
 async def issue(engine, role: Role = Role.SECRETARIAT) -> tuple[int, str]:
     async with new_session(engine) as session:
-        token, secret = await create_token(session, role=role, name="Desk officer")
+        issued = await create_token(session, role=role, name="Desk officer")
+    token, secret = issued.token, issued.secret
     return token.id, secret
 
 
