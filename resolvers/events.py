@@ -4,10 +4,11 @@ The deciding transaction registers what to publish (`announce`), and nothing lea
 committed: a transaction that rolls back, or is aborted and run again, publishes nothing for the
 failed attempt. On PostgreSQL `announce` also sends NOTIFY, which PostgreSQL delivers on commit to
 every process listening, so subscribers on any worker or host hear of every decision and never of
-one that rolled back; the brokers there hear the database. On SQLite (one process) the
-after-commit hook below hands the events to the brokers serving the session's engine. The process's one `Listener` connection carries the notifications and is
-reopened when lost; decisions taken while it was lost are not replayed. Each subscriber has its own bounded queue; one too slow to keep up loses
-its oldest events rather than stalling the others.
+one that rolled back; the brokers there hear the database, through the process's one `Listener`
+connection, which is reopened when lost (decisions taken while it was lost are not replayed). On
+SQLite (one process) the after-commit hook below hands the events to the brokers serving the
+session's engine. Each subscriber has its own bounded queue; one too slow to keep up loses its
+oldest events rather than stalling the others.
 """
 
 import asyncio

@@ -28,11 +28,9 @@ from models.proposal import Proposal
 from models.subjects import SubjectType, register_effects
 from models.tpe import (
     PROVISIONAL_PER_YEAR,
-    DesignationScope,
     ThirdPartyEntity,
     TpeAction,
     TpeDesignation,
-    designation_status,
     name_key,
     tpe_reference,
 )
@@ -40,6 +38,7 @@ from models.validation import clean_required, clean_text
 from resolvers import audit
 from resolvers.committees import committee_for_update
 from resolvers.sequences import next_number
+from resolvers.tpe_scopes import reached, scopes_of, set_scopes, set_status
 from resolvers.workflow import new_proposal
 
 S = DesignationStatus
@@ -134,7 +133,7 @@ async def propose_designation(
             raise invalid("entityId", f"{entity.name}'s accreditation expired on {entity.accreditation_expires_on}.")
         designation = await _designation_for_update(session, committee, entity)
         await _refuse_open_proposal(session, designation)
-        scopes = await _scopes(session, designation.id)
+        scopes = await scopes_of(session, designation.id)
         already = sorted((f, n) for f, n in wanted if (f, n) in scopes and scopes[(f, n)].status is S.DESIGNATED)
         if already:
             field = "validationScopes" if already[0][0] is TpeFunction.VALIDATION else "verificationScopes"
@@ -177,7 +176,7 @@ async def propose_action(
         reason = clean_required("reason", reason, max_length=REASON_MAX)
         named = clean_scopes(scopes or [], "scopes", allow_empty=True)
         await _refuse_open_proposal(session, designation)
-        affected = _affected(await _scopes(session, designation.id), kind, function, named)
+        affected = reached(await scopes_of(session, designation.id), kind, function, named)
         if not affected:
             what = "suspend" if kind is ProposalKind.TPE_SUSPENSION else "withdraw"
             raise invalid(
@@ -224,11 +223,11 @@ async def record_voluntary_withdrawal(
         ensure_allowed(principal, Action.RECORD_VOLUNTARY_WITHDRAWAL, committee.code)
         reason = clean_required("reason", reason, max_length=REASON_MAX)
         named = clean_scopes(scopes or [], "scopes", allow_empty=True)
-        current = await _scopes(session, designation.id)
-        affected = _affected(current, ProposalKind.TPE_WITHDRAWAL, function, named)
+        current = await scopes_of(session, designation.id)
+        affected = reached(current, ProposalKind.TPE_WITHDRAWAL, function, named)
         if not affected:
             raise invalid("scopes", f"{designation.reference} has no designated or suspended scope that matches.")
-        await _set_scopes(
+        await set_scopes(
             session,
             principal,
             designation,
@@ -245,10 +244,10 @@ async def record_voluntary_withdrawal(
 async def on_decision(session: AsyncSession, principal: Principal, proposal: Proposal, decision: Decision) -> None:
     action = (await session.exec(select(TpeAction).where(col(TpeAction.proposal_id) == proposal.id))).one()
     designation = await session.get_one(TpeDesignation, action.designation_id)
-    current = await _scopes(session, designation.id)
+    current = await scopes_of(session, designation.id)
     if decision.outcome is DecisionOutcome.NOT_APPROVED:
         if not current:
-            await _set_status(session, principal, designation, current, S.NOT_APPROVED)
+            await set_status(session, principal, designation, current, S.NOT_APPROVED)
         return
     if action.kind is ProposalKind.TPE_DESIGNATION:
         if designation.reference is None:
@@ -256,7 +255,7 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
             designation.reference = tpe_reference(committee.code, await next_number(session, committee.id, "TPE"))
             designation.designated_on = decision.decided_on
         targets = [(TpeFunction(f), n) for f, n in action.scopes]
-        await _set_scopes(
+        await set_scopes(
             session,
             principal,
             designation,
@@ -268,9 +267,9 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
             note=decision.reference,
         )
         return
-    targets = _affected(current, action.kind, action.function, action.scopes or [])
+    targets = reached(current, action.kind, action.function, action.scopes or [])
     status = S.SUSPENDED if action.kind is ProposalKind.TPE_SUSPENSION else S.WITHDRAWN
-    await _set_scopes(
+    await set_scopes(
         session,
         principal,
         designation,
@@ -288,91 +287,9 @@ async def on_withdrawal(session: AsyncSession, principal: Principal, proposal: P
     one is withdrawn with it."""
     action = (await session.exec(select(TpeAction).where(col(TpeAction.proposal_id) == proposal.id))).one()
     designation = await session.get_one(TpeDesignation, action.designation_id)
-    current = await _scopes(session, designation.id)
+    current = await scopes_of(session, designation.id)
     if not current:
-        await _set_status(session, principal, designation, current, S.WITHDRAWN)
-
-
-def _affected(
-    current: dict[tuple[TpeFunction, int], DesignationScope],
-    kind: ProposalKind,
-    function: TpeFunction | None,
-    named: list[int],
-) -> list[tuple[TpeFunction, int]]:
-    """The scopes a suspension (designated ones) or withdrawal (designated or suspended) reaches."""
-    eligible = {S.DESIGNATED} if kind is ProposalKind.TPE_SUSPENSION else {S.DESIGNATED, S.SUSPENDED}
-    return sorted(
-        key
-        for key, scope in current.items()
-        if scope.status in eligible and (function is None or key[0] is function) and (not named or key[1] in named)
-    )
-
-
-async def _set_scopes(
-    session: AsyncSession,
-    principal: Principal,
-    designation: TpeDesignation,
-    current: dict[tuple[TpeFunction, int], DesignationScope],
-    targets: list[tuple[TpeFunction, int]],
-    status: DesignationStatus,
-    since: date,
-    *,
-    action: str,
-    note: str | None,
-) -> None:
-    for function, number in targets:
-        scope = current.get((function, number))
-        if scope is None:
-            scope = DesignationScope(
-                designation_id=designation.id,
-                function=function,
-                scope=number,
-                status=status,
-                since=since,
-                changed_at=clock.now(),
-            )
-            current[(function, number)] = scope
-        scope.status, scope.since, scope.changed_at = status, since, clock.now()
-        session.add(scope)
-    await session.flush()
-    await _set_status(
-        session, principal, designation, current, designation.status, action=action, note=note, applying=status
-    )
-
-
-async def _set_status(
-    session: AsyncSession,
-    principal: Principal,
-    designation: TpeDesignation,
-    current: dict[tuple[TpeFunction, int], DesignationScope],
-    without_scopes: DesignationStatus,
-    *,
-    action: str | None = None,
-    note: str | None = None,
-    applying: DesignationStatus | None = None,
-) -> None:
-    before = audit.snapshot(designation)
-    designation.status = designation_status(list(current.values()), without_scopes, applying)
-    session.add(designation)
-    await session.flush()
-    # The scopes travel with the designation's event, so its trail shows every scope's change.
-    scopes = sorted(f"{f.value} {n}: {s.status.value} since {s.since}" for (f, n), s in current.items())
-    await audit.record(
-        session,
-        principal,
-        action or f"designation{designation.status.title().replace('_', '')}",
-        designation,
-        committee_id=designation.committee_id,
-        before=before,
-        after=audit.snapshot(designation) | {"scopes": scopes, "note": note},
-    )
-
-
-async def _scopes(session: AsyncSession, designation_id: int) -> dict[tuple[TpeFunction, int], DesignationScope]:
-    rows = (
-        await session.exec(select(DesignationScope).where(col(DesignationScope.designation_id) == designation_id))
-    ).all()
-    return {(row.function, row.scope): row for row in rows}
+        await set_status(session, principal, designation, current, S.WITHDRAWN)
 
 
 async def _designation_for_update(

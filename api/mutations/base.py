@@ -127,7 +127,7 @@ async def mutate(
         return payload(**empty | {"user_errors": errors})
     finally:
         context.forget_loaded()
-    return payload(**render(result), user_errors=[])
+    return payload(**{**render(result), "user_errors": []})
 
 
 def decode_id(global_id: str, type_name: str, field: str) -> int:
