@@ -113,7 +113,9 @@ async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession
     It begins with the write lock held (step 1 of the lock order above): on SQLite by BEGIN
     IMMEDIATE, on PostgreSQL by the advisory lock `WRITE_LOCK`, released at commit or rollback.
     Rows that a rule reads before changing are then locked with FOR UPDATE by the caller, in the
-    order above.
+    order above. Nothing leaves the transaction before it committed: what it announced (kept in
+    `session.info`) is published by the after-commit hook of `resolvers.events`, and dropped when
+    it rolls back.
     """
     if session.in_transaction():
         # End an earlier read snapshot so the write sees the latest committed state.
