@@ -39,7 +39,7 @@ from resolvers.listener import Listener
 logger = logging.getLogger("jcm.api")
 
 
-class GraphQLView(StrictRequests, GraphQL):
+class GraphQLView(StrictRequests, GraphQL[Context, None]):
     # Only graphql-transport-ws: its handler re-checks tokens and caps messages (api/websocket.py);
     # the legacy graphql-ws protocol would bypass that, so it is refused (close 4406).
     graphql_transport_ws_handler_class = GuardedSocket

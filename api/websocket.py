@@ -138,7 +138,7 @@ class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
             cap = self.view.settings.max_ws_operations  # type: ignore[attr-defined]
             if len(self.operations) >= cap:
                 return await self.send_message(
-                    {  # type: ignore[typeddict-item]
+                    {
                         "id": message["id"],
                         "type": "error",
                         "payload": [
