@@ -16,7 +16,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.asgi import BodyTooLarge, json_error
@@ -39,7 +38,7 @@ from resolvers.listener import Listener
 logger = logging.getLogger("jcm.api")
 
 
-class GraphQLView(StrictRequests, GraphQL):
+class GraphQLView(StrictRequests):
     # Only graphql-transport-ws: its handler re-checks tokens and caps messages (api/websocket.py);
     # the legacy graphql-ws protocol would bypass that, so it is refused (close 4406).
     graphql_transport_ws_handler_class = GuardedSocket

@@ -8,6 +8,7 @@ from typing import Any
 
 from graphql import (
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
@@ -155,9 +156,7 @@ def mutation_fields(query: str, operation_name: str | None) -> tuple[str, ...] |
         return None
     if operation is None or operation.operation is not OperationType.MUTATION:
         return None
-    fragments = {
-        d.name.value: d for d in document.definitions if hasattr(d, "selection_set") and hasattr(d, "type_condition")
-    }
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     names: list[str] = []
 
     def collect(selections: Any, seen: frozenset[str]) -> None:

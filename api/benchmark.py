@@ -174,7 +174,10 @@ async def _deep_cursor(url: str, offset: int) -> str:
 
 def _peak_memory_mib(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"VmHWM:\s+(\d+) kB", status)[1]) / 1024
+    found = re.search(r"VmHWM:\s+(\d+) kB", status)
+    if found is None:
+        raise RuntimeError(f"no VmHWM in /proc/{pid}/status")
+    return int(found[1]) / 1024
 
 
 async def run(url: str, requests: int, concurrency: int) -> list[Row]:

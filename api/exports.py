@@ -31,6 +31,7 @@ from models.methodology import Methodology, MethodologyScope
 from models.principal import PUBLIC
 from models.proposal import Proposal
 from models.tpe import DesignationScope, ThirdPartyEntity, TpeDesignation
+from models.types import saved_id
 from resolvers import decisions, methodology_queries, tpe_queries
 from resolvers import loaders as batch
 
@@ -113,7 +114,7 @@ def _iso(value: date | None) -> str | None:
 
 async def _committee_codes(session: AsyncSession, ids: list[int]) -> dict[int, str]:
     rows = await batch.one_by(session, JointCommittee, "id", sorted(set(ids)))
-    return {row.id: row.code for row in rows if row}
+    return {saved_id(row): row.code for row in rows if row}
 
 
 def _after(page: Any) -> str | None:
@@ -167,6 +168,7 @@ async def _methodology_rows(
     decided = await batch.one_by(session, Decision, "proposal_id", [m.proposal_id for m in rows])
     out = []
     for methodology, links, proposal, decision in zip(rows, scopes, proposals, decided, strict=True):
+        assert proposal is not None  # a methodology's proposal_id is a required foreign key
         out.append(
             {
                 "proposed_reference": methodology.proposed_reference,
@@ -346,7 +348,7 @@ def export_routes(engine: AsyncEngine) -> list[Route]:
             pages = _pages(engine, spec, filters)
             first_page = await anext(pages)
         except DomainError as error:
-            return parameter_error((error.field or [None])[0], error.message)
+            return parameter_error(error.field[0] if error.field else None, error.message)
         except BadParameter as error:
             return parameter_error(error.parameter, error.message)
         except StatementTimeout as error:

@@ -16,6 +16,7 @@ old answer would be stale.
 import hashlib
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -80,9 +81,12 @@ class IdempotencyMiddleware:
             claim = await idempotency.claim(session, owner, key, fingerprint(body, request))
         if claim.outcome is not ClaimOutcome.CLAIMED:
             return await _refused(claim)(scope, receive, send)
-        await self._run(scope, receive, send, owner, key, claim)
+        assert claim.claimed_at is not None  # a CLAIMED claim always says when
+        await self._run(scope, receive, send, owner, key, claim.claimed_at)
 
-    async def _run(self, scope: Scope, receive: Receive, send: Send, owner: str, key: str, claim: Claim) -> None:
+    async def _run(
+        self, scope: Scope, receive: Receive, send: Send, owner: str, key: str, claimed_at: datetime
+    ) -> None:
         """Run the request holding the claim; keep its answer if final, else give the key up.
         The answer is held back until it is stored, so that a retry never finds the key busy
         after the client had its answer."""
@@ -101,7 +105,7 @@ class IdempotencyMiddleware:
                     try:
                         async with new_session(self.engine) as session:
                             await idempotency.complete(
-                                session, owner, key, claim.claimed_at, start["status"], content_type, body
+                                session, owner, key, claimed_at, start["status"], content_type, body
                             )
                     except Exception:
                         logger.exception("could not keep the answer for an idempotency key of %s", owner)
@@ -114,7 +118,7 @@ class IdempotencyMiddleware:
             if not stored:
                 try:
                     async with new_session(self.engine) as session:
-                        await idempotency.release(session, owner, key, claim.claimed_at)
+                        await idempotency.release(session, owner, key, claimed_at)
                 except Exception:  # the claim is abandoned; it frees itself after a few minutes
                     logger.warning("could not release idempotency key of %s", owner, exc_info=True)
 
@@ -122,6 +126,8 @@ class IdempotencyMiddleware:
 def _refused(claim: Claim) -> Response:
     if claim.outcome is ClaimOutcome.REPLAY:
         row = claim.row
+        # A REPLAY carries the stored row, which is DONE and so has its answer.
+        assert row is not None and row.response_status is not None
         response = Response(row.response_body, status_code=row.response_status, media_type=row.content_type)
         response.raw_headers.append(REPLAYED)
         return response

@@ -70,7 +70,7 @@ class OperationLimits(SchemaExtension):
             self.execution_context.validation_rules = (self.refusal,)
         yield
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         assert context.graphql_document is not None  # on_execute runs after parsing and validation
         cost = operation_cost(

@@ -15,20 +15,22 @@ from cross_web import HTTPException
 from graphql import OperationType
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
 
 from api.asgi import BadJson, decode
+from api.context import Context
 from api.http_cache import operation_type
 from api.http_input import SUBSCRIPTIONS, http_error
 
 
-class StrictRequests:
-    """Mixin for the strawberry ASGI view: checks a request before strawberry's own parsing."""
+class StrictRequests(GraphQL[Context, None]):
+    """The strawberry ASGI view, checking a request before strawberry's own parsing."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            return await super().__call__(scope, receive, send)  # type: ignore[misc]
+            return await super().__call__(scope, receive, send)
         try:
-            response = await self.run(Request(scope, receive))  # type: ignore[attr-defined]
+            response = await self.run(Request(scope, receive))
         except HTTPException as error:
             response = http_error(error.status_code, error.reason)
         await response(scope, receive, send)
@@ -60,7 +62,7 @@ class StrictRequests:
         return params
 
     async def parse_http_body(self, request: Any) -> Any:
-        data = await super().parse_http_body(request)  # type: ignore[misc]
+        data = await super().parse_http_body(request)
         query, operation_name = getattr(data, "query", None), getattr(data, "operation_name", None)
         if not isinstance(operation_name, str | None):
             raise HTTPException(400, "operationName must be a string.")

@@ -18,10 +18,11 @@ A socket outlives the handshake that authenticated it, so:
 import asyncio
 import logging
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.websockets import WebSocketDisconnect, WebSocketState
+from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
@@ -37,6 +38,7 @@ from resolvers.listener import Listener
 from resolvers.tokens import TOKEN_REVOKED_CHANNEL, principal_for_secret, revoked_among
 
 if TYPE_CHECKING:
+    from api.app import GraphQLView
     from api.settings import Settings
 
 logger = logging.getLogger("jcm.websocket")
@@ -53,6 +55,10 @@ TOKEN_REVOKED = "Unauthorized: the token was revoked"
 class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
     """One open socket. `self.view` is the app's GraphQLView (settings, engine, sockets)."""
 
+    # What strawberry passes in, more precisely than its base class can say: our view, and its ASGI adapter.
+    view: "GraphQLView"
+    websocket: ASGIWebSocketAdapter
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.closing = False
@@ -63,11 +69,11 @@ class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
         return self.context.principal.token_id
 
     async def handle(self) -> None:
-        ws = self.websocket.ws  # type: ignore[attr-defined]  # starlette's WebSocket
+        ws = self.websocket.ws
         if ws.scope.get("state", {}).get("token_rejected"):
             return await self.close(UNAUTHORIZED, HEADER_TOKEN_REJECTED)
-        limit = self.view.settings.max_body_bytes  # type: ignore[attr-defined]
-        sockets: OpenSockets = self.view.sockets  # type: ignore[attr-defined]
+        limit = self.view.settings.max_body_bytes
+        sockets: OpenSockets = self.view.sockets
         self.on_request_accepted()
         try:
             await sockets.add(self)
@@ -96,7 +102,9 @@ class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
         if not isinstance(message, dict):
             return await self.handle_invalid_message("Failed to parse message")
         try:
-            await self.handle_message(message)  # type: ignore[arg-type]
+            # Any JSON object: handle_message checks the message's type and fields itself, as strawberry's
+            # own loop does after the same cast.
+            await self.handle_message(cast("Message", message))
         except Exception:
             logger.exception("a WebSocket message failed")
             await self.close(INTERNAL_ERROR, "Internal error")
@@ -110,11 +118,11 @@ class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
                 return await self.close(FORBIDDEN, PAYLOAD_TOKEN_REJECTED)
             self.context.principal = principal
             self.context.forget_loaded()
-            await self.view.sockets.watch(self)  # type: ignore[attr-defined]
+            await self.view.sockets.watch(self)
         await super().handle_connection_init(message)
 
     async def _payload_principal(self, payload: dict[str, Any]) -> Principal | None:
-        engine: AsyncEngine = self.view.engine  # type: ignore[attr-defined]
+        engine: AsyncEngine = self.view.engine
         authorization = _get(payload, "authorization")
         if authorization is not None:
             return await principal_for_authorization(engine, authorization) if isinstance(authorization, str) else None
@@ -135,10 +143,10 @@ class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
         if self.connection_acknowledged and message["id"] not in self.operations:
             if not await self.token_live():
                 return await self.close(UNAUTHORIZED, TOKEN_REVOKED)
-            cap = self.view.settings.max_ws_operations  # type: ignore[attr-defined]
+            cap = self.view.settings.max_ws_operations
             if len(self.operations) >= cap:
                 return await self.send_message(
-                    {  # type: ignore[typeddict-item]
+                    {
                         "id": message["id"],
                         "type": "error",
                         "payload": [
@@ -173,7 +181,7 @@ class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
         """False once the socket's token was revoked (checked by id: the secret is not kept)."""
         if self.token_id is None:
             return True
-        async with new_session(self.view.engine) as session:  # type: ignore[attr-defined]
+        async with new_session(self.view.engine) as session:
             return not await revoked_among(session, [self.token_id])
 
     async def close(self, code: int, reason: str) -> None:
@@ -185,7 +193,7 @@ class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
         for operation in list(self.operations.values()):
             if operation.task is not None and operation.task is not current:
                 operation.task.cancel()
-        ws = self.websocket.ws  # type: ignore[attr-defined]
+        ws = self.websocket.ws
         if ws.application_state is not WebSocketState.DISCONNECTED:
             with suppress(Exception):  # the peer may be gone already
                 await self.websocket.close(code=code, reason=reason)

@@ -26,6 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 WRITE = "jcm_write"
@@ -101,6 +102,14 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def dialect_name(session: AsyncSession) -> str:
+    """The database the session talks to ("sqlite" or "postgresql"), without starting a transaction.
+
+    `session.bind` is typed optional (a session may be unbound); ours never are, and get_bind() says so.
+    """
+    return session.get_bind().dialect.name
+
+
 def new_session(engine: AsyncEngine) -> AsyncSession:
     # Objects outlive commits (the API renders them after the mutation committed).
     return AsyncSession(engine, expire_on_commit=False)
@@ -123,7 +132,7 @@ async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession
     connection = await session.connection(execution_options={WRITE: True})
     try:
         if connection.dialect.name == "postgresql":
-            await session.exec(sa.select(sa.func.pg_advisory_xact_lock(WRITE_LOCK)))
+            await session.exec(select(sa.func.pg_advisory_xact_lock(WRITE_LOCK)))
         yield session
         await notify(session, CHANGED_CHANNEL)
         await session.commit()
@@ -135,8 +144,8 @@ async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession
 async def notify(session: AsyncSession, channel: str, payload: str = "") -> None:
     """On PostgreSQL, NOTIFY every listening process when the session's transaction commits (never
     if it rolls back). SQLite has no such thing: a no-op there."""
-    if session.bind.dialect.name == "postgresql":
-        await session.exec(sa.select(sa.func.pg_notify(channel, payload)))
+    if dialect_name(session) == "postgresql":
+        await session.exec(select(sa.func.pg_notify(channel, payload)))
 
 
 async def ping(engine: AsyncEngine) -> None:

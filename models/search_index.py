@@ -81,7 +81,7 @@ def drop_statements(table: str, dialect: str) -> list[str]:
 
 
 def is_search_object(name: str | None) -> bool:
-    return bool(name) and name.startswith("fts_")
+    return name is not None and name.startswith("fts_")
 
 
 def attach(metadata: sa.MetaData) -> None:

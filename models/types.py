@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from enum import Enum
+from typing import Protocol
 
 import sqlalchemy as sa
 
@@ -37,3 +38,22 @@ def enum_type(enum: type[Enum]) -> sa.Enum:
     """Enums are stored as short strings, not native PostgreSQL types, so adding a value is no
     schema migration of a type."""
     return sa.Enum(enum, native_enum=False, length=64, validate_strings=True)
+
+
+class Keyed(Protocol):
+    """A table row with an integer primary key `id`."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: Keyed) -> int:
+    """The primary key of a row that was loaded or flushed.
+
+    Tables type `id` as `int | None` because a new row has none until its INSERT; code that holds a
+    saved row says so with this, and a row that was never flushed fails loudly here instead of
+    becoming a "null" id further on.
+    """
+    if row.id is None:
+        raise ValueError(f"this {type(row).__name__} has no id yet: it was never flushed")
+    return row.id

@@ -10,6 +10,7 @@ from models import clock
 from models.audit import GENESIS_HASH, AuditEvent
 from models.permissions import ensure_authenticated
 from models.principal import Principal
+from models.types import saved_id
 from models.visibility import visible_trail
 
 
@@ -45,6 +46,7 @@ async def record(
         before=before,
         after=after if after is not None else snapshot(subject),
         prev_hash=last_hash or GENESIS_HASH,
+        hash="",  # computed from the fields above, just below
     )
     event.hash = event.content_hash()
     session.add(event)
@@ -83,10 +85,10 @@ async def verify_chain(session: AsyncSession) -> ChainCheck:
         checked += 1
         if event.prev_hash != previous:
             return ChainCheck(
-                checked, BrokenLink(event.id, "does not follow the event before it (one was removed or altered)")
+                checked, BrokenLink(saved_id(event), "does not follow the event before it (one was removed or altered)")
             )
         if event.content_hash() != event.hash:
-            return ChainCheck(checked, BrokenLink(event.id, "content does not match its hash (it was altered)"))
+            return ChainCheck(checked, BrokenLink(saved_id(event), "content does not match its hash (it was altered)"))
         previous = event.hash
     return ChainCheck(checked, None)
 

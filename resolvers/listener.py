@@ -14,7 +14,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -24,6 +24,28 @@ PROBE_SECONDS = 30.0  # a health probe this often catches a connection lost with
 PROBE_TIMEOUT = 10.0
 BACKOFF_FIRST = 0.1
 BACKOFF_MAX = 30.0
+
+
+class _Asyncpg(Protocol):
+    """What this module uses of an asyncpg connection (asyncpg ships no type information)."""
+
+    def add_termination_listener(self, callback: Callable[[Any], None]) -> None: ...
+
+    async def add_listener(self, channel: str, callback: Callable[[Any, int, str, str], None]) -> None: ...
+
+    async def execute(self, query: str, *, timeout: float | None = None) -> str: ...
+
+    def get_server_pid(self) -> int: ...
+
+    def is_closed(self) -> bool: ...
+
+
+async def _asyncpg(connection: AsyncConnection) -> _Asyncpg:
+    """The asyncpg connection under a SQLAlchemy one (LISTEN is PostgreSQL-only)."""
+    raw = (await connection.get_raw_connection()).driver_connection
+    if raw is None:
+        raise RuntimeError("the LISTEN connection has no driver connection")
+    return raw
 
 
 class Listener:
@@ -64,7 +86,7 @@ class Listener:
     async def _connect(self) -> None:
         connection = await self.engine.connect()
         try:
-            raw = (await connection.get_raw_connection()).driver_connection
+            raw = await _asyncpg(connection)
             for channel in list(self._channels):
                 await self._listen_on(connection, channel)
         except BaseException:
@@ -72,11 +94,16 @@ class Listener:
             raise
         self._connection = connection
         self._lost.clear()
+
         # Only this connection's end counts: a late callback of an earlier one must not fire again.
-        raw.add_termination_listener(lambda *_: self._connection is connection and self._lost.set())
+        def lost(_connection: Any) -> None:
+            if self._connection is connection:
+                self._lost.set()
+
+        raw.add_termination_listener(lost)
 
     async def _listen_on(self, connection: AsyncConnection, channel: str) -> None:
-        raw = (await connection.get_raw_connection()).driver_connection
+        raw = await _asyncpg(connection)
 
         def deliver(_connection: Any, _pid: int, _channel: str, payload: str) -> None:
             for callback in list(self._channels.get(channel, ())):
@@ -104,7 +131,7 @@ class Listener:
     async def _healthy(self) -> bool:
         assert self._connection is not None
         try:
-            raw = (await self._connection.get_raw_connection()).driver_connection
+            raw = await _asyncpg(self._connection)
             await raw.execute("SELECT 1", timeout=PROBE_TIMEOUT)
             return True
         except Exception:
@@ -149,13 +176,13 @@ class Listener:
         """The PostgreSQL backend serving the LISTEN connection (for operators and tests)."""
         if self._connection is None:
             return None
-        return (await self._connection.get_raw_connection()).driver_connection.get_server_pid()
+        return (await _asyncpg(self._connection)).get_server_pid()
 
 
 async def _discard(connection: AsyncConnection) -> None:
     """Close a connection that may be dead; a dead one is invalidated, not returned to the pool."""
     try:
-        raw = (await connection.get_raw_connection()).driver_connection
+        raw = await _asyncpg(connection)
         if raw.is_closed():
             await connection.invalidate()
         await connection.close()

@@ -42,9 +42,9 @@ class PublicationVersion:
         self._generation += 1
         self._version = None
 
-    def _sqlite_data_version(self) -> int:
+    def _sqlite_data_version(self, database_file: str) -> int:
         if self._probe is None:
-            self._probe = sqlite3.connect(self._database_file, check_same_thread=False)
+            self._probe = sqlite3.connect(database_file, check_same_thread=False)
             weakref.finalize(self, self._probe.close)
         return self._probe.execute("PRAGMA data_version").fetchone()[0]
 
@@ -55,18 +55,19 @@ class PublicationVersion:
             if not self._listener.connected:  # lost, reconnecting: commits elsewhere go unheard
                 self._invalidate()
         if self._database_file:
-            data_version = self._sqlite_data_version()
+            data_version = self._sqlite_data_version(self._database_file)
             if data_version != self._data_version:
                 self._data_version = data_version
                 self._invalidate()
-        version = self._version
-        if version is None:
-            generation = self._generation
-            async with self.engine.connect() as connection:
-                statement = sa.select(sa.func.coalesce(sa.func.max(AuditEvent.id), 0))
-                version = (await connection.execute(statement)).scalar_one()
-            if self._generation == generation:  # no commit while we read: safe to keep
-                self._version = version
+        if self._version is not None:
+            return self._version
+        generation = self._generation
+        async with self.engine.connect() as connection:
+            # COALESCE makes it an int; type_coerce (no SQL of its own) tells the typing so.
+            statement = sa.select(sa.type_coerce(sa.func.coalesce(sa.func.max(AuditEvent.id), 0), sa.Integer))
+            version = (await connection.execute(statement)).scalar_one()
+        if self._generation == generation:  # no commit while we read: safe to keep
+            self._version = version
         return version
 
     async def aclose(self) -> None:

@@ -58,7 +58,7 @@ TECHNOLOGIES = [
 
 
 def _rows(model: type[SQLModel]) -> sa.Table:
-    return model.__table__  # type: ignore[attr-defined]
+    return model.__table__  # type: ignore[attr-defined]  # set on every table model; sqlmodel does not declare it
 
 
 async def build(engine: AsyncEngine, decisions: int, seed: int = 2026) -> None:

@@ -1,25 +1,74 @@
-"""The domain's enums as GraphQL enums, described for clients."""
+"""The domain's enums as GraphQL enums, described for clients.
+
+`strawberry.enum` registers the GraphQL definition on the enum class itself and hands back that same class, so
+each name exported here *is* the class from models/enums.py (UserErrorCode is models.errors.ErrorCode): type
+modules annotate fields and arguments with these real enum classes, which mypy checks like any other. Import them
+from here rather than from models.enums: that import is what guarantees the descriptions are registered before a
+type names the enum.
+"""
+
+from enum import EnumMeta
 
 import strawberry
+from strawberry.types.enum import has_enum_definition
 
-from models import enums
+from models.enums import (
+    AccreditationBasis,
+    DecisionMode,
+    DecisionOutcome,
+    DesignationStatus,
+    MemberRole,
+    MethodologyStatus,
+    Position,
+    ProposalKind,
+    ProposalStatus,
+    Region,
+    Role,
+    RuleDocumentType,
+    RuleVersionStatus,
+    Side,
+    TpeFunction,
+)
 from models.errors import ErrorCode
 
+# The GraphQL name of ErrorCode (see its registration below); an alias, so it is a type to mypy too.
+UserErrorCode = ErrorCode
 
-def _describe(enum: type, description: str, values: dict[str, str], name: str | None = None) -> type:
+__all__ = [
+    "AccreditationBasis",
+    "DecisionMode",
+    "DecisionOutcome",
+    "DesignationStatus",
+    "MemberRole",
+    "MethodologyStatus",
+    "Position",
+    "ProposalKind",
+    "ProposalStatus",
+    "Region",
+    "Role",
+    "RuleDocumentType",
+    "RuleVersionStatus",
+    "Side",
+    "TpeFunction",
+    "UserErrorCode",
+]
+
+
+def _describe(enum: EnumMeta, description: str, values: dict[str, str], name: str | None = None) -> None:
+    """Register `enum` in place as a GraphQL enum with a description for it and for each of its values."""
     registered = strawberry.enum(enum, name=name, description=description)
+    assert has_enum_definition(registered)  # strawberry.enum just set it; this tells mypy its type
     for value in registered.__strawberry_definition__.values:
         value.description = values.get(value.name)
-    return registered
 
 
-Side = _describe(
-    enums.Side,
+_describe(
+    Side,
     "The two governments of every Joint Committee.",
     {"JAPAN": "The Government of Japan.", "PARTNER": "The partner country's government."},
 )
-Role = _describe(
-    enums.Role,
+_describe(
+    Role,
     "What a bearer token allows.",
     {
         "SECRETARIAT": "The JCM Agency: prepares, checks, circulates and records items in every committee.",
@@ -28,8 +77,8 @@ Role = _describe(
         "PUBLIC": "No token: reads what is published.",
     },
 )
-MemberRole = _describe(
-    enums.MemberRole,
+_describe(
+    MemberRole,
     "A member's role in a committee.",
     {
         "CO_CHAIR": "One co-chair serves per side at any time.",
@@ -37,8 +86,8 @@ MemberRole = _describe(
         "OBSERVER": "Attends without representing a side's vote.",
     },
 )
-Region = _describe(
-    enums.Region,
+_describe(
+    Region,
     "Regions as the Japanese government groups the partner countries.",
     {
         "EAST_ASIA_CAUCASUS_CENTRAL_ASIA": "East Asia, Caucasus and Central Asia.",
@@ -49,8 +98,8 @@ Region = _describe(
         "EASTERN_EUROPE": "Eastern Europe.",
     },
 )
-UserErrorCode = _describe(
-    ErrorCode,
+_describe(
+    UserErrorCode,
     "Why a mutation did not happen. A mutation that answers any user error changed nothing.",
     {
         "UNAUTHENTICATED": "No valid bearer token was sent where one is needed.",
@@ -64,8 +113,8 @@ UserErrorCode = _describe(
     },
     name="UserErrorCode",
 )
-ProposalKind = _describe(
-    enums.ProposalKind,
+_describe(
+    ProposalKind,
     "The kinds of agenda item a committee decides, as seen on the public decision lists.",
     {
         "RULE_VERSION": "Adopt or revise one of the committee's rules, guidelines or forms.",
@@ -80,8 +129,8 @@ ProposalKind = _describe(
         "OTHER": "Anything else, such as interim special measures.",
     },
 )
-ProposalStatus = _describe(
-    enums.ProposalStatus,
+_describe(
+    ProposalStatus,
     "Where a proposal is in the workflow. LAPSED is shown as soon as an electronic deadline has passed.",
     {
         "DRAFT": "Being prepared; visible to the secretariat and both sides only.",
@@ -95,23 +144,23 @@ ProposalStatus = _describe(
         "LAPSED": "The electronic deadline passed without both positions; may be circulated again.",
     },
 )
-Position = _describe(
-    enums.Position,
+_describe(
+    Position,
     "A side's answer to a circulated proposal.",
     {"CONSENT": "The side agrees.", "OBJECTION": "The side does not agree; one objection decides NOT_APPROVED."},
 )
-DecisionMode = _describe(
-    enums.DecisionMode,
+_describe(
+    DecisionMode,
     "How a committee decides.",
     {"MEETING": "At a numbered meeting.", "ELECTRONIC": "By electronic decision between meetings, until a deadline."},
 )
-DecisionOutcome = _describe(
-    enums.DecisionOutcome,
+_describe(
+    DecisionOutcome,
     "What was decided.",
     {"APPROVED": "Both sides consented.", "NOT_APPROVED": "A side objected (a decision on objection)."},
 )
-RuleDocumentType = _describe(
-    enums.RuleDocumentType,
+_describe(
+    RuleDocumentType,
     "The rules, guidelines and forms each committee keeps a version line of (domain.md §4).",
     {
         "RULES_OF_PROCEDURE": "Rules of Procedures for the Joint Committee (RoP); in force before any other rule.",
@@ -127,8 +176,8 @@ RuleDocumentType = _describe(
         "FORM": "A form, named by formName (F_{name} in its code).",
     },
 )
-RuleVersionStatus = _describe(
-    enums.RuleVersionStatus,
+_describe(
+    RuleVersionStatus,
     "Where a rule version stands. Versions are superseded, never erased.",
     {
         "PROPOSED": "Proposed; its proposal is on the way to a decision.",
@@ -137,8 +186,8 @@ RuleVersionStatus = _describe(
         "NOT_ADOPTED": "Objected to, or its proposal was withdrawn.",
     },
 )
-MethodologyStatus = _describe(
-    enums.MethodologyStatus,
+_describe(
+    MethodologyStatus,
     "Where a methodology (version) stands.",
     {
         "PROPOSED": "Proposed (or a revision proposed); not yet decided.",
@@ -148,8 +197,8 @@ MethodologyStatus = _describe(
         "WITHDRAWN": "Its proposal was withdrawn.",
     },
 )
-AccreditationBasis = _describe(
-    enums.AccreditationBasis,
+_describe(
+    AccreditationBasis,
     "What makes an entity eligible as a third-party entity.",
     {
         "ISO_14065": "Accredited under ISO 14065.",
@@ -158,13 +207,13 @@ AccreditationBasis = _describe(
         "the partner's entities and two for Japan's.",
     },
 )
-TpeFunction = _describe(
-    enums.TpeFunction,
+_describe(
+    TpeFunction,
     "What a third-party entity is designated for.",
     {"VALIDATION": "Validating projects.", "VERIFICATION": "Verifying emission reductions."},
 )
-DesignationStatus = _describe(
-    enums.DesignationStatus,
+_describe(
+    DesignationStatus,
     "Where a designation, or one of its scopes, stands. A designation is DESIGNATED while any scope is.",
     {
         "PROPOSED": "Proposed; not yet designated for any scope.",

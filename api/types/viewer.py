@@ -8,7 +8,7 @@ from resolvers.committees import find_country
 
 @strawberry.type(description="Who the bearer token belongs to; role PUBLIC and country null when no token is sent.")
 class Viewer:
-    role: Role = strawberry.field(description="What the token allows.")  # type: ignore[valid-type]
+    role: Role = strawberry.field(description="What the token allows.")
     name: str | None = strawberry.field(description="The name the token was issued to.")
     country_code: strawberry.Private[str | None]
 
