@@ -1,0 +1,96 @@
+"""Relation fields, declared once: which loader, under which key of the parent object.
+
+`relation(...)` makes both the field's resolver (answering at once from what the loader already
+holds, see `now_or_later`) and its entry in the type's prefetch plan: a page of objects looks at
+the fields selected on its nodes and loads, in one batch per relation, what those fields declare.
+No type keeps a separate table of what to prefetch. Fields that do more than render a loaded row
+(filtering, visibility, two loads in a row) stay ordinary resolvers and are loaded on demand.
+"""
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+
+from api.context import Info
+from api.loaders import now_or_later
+from api.types.rows import LoaderOf, render, render_all
+
+LOADS = "loads"  # the key of a relation's declaration in its field's metadata
+
+
+@dataclass(frozen=True)
+class Loads:
+    loader: LoaderOf
+    key: Callable[[Any], Any]  # parent object -> key; None when there is nothing to load
+
+
+def relation(loader: LoaderOf, key: Callable[[Any], Any], *, description: str, many: bool = False) -> Any:
+    """A field rendering what `loader` holds under `key(parent)`: one object (None when the key
+    or the row is None), or with `many` a list. The field's type is the class annotation."""
+    rendering = render_all if many else render
+
+    def resolve(root: Any, info: Info) -> Any:
+        value = key(root)
+        if value is None:
+            return None
+        return now_or_later(loader(info.context.loaders), value, rendering)
+
+    return strawberry.field(resolver=resolve, description=description, metadata={LOADS: Loads(loader, key)})
+
+
+def selected_under(info: Any, *path: str) -> set[str]:
+    """Names of the fields selected at `path` below the current field (through fragments):
+    selected_under(info, "edges", "node") for a connection's nodes."""
+    level = [child for field in info.selected_fields for child in field.selections]
+    for step in (*path, None):
+        names: set[str] = set()
+        below = []
+        stack = list(level)
+        while stack:
+            selection = stack.pop()
+            children = getattr(selection, "selections", None) or []
+            name = getattr(selection, "name", None)
+            if not hasattr(selection, "arguments") or name is None:  # a fragment: look inside
+                stack.extend(children)
+                continue
+            names.add(name)
+            if name == step:
+                below.extend(children)
+        if step is None:
+            return names
+        level = below
+    return set()
+
+
+_PLANS: dict[type, dict[str, Loads]] = {}
+
+
+def _plan(info: Info, cls: type) -> dict[str, Loads]:
+    """GraphQL field name -> what it loads, for the relation fields of `cls`; computed once per type."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        names = info.schema.config.name_converter
+        plan = {
+            names.get_graphql_name(field): field.metadata[LOADS]
+            for field in cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+            if LOADS in field.metadata
+        }
+        _PLANS[cls] = plan
+    return plan
+
+
+async def prefetch(info: Info, nodes: list[Any], selected: set[str]) -> None:
+    """Load, in one batch per relation, what the `selected` fields of these objects (all of one
+    type) will ask for, so that their resolvers answer at once."""
+    if not nodes:
+        return
+    loads = []
+    for name, declared in _plan(info, type(nodes[0])).items():
+        if name in selected:
+            keys = [k for k in map(declared.key, nodes) if k is not None]
+            loads.append(declared.loader(info.context.loaders).load_many(keys))
+    if loads:
+        await asyncio.gather(*loads)
