@@ -35,8 +35,11 @@ class JointCommittee(Node):
     country_pk: strawberry.Private[int]
     code: str = strawberry.field(description="The partner's ISO code, used in every reference: VN in JC-VN-2026-001.")
     name: LocalizedText = strawberry.field(description='"Japan–Viet Nam Joint Committee" / "日本・ベトナム合同委員会".')
-    partner: Country = relation(
-        lambda loaders: loaders.country, lambda committee: committee.country_pk, description="The partner country."
+    partner = relation(
+        Country,
+        lambda loaders: loaders.country,
+        lambda committee: committee.country_pk,
+        description="The partner country.",
     )
 
     @classmethod

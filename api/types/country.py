@@ -31,7 +31,8 @@ class Country(Node):
     published_project_count: int | None = strawberry.field(
         description="JCM projects published for the country (May 2025); null where none were reported."
     )
-    committee: Annotated["JointCommittee", strawberry.lazy("api.types.committee")] | None = relation(
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")] | None,
         lambda loaders: loaders.committee_by_country,
         lambda country: country.pk,
         description="The Joint Committee with Japan; null for Japan itself.",

@@ -10,7 +10,7 @@ from api.types.enums import DecisionMode, DecisionOutcome, ProposalKind
 from api.types.meeting import Meeting
 from api.types.pagination import Connection, connection, page_args
 from api.types.proposal import Proposal
-from api.types.relations import prefetch, relation, selected_under
+from api.types.relations import prefetch, relation
 from api.types.rows import load_subject, render, renders
 from api.types.workflow import SidePosition
 from models.decision import Decision as DecisionRow
@@ -35,25 +35,28 @@ class Decision(Node):
     decided_on: date
     mode: DecisionMode  # type: ignore[valid-type]
     # A list of decisions prefetches the relations its nodes select, and these answer at once.
-    committee: Annotated["JointCommittee", strawberry.lazy("api.types.committee")] = relation(
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
         lambda loaders: loaders.committee,
         lambda decision: decision.row.committee_id,
         description="The committee that decided.",
     )
-    meeting: Meeting | None = relation(
+    meeting = relation(
+        Meeting | None,
         lambda loaders: loaders.meeting,
         lambda decision: decision.row.meeting_id,
         description="The meeting that decided it, in mode MEETING.",
     )
-    proposal: Proposal = relation(
+    proposal = relation(
+        Proposal,
         lambda loaders: loaders.proposal,
         lambda decision: decision.row.proposal_id,
         description="The proposal decided on.",
     )
-    positions: list[SidePosition] = relation(
+    positions = relation(
+        list[SidePosition],
         lambda loaders: loaders.positions,
         lambda decision: (decision.row.proposal_id, decision.row.round),
-        many=True,
         description="Both sides' positions that made the decision; an objection carries its reason.",
     )
 
@@ -114,5 +117,5 @@ class DecisionQueries:
         if row is None:
             return None
         decision = render(row)
-        await prefetch(info, [decision], selected_under(info))
+        await prefetch(info, [decision])
         return decision

@@ -22,13 +22,16 @@ class Meeting(Node):
     number: int = strawberry.field(description="The meeting's number in its committee: 10 for the 10th.")
     held_on: date = strawberry.field(description="The day it is or was held.")
     venue: str | None = strawberry.field(description='Where: "Jakarta", "Online", "Tashkent and Online".')
-    committee: Annotated["JointCommittee", strawberry.lazy("api.types.committee")] = relation(
-        lambda loaders: loaders.committee, lambda meeting: meeting.committee_pk, description="The committee that meets."
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
+        lambda loaders: loaders.committee,
+        lambda meeting: meeting.committee_pk,
+        description="The committee that meets.",
     )
-    decisions: list[Annotated["Decision", strawberry.lazy("api.types.decision")]] = relation(
+    decisions = relation(
+        list[Annotated["Decision", strawberry.lazy("api.types.decision")]],
         lambda loaders: loaders.meeting_decisions,
         lambda meeting: meeting.pk,
-        many=True,
         description="The decisions taken at this meeting.",
     )
 

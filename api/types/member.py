@@ -26,7 +26,8 @@ class CommitteeMember(Node):
     organization: str = strawberry.field(description="Ministry, embassy or agency the member belongs to.")
     since: date = strawberry.field(description="First day of the term.")
     until: date | None = strawberry.field(description="Last day of the term; null while serving without an end date.")
-    committee: Annotated["JointCommittee", strawberry.lazy("api.types.committee")] = relation(
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
         lambda loaders: loaders.committee,
         lambda member: member.committee_pk,
         description="The committee this term is on.",

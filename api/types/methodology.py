@@ -5,12 +5,11 @@ import strawberry
 
 from api.context import Info
 from api.ids import to_global_id
-from api.loaders import now_or_later
 from api.types.common import Node
 from api.types.enums import MethodologyStatus
 from api.types.pagination import Connection, visible_page
 from api.types.relations import relation
-from api.types.rows import render, render_all, renders
+from api.types.rows import render_all, renders
 from api.types.scope import SectoralScope
 from api.types.workflow import PublicInputWindow
 from models.methodology import Methodology as MethodologyRow
@@ -48,7 +47,8 @@ class Methodology(Node):
     proponent: str
     status: MethodologyStatus  # type: ignore[valid-type]
     approved_on: date | None
-    committee: Annotated["JointCommittee", strawberry.lazy("api.types.committee")] = relation(
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
         lambda loaders: loaders.committee,
         lambda methodology: methodology.row.committee_id,
         description="The committee it belongs to.",
@@ -84,14 +84,18 @@ class Methodology(Node):
             opens_on=proposal.public_input_opens_on, closes_on=proposal.public_input_closes_on, proposal_pk=proposal.id
         )
 
-    @strawberry.field(description="The decision on it, once decided.")
-    def decision(self, info: Info) -> Annotated["Decision", strawberry.lazy("api.types.decision")] | None:
-        # A method, not a `relation`, to keep the order of the fields in schema.graphql.
-        return now_or_later(info.context.loaders.decision_of_proposal, self.row.proposal_id, render)
-
-    @strawberry.field(description="The proposal that carries it through the consent workflow.")
-    def proposal(self, info: Info) -> Annotated["Proposal", strawberry.lazy("api.types.proposal")]:
-        return now_or_later(info.context.loaders.proposal, self.row.proposal_id, render)
+    decision = relation(
+        Annotated["Decision", strawberry.lazy("api.types.decision")] | None,
+        lambda loaders: loaders.decision_of_proposal,
+        lambda methodology: methodology.row.proposal_id,
+        description="The decision on it, once decided.",
+    )
+    proposal = relation(
+        Annotated["Proposal", strawberry.lazy("api.types.proposal")],
+        lambda loaders: loaders.proposal,
+        lambda methodology: methodology.row.proposal_id,
+        description="The proposal that carries it through the consent workflow.",
+    )
 
     @strawberry.field(
         description="Every approved version of this methodology, newest first; just this one until approved."

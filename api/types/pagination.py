@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 
 from api.context import Info
-from api.types.relations import prefetch, selected_under
+from api.types.relations import prefetch
 from api.types.rows import render_all
 from resolvers.pagination import Page
 
@@ -40,7 +40,7 @@ async def connection(info: Info, page: Page[Any]) -> Any:
     """A Connection of `page`, each row rendered by its registered type, with the relations
     selected on the nodes loaded up front, one batch each."""
     nodes = render_all(page.rows)
-    await prefetch(info, nodes, selected_under(info, "edges", "node"))
+    await prefetch(info, nodes, "edges", "node")
     return Connection(
         edges=[Edge(cursor=cursor, node=node) for node, cursor in zip(nodes, page.cursors, strict=True)],
         page_info=PageInfo(

@@ -5,12 +5,12 @@ import strawberry
 
 from api.context import Info
 from api.ids import to_global_id
-from api.loaders import now_or_later
 from api.types.common import Node
 from api.types.enums import DecisionMode, ProposalKind, ProposalStatus, Side
 from api.types.meeting import Meeting
 from api.types.pagination import Connection, visible_page
-from api.types.rows import load_subject, render, render_all, renders
+from api.types.relations import relation
+from api.types.rows import load_subject, render_all, renders
 from api.types.workflow import PublicInputWindow, SidePosition, WorkflowEvent
 from models import clock
 from models.enums import ProposalStatus as Status
@@ -80,12 +80,12 @@ class Proposal(Node):
         committee = await info.context.loaders.committee.load(self.row.committee_id)
         return sees_positions(info.context.principal, committee.code, decided)
 
-    # The relations below are methods, not `relation` declarations, only to keep the order of the
-    # fields in schema.graphql (declared fields come before methods); they answer at once from a
-    # loader's cache all the same.
-    @strawberry.field(description="The committee that decides it.")
-    def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")]:
-        return now_or_later(info.context.loaders.committee, self.row.committee_id, render)
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
+        lambda loaders: loaders.committee,
+        lambda proposal: proposal.row.committee_id,
+        description="The committee that decides it.",
+    )
 
     @strawberry.field(description="The public-input period, once opened.")
     def public_input(self) -> PublicInputWindow | None:
@@ -95,11 +95,12 @@ class Proposal(Node):
             opens_on=self.row.public_input_opens_on, closes_on=self.row.public_input_closes_on, proposal_pk=self.row.id
         )
 
-    @strawberry.field(description="The meeting it is circulated to, in mode MEETING.")
-    def meeting(self, info: Info) -> Meeting | None:
-        if self.row.meeting_id is None:
-            return None
-        return now_or_later(info.context.loaders.meeting, self.row.meeting_id, render)
+    meeting = relation(
+        Meeting | None,
+        lambda loaders: loaders.meeting,
+        lambda proposal: proposal.row.meeting_id,
+        description="The meeting it is circulated to, in mode MEETING.",
+    )
 
     @strawberry.field(
         description="The sides' positions in the current round of consideration. The public, and partners of "
@@ -110,9 +111,12 @@ class Proposal(Node):
             return []
         return render_all(await info.context.loaders.positions.load((self.row.id, self.row.round)))
 
-    @strawberry.field(description="The decision taken on it, once decided.")
-    def decision(self, info: Info) -> Annotated["Decision", strawberry.lazy("api.types.decision")] | None:
-        return now_or_later(info.context.loaders.decision_of_proposal, self.row.id, render)
+    decision = relation(
+        Annotated["Decision", strawberry.lazy("api.types.decision")] | None,
+        lambda loaders: loaders.decision_of_proposal,
+        lambda proposal: proposal.row.id,
+        description="The decision taken on it, once decided.",
+    )
 
     @strawberry.field(
         description="Every step with actor and note, oldest first. Positions appear to those who may see them."

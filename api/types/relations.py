@@ -1,4 +1,4 @@
-"""Relation fields, declared once: which loader, under which key of the parent object.
+"""Relation fields, declared once: their type, which loader, under which key of the parent object.
 
 `relation(...)` makes both the field's resolver (answering at once from what the loader already
 holds, see `now_or_later`) and its entry in the type's prefetch plan: a page of objects looks at
@@ -10,7 +10,7 @@ No type keeps a separate table of what to prefetch. Fields that do more than ren
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_origin
 
 import strawberry
 
@@ -27,10 +27,14 @@ class Loads:
     key: Callable[[Any], Any]  # parent object -> key; None when there is nothing to load
 
 
-def relation(loader: LoaderOf, key: Callable[[Any], Any], *, description: str, many: bool = False) -> Any:
-    """A field rendering what `loader` holds under `key(parent)`: one object (None when the key
-    or the row is None), or with `many` a list. The field's type is the class annotation."""
-    rendering = render_all if many else render
+def relation(graphql_type: Any, loader: LoaderOf, key: Callable[[Any], Any], *, description: str) -> Any:
+    """A field of `graphql_type` rendering what `loader` holds under `key(parent)`: a list for a
+    list type, else one object (None when the key or the row is None).
+
+    Assign it unannotated, `committee = relation(...)`, where the field belongs in the type: the
+    type comes as an argument so that the field keeps its place among the resolver methods (the
+    order of the fields in schema.graphql), where an annotated attribute would move before them."""
+    rendering = render_all if get_origin(graphql_type) is list else render
 
     def resolve(root: Any, info: Info) -> Any:
         value = key(root)
@@ -38,7 +42,9 @@ def relation(loader: LoaderOf, key: Callable[[Any], Any], *, description: str, m
             return None
         return now_or_later(loader(info.context.loaders), value, rendering)
 
-    return strawberry.field(resolver=resolve, description=description, metadata={LOADS: Loads(loader, key)})
+    return strawberry.field(
+        resolver=resolve, graphql_type=graphql_type, description=description, metadata={LOADS: Loads(loader, key)}
+    )
 
 
 def selected_under(info: Any, *path: str) -> set[str]:
@@ -82,13 +88,17 @@ def _plan(info: Info, cls: type) -> dict[str, Loads]:
     return plan
 
 
-async def prefetch(info: Info, nodes: list[Any], selected: set[str]) -> None:
-    """Load, in one batch per relation, what the `selected` fields of these objects (all of one
-    type) will ask for, so that their resolvers answer at once."""
+async def prefetch(info: Info, nodes: list[Any], *path: str) -> None:
+    """Load, in one batch per relation, what the fields selected at `path` below the current field
+    will ask of these objects (all of one type), so that their resolvers answer at once."""
     if not nodes:
         return
+    plan = _plan(info, type(nodes[0]))
+    if not plan:  # nothing to look for in the selection
+        return
+    selected = selected_under(info, *path)
     loads = []
-    for name, declared in _plan(info, type(nodes[0])).items():
+    for name, declared in plan.items():
         if name in selected:
             keys = [k for k in map(declared.key, nodes) if k is not None]
             loads.append(declared.loader(info.context.loaders).load_many(keys))

@@ -85,6 +85,11 @@ async def load_node(info: Info, type_name: str, key: int) -> Any:
     return None if lookup is None else await lookup.load(info, key)
 
 
+def subject_kinds() -> set[SubjectType]:
+    """The kinds of subject a type is registered for (all of them, once every type module is imported)."""
+    return set(_SUBJECTS)
+
+
 async def load_subject(info: Info, subject_type: str | None, subject_id: int | None) -> Any:
     """What a proposal is about, None for kind OTHER."""
     if subject_type is None or subject_id is None:

@@ -27,7 +27,8 @@ class RuleDocument(Node):
     type: RuleDocumentType  # type: ignore[valid-type]
     title: str
     form_name: str | None = strawberry.field(description="For a FORM: its short name (PIN, PDD ...).")
-    committee: Annotated["JointCommittee", strawberry.lazy("api.types.committee")] = relation(
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
         lambda loaders: loaders.committee,
         lambda document: document.row.committee_id,
         description="The committee whose document this is.",
@@ -71,17 +72,20 @@ class RuleVersion(Node):
     uri: str | None = strawberry.field(description="Where the adopted text is published.")
     sha256: str | None = strawberry.field(description="SHA-256 of that text (64 hex characters), for integrity.")
     summary: str | None
-    document: RuleDocument = relation(
+    document = relation(
+        RuleDocument,
         lambda loaders: loaders.rule_document,
         lambda version: version.row.document_id,
         description="The document this is a version of.",
     )
-    decision: Annotated["Decision", strawberry.lazy("api.types.decision")] | None = relation(
+    decision = relation(
+        Annotated["Decision", strawberry.lazy("api.types.decision")] | None,
         lambda loaders: loaders.decision_of_proposal,
         lambda version: version.row.proposal_id,
         description="The decision that adopted it (or did not).",
     )
-    proposal: Annotated["Proposal", strawberry.lazy("api.types.proposal")] = relation(
+    proposal = relation(
+        Annotated["Proposal", strawberry.lazy("api.types.proposal")],
         lambda loaders: loaders.proposal,
         lambda version: version.row.proposal_id,
         description="The proposal that carries it through the consent workflow.",

@@ -5,7 +5,6 @@ import strawberry
 
 from api.context import Info
 from api.ids import to_global_id
-from api.loaders import now_or_later
 from api.types.common import Node
 from api.types.country import Country
 from api.types.enums import AccreditationBasis, DesignationStatus, TpeFunction
@@ -32,15 +31,16 @@ class ThirdPartyEntity(Node):
     accreditation: AccreditationBasis  # type: ignore[valid-type]
     accreditation_body: str | None
     accreditation_expires_on: date | None
-    country: Country | None = relation(
+    country = relation(
+        Country | None,
         lambda loaders: loaders.country_by_code,
         lambda entity: entity.row.country_code,
         description="Where it is established.",
     )
-    designations: list["TpeDesignation"] = relation(
+    designations = relation(
+        list["TpeDesignation"],
         lambda loaders: loaders.entity_designations,
         lambda entity: entity.row.id,
-        many=True,
         description="Its designations, one per committee.",
     )
 
@@ -63,8 +63,11 @@ class DesignatedScope:
     status: DesignationStatus  # type: ignore[valid-type]
     since: date = strawberry.field(description="The day this scope took its current status.")
     number: strawberry.Private[int]
-    scope: SectoralScope = relation(
-        lambda loaders: loaders.scope, lambda designated: designated.number, description="The sectoral scope."
+    scope = relation(
+        SectoralScope,
+        lambda loaders: loaders.scope,
+        lambda designated: designated.number,
+        description="The sectoral scope.",
     )
 
     @classmethod
@@ -88,12 +91,14 @@ class TpeDesignation(Node):
         description="DESIGNATED while any scope is; else SUSPENDED while any is; else how the last scope ended."
     )
     designated_on: date | None
-    committee: Annotated["JointCommittee", strawberry.lazy("api.types.committee")] = relation(
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
         lambda loaders: loaders.committee,
         lambda designation: designation.row.committee_id,
         description="The committee that designated it.",
     )
-    entity: ThirdPartyEntity = relation(
+    entity = relation(
+        ThirdPartyEntity,
         lambda loaders: loaders.entity,
         lambda designation: designation.row.entity_id,
         description="The entity designated.",
@@ -114,10 +119,12 @@ class TpeDesignation(Node):
         rows = await info.context.loaders.designation_scopes.load(self.row.id)
         return render_all(sorted(rows, key=lambda r: (r.function.value, r.scope)))
 
-    @strawberry.field(description="Decisions on it, oldest first: designation, extra scopes, suspension, withdrawal.")
-    def decisions(self, info: Info) -> list[Annotated["Decision", strawberry.lazy("api.types.decision")]]:
-        # A method, not a `relation`, to keep the order of the fields in schema.graphql.
-        return now_or_later(info.context.loaders.designation_decisions, self.row.id, render_all)
+    decisions = relation(
+        list[Annotated["Decision", strawberry.lazy("api.types.decision")]],
+        lambda loaders: loaders.designation_decisions,
+        lambda designation: designation.row.id,
+        description="Decisions on it, oldest first: designation, extra scopes, suspension, withdrawal.",
+    )
 
 
 @strawberry.input(

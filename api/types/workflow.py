@@ -84,9 +84,9 @@ class PublicInputWindow:
     opens_on: date
     closes_on: date
     proposal_pk: strawberry.Private[int]
-    comments: list[PublicComment] = relation(
+    comments = relation(
+        list[PublicComment],
         lambda loaders: loaders.comments,
         lambda window: window.proposal_pk,
-        many=True,
         description="Comments received, oldest first.",
     )
