@@ -36,7 +36,8 @@ def _names_are_unique() -> None:
     for group in Loaders.__mro__:
         for name, value in vars(group).items():
             if isinstance(value, cached_property):
-                assert name not in seen, f"loader {name} is defined by {seen[name]} and {group.__name__}"
+                if name in seen:
+                    raise TypeError(f"loader {name} is defined by {seen[name]} and {group.__name__}")
                 seen[name] = group.__name__
 
 

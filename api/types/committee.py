@@ -93,9 +93,12 @@ class JointCommittee(Node):
             statuses=status,
         )
 
-    @strawberry.field(description="The committee's rules, guidelines and forms, each with its version history.")
-    async def rules(self, info: Info) -> list[Annotated["RuleDocument", strawberry.lazy("api.types.rules")]]:
-        return render_all(await info.context.loaders.rule_documents.load(self.pk))
+    rules = relation(
+        list[Annotated["RuleDocument", strawberry.lazy("api.types.rules")]],
+        lambda loaders: loaders.rule_documents,
+        lambda committee: committee.pk,
+        description="The committee's rules, guidelines and forms, each with its version history.",
+    )
 
     @strawberry.field(description="This committee's methodologies you may see, newest first.")
     async def methodologies(
@@ -117,9 +120,12 @@ class JointCommittee(Node):
     ) -> Connection[TpeDesignation]:
         return await tpe_page(info, first, after, filter, committee_code=self.code)
 
-    @strawberry.field(description="Meetings in order: number 1 is the inaugural meeting.")
-    async def meetings(self, info: Info) -> list[Meeting]:
-        return render_all(await info.context.loaders.meetings.load(self.pk))
+    meetings = relation(
+        list[Meeting],
+        lambda loaders: loaders.meetings,
+        lambda committee: committee.pk,
+        description="Meetings in order: number 1 is the inaugural meeting.",
+    )
 
 
 @strawberry.type

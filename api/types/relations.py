@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, get_origin
 
 import strawberry
+from strawberry.types.base import get_object_definition
 
 from api.context import Info
 from api.loaders import now_or_later
@@ -53,7 +54,7 @@ def selected_under(info: Any, *path: str) -> set[str]:
     level = [child for field in info.selected_fields for child in field.selections]
     for step in (*path, None):
         names: set[str] = set()
-        below = []
+        below: list[Any] = []
         stack = list(level)
         while stack:
             selection = stack.pop()
@@ -81,7 +82,7 @@ def _plan(info: Info, cls: type) -> dict[str, Loads]:
         names = info.schema.config.name_converter
         plan = {
             names.get_graphql_name(field): field.metadata[LOADS]
-            for field in cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+            for field in get_object_definition(cls, strict=True).fields
             if LOADS in field.metadata
         }
         _PLANS[cls] = plan

@@ -13,15 +13,22 @@ field resolves.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
+from strawberry.types.base import get_object_definition
 
 from api.context import Info
 from api.loaders import Loaders
 from models.subjects import SubjectType
 
-C = TypeVar("C", bound=type)
+
+class FromRow(Protocol):
+    @classmethod
+    def from_row(cls, row: Any) -> Any: ...
+
+
+C = TypeVar("C", bound=type[FromRow])
 
 LoaderOf = Callable[[Loaders], DataLoader[Any, Any]]
 """Picks a loader of the operation: `lambda loaders: loaders.committee`."""
@@ -31,6 +38,7 @@ LoaderOf = Callable[[Loaders], DataLoader[Any, Any]]
 class Lookup:
     """How to fetch one object by key: the loader, and the render of its row."""
 
+    cls: type
     loader: LoaderOf
     render: Callable[[Any], Any]
 
@@ -56,15 +64,17 @@ def renders(
     may not see it); with `subject` and `subject_loader`, as that kind of proposal subject."""
 
     def register(cls: C) -> C:
-        render = cls.from_row  # type: ignore[attr-defined]
-        assert row_class not in _RENDER, f"{row_class.__name__} is rendered by two types"
+        render = cls.from_row
+        if row_class in _RENDER:
+            raise TypeError(f"{row_class.__name__} is rendered by two types")
         _RENDER[row_class] = render
-        name = cls.__strawberry_definition__.name  # type: ignore[attr-defined]
+        name = get_object_definition(cls, strict=True).name
         if node is not None:
-            _NODES[name] = Lookup(node, render)
+            _NODES[name] = Lookup(cls, node, render)
         if subject is not None:
-            assert subject_loader is not None and subject.value == name, f"{name} is not subject {subject}"
-            _SUBJECTS[subject] = Lookup(subject_loader, render)
+            if subject_loader is None or subject.value != name:  # the stored value is the type's name
+                raise TypeError(f"{name} is registered as subject {subject} or without subject_loader")
+            _SUBJECTS[subject] = Lookup(cls, subject_loader, render)
         return cls
 
     return register
@@ -83,6 +93,11 @@ async def load_node(info: Info, type_name: str, key: int) -> Any:
     """The object of a global id, None when there is no such type or object or it is hidden."""
     lookup = _NODES.get(type_name)
     return None if lookup is None else await lookup.load(info, key)
+
+
+def node_types() -> list[type]:
+    """Every type found by global id, for the schema's `types`: the implementations of `Node`."""
+    return [lookup.cls for lookup in _NODES.values()]
 
 
 def subject_kinds() -> set[SubjectType]:

@@ -8,7 +8,7 @@ from api.ids import to_global_id
 from api.types.common import Node
 from api.types.enums import RuleDocumentType, RuleVersionStatus
 from api.types.relations import relation
-from api.types.rows import render_all, renders
+from api.types.rows import renders
 from models.enums import RuleVersionStatus as Status
 from models.rule import RuleDocument as DocumentRow
 from models.rule import RuleVersion as VersionRow
@@ -49,9 +49,12 @@ class RuleDocument(Node):
         rows = await info.context.loaders.rule_versions.load(self.row.id)
         return next((RuleVersion.from_row(row) for row in rows if row.status is Status.IN_FORCE), None)
 
-    @strawberry.field(description="Every version you may see, newest first: the whole history.")
-    async def versions(self, info: Info) -> list["RuleVersion"]:
-        return render_all(await info.context.loaders.rule_versions.load(self.row.id))
+    versions = relation(
+        list["RuleVersion"],
+        lambda loaders: loaders.rule_versions,
+        lambda document: document.row.id,
+        description="Every version you may see, newest first: the whole history.",
+    )
 
 
 @renders(
