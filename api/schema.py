@@ -26,18 +26,15 @@ from api.settings import Settings
 from api.storable_text import RefuseUnstorableText
 from api.subscriptions import Subscription
 from api.types.audit import AuditQueries
-from api.types.committee import CommitteeQueries, JointCommittee
-from api.types.country import Country
-from api.types.decision import Decision, DecisionQueries
-from api.types.meeting import Meeting
-from api.types.member import CommitteeMember
-from api.types.methodology import Methodology, MethodologyQueries
+from api.types.committee import CommitteeQueries
+from api.types.decision import DecisionQueries
+from api.types.methodology import MethodologyQueries
 from api.types.node import NodeQueries
-from api.types.proposal import Proposal, ProposalQueries
-from api.types.rules import RuleDocument, RuleVersion
+from api.types.proposal import ProposalQueries
+from api.types.rows import node_types
 from api.types.search import SearchQueries
 from api.types.statistics import StatisticsQueries
-from api.types.tpe import ThirdPartyEntity, TpeDesignation, TpeQueries
+from api.types.tpe import TpeQueries
 from api.types.viewer import ViewerQueries
 
 
@@ -109,19 +106,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[
-            Country,
-            JointCommittee,
-            CommitteeMember,
-            Meeting,
-            Proposal,
-            Decision,
-            RuleDocument,
-            RuleVersion,
-            Methodology,
-            TpeDesignation,
-            ThirdPartyEntity,
-        ],
+        types=node_types(),  # as registered by each area's type module, so that `node(id)` may return them
         extensions=extensions,
     )
 

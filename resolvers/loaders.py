@@ -17,6 +17,7 @@ from models.decision import Decision
 from models.enums import MemberRole, Side
 from models.principal import Principal
 from models.proposal import Proposal, SidePosition
+from models.subjects import SubjectType
 from models.tpe import TpeDesignation
 from models.visibility import visible_proposals
 from resolvers.tpe_queries import visible_designations
@@ -138,7 +139,9 @@ async def one_visible(
     return _first_of(await grouped_visible(session, principal, model, "id", "id", ids))
 
 
-async def decisions_about(session: AsyncSession, subject_type: str, keys: Sequence[int]) -> list[list[Decision]]:
+async def decisions_about(
+    session: AsyncSession, subject_type: SubjectType, keys: Sequence[int]
+) -> list[list[Decision]]:
     """The decisions on every proposal about each subject, oldest first."""
     statement = (
         select(Decision, Proposal.subject_id)

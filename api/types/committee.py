@@ -9,8 +9,12 @@ from api.types.country import Country
 from api.types.enums import ProposalStatus, Region, Side
 from api.types.meeting import Meeting
 from api.types.member import CommitteeMember
-from api.types.pagination import Connection, page_args, visible_page
+from api.types.methodology import Methodology, MethodologyFilter, methodology_page
+from api.types.pagination import Connection, connection, page_args, visible_page
+from api.types.relations import relation
+from api.types.rows import render, render_all, renders
 from api.types.scope import SectoralScope
+from api.types.tpe import TpeDesignation, TpeFilter, tpe_page
 from models import JointCommittee as CommitteeRow
 from models import enums
 from resolvers import committees, decisions, proposal_queries
@@ -18,12 +22,11 @@ from resolvers.loaders import MembersKey
 
 if TYPE_CHECKING:
     from api.types.decision import Decision
-    from api.types.methodology import Methodology, MethodologyFilter
     from api.types.proposal import Proposal
     from api.types.rules import RuleDocument
-    from api.types.tpe import TpeDesignation, TpeFilter
 
 
+@renders(CommitteeRow, node=lambda loaders: loaders.committee)
 @strawberry.type(
     description="The Joint Committee of Japan and one partner country, deciding only when both sides agree."
 )
@@ -32,6 +35,12 @@ class JointCommittee(Node):
     country_pk: strawberry.Private[int]
     code: str = strawberry.field(description="The partner's ISO code, used in every reference: VN in JC-VN-2026-001.")
     name: LocalizedText = strawberry.field(description='"Japan–Viet Nam Joint Committee" / "日本・ベトナム合同委員会".')
+    partner = relation(
+        Country,
+        lambda loaders: loaders.country,
+        lambda committee: committee.country_pk,
+        description="The partner country.",
+    )
 
     @classmethod
     def from_row(cls, row: CommitteeRow) -> Self:
@@ -43,10 +52,6 @@ class JointCommittee(Node):
             name=LocalizedText(en=row.name_en, ja=row.name_ja),
         )
 
-    @strawberry.field(description="The partner country.")
-    async def partner(self, info: Info) -> Country:
-        return Country.from_row(await info.context.loaders.country.load(self.country_pk))
-
     @strawberry.field(
         description="Members, Japan's side first and co-chairs first; serving members only unless includeFormer."
     )
@@ -56,24 +61,20 @@ class JointCommittee(Node):
         side: Side | None = None,  # type: ignore[valid-type]
         include_former: bool | None = False,
     ) -> list[CommitteeMember]:
-        rows = await info.context.loaders.members.load(MembersKey(self.pk, side, bool(include_former)))
-        return [CommitteeMember.from_row(row) for row in rows]
+        return render_all(await info.context.loaders.members.load(MembersKey(self.pk, side, bool(include_former))))
 
     @strawberry.field(description="The co-chair of that side serving today, if any.")
     async def co_chair(self, info: Info, side: Side) -> CommitteeMember | None:  # type: ignore[valid-type]
-        row = await info.context.loaders.co_chair.load((self.pk, enums.Side(side)))
-        return CommitteeMember.from_row(row) if row else None
+        return render(await info.context.loaders.co_chair.load((self.pk, enums.Side(side))))
 
     @strawberry.field(description="This committee's decisions, newest first.")
     async def decisions(
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[Annotated["Decision", strawberry.lazy("api.types.decision")]]:
-        from api.types.decision import decision_connection
-
         page = await info.context.db.run(
             decisions.list_decisions, committee_code=self.code, **page_args(info, first, after)
         )
-        return await decision_connection(info, page)
+        return await connection(info, page)
 
     @strawberry.field(description="This committee's proposals you may see, newest first, optionally by status.")
     async def proposals(
@@ -83,23 +84,21 @@ class JointCommittee(Node):
         after: str | None = None,
         status: list[ProposalStatus] | None = None,  # type: ignore[valid-type]
     ) -> Connection[Annotated["Proposal", strawberry.lazy("api.types.proposal")]]:
-        from api.types.proposal import Proposal
-
         return await visible_page(
             info,
             proposal_queries.list_proposals,
-            Proposal.from_row,
             first,
             after,
             committee_code=self.code,
             statuses=status,
         )
 
-    @strawberry.field(description="The committee's rules, guidelines and forms, each with its version history.")
-    async def rules(self, info: Info) -> list[Annotated["RuleDocument", strawberry.lazy("api.types.rules")]]:
-        from api.types.rules import RuleDocument
-
-        return [RuleDocument.from_row(row) for row in await info.context.loaders.rule_documents.load(self.pk)]
+    rules = relation(
+        list[Annotated["RuleDocument", strawberry.lazy("api.types.rules")]],
+        lambda loaders: loaders.rule_documents,
+        lambda committee: committee.pk,
+        description="The committee's rules, guidelines and forms, each with its version history.",
+    )
 
     @strawberry.field(description="This committee's methodologies you may see, newest first.")
     async def methodologies(
@@ -107,10 +106,8 @@ class JointCommittee(Node):
         info: Info,
         first: int | None = 20,
         after: str | None = None,
-        filter: Annotated["MethodologyFilter", strawberry.lazy("api.types.methodology")] | None = None,
-    ) -> Connection[Annotated["Methodology", strawberry.lazy("api.types.methodology")]]:
-        from api.types.methodology import methodology_page
-
+        filter: MethodologyFilter | None = None,
+    ) -> Connection[Methodology]:
         return await methodology_page(info, first, after, filter, committee_code=self.code)
 
     @strawberry.field(description="Third-party entities designated (or proposed) in this committee.")
@@ -119,15 +116,16 @@ class JointCommittee(Node):
         info: Info,
         first: int | None = 20,
         after: str | None = None,
-        filter: Annotated["TpeFilter", strawberry.lazy("api.types.tpe")] | None = None,
-    ) -> Connection[Annotated["TpeDesignation", strawberry.lazy("api.types.tpe")]]:
-        from api.types.tpe import tpe_page
-
+        filter: TpeFilter | None = None,
+    ) -> Connection[TpeDesignation]:
         return await tpe_page(info, first, after, filter, committee_code=self.code)
 
-    @strawberry.field(description="Meetings in order: number 1 is the inaugural meeting.")
-    async def meetings(self, info: Info) -> list[Meeting]:
-        return [Meeting.from_row(row) for row in await info.context.loaders.meetings.load(self.pk)]
+    meetings = relation(
+        list[Meeting],
+        lambda loaders: loaders.meetings,
+        lambda committee: committee.pk,
+        description="Meetings in order: number 1 is the inaugural meeting.",
+    )
 
 
 @strawberry.type

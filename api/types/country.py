@@ -2,16 +2,18 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from api.context import Info
 from api.ids import to_global_id
 from api.types.common import LocalizedText, Node
 from api.types.enums import Region
+from api.types.relations import relation
+from api.types.rows import renders
 from models import Country as CountryRow
 
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
 
 
+@renders(CountryRow, node=lambda loaders: loaders.country)
 @strawberry.type(description="Japan, or one of the partner countries of the JCM.")
 class Country(Node):
     pk: strawberry.Private[int]
@@ -29,6 +31,12 @@ class Country(Node):
     published_project_count: int | None = strawberry.field(
         description="JCM projects published for the country (May 2025); null where none were reported."
     )
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")] | None,
+        lambda loaders: loaders.committee_by_country,
+        lambda country: country.pk,
+        description="The Joint Committee with Japan; null for Japan itself.",
+    )
 
     @classmethod
     def from_row(cls, row: CountryRow) -> Self:
@@ -42,10 +50,3 @@ class Country(Node):
             signed_on=row.signed_on,
             published_project_count=row.published_project_count,
         )
-
-    @strawberry.field(description="The Joint Committee with Japan; null for Japan itself.")
-    async def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")] | None:
-        from api.types.committee import JointCommittee
-
-        row = await info.context.loaders.committee_by_country.load(self.pk)
-        return JointCommittee.from_row(row) if row else None

@@ -1,16 +1,17 @@
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
 from api.context import Info
 from api.ids import to_global_id
-from api.loaders import now_or_later, prefetch, selected_under
 from api.types.common import Node
 from api.types.enums import DecisionMode, DecisionOutcome, ProposalKind
 from api.types.meeting import Meeting
 from api.types.pagination import Connection, connection, page_args
 from api.types.proposal import Proposal
+from api.types.relations import prefetch, relation
+from api.types.rows import load_subject, render, renders
 from api.types.workflow import SidePosition
 from models.decision import Decision as DecisionRow
 from resolvers import decisions
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from api.types.subject import ProposalSubject
 
 
+@renders(DecisionRow, node=lambda loaders: loaders.decision)
 @strawberry.type(description="A decision of a Joint Committee, public once taken.")
 class Decision(Node):
     row: strawberry.Private[DecisionRow]
@@ -32,6 +34,31 @@ class Decision(Node):
     summary: str | None
     decided_on: date
     mode: DecisionMode  # type: ignore[valid-type]
+    # A list of decisions prefetches the relations its nodes select, and these answer at once.
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
+        lambda loaders: loaders.committee,
+        lambda decision: decision.row.committee_id,
+        description="The committee that decided.",
+    )
+    meeting = relation(
+        Meeting | None,
+        lambda loaders: loaders.meeting,
+        lambda decision: decision.row.meeting_id,
+        description="The meeting that decided it, in mode MEETING.",
+    )
+    proposal = relation(
+        Proposal,
+        lambda loaders: loaders.proposal,
+        lambda decision: decision.row.proposal_id,
+        description="The proposal decided on.",
+    )
+    positions = relation(
+        list[SidePosition],
+        lambda loaders: loaders.positions,
+        lambda decision: (decision.row.proposal_id, decision.row.round),
+        description="Both sides' positions that made the decision; an objection carries its reason.",
+    )
 
     @classmethod
     def from_row(cls, row: DecisionRow) -> Self:
@@ -47,49 +74,10 @@ class Decision(Node):
             mode=row.mode,
         )
 
-    # These resolvers answer at once from what a list prefetched (see `prefetch_for`), and
-    # through the loaders otherwise.
-    @strawberry.field(description="The committee that decided.")
-    def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")]:
-        from api.types.committee import JointCommittee
-
-        return now_or_later(info.context.loaders.committee, self.row.committee_id, JointCommittee.from_row)
-
-    @strawberry.field(description="The meeting that decided it, in mode MEETING.")
-    def meeting(self, info: Info) -> Meeting | None:
-        if self.row.meeting_id is None:
-            return None
-        return now_or_later(info.context.loaders.meeting, self.row.meeting_id, Meeting.from_row)
-
-    @strawberry.field(description="The proposal decided on.")
-    def proposal(self, info: Info) -> Proposal:
-        return now_or_later(info.context.loaders.proposal, self.row.proposal_id, Proposal.from_row)
-
-    @strawberry.field(description="Both sides' positions that made the decision; an objection carries its reason.")
-    def positions(self, info: Info) -> list[SidePosition]:
-        key = (self.row.proposal_id, self.row.round)
-        return now_or_later(info.context.loaders.positions, key, lambda rows: [SidePosition.from_row(r) for r in rows])
-
     @strawberry.field(description="What the decision changed; null for kind OTHER.")
     async def subject(self, info: Info) -> Annotated["ProposalSubject", strawberry.lazy("api.types.subject")] | None:
-        from api.types.subject import load_subject
-
         proposal = await info.context.loaders.proposal.load(self.row.proposal_id)
         return await load_subject(info, proposal.subject_type, proposal.subject_id)
-
-
-PREFETCH = {
-    "committee": ("committee", lambda d: d.committee_id),
-    "meeting": ("meeting", lambda d: d.meeting_id),
-    "proposal": ("proposal", lambda d: d.proposal_id),
-    "positions": ("positions", lambda d: (d.proposal_id, d.round)),
-}
-
-
-async def decision_connection(info: Info, page: Any) -> Any:
-    """A connection of decisions whose selected nested fields are loaded up front, in one batch each."""
-    await prefetch(info, page.rows, PREFETCH, selected_under(info, "edges", "node"))
-    return connection(page, Decision.from_row)
 
 
 @strawberry.input(description="Filters of the decision register; all given filters apply together.")
@@ -121,12 +109,13 @@ class DecisionQueries:
             search=f.search,
             **page_args(info, first, after),
         )
-        return await decision_connection(info, page)
+        return await connection(info, page)
 
     @strawberry.field(description="One decision by its reference: JC-VN-2026-001.")
     async def decision(self, info: Info, reference: str) -> Decision | None:
         row = await info.context.db.run(decisions.find_by_reference, reference)
         if row is None:
             return None
-        await prefetch(info, [row], PREFETCH, selected_under(info))
-        return Decision.from_row(row)
+        decision = render(row)
+        await prefetch(info, [decision])
+        return decision

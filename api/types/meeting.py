@@ -3,9 +3,10 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from api.context import Info
 from api.ids import to_global_id
 from api.types.common import Node
+from api.types.relations import relation
+from api.types.rows import renders
 from models import Meeting as MeetingRow
 
 if TYPE_CHECKING:
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from api.types.decision import Decision
 
 
+@renders(MeetingRow, node=lambda loaders: loaders.meeting)
 @strawberry.type(description='A numbered meeting of a committee: "the 10th Joint Committee".')
 class Meeting(Node):
     pk: strawberry.Private[int]
@@ -20,6 +22,18 @@ class Meeting(Node):
     number: int = strawberry.field(description="The meeting's number in its committee: 10 for the 10th.")
     held_on: date = strawberry.field(description="The day it is or was held.")
     venue: str | None = strawberry.field(description='Where: "Jakarta", "Online", "Tashkent and Online".')
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
+        lambda loaders: loaders.committee,
+        lambda meeting: meeting.committee_pk,
+        description="The committee that meets.",
+    )
+    decisions = relation(
+        list[Annotated["Decision", strawberry.lazy("api.types.decision")]],
+        lambda loaders: loaders.meeting_decisions,
+        lambda meeting: meeting.pk,
+        description="The decisions taken at this meeting.",
+    )
 
     @classmethod
     def from_row(cls, row: MeetingRow) -> Self:
@@ -31,15 +45,3 @@ class Meeting(Node):
             held_on=row.held_on,
             venue=row.venue,
         )
-
-    @strawberry.field(description="The committee that meets.")
-    async def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")]:
-        from api.types.committee import JointCommittee
-
-        return JointCommittee.from_row(await info.context.loaders.committee.load(self.committee_pk))
-
-    @strawberry.field(description="The decisions taken at this meeting.")
-    async def decisions(self, info: Info) -> list[Annotated["Decision", strawberry.lazy("api.types.decision")]]:
-        from api.types.decision import Decision
-
-        return [Decision.from_row(row) for row in await info.context.loaders.meeting_decisions.load(self.pk)]

@@ -3,16 +3,18 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from api.context import Info
 from api.ids import to_global_id
 from api.types.common import Node
 from api.types.enums import MemberRole, Side
+from api.types.relations import relation
+from api.types.rows import renders
 from models import CommitteeMember as MemberRow
 
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
 
 
+@renders(MemberRow, node=lambda loaders: loaders.member)
 @strawberry.type(description="One term of one person on one side of a committee. Ended terms are kept as history.")
 class CommitteeMember(Node):
     pk: strawberry.Private[int]
@@ -24,6 +26,12 @@ class CommitteeMember(Node):
     organization: str = strawberry.field(description="Ministry, embassy or agency the member belongs to.")
     since: date = strawberry.field(description="First day of the term.")
     until: date | None = strawberry.field(description="Last day of the term; null while serving without an end date.")
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
+        lambda loaders: loaders.committee,
+        lambda member: member.committee_pk,
+        description="The committee this term is on.",
+    )
 
     @classmethod
     def from_row(cls, row: MemberRow) -> Self:
@@ -39,9 +47,3 @@ class CommitteeMember(Node):
             since=row.since,
             until=row.until,
         )
-
-    @strawberry.field(description="The committee this term is on.")
-    async def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")]:
-        from api.types.committee import JointCommittee
-
-        return JointCommittee.from_row(await info.context.loaders.committee.load(self.committee_pk))

@@ -8,9 +8,12 @@ from api.ids import to_global_id
 from api.types.common import Node
 from api.types.enums import MethodologyStatus
 from api.types.pagination import Connection, visible_page
+from api.types.relations import relation
+from api.types.rows import render_all, renders
 from api.types.scope import SectoralScope
 from api.types.workflow import PublicInputWindow
 from models.methodology import Methodology as MethodologyRow
+from models.subjects import SubjectType
 from resolvers import methodology_queries
 
 if TYPE_CHECKING:
@@ -19,6 +22,12 @@ if TYPE_CHECKING:
     from api.types.proposal import Proposal
 
 
+@renders(
+    MethodologyRow,
+    node=lambda loaders: loaders.visible_methodology,
+    subject=SubjectType.METHODOLOGY,
+    subject_loader=lambda loaders: loaders.methodology,
+)
 @strawberry.type(
     description="A methodology, or one version of it: proposed under a PM reference, approved under its own AM reference."
 )
@@ -38,6 +47,12 @@ class Methodology(Node):
     proponent: str
     status: MethodologyStatus  # type: ignore[valid-type]
     approved_on: date | None
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
+        lambda loaders: loaders.committee,
+        lambda methodology: methodology.row.committee_id,
+        description="The committee it belongs to.",
+    )
 
     @classmethod
     def from_row(cls, row: MethodologyRow) -> Self:
@@ -54,17 +69,11 @@ class Methodology(Node):
             approved_on=row.approved_on,
         )
 
-    @strawberry.field(description="The committee it belongs to.")
-    async def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")]:
-        from api.types.committee import JointCommittee
-
-        return JointCommittee.from_row(await info.context.loaders.committee.load(self.row.committee_id))
-
     @strawberry.field(description="Its sectoral scopes, by number.")
     async def sectoral_scopes(self, info: Info) -> list[SectoralScope]:
         links = await info.context.loaders.methodology_scopes.load(self.row.id)
         rows = await info.context.loaders.scope.load_many([link.scope for link in links])
-        return [SectoralScope.from_row(row) for row in rows]
+        return render_all(rows)
 
     @strawberry.field(description="The public-input window of its proposal, once opened.")
     async def public_input(self, info: Info) -> PublicInputWindow | None:
@@ -75,18 +84,18 @@ class Methodology(Node):
             opens_on=proposal.public_input_opens_on, closes_on=proposal.public_input_closes_on, proposal_pk=proposal.id
         )
 
-    @strawberry.field(description="The decision on it, once decided.")
-    async def decision(self, info: Info) -> Annotated["Decision", strawberry.lazy("api.types.decision")] | None:
-        from api.types.decision import Decision
-
-        row = await info.context.loaders.decision_of_proposal.load(self.row.proposal_id)
-        return Decision.from_row(row) if row else None
-
-    @strawberry.field(description="The proposal that carries it through the consent workflow.")
-    async def proposal(self, info: Info) -> Annotated["Proposal", strawberry.lazy("api.types.proposal")]:
-        from api.types.proposal import Proposal
-
-        return Proposal.from_row(await info.context.loaders.proposal.load(self.row.proposal_id))
+    decision = relation(
+        Annotated["Decision", strawberry.lazy("api.types.decision")] | None,
+        lambda loaders: loaders.decision_of_proposal,
+        lambda methodology: methodology.row.proposal_id,
+        description="The decision on it, once decided.",
+    )
+    proposal = relation(
+        Annotated["Proposal", strawberry.lazy("api.types.proposal")],
+        lambda loaders: loaders.proposal,
+        lambda methodology: methodology.row.proposal_id,
+        description="The proposal that carries it through the consent workflow.",
+    )
 
     @strawberry.field(
         description="Every approved version of this methodology, newest first; just this one until approved."
@@ -96,7 +105,7 @@ class Methodology(Node):
             return [self]
         rows = await info.context.loaders.methodology_versions.load(self.row.reference)
         approved = sorted((row for row in rows if row.major is not None), key=lambda row: row.major, reverse=True)
-        return [Methodology.from_row(row) for row in approved]
+        return render_all(approved)
 
 
 @strawberry.input(description="Filters of the methodology list; all given filters apply together.")
@@ -121,7 +130,6 @@ async def methodology_page(
     return await visible_page(
         info,
         methodology_queries.list_methodologies,
-        Methodology.from_row,
         first,
         after,
         committee_code=committee_code or f.committee_code,

@@ -1,7 +1,15 @@
+"""Relay connections. A page's rows are rendered through the registry (`api.types.rows`) and the
+relations selected on its nodes are prefetched (`api.types.relations`), so that one helper serves
+every list of every area."""
+
+from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from api.context import Info
+from api.types.relations import prefetch
+from api.types.rows import render_all
 from resolvers.pagination import Page
 
 T = TypeVar("T")
@@ -28,11 +36,13 @@ class Connection(Generic[T]):
     total_count: int = strawberry.field(description="Items in the whole list with these filters, not just this page.")
 
 
-def connection(page: Page[Any], render: Any) -> Any:
-    """A Connection of `page`, each row rendered by `render`."""
-    edges = [Edge(cursor=cursor, node=render(row)) for row, cursor in zip(page.rows, page.cursors, strict=True)]
+async def connection(info: Info, page: Page[Any]) -> Any:
+    """A Connection of `page`, each row rendered by its registered type, with the relations
+    selected on the nodes loaded up front, one batch each."""
+    nodes = render_all(page.rows)
+    await prefetch(info, nodes, "edges", "node")
     return Connection(
-        edges=edges,
+        edges=[Edge(cursor=cursor, node=node) for node, cursor in zip(nodes, page.cursors, strict=True)],
         page_info=PageInfo(
             has_next_page=page.has_next,
             has_previous_page=page.has_previous,
@@ -43,7 +53,7 @@ def connection(page: Page[Any], render: Any) -> Any:
     )
 
 
-def page_args(info: Any, first: int | None, after: str | None) -> dict[str, Any]:
+def page_args(info: Info, first: int | None, after: str | None) -> dict[str, Any]:
     """The paging arguments of a list field, with the configured cap."""
     return {
         "first": 20 if first is None else first,
@@ -53,8 +63,8 @@ def page_args(info: Any, first: int | None, after: str | None) -> dict[str, Any]
 
 
 async def visible_page(
-    info: Any, list_fn: Any, render: Any, first: int | None, after: str | None, **filters: Any
+    info: Info, list_fn: Callable[..., Awaitable[Page[Any]]], first: int | None, after: str | None, **filters: Any
 ) -> Any:
     """A connection of what `list_fn(session, principal, ...)` lets the asking principal see."""
     page = await info.context.db.run(list_fn, info.context.principal, **filters, **page_args(info, first, after))
-    return connection(page, render)
+    return await connection(info, page)

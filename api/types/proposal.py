@@ -9,6 +9,8 @@ from api.types.common import Node
 from api.types.enums import DecisionMode, ProposalKind, ProposalStatus, Side
 from api.types.meeting import Meeting
 from api.types.pagination import Connection, visible_page
+from api.types.relations import relation
+from api.types.rows import load_subject, render_all, renders
 from api.types.workflow import PublicInputWindow, SidePosition, WorkflowEvent
 from models import clock
 from models.enums import ProposalStatus as Status
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 POSITION_STEPS = {Step.CONSENT.value, Step.OBJECT.value}
 
 
+@renders(ProposalRow, node=lambda loaders: loaders.visible_proposal)
 @strawberry.type(description="An agenda item of one committee on its way to a decision of both sides.")
 class Proposal(Node):
     row: strawberry.Private[ProposalRow]
@@ -77,11 +80,12 @@ class Proposal(Node):
         committee = await info.context.loaders.committee.load(self.row.committee_id)
         return sees_positions(info.context.principal, committee.code, decided)
 
-    @strawberry.field(description="The committee that decides it.")
-    async def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")]:
-        from api.types.committee import JointCommittee
-
-        return JointCommittee.from_row(await info.context.loaders.committee.load(self.row.committee_id))
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
+        lambda loaders: loaders.committee,
+        lambda proposal: proposal.row.committee_id,
+        description="The committee that decides it.",
+    )
 
     @strawberry.field(description="The public-input period, once opened.")
     def public_input(self) -> PublicInputWindow | None:
@@ -91,11 +95,12 @@ class Proposal(Node):
             opens_on=self.row.public_input_opens_on, closes_on=self.row.public_input_closes_on, proposal_pk=self.row.id
         )
 
-    @strawberry.field(description="The meeting it is circulated to, in mode MEETING.")
-    async def meeting(self, info: Info) -> Meeting | None:
-        if self.row.meeting_id is None:
-            return None
-        return Meeting.from_row(await info.context.loaders.meeting.load(self.row.meeting_id))
+    meeting = relation(
+        Meeting | None,
+        lambda loaders: loaders.meeting,
+        lambda proposal: proposal.row.meeting_id,
+        description="The meeting it is circulated to, in mode MEETING.",
+    )
 
     @strawberry.field(
         description="The sides' positions in the current round of consideration. The public, and partners of "
@@ -104,15 +109,14 @@ class Proposal(Node):
     async def positions(self, info: Info) -> list[SidePosition]:
         if not await self._sees_positions(info):
             return []
-        rows = await info.context.loaders.positions.load((self.row.id, self.row.round))
-        return [SidePosition.from_row(row) for row in rows]
+        return render_all(await info.context.loaders.positions.load((self.row.id, self.row.round)))
 
-    @strawberry.field(description="The decision taken on it, once decided.")
-    async def decision(self, info: Info) -> Annotated["Decision", strawberry.lazy("api.types.decision")] | None:
-        from api.types.decision import Decision
-
-        row = await info.context.loaders.decision_of_proposal.load(self.row.id)
-        return Decision.from_row(row) if row else None
+    decision = relation(
+        Annotated["Decision", strawberry.lazy("api.types.decision")] | None,
+        lambda loaders: loaders.decision_of_proposal,
+        lambda proposal: proposal.row.id,
+        description="The decision taken on it, once decided.",
+    )
 
     @strawberry.field(
         description="Every step with actor and note, oldest first. Positions appear to those who may see them."
@@ -120,12 +124,10 @@ class Proposal(Node):
     async def history(self, info: Info) -> list[WorkflowEvent]:
         hide_positions = not await self._sees_positions(info)
         rows = await info.context.loaders.history.load(self.row.id)
-        return [WorkflowEvent.from_row(row) for row in rows if not (hide_positions and row.action in POSITION_STEPS)]
+        return render_all(row for row in rows if not (hide_positions and row.action in POSITION_STEPS))
 
     @strawberry.field(description="What the proposal would change; null for kind OTHER.")
     async def subject(self, info: Info) -> Annotated["ProposalSubject", strawberry.lazy("api.types.subject")] | None:
-        from api.types.subject import load_subject
-
         return await load_subject(info, self.row.subject_type, self.row.subject_id)
 
     @strawberry.field(
@@ -168,7 +170,6 @@ class ProposalQueries:
         return await visible_page(
             info,
             proposal_queries.list_proposals,
-            Proposal.from_row,
             first,
             after,
             committee_code=committee_code,

@@ -2,9 +2,11 @@ from typing import Self
 
 import strawberry
 
+from api.types.rows import renders
 from models import SectoralScope as ScopeRow
 
 
+@renders(ScopeRow)
 @strawberry.type(description="One of the CDM's 15 sectoral scopes, used for methodologies, TPEs and projects.")
 class SectoralScope:
     number: int = strawberry.field(description="1 to 15.")

@@ -9,7 +9,10 @@ from api.types.common import Node
 from api.types.country import Country
 from api.types.enums import AccreditationBasis, DesignationStatus, TpeFunction
 from api.types.pagination import Connection, visible_page
+from api.types.relations import relation
+from api.types.rows import render_all, renders
 from api.types.scope import SectoralScope
+from models.subjects import SubjectType
 from models.tpe import DesignationScope as ScopeRow
 from models.tpe import ThirdPartyEntity as EntityRow
 from models.tpe import TpeDesignation as DesignationRow
@@ -20,6 +23,7 @@ if TYPE_CHECKING:
     from api.types.decision import Decision
 
 
+@renders(EntityRow, node=lambda loaders: loaders.entity)
 @strawberry.type(description="A validation and verification body.")
 class ThirdPartyEntity(Node):
     row: strawberry.Private[EntityRow]
@@ -27,6 +31,18 @@ class ThirdPartyEntity(Node):
     accreditation: AccreditationBasis  # type: ignore[valid-type]
     accreditation_body: str | None
     accreditation_expires_on: date | None
+    country = relation(
+        Country | None,
+        lambda loaders: loaders.country_by_code,
+        lambda entity: entity.row.country_code,
+        description="Where it is established.",
+    )
+    designations = relation(
+        list["TpeDesignation"],
+        lambda loaders: loaders.entity_designations,
+        lambda entity: entity.row.id,
+        description="Its designations, one per committee.",
+    )
 
     @classmethod
     def from_row(cls, row: EntityRow) -> Self:
@@ -39,35 +55,32 @@ class ThirdPartyEntity(Node):
             accreditation_expires_on=row.accreditation_expires_on,
         )
 
-    @strawberry.field(description="Where it is established.")
-    async def country(self, info: Info) -> Country | None:
-        if self.row.country_code is None:
-            return None
-        return Country.from_row(await info.context.loaders.country_by_code.load(self.row.country_code))
 
-    @strawberry.field(description="Its designations, one per committee.")
-    async def designations(self, info: Info) -> list["TpeDesignation"]:
-        return [
-            TpeDesignation.from_row(row) for row in await info.context.loaders.entity_designations.load(self.row.id)
-        ]
-
-
+@renders(ScopeRow)
 @strawberry.type(description="One sectoral scope of a designation, for one function, with its own status.")
 class DesignatedScope:
     function: TpeFunction  # type: ignore[valid-type]
     status: DesignationStatus  # type: ignore[valid-type]
     since: date = strawberry.field(description="The day this scope took its current status.")
     number: strawberry.Private[int]
-
-    @strawberry.field(description="The sectoral scope.")
-    async def scope(self, info: Info) -> SectoralScope:
-        return SectoralScope.from_row(await info.context.loaders.scope.load(self.number))
+    scope = relation(
+        SectoralScope,
+        lambda loaders: loaders.scope,
+        lambda designated: designated.number,
+        description="The sectoral scope.",
+    )
 
     @classmethod
     def from_row(cls, row: ScopeRow) -> Self:
         return cls(function=row.function, status=row.status, since=row.since, number=row.scope)
 
 
+@renders(
+    DesignationRow,
+    node=lambda loaders: loaders.visible_designation,
+    subject=SubjectType.TPE_DESIGNATION,
+    subject_loader=lambda loaders: loaders.designation,
+)
 @strawberry.type(description="An entity's designation as a third-party entity in one committee.")
 class TpeDesignation(Node):
     row: strawberry.Private[DesignationRow]
@@ -78,6 +91,18 @@ class TpeDesignation(Node):
         description="DESIGNATED while any scope is; else SUSPENDED while any is; else how the last scope ended."
     )
     designated_on: date | None
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
+        lambda loaders: loaders.committee,
+        lambda designation: designation.row.committee_id,
+        description="The committee that designated it.",
+    )
+    entity = relation(
+        ThirdPartyEntity,
+        lambda loaders: loaders.entity,
+        lambda designation: designation.row.entity_id,
+        description="The entity designated.",
+    )
 
     @classmethod
     def from_row(cls, row: DesignationRow) -> Self:
@@ -89,26 +114,17 @@ class TpeDesignation(Node):
             designated_on=row.designated_on,
         )
 
-    @strawberry.field(description="The committee that designated it.")
-    async def committee(self, info: Info) -> Annotated["JointCommittee", strawberry.lazy("api.types.committee")]:
-        from api.types.committee import JointCommittee
-
-        return JointCommittee.from_row(await info.context.loaders.committee.load(self.row.committee_id))
-
-    @strawberry.field(description="The entity designated.")
-    async def entity(self, info: Info) -> ThirdPartyEntity:
-        return ThirdPartyEntity.from_row(await info.context.loaders.entity.load(self.row.entity_id))
-
     @strawberry.field(description="Validation scopes, then verification scopes, each by number.")
     async def scopes(self, info: Info) -> list[DesignatedScope]:
         rows = await info.context.loaders.designation_scopes.load(self.row.id)
-        return [DesignatedScope.from_row(row) for row in sorted(rows, key=lambda r: (r.function.value, r.scope))]
+        return render_all(sorted(rows, key=lambda r: (r.function.value, r.scope)))
 
-    @strawberry.field(description="Decisions on it, oldest first: designation, extra scopes, suspension, withdrawal.")
-    async def decisions(self, info: Info) -> list[Annotated["Decision", strawberry.lazy("api.types.decision")]]:
-        from api.types.decision import Decision
-
-        return [Decision.from_row(row) for row in await info.context.loaders.designation_decisions.load(self.row.id)]
+    decisions = relation(
+        list[Annotated["Decision", strawberry.lazy("api.types.decision")]],
+        lambda loaders: loaders.designation_decisions,
+        lambda designation: designation.row.id,
+        description="Decisions on it, oldest first: designation, extra scopes, suspension, withdrawal.",
+    )
 
 
 @strawberry.input(
@@ -130,7 +146,6 @@ async def tpe_page(
     return await visible_page(
         info,
         tpe_queries.list_designations,
-        TpeDesignation.from_row,
         first,
         after,
         committee_code=committee_code or f.committee_code,

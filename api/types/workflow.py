@@ -5,14 +5,16 @@ from typing import Self
 
 import strawberry
 
-from api.context import Info
 from api.ids import to_global_id
 from api.types.enums import Position, ProposalStatus, Side
+from api.types.relations import relation
+from api.types.rows import renders
 from models.proposal import PublicComment as CommentRow
 from models.proposal import SidePosition as PositionRow
 from models.proposal import WorkflowEvent as EventRow
 
 
+@renders(PositionRow)
 @strawberry.type(description="One side's position on a circulated proposal.")
 class SidePosition:
     side: Side  # type: ignore[valid-type]
@@ -32,6 +34,7 @@ class SidePosition:
         )
 
 
+@renders(EventRow)
 @strawberry.type(description="One step in a proposal's history.")
 class WorkflowEvent:
     at: datetime
@@ -56,6 +59,7 @@ class WorkflowEvent:
         )
 
 
+@renders(CommentRow)
 @strawberry.type(description="A comment from the public, given during public input. Comments are public.")
 class PublicComment:
     id: strawberry.ID
@@ -80,7 +84,9 @@ class PublicInputWindow:
     opens_on: date
     closes_on: date
     proposal_pk: strawberry.Private[int]
-
-    @strawberry.field(description="Comments received, oldest first.")
-    async def comments(self, info: Info) -> list[PublicComment]:
-        return [PublicComment.from_row(row) for row in await info.context.loaders.comments.load(self.proposal_pk)]
+    comments = relation(
+        list[PublicComment],
+        lambda loaders: loaders.comments,
+        lambda window: window.proposal_pk,
+        description="Comments received, oldest first.",
+    )
