@@ -98,11 +98,6 @@ class DecisionBroker:
         elif engine is not None:
             _IN_PROCESS.setdefault(engine.sync_engine, WeakSet()).add(self)
 
-    @property
-    def hears_database(self) -> bool:
-        """True when events arrive by NOTIFY; nothing is then published to it in process."""
-        return self._listener is not None
-
     def publish(self, event: DecisionTaken) -> None:
         for queue in self._queues:
             if queue.full():

@@ -19,8 +19,7 @@ from models.principal import Principal
 from models.proposal import Proposal, SidePosition
 from models.subjects import SubjectType
 from models.tpe import TpeDesignation
-from models.visibility import visible_proposals
-from resolvers.tpe_queries import visible_designations
+from models.visibility import visible_designations, visible_proposals
 
 T = TypeVar("T", bound=SQLModel)
 
