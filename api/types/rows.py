@@ -100,6 +100,15 @@ def node_types() -> list[type]:
     return [lookup.cls for lookup in _NODES.values()]
 
 
+def subject_classes() -> tuple[type, ...]:
+    """The types registered as proposal subjects, in the order of `SubjectType`; raises when a
+    kind has none (its type module was not imported, or does not register `subject=`)."""
+    missing = [kind.value for kind in SubjectType if kind not in _SUBJECTS]
+    if missing:
+        raise TypeError(f"No GraphQL type registered for subject kinds {missing}: see api.types.rows.renders")
+    return tuple(_SUBJECTS[kind].cls for kind in SubjectType)
+
+
 def subject_kinds() -> set[SubjectType]:
     """The kinds of subject a type is registered for (all of them, once every type module is imported)."""
     return set(_SUBJECTS)

@@ -1,16 +1,24 @@
-"""What a proposal is about: a union that grows as subject kinds arrive, one member per
-`models.subjects.SubjectType`. How each kind is loaded is registered by its own type module
-(`@renders(..., subject=...)`), and `api.types.rows.load_subject` finds it."""
+"""What a proposal is about: the union of the types registered as subjects, one member per
+`models.subjects.SubjectType`, in the enum's order.
 
-from typing import Annotated
+Each area registers its subject type in its own type module (`@renders(..., subject=...)`); no
+list of them is kept here. This module is named only lazily (by `Proposal.subject` and
+`Decision.subject`), so it is imported when the schema is assembled, after `api.schema` imported
+every area; a kind without a registered type fails that import.
+"""
+
+import operator
+from functools import reduce
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from api.types.methodology import Methodology
-from api.types.rules import RuleVersion
-from api.types.tpe import TpeDesignation
+from api.types.rows import subject_classes
 
-ProposalSubject = Annotated[
-    RuleVersion | Methodology | TpeDesignation,
-    strawberry.union("ProposalSubject", description="The object a proposal is about, and a decision changed."),
-]
+if TYPE_CHECKING:  # the members are known only once the areas registered them
+    ProposalSubject = Any
+else:
+    ProposalSubject = Annotated[
+        reduce(operator.or_, subject_classes()),
+        strawberry.union("ProposalSubject", description="The object a proposal is about, and a decision changed."),
+    ]
