@@ -19,7 +19,7 @@ class Country(Node):
     pk: strawberry.Private[int]
     code: str = strawberry.field(description="ISO 3166-1 alpha-2 code: VN, ID, MN ...; JP for Japan.")
     name: LocalizedText = strawberry.field(description="The country's name in English and Japanese.")
-    region: Region | None = strawberry.field(  # type: ignore[valid-type]
+    region: Region | None = strawberry.field(
         description="The region the Japanese government groups it in; null for Japan."
     )
     signing_order: int | None = strawberry.field(

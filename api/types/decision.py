@@ -28,12 +28,12 @@ class Decision(Node):
     reference: str = strawberry.field(
         description="JC-{CC}-{YYYY}-{NNN}: per committee and year of decidedOn, from 001, without gaps."
     )
-    kind: ProposalKind  # type: ignore[valid-type]
-    outcome: DecisionOutcome  # type: ignore[valid-type]
+    kind: ProposalKind
+    outcome: DecisionOutcome
     title: str
     summary: str | None
     decided_on: date
-    mode: DecisionMode  # type: ignore[valid-type]
+    mode: DecisionMode
     # A list of decisions prefetches the relations its nodes select, and these answer at once.
     committee = relation(
         Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
@@ -83,8 +83,8 @@ class Decision(Node):
 @strawberry.input(description="Filters of the decision register; all given filters apply together.")
 class DecisionFilter:
     committee_code: str | None = None
-    kind: list[ProposalKind] | None = None  # type: ignore[valid-type]
-    outcome: DecisionOutcome | None = None  # type: ignore[valid-type]
+    kind: list[ProposalKind] | None = None
+    outcome: DecisionOutcome | None = None
     decided_from: date | None = strawberry.field(default=None, description="On or after this day.")
     decided_to: date | None = strawberry.field(default=None, description="On or before this day.")
     search: str | None = strawberry.field(

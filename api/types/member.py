@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 class CommitteeMember(Node):
     pk: strawberry.Private[int]
     committee_pk: strawberry.Private[int]
-    side: Side = strawberry.field(description="The government the member represents.")  # type: ignore[valid-type]
-    role: MemberRole = strawberry.field(description="Co-chair, member or observer.")  # type: ignore[valid-type]
+    side: Side = strawberry.field(description="The government the member represents.")
+    role: MemberRole = strawberry.field(description="Co-chair, member or observer.")
     name: str = strawberry.field(description="The member's name.")
     title: str | None = strawberry.field(description="Position or title, as the appointing side gives it.")
     organization: str = strawberry.field(description="Ministry, embassy or agency the member belongs to.")

@@ -45,7 +45,7 @@ class Methodology(Node):
         description="Reduction measures, reference and project emissions, monitoring parameters."
     )
     proponent: str
-    status: MethodologyStatus  # type: ignore[valid-type]
+    status: MethodologyStatus
     approved_on: date | None
     committee = relation(
         Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
@@ -111,7 +111,7 @@ class Methodology(Node):
 @strawberry.input(description="Filters of the methodology list; all given filters apply together.")
 class MethodologyFilter:
     committee_code: str | None = None
-    status: list[MethodologyStatus] | None = None  # type: ignore[valid-type]
+    status: list[MethodologyStatus] | None = None
     sectoral_scope: int | None = strawberry.field(default=None, description="Methodologies covering this scope (1–15).")
     search: str | None = strawberry.field(
         default=None, description="Words that must all appear in title, summary or references."

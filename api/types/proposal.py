@@ -31,17 +31,17 @@ POSITION_STEPS = {Step.CONSENT.value, Step.OBJECT.value}
 @strawberry.type(description="An agenda item of one committee on its way to a decision of both sides.")
 class Proposal(Node):
     row: strawberry.Private[ProposalRow]
-    kind: ProposalKind  # type: ignore[valid-type]
+    kind: ProposalKind
     title: str
     summary: str | None
-    status: ProposalStatus = strawberry.field(  # type: ignore[valid-type]
+    status: ProposalStatus = strawberry.field(
         description="The current status; LAPSED as soon as an electronic deadline has passed."
     )
     submitted_at: datetime | None
     created_at: datetime
-    mode: DecisionMode | None = strawberry.field(description="Set when circulated.")  # type: ignore[valid-type]
+    mode: DecisionMode | None = strawberry.field(description="Set when circulated.")
     deadline: date | None = strawberry.field(description="Electronic decisions only: the last day for positions.")
-    proposer_side: Side | None = strawberry.field(  # type: ignore[valid-type]
+    proposer_side: Side | None = strawberry.field(
         description="The side that proposed it; null when the secretariat did. That side may submit and withdraw it."
     )
 
@@ -165,7 +165,7 @@ class ProposalQueries:
         first: int | None = 20,
         after: str | None = None,
         committee_code: str | None = None,
-        status: list[ProposalStatus] | None = None,  # type: ignore[valid-type]
+        status: list[ProposalStatus] | None = None,
     ) -> Connection[Proposal]:
         return await visible_page(
             info,

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 @strawberry.type(description="One of a committee's rules, guidelines or forms, with its whole version history.")
 class RuleDocument(Node):
     row: strawberry.Private[DocumentRow]
-    type: RuleDocumentType  # type: ignore[valid-type]
+    type: RuleDocumentType
     title: str
     form_name: str | None = strawberry.field(description="For a FORM: its short name (PIN, PDD ...).")
     committee = relation(
@@ -68,7 +68,7 @@ class RuleVersion(Node):
     row: strawberry.Private[VersionRow]
     version: str = strawberry.field(description='"ver06.0"')
     code: str = strawberry.field(description='JCM_{CC}_{TYPE}_ver{NN.N}: "JCM_ID_PCP_ver06.0".')
-    status: RuleVersionStatus  # type: ignore[valid-type]
+    status: RuleVersionStatus
     effective_on: date | None = strawberry.field(
         description="In force from this day; the decision date unless proposed otherwise."
     )

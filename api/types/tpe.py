@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 class ThirdPartyEntity(Node):
     row: strawberry.Private[EntityRow]
     name: str
-    accreditation: AccreditationBasis  # type: ignore[valid-type]
+    accreditation: AccreditationBasis
     accreditation_body: str | None
     accreditation_expires_on: date | None
     country = relation(
@@ -59,8 +59,8 @@ class ThirdPartyEntity(Node):
 @renders(ScopeRow)
 @strawberry.type(description="One sectoral scope of a designation, for one function, with its own status.")
 class DesignatedScope:
-    function: TpeFunction  # type: ignore[valid-type]
-    status: DesignationStatus  # type: ignore[valid-type]
+    function: TpeFunction
+    status: DesignationStatus
     since: date = strawberry.field(description="The day this scope took its current status.")
     number: strawberry.Private[int]
     scope = relation(
@@ -87,7 +87,7 @@ class TpeDesignation(Node):
     reference: str | None = strawberry.field(
         description="TPE-VN-003, given on the first designation in that committee."
     )
-    status: DesignationStatus = strawberry.field(  # type: ignore[valid-type]
+    status: DesignationStatus = strawberry.field(
         description="DESIGNATED while any scope is; else SUSPENDED while any is; else how the last scope ended."
     )
     designated_on: date | None
@@ -132,9 +132,9 @@ class TpeDesignation(Node):
 )
 class TpeFilter:
     committee_code: str | None = None
-    function: TpeFunction | None = None  # type: ignore[valid-type]
+    function: TpeFunction | None = None
     sectoral_scope: int | None = None
-    status: list[DesignationStatus] | None = None  # type: ignore[valid-type]
+    status: list[DesignationStatus] | None = None
     search: str | None = strawberry.field(default=None, description="Words of the entity's name.")
 
 

@@ -17,8 +17,8 @@ from models.proposal import WorkflowEvent as EventRow
 @renders(PositionRow)
 @strawberry.type(description="One side's position on a circulated proposal.")
 class SidePosition:
-    side: Side  # type: ignore[valid-type]
-    position: Position  # type: ignore[valid-type]
+    side: Side
+    position: Position
     statement: str | None = strawberry.field(description="The side's statement; an objection always has one.")
     recorded_by: str = strawberry.field(description="Who recorded it for the side (the token's holder).")
     recorded_at: datetime
@@ -43,8 +43,8 @@ class WorkflowEvent:
         "approved, notApproved, withdrawn or lapsed."
     )
     actor: str = strawberry.field(description="Who took the step; `JCM system` when a deadline passed.")
-    from_status: ProposalStatus | None  # type: ignore[valid-type]
-    to_status: ProposalStatus  # type: ignore[valid-type]
+    from_status: ProposalStatus | None
+    to_status: ProposalStatus
     note: str | None = strawberry.field(description="A reason, statement, window or circulation detail.")
 
     @classmethod
