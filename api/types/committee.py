@@ -17,6 +17,7 @@ from api.types.scope import SectoralScope
 from api.types.tpe import TpeDesignation, TpeFilter, tpe_page
 from models import JointCommittee as CommitteeRow
 from models import enums
+from models.types import saved_id
 from resolvers import committees, decisions, proposal_queries
 from resolvers.loaders import MembersKey
 
@@ -45,8 +46,8 @@ class JointCommittee(Node):
     @classmethod
     def from_row(cls, row: CommitteeRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("JointCommittee", row.id)),
-            pk=row.id,
+            id=strawberry.ID(to_global_id("JointCommittee", saved_id(row))),
+            pk=saved_id(row),
             country_pk=row.country_id,
             code=row.code,
             name=LocalizedText(en=row.name_en, ja=row.name_ja),

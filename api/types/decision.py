@@ -14,6 +14,7 @@ from api.types.relations import prefetch, relation
 from api.types.rows import load_subject, render, renders
 from api.types.workflow import SidePosition
 from models.decision import Decision as DecisionRow
+from models.types import saved_id
 from resolvers import decisions
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class Decision(Node):
     @classmethod
     def from_row(cls, row: DecisionRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("Decision", row.id)),
+            id=strawberry.ID(to_global_id("Decision", saved_id(row))),
             row=row,
             reference=row.reference,
             kind=row.kind,

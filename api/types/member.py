@@ -9,6 +9,7 @@ from api.types.enums import MemberRole, Side
 from api.types.relations import relation
 from api.types.rows import renders
 from models import CommitteeMember as MemberRow
+from models.types import saved_id
 
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
@@ -36,8 +37,8 @@ class CommitteeMember(Node):
     @classmethod
     def from_row(cls, row: MemberRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("CommitteeMember", row.id)),
-            pk=row.id,
+            id=strawberry.ID(to_global_id("CommitteeMember", saved_id(row))),
+            pk=saved_id(row),
             committee_pk=row.committee_id,
             side=row.side,
             role=row.role,

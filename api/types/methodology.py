@@ -14,6 +14,7 @@ from api.types.scope import SectoralScope
 from api.types.workflow import PublicInputWindow
 from models.methodology import Methodology as MethodologyRow
 from models.subjects import SubjectType
+from models.types import saved_id
 from resolvers import methodology_queries
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class Methodology(Node):
     @classmethod
     def from_row(cls, row: MethodologyRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("Methodology", row.id)),
+            id=strawberry.ID(to_global_id("Methodology", saved_id(row))),
             row=row,
             proposed_reference=row.proposed_reference,
             reference=row.reference,
@@ -71,7 +72,7 @@ class Methodology(Node):
 
     @strawberry.field(description="Its sectoral scopes, by number.")
     async def sectoral_scopes(self, info: Info) -> list[SectoralScope]:
-        links = await info.context.loaders.methodology_scopes.load(self.row.id)
+        links = await info.context.loaders.methodology_scopes.load(saved_id(self.row))
         rows = await info.context.loaders.scope.load_many([link.scope for link in links])
         return render_all(rows)
 

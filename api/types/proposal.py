@@ -15,6 +15,7 @@ from api.types.workflow import PublicInputWindow, SidePosition, WorkflowEvent
 from models import clock
 from models.enums import ProposalStatus as Status
 from models.proposal import Proposal as ProposalRow
+from models.types import saved_id
 from models.visibility import sees_all_committees, sees_positions
 from models.workflow import DECIDED, Due, Step, due, is_lapsed
 from resolvers import proposal_queries
@@ -49,7 +50,7 @@ class Proposal(Node):
     def from_row(cls, row: ProposalRow) -> Self:
         lapsed = is_lapsed(row.status, row.mode, row.deadline, clock.today())
         return cls(
-            id=strawberry.ID(to_global_id("Proposal", row.id)),
+            id=strawberry.ID(to_global_id("Proposal", saved_id(row))),
             row=row,
             kind=row.kind,
             title=row.title,
@@ -70,7 +71,7 @@ class Proposal(Node):
         if await self._sees_positions(info):
             return self.row.version
         # Every step adds one; the steps of positions this reader may not see are not counted.
-        rows = await info.context.loaders.history.load(self.row.id)
+        rows = await info.context.loaders.history.load(saved_id(self.row))
         return self.row.version - sum(row.action in POSITION_STEPS for row in rows)
 
     async def _sees_positions(self, info: Info) -> bool:
@@ -92,7 +93,9 @@ class Proposal(Node):
         if self.row.public_input_opens_on is None:
             return None
         return PublicInputWindow(
-            opens_on=self.row.public_input_opens_on, closes_on=self.row.public_input_closes_on, proposal_pk=self.row.id
+            opens_on=self.row.public_input_opens_on,
+            closes_on=self.row.public_input_closes_on,
+            proposal_pk=saved_id(self.row),
         )
 
     meeting = relation(
@@ -109,7 +112,7 @@ class Proposal(Node):
     async def positions(self, info: Info) -> list[SidePosition]:
         if not await self._sees_positions(info):
             return []
-        return render_all(await info.context.loaders.positions.load((self.row.id, self.row.round)))
+        return render_all(await info.context.loaders.positions.load((saved_id(self.row), self.row.round)))
 
     decision = relation(
         Annotated["Decision", strawberry.lazy("api.types.decision")] | None,
@@ -123,7 +126,7 @@ class Proposal(Node):
     )
     async def history(self, info: Info) -> list[WorkflowEvent]:
         hide_positions = not await self._sees_positions(info)
-        rows = await info.context.loaders.history.load(self.row.id)
+        rows = await info.context.loaders.history.load(saved_id(self.row))
         return render_all(row for row in rows if not (hide_positions and row.action in POSITION_STEPS))
 
     @strawberry.field(description="What the proposal would change; null for kind OTHER.")

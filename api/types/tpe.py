@@ -16,6 +16,7 @@ from models.subjects import SubjectType
 from models.tpe import DesignationScope as ScopeRow
 from models.tpe import ThirdPartyEntity as EntityRow
 from models.tpe import TpeDesignation as DesignationRow
+from models.types import saved_id
 from resolvers import tpe_queries
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class ThirdPartyEntity(Node):
     @classmethod
     def from_row(cls, row: EntityRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("ThirdPartyEntity", row.id)),
+            id=strawberry.ID(to_global_id("ThirdPartyEntity", saved_id(row))),
             row=row,
             name=row.name,
             accreditation=row.accreditation,
@@ -107,7 +108,7 @@ class TpeDesignation(Node):
     @classmethod
     def from_row(cls, row: DesignationRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("TpeDesignation", row.id)),
+            id=strawberry.ID(to_global_id("TpeDesignation", saved_id(row))),
             row=row,
             reference=row.reference,
             status=row.status,
@@ -116,7 +117,7 @@ class TpeDesignation(Node):
 
     @strawberry.field(description="Validation scopes, then verification scopes, each by number.")
     async def scopes(self, info: Info) -> list[DesignatedScope]:
-        rows = await info.context.loaders.designation_scopes.load(self.row.id)
+        rows = await info.context.loaders.designation_scopes.load(saved_id(self.row))
         return render_all(sorted(rows, key=lambda r: (r.function.value, r.scope)))
 
     decisions = relation(

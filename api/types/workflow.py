@@ -12,6 +12,7 @@ from api.types.rows import renders
 from models.proposal import PublicComment as CommentRow
 from models.proposal import SidePosition as PositionRow
 from models.proposal import WorkflowEvent as EventRow
+from models.types import saved_id
 
 
 @renders(PositionRow)
@@ -71,7 +72,7 @@ class PublicComment:
     @classmethod
     def from_row(cls, row: CommentRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("PublicComment", row.id)),
+            id=strawberry.ID(to_global_id("PublicComment", saved_id(row))),
             author=row.author,
             affiliation=row.affiliation,
             body=row.body,
