@@ -32,7 +32,12 @@ async def submit_public_comment(
         ensure_allowed(principal, Action.COMMENT, loaded.committee.code)
         proposal, today = loaded.proposal, clock.today()
         opens, closes = proposal.public_input_opens_on, proposal.public_input_closes_on
-        if proposal.status is not ProposalStatus.PUBLIC_INPUT or opens is None or not opens <= today <= closes:
+        if (
+            proposal.status is not ProposalStatus.PUBLIC_INPUT
+            or opens is None
+            or closes is None
+            or not opens <= today <= closes
+        ):
             when = f" It closed on {closes}." if closes and closes < today else ""
             raise DomainError(
                 ErrorCode.WINDOW_CLOSED, f"This proposal is not open for public input.{when}", "proposalId"

@@ -7,6 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import clock
 from models.committee import JointCommittee
+from models.db import dialect_name
 from models.decision import Decision
 from models.enums import DecisionOutcome, ProposalKind
 from models.principal import Principal
@@ -26,6 +27,7 @@ async def take_decision(
     """Record the committee's decision and move the proposal to its outcome, in the caller's transaction."""
     proposal, committee = loaded.proposal, loaded.committee
     decided_on = clock.today()
+    assert proposal.mode is not None  # only a circulated proposal, which has its mode, is decided
     serial = await next_number(session, saved_id(committee), f"decision-{decided_on.year}")
     decision = Decision(
         reference=decision_reference(committee.code, decided_on.year, serial),
@@ -90,7 +92,7 @@ async def list_decisions(
         statement = statement.where(col(Decision.decided_on) <= decided_to)
     if meeting_id is not None:
         statement = statement.where(col(Decision.meeting_id) == meeting_id)
-    if (found := matches(session.bind.dialect.name, Decision, search)) is not None:
+    if (found := matches(dialect_name(session), Decision, search)) is not None:
         statement = statement.where(found)
     return await paginate(
         session,

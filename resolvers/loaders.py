@@ -148,7 +148,8 @@ async def decisions_about(
         .where(col(Proposal.subject_type) == subject_type, col(Proposal.subject_id).in_(set(keys)))
         .order_by(col(Decision.id))
     )
-    found: dict[int, list[Decision]] = defaultdict(list)
+    # subject_id is typed optional (a proposal may be about no subject); the IN filter makes it a key.
+    found: dict[int | None, list[Decision]] = defaultdict(list)
     for decision, subject_id in (await session.exec(statement)).all():
         found[subject_id].append(decision)
     return [found[key] for key in keys]

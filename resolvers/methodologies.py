@@ -144,14 +144,23 @@ async def _add(
     committee: JointCommittee,
     proposal: Proposal,
     scopes: list[int],
-    **fields: object,
+    *,
+    proposed_reference: str,
+    title: str,
+    summary: str | None,
+    proponent: str,
+    reference: str | None = None,
 ) -> Methodology:
     methodology = Methodology(
         committee_id=saved_id(committee),
         status=MethodologyStatus.PROPOSED,
         proposal_id=saved_id(proposal),
         created_at=clock.now(),
-        **fields,
+        proposed_reference=proposed_reference,
+        reference=reference,
+        title=title,
+        summary=summary,
+        proponent=proponent,
     )
     session.add(methodology)
     await session.flush()

@@ -58,9 +58,17 @@ async def give_position(
             )
         ).all()
         current = {row.side: row for row in rows}
-        row = current.get(side) or SidePosition(proposal_id=saved_id(proposal), round=proposal.round, side=side)
+        recorded_at = clock.now()
+        row = current.get(side) or SidePosition(
+            proposal_id=saved_id(proposal),
+            round=proposal.round,
+            side=side,
+            position=position,
+            recorded_by=principal.label,
+            recorded_at=recorded_at,
+        )
         row.position, row.statement = position, statement
-        row.recorded_by, row.recorded_at = principal.label, clock.now()
+        row.recorded_by, row.recorded_at = principal.label, recorded_at
         session.add(row)
         current[side] = row
         await move(session, principal, loaded, step, note=statement)
