@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -257,6 +258,7 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
                 committee.code, await next_number(session, saved_id(committee), "TPE")
             )
             designation.designated_on = decision.decided_on
+        assert action.scopes is not None  # a designation proposal always names its scopes
         targets = [(TpeFunction(f), n) for f, n in action.scopes]
         await set_scopes(
             session,
@@ -352,7 +354,7 @@ async def _within_provisional_cap(
     if entity.country_code not in (partner, "JP"):
         return
     statement = (
-        select(sa.func.count(sa.distinct(TpeAction.designation_id)))
+        select(sa.func.count(sa.distinct(col(TpeAction.designation_id))))
         .join(Proposal, col(Proposal.id) == col(TpeAction.proposal_id))
         .join(TpeDesignation, col(TpeDesignation.id) == col(TpeAction.designation_id))
         .join(ThirdPartyEntity, col(ThirdPartyEntity.id) == col(TpeDesignation.entity_id))
@@ -383,12 +385,21 @@ async def _proposal_with_action(
     title: str,
     *,
     summary: str | None = None,
-    **action: object,
+    scopes: list[Any] | None = None,
+    function: TpeFunction | None = None,
+    reason: str | None = None,
 ) -> Proposal:
     proposal = await new_proposal(session, principal, committee, kind=kind, title=title, summary=summary)
     proposal.subject_type, proposal.subject_id = SubjectType.TPE_DESIGNATION, designation.id
     session.add(proposal)
-    tpe_action = TpeAction(proposal_id=saved_id(proposal), designation_id=saved_id(designation), kind=kind, **action)
+    tpe_action = TpeAction(
+        proposal_id=saved_id(proposal),
+        designation_id=saved_id(designation),
+        kind=kind,
+        scopes=scopes,
+        function=function,
+        reason=reason,
+    )
     session.add(tpe_action)
     await session.flush()
     await audit.record(session, principal, f"{kind.value.lower()}Proposed", tpe_action, committee_id=committee.id)

@@ -78,6 +78,7 @@ class Decision(Node):
     @strawberry.field(description="What the decision changed; null for kind OTHER.")
     async def subject(self, info: Info) -> Annotated["ProposalSubject", strawberry.lazy("api.types.subject")] | None:
         proposal = await info.context.loaders.proposal.load(self.row.proposal_id)
+        assert proposal is not None  # its proposal_id is a foreign key
         return await load_subject(info, proposal.subject_type, proposal.subject_id)
 
 

@@ -79,11 +79,12 @@ class Methodology(Node):
     @strawberry.field(description="The public-input window of its proposal, once opened.")
     async def public_input(self, info: Info) -> PublicInputWindow | None:
         proposal = await info.context.loaders.proposal.load(self.row.proposal_id)
-        if proposal.public_input_opens_on is None:
+        assert proposal is not None  # its proposal_id is a foreign key
+        # Public input opens and closes on days set together: both or neither.
+        opens, closes = proposal.public_input_opens_on, proposal.public_input_closes_on
+        if opens is None or closes is None:
             return None
-        return PublicInputWindow(
-            opens_on=proposal.public_input_opens_on, closes_on=proposal.public_input_closes_on, proposal_pk=proposal.id
-        )
+        return PublicInputWindow(opens_on=opens, closes_on=closes, proposal_pk=saved_id(proposal))
 
     decision = relation(
         Annotated["Decision", strawberry.lazy("api.types.decision")] | None,
@@ -105,7 +106,7 @@ class Methodology(Node):
         if self.row.reference is None:
             return [self]
         rows = await info.context.loaders.methodology_versions.load(self.row.reference)
-        approved = sorted((row for row in rows if row.major is not None), key=lambda row: row.major, reverse=True)
+        approved = sorted((row for row in rows if row.major is not None), key=lambda row: row.major or 0, reverse=True)
         return render_all(approved)
 
 

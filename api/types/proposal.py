@@ -79,6 +79,7 @@ class Proposal(Node):
         if decided or sees_all_committees(info.context.principal):  # no need to load the committee
             return True
         committee = await info.context.loaders.committee.load(self.row.committee_id)
+        assert committee is not None  # its committee_id is a foreign key
         return sees_positions(info.context.principal, committee.code, decided)
 
     committee = relation(
@@ -90,13 +91,11 @@ class Proposal(Node):
 
     @strawberry.field(description="The public-input period, once opened.")
     def public_input(self) -> PublicInputWindow | None:
-        if self.row.public_input_opens_on is None:
+        # Public input opens and closes on days set together: both or neither.
+        opens, closes = self.row.public_input_opens_on, self.row.public_input_closes_on
+        if opens is None or closes is None:
             return None
-        return PublicInputWindow(
-            opens_on=self.row.public_input_opens_on,
-            closes_on=self.row.public_input_closes_on,
-            proposal_pk=saved_id(self.row),
-        )
+        return PublicInputWindow(opens_on=opens, closes_on=closes, proposal_pk=saved_id(self.row))
 
     meeting = relation(
         Meeting | None,
