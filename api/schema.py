@@ -70,7 +70,7 @@ class Mutation(
 class CloseSession(SchemaExtension):
     """Returns the operation's database connection to the pool when the operation ends."""
 
-    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_operation(self) -> AsyncIterator[None]:
         yield
         try:
             await self.execution_context.context.db.close()

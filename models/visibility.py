@@ -7,6 +7,7 @@ sees everything of its own committee and what the public sees of the others. A p
 """
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -61,7 +62,7 @@ def visible_designations(principal: Principal) -> sa.ColumnElement[bool]:
     return sa.or_(col(TpeDesignation.reference).is_not(None), col(TpeDesignation.id).in_(proposed))
 
 
-def visible_trail(principal: Principal, committee_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+def visible_trail(principal: Principal, committee_id: SQLCoreOperations[int | None]) -> sa.ColumnElement[bool]:
     """Audit events: the secretariat and Japan see all; a partner its own committee's; nobody else any."""
     if sees_all_committees(principal):
         return sa.true()

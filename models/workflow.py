@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from models.enums import DecisionMode, DecisionOutcome, Position, ProposalKind, ProposalStatus, Side
 from models.errors import DomainError, ErrorCode
@@ -145,8 +146,11 @@ def is_lapsed(status: ProposalStatus, mode: DecisionMode | None, deadline: date 
 
 
 def effective_status_sql(
-    status: sa.ColumnElement, mode: sa.ColumnElement, deadline: sa.ColumnElement, today: date
-) -> sa.ColumnElement:
+    status: SQLCoreOperations[ProposalStatus],
+    mode: SQLCoreOperations[DecisionMode | None],
+    deadline: SQLCoreOperations[date | None],
+    today: date,
+) -> sa.ColumnElement[str]:
     """`is_lapsed` in SQL, so that lists filter on the status a reader would see."""
     return sa.case(
         (

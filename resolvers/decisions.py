@@ -7,9 +7,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import clock
 from models.committee import JointCommittee
+from models.db import dialect_name
 from models.decision import Decision
 from models.enums import DecisionOutcome, ProposalKind
 from models.principal import Principal
+from models.types import saved_id
 from models.workflow import Step, decided_status, decision_reference
 from resolvers import audit, effects
 from resolvers.events import DecisionTaken, announce
@@ -25,13 +27,14 @@ async def take_decision(
     """Record the committee's decision and move the proposal to its outcome, in the caller's transaction."""
     proposal, committee = loaded.proposal, loaded.committee
     decided_on = clock.today()
-    serial = await next_number(session, committee.id, f"decision-{decided_on.year}")
+    assert proposal.mode is not None  # only a circulated proposal, which has its mode, is decided
+    serial = await next_number(session, saved_id(committee), f"decision-{decided_on.year}")
     decision = Decision(
         reference=decision_reference(committee.code, decided_on.year, serial),
-        committee_id=committee.id,
+        committee_id=saved_id(committee),
         year=decided_on.year,
         serial=serial,
-        proposal_id=proposal.id,
+        proposal_id=saved_id(proposal),
         round=proposal.round,
         kind=proposal.kind,
         outcome=outcome,
@@ -50,7 +53,7 @@ async def take_decision(
     )
     await audit.record(session, principal, "decisionTaken", decision, committee_id=committee.id)
     await effects.after_decision(session, principal, proposal, decision)
-    await announce(session, DecisionTaken(decision.id, committee.code))
+    await announce(session, DecisionTaken(saved_id(decision), committee.code))
     return decision
 
 
@@ -89,7 +92,7 @@ async def list_decisions(
         statement = statement.where(col(Decision.decided_on) <= decided_to)
     if meeting_id is not None:
         statement = statement.where(col(Decision.meeting_id) == meeting_id)
-    if (found := matches(session.bind.dialect.name, Decision, search)) is not None:
+    if (found := matches(dialect_name(session), Decision, search)) is not None:
         statement = statement.where(found)
     return await paginate(
         session,

@@ -6,7 +6,7 @@ Each function takes the keys a request asked for and returns one result per key,
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement
 from sqlmodel import SQLModel, col, or_, select
@@ -22,6 +22,16 @@ from models.tpe import TpeDesignation
 from models.visibility import visible_designations, visible_proposals
 
 T = TypeVar("T", bound=SQLModel)
+R = TypeVar("R")
+
+
+class AboutProposal(Protocol):
+    """A row that a proposal carries (a rule version, a methodology): visible as its proposal is."""
+
+    proposal_id: int
+
+
+P = TypeVar("P", bound=AboutProposal)
 
 
 class MembersKey(NamedTuple):
@@ -77,7 +87,7 @@ async def _by_key(session: AsyncSession, statement: Any, key_column: str, keys: 
     return [found[key] for key in keys]
 
 
-def _first_of(groups: list[list[T]]) -> list[T | None]:
+def _first_of(groups: list[list[R]]) -> list[R | None]:
     return [group[0] if group else None for group in groups]
 
 
@@ -119,12 +129,12 @@ async def visible_proposals_by_id(
 
 
 async def grouped_visible(
-    session: AsyncSession, principal: Principal, model: type[T], key_column: str, order_by: str, keys: Sequence[Any]
-) -> list[list[T]]:
+    session: AsyncSession, principal: Principal, model: type[P], key_column: str, order_by: str, keys: Sequence[Any]
+) -> list[list[P]]:
     """Like `grouped`, for subjects of proposals: only those whose proposal the principal may see."""
     statement = (
         select(model)
-        .join(Proposal, col(Proposal.id) == col(model.proposal_id))  # type: ignore[attr-defined]
+        .join(Proposal, col(Proposal.id) == col(model.proposal_id))
         .where(col(getattr(model, key_column)).in_(set(keys)), visible_proposals(principal))
         .order_by(_ordered(model, order_by))
     )
@@ -132,8 +142,8 @@ async def grouped_visible(
 
 
 async def one_visible(
-    session: AsyncSession, principal: Principal, model: type[T], ids: Sequence[int]
-) -> list[T | None]:
+    session: AsyncSession, principal: Principal, model: type[P], ids: Sequence[int]
+) -> list[P | None]:
     """Subjects of proposals by id, None where the principal may not see the proposal."""
     return _first_of(await grouped_visible(session, principal, model, "id", "id", ids))
 
@@ -148,7 +158,8 @@ async def decisions_about(
         .where(col(Proposal.subject_type) == subject_type, col(Proposal.subject_id).in_(set(keys)))
         .order_by(col(Decision.id))
     )
-    found: dict[int, list[Decision]] = defaultdict(list)
+    # subject_id is typed optional (a proposal may be about no subject); the IN filter makes it a key.
+    found: dict[int | None, list[Decision]] = defaultdict(list)
     for decision, subject_id in (await session.exec(statement)).all():
         found[subject_id].append(decision)
     return [found[key] for key in keys]

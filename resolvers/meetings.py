@@ -10,6 +10,7 @@ from models.db import write_transaction
 from models.errors import invalid
 from models.permissions import Action, ensure_allowed, ensure_authenticated
 from models.principal import Principal
+from models.types import saved_id
 from models.validation import clean_text
 from resolvers import audit
 from resolvers.committees import committee_for_update
@@ -39,7 +40,7 @@ async def schedule_meeting(
                 f"The {ordinal(last.number)} meeting is on {last.held_on}; the next one cannot be earlier.",
             )
         meeting = Meeting(
-            committee_id=committee.id,
+            committee_id=saved_id(committee),
             number=(last.number + 1) if last else 1,
             held_on=held_on,
             venue=venue,

@@ -12,6 +12,7 @@ from models.errors import invalid, not_found
 from models.membership import check_can_end, check_term, co_chairs_to_end, end_date_for_successor
 from models.permissions import Action, ensure_allowed, ensure_authenticated
 from models.principal import Principal
+from models.types import saved_id
 from models.validation import clean_required, clean_text
 from resolvers import audit
 from resolvers.committees import committee_for_update
@@ -44,7 +45,7 @@ async def appoint_member(
             for predecessor in co_chairs_to_end(since, serving):
                 await _end(session, principal, committee, predecessor, end_date_for_successor(since))
         member = CommitteeMember(
-            committee_id=committee.id,
+            committee_id=saved_id(committee),
             side=side,
             role=role,
             name=name,

@@ -16,6 +16,7 @@ from models.permissions import Action, ensure_allowed
 from models.principal import Principal
 from models.proposal import Proposal
 from models.subjects import SubjectType, register_effects
+from models.types import saved_id
 from models.validation import clean_required, clean_text
 from resolvers import audit
 from resolvers.committees import committee_for_update
@@ -51,7 +52,7 @@ async def propose_methodology(
         summary = clean_text("summary", summary, max_length=SUMMARY_MAX, required=False)
         proponent = clean_required("proponent", proponent, max_length=PROPONENT_MAX)
         scopes = clean_scopes(sectoral_scopes)
-        reference = proposed_reference(committee.code, await next_number(session, committee.id, "PM"))
+        reference = proposed_reference(committee.code, await next_number(session, saved_id(committee), "PM"))
         proposal = await new_proposal(
             session,
             principal,
@@ -143,18 +144,27 @@ async def _add(
     committee: JointCommittee,
     proposal: Proposal,
     scopes: list[int],
-    **fields: object,
+    *,
+    proposed_reference: str,
+    title: str,
+    summary: str | None,
+    proponent: str,
+    reference: str | None = None,
 ) -> Methodology:
     methodology = Methodology(
-        committee_id=committee.id,
+        committee_id=saved_id(committee),
         status=MethodologyStatus.PROPOSED,
-        proposal_id=proposal.id,
+        proposal_id=saved_id(proposal),
         created_at=clock.now(),
-        **fields,
+        proposed_reference=proposed_reference,
+        reference=reference,
+        title=title,
+        summary=summary,
+        proponent=proponent,
     )
     session.add(methodology)
     await session.flush()
-    session.add_all(MethodologyScope(methodology_id=methodology.id, scope=n) for n in scopes)
+    session.add_all(MethodologyScope(methodology_id=saved_id(methodology), scope=n) for n in scopes)
     proposal.subject_type, proposal.subject_id = SubjectType.METHODOLOGY, methodology.id
     session.add(proposal)
     await session.flush()
@@ -172,7 +182,9 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
     else:
         if methodology.reference is None:
             committee = await session.get_one(JointCommittee, methodology.committee_id)
-            methodology.reference = approved_reference(committee.code, await next_number(session, committee.id, "AM"))
+            methodology.reference = approved_reference(
+                committee.code, await next_number(session, saved_id(committee), "AM")
+            )
             methodology.major = 1
         else:
             previous = (

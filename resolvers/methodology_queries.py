@@ -6,6 +6,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.committee import JointCommittee
+from models.db import dialect_name
 from models.enums import MethodologyStatus
 from models.methodology import Methodology, MethodologyScope
 from models.principal import Principal
@@ -52,6 +53,6 @@ async def list_methodologies(
     if sectoral_scope is not None:
         in_scope = select(MethodologyScope.methodology_id).where(col(MethodologyScope.scope) == sectoral_scope)
         statement = statement.where(col(Methodology.id).in_(in_scope))
-    if (found := matches(session.bind.dialect.name, Methodology, search)) is not None:
+    if (found := matches(dialect_name(session), Methodology, search)) is not None:
         statement = statement.where(found)
     return await paginate_by_id(session, statement, Methodology, first=first, after=after, max_page_size=max_page_size)

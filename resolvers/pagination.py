@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession as SAAsyncSession
+from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -76,7 +77,7 @@ async def paginate(
     session: AsyncSession,
     statement: sa.Select,
     *,
-    sort: list[sa.ColumnElement],
+    sort: Sequence[SQLCoreOperations[Any]],
     key: Callable[[Any], list[Any]],
     parse: Callable[[list[Any]], list[Any]],
     first: int,

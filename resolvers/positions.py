@@ -11,6 +11,7 @@ from models.decision import Decision
 from models.enums import Position
 from models.principal import Principal
 from models.proposal import Proposal, SidePosition
+from models.types import saved_id
 from models.validation import clean_text
 from models.workflow import Step, check_statement, outcome_of
 from resolvers.decisions import take_decision
@@ -57,9 +58,17 @@ async def give_position(
             )
         ).all()
         current = {row.side: row for row in rows}
-        row = current.get(side) or SidePosition(proposal_id=proposal.id, round=proposal.round, side=side)
+        recorded_at = clock.now()
+        row = current.get(side) or SidePosition(
+            proposal_id=saved_id(proposal),
+            round=proposal.round,
+            side=side,
+            position=position,
+            recorded_by=principal.label,
+            recorded_at=recorded_at,
+        )
         row.position, row.statement = position, statement
-        row.recorded_by, row.recorded_at = principal.label, clock.now()
+        row.recorded_by, row.recorded_at = principal.label, recorded_at
         session.add(row)
         current[side] = row
         await move(session, principal, loaded, step, note=statement)

@@ -155,7 +155,8 @@ async def circulate_proposal(
             )
             proposal.meeting_id, proposal.deadline = None, deadline
             where = f"electronic decision until {deadline}"
-        if proposal.status is ProposalStatus.PUBLIC_INPUT and proposal.public_input_closes_on >= today:
+        closes = proposal.public_input_closes_on
+        if proposal.status is ProposalStatus.PUBLIC_INPUT and closes is not None and closes >= today:
             # Circulating ends public input early for kinds that allow it.
             proposal.public_input_closes_on = today
         extending = proposal.status is ProposalStatus.UNDER_CONSIDERATION

@@ -18,6 +18,7 @@ from models.proposal import Proposal
 from models.reference_data import RuleDocumentKind
 from models.rule import FORM_NAME, SHA256, RuleDocument, RuleVersion, document_code, format_version, parse_version
 from models.subjects import SubjectType, register_effects
+from models.types import saved_id
 from models.validation import clean_text
 from resolvers import audit
 from resolvers.committees import committee_for_update
@@ -63,7 +64,7 @@ async def propose_rule_version(
         wanted = parse_version(version) if version and version.strip() else None
         document = await _document_for_update(session, committee, type, form_name)
         await _refuse_a_second_open_version(session, document)
-        in_force = await in_force_version(session, document.id)
+        in_force = await in_force_version(session, saved_id(document))
         if wanted is None:
             wanted = (in_force.major + 1 if in_force else 1, 0)
         elif in_force and wanted <= (in_force.major, in_force.minor):
@@ -80,7 +81,7 @@ async def propose_rule_version(
             summary=summary,
         )
         rule_version = RuleVersion(
-            document_id=document.id,
+            document_id=saved_id(document),
             major=wanted[0],
             minor=wanted[1],
             code=document_code(committee.code, short_code, form_name, *wanted),
@@ -89,7 +90,7 @@ async def propose_rule_version(
             uri=uri,
             sha256=digest,
             summary=summary,
-            proposal_id=proposal.id,
+            proposal_id=saved_id(proposal),
             created_at=clock.now(),
         )
         session.add(rule_version)
@@ -116,7 +117,7 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
     else:
         document = await session.get_one(RuleDocument, rule_version.document_id)
         await _rules_of_procedure_first(session, document)
-        previous = await in_force_version(session, document.id)
+        previous = await in_force_version(session, saved_id(document))
         if previous is not None:
             await audit.change(
                 session,
@@ -187,7 +188,7 @@ async def _document_for_update(
     if document is None:
         kind = (await session.exec(select(RuleDocumentKind).where(col(RuleDocumentKind.type) == type))).one_or_none()
         document = RuleDocument(
-            committee_id=committee.id,
+            committee_id=saved_id(committee),
             type=type,
             form_name=form_name,
             title=kind.title if kind else f"Form: {form_name}",

@@ -5,11 +5,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.counter import ReferenceCounter
+from models.db import dialect_name
 
 
 async def next_number(session: AsyncSession, committee_id: int, sequence: str) -> int:
     """The committee's next number in `sequence`, under the counter row's lock until commit."""
-    dialect_insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    dialect_insert = postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
     await session.exec(
         dialect_insert(ReferenceCounter)
         .values(committee_id=committee_id, sequence=sequence, last_value=0)

@@ -4,6 +4,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.committee import JointCommittee
+from models.db import dialect_name
 from models.enums import DesignationStatus, TpeFunction
 from models.principal import Principal
 from models.tpe import DesignationScope, ThirdPartyEntity, TpeDesignation
@@ -56,7 +57,7 @@ async def list_designations(
         statement = statement.where(col(TpeDesignation.id).in_(matching))
     elif statuses:
         statement = statement.where(col(TpeDesignation.status).in_(statuses))
-    if (found := matches(session.bind.dialect.name, ThirdPartyEntity, search)) is not None:
+    if (found := matches(dialect_name(session), ThirdPartyEntity, search)) is not None:
         statement = statement.where(col(TpeDesignation.entity_id).in_(select(ThirdPartyEntity.id).where(found)))
     return await paginate_by_id(
         session, statement, TpeDesignation, first=first, after=after, max_page_size=max_page_size

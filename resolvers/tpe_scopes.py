@@ -13,6 +13,7 @@ from models import clock
 from models.enums import DesignationStatus, ProposalKind, TpeFunction
 from models.principal import Principal
 from models.tpe import DesignationScope, TpeDesignation, designation_status
+from models.types import saved_id
 from resolvers import audit
 
 S = DesignationStatus
@@ -50,7 +51,7 @@ async def set_scopes(
         scope = current.get((function, number))
         if scope is None:
             scope = DesignationScope(
-                designation_id=designation.id,
+                designation_id=saved_id(designation),
                 function=function,
                 scope=number,
                 status=status,

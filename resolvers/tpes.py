@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -34,6 +35,7 @@ from models.tpe import (
     name_key,
     tpe_reference,
 )
+from models.types import saved_id
 from models.validation import clean_required, clean_text
 from resolvers import audit
 from resolvers.committees import committee_for_update
@@ -133,7 +135,7 @@ async def propose_designation(
             raise invalid("entityId", f"{entity.name}'s accreditation expired on {entity.accreditation_expires_on}.")
         designation = await _designation_for_update(session, committee, entity)
         await _refuse_open_proposal(session, designation)
-        scopes = await scopes_of(session, designation.id)
+        scopes = await scopes_of(session, saved_id(designation))
         already = sorted((f, n) for f, n in wanted if (f, n) in scopes and scopes[(f, n)].status is S.DESIGNATED)
         if already:
             field = "validationScopes" if already[0][0] is TpeFunction.VALIDATION else "verificationScopes"
@@ -176,7 +178,7 @@ async def propose_action(
         reason = clean_required("reason", reason, max_length=REASON_MAX)
         named = clean_scopes(scopes or [], "scopes", allow_empty=True)
         await _refuse_open_proposal(session, designation)
-        affected = reached(await scopes_of(session, designation.id), kind, function, named)
+        affected = reached(await scopes_of(session, saved_id(designation)), kind, function, named)
         if not affected:
             what = "suspend" if kind is ProposalKind.TPE_SUSPENSION else "withdraw"
             raise invalid(
@@ -223,7 +225,7 @@ async def record_voluntary_withdrawal(
         ensure_allowed(principal, Action.RECORD_VOLUNTARY_WITHDRAWAL, committee.code)
         reason = clean_required("reason", reason, max_length=REASON_MAX)
         named = clean_scopes(scopes or [], "scopes", allow_empty=True)
-        current = await scopes_of(session, designation.id)
+        current = await scopes_of(session, saved_id(designation))
         affected = reached(current, ProposalKind.TPE_WITHDRAWAL, function, named)
         if not affected:
             raise invalid("scopes", f"{designation.reference} has no designated or suspended scope that matches.")
@@ -244,7 +246,7 @@ async def record_voluntary_withdrawal(
 async def on_decision(session: AsyncSession, principal: Principal, proposal: Proposal, decision: Decision) -> None:
     action = (await session.exec(select(TpeAction).where(col(TpeAction.proposal_id) == proposal.id))).one()
     designation = await session.get_one(TpeDesignation, action.designation_id)
-    current = await scopes_of(session, designation.id)
+    current = await scopes_of(session, saved_id(designation))
     if decision.outcome is DecisionOutcome.NOT_APPROVED:
         if not current:
             await set_status(session, principal, designation, current, S.NOT_APPROVED)
@@ -252,8 +254,11 @@ async def on_decision(session: AsyncSession, principal: Principal, proposal: Pro
     if action.kind is ProposalKind.TPE_DESIGNATION:
         if designation.reference is None:
             committee = await session.get_one(JointCommittee, designation.committee_id)
-            designation.reference = tpe_reference(committee.code, await next_number(session, committee.id, "TPE"))
+            designation.reference = tpe_reference(
+                committee.code, await next_number(session, saved_id(committee), "TPE")
+            )
             designation.designated_on = decision.decided_on
+        assert action.scopes is not None  # a designation proposal always names its scopes
         targets = [(TpeFunction(f), n) for f, n in action.scopes]
         await set_scopes(
             session,
@@ -287,7 +292,7 @@ async def on_withdrawal(session: AsyncSession, principal: Principal, proposal: P
     one is withdrawn with it."""
     action = (await session.exec(select(TpeAction).where(col(TpeAction.proposal_id) == proposal.id))).one()
     designation = await session.get_one(TpeDesignation, action.designation_id)
-    current = await scopes_of(session, designation.id)
+    current = await scopes_of(session, saved_id(designation))
     if not current:
         await set_status(session, principal, designation, current, S.WITHDRAWN)
 
@@ -301,7 +306,7 @@ async def _designation_for_update(
     designation = (await session.exec(statement.with_for_update())).one_or_none()
     if designation is None:
         designation = TpeDesignation(
-            committee_id=committee.id, entity_id=entity.id, status=S.PROPOSED, created_at=clock.now()
+            committee_id=saved_id(committee), entity_id=saved_id(entity), status=S.PROPOSED, created_at=clock.now()
         )
         session.add(designation)
         await session.flush()
@@ -349,7 +354,7 @@ async def _within_provisional_cap(
     if entity.country_code not in (partner, "JP"):
         return
     statement = (
-        select(sa.func.count(sa.distinct(TpeAction.designation_id)))
+        select(sa.func.count(sa.distinct(col(TpeAction.designation_id))))
         .join(Proposal, col(Proposal.id) == col(TpeAction.proposal_id))
         .join(TpeDesignation, col(TpeDesignation.id) == col(TpeAction.designation_id))
         .join(ThirdPartyEntity, col(ThirdPartyEntity.id) == col(TpeDesignation.entity_id))
@@ -380,12 +385,21 @@ async def _proposal_with_action(
     title: str,
     *,
     summary: str | None = None,
-    **action: object,
+    scopes: list[Any] | None = None,
+    function: TpeFunction | None = None,
+    reason: str | None = None,
 ) -> Proposal:
     proposal = await new_proposal(session, principal, committee, kind=kind, title=title, summary=summary)
     proposal.subject_type, proposal.subject_id = SubjectType.TPE_DESIGNATION, designation.id
     session.add(proposal)
-    tpe_action = TpeAction(proposal_id=proposal.id, designation_id=designation.id, kind=kind, **action)
+    tpe_action = TpeAction(
+        proposal_id=saved_id(proposal),
+        designation_id=saved_id(designation),
+        kind=kind,
+        scopes=scopes,
+        function=function,
+        reason=reason,
+    )
     session.add(tpe_action)
     await session.flush()
     await audit.record(session, principal, f"{kind.value.lower()}Proposed", tpe_action, committee_id=committee.id)

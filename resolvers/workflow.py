@@ -13,6 +13,7 @@ from models.errors import DomainError, ErrorCode, not_found
 from models.permissions import ensure_may
 from models.principal import Principal
 from models.proposal import Proposal, WorkflowEvent
+from models.types import saved_id
 from models.visibility import visible_proposals
 from models.workflow import TRANSITIONS, Step, Transition, is_lapsed, transition
 from resolvers import audit
@@ -52,7 +53,7 @@ async def new_proposal(
     Callers check the permission and clean the text; subject modules then link their subject.
     """
     proposal = Proposal(
-        committee_id=committee.id,
+        committee_id=saved_id(committee),
         kind=kind,
         title=fit(title, TITLE_MAX),
         summary=summary,
@@ -155,7 +156,7 @@ async def record(
     proposal = loaded.proposal
     session.add(
         WorkflowEvent(
-            proposal_id=proposal.id,
+            proposal_id=saved_id(proposal),
             at=clock.now(),
             action=step.value,
             actor=principal.label,

@@ -13,10 +13,10 @@ from resolvers import members
 @strawberry.input(description="A new term on one side of a committee.")
 class AppointMemberInput:
     committee_code: str = strawberry.field(description="The partner's ISO code: VN.")
-    side: Side = strawberry.field(description="The side the member represents.")  # type: ignore[valid-type]
+    side: Side = strawberry.field(description="The side the member represents.")
     role: MemberRole = strawberry.field(
         description="A new CO_CHAIR ends the sitting one's term the day before `since`."
-    )  # type: ignore[valid-type]
+    )
     name: str = strawberry.field(description="At most 200 characters.")
     title: str | None = strawberry.field(default=None, description="At most 200 characters.")
     organization: str = strawberry.field(description="At most 200 characters.")

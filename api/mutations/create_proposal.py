@@ -10,7 +10,7 @@ from resolvers import proposals
 @strawberry.input(description="A new agenda item, created as a DRAFT.")
 class CreateProposalInput:
     committee_code: str = strawberry.field(description="The partner's ISO code: VN.")
-    kind: ProposalKind  # type: ignore[valid-type]
+    kind: ProposalKind
     title: str = strawberry.field(description="At most 300 characters.")
     summary: str | None = strawberry.field(default=None, description="At most 20,000 characters.")
 

@@ -16,7 +16,7 @@ from resolvers.rules import RuleVersionProposed
 @strawberry.input(description="A new version of one of the committee's rules, guidelines or forms.")
 class ProposeRuleVersionInput:
     committee_code: str = strawberry.field(description="The partner's ISO code: VN.")
-    type: RuleDocumentType  # type: ignore[valid-type]
+    type: RuleDocumentType
     title: str | None = strawberry.field(
         default=None, description="The proposal's title; default: the document's title and version."
     )

@@ -16,7 +16,7 @@ class RegisterEntityInput:
     country_code: str | None = strawberry.field(
         default=None, description="Where it is established: JP or a partner's code."
     )
-    accreditation: AccreditationBasis  # type: ignore[valid-type]
+    accreditation: AccreditationBasis
     accreditation_body: str | None = None
     accreditation_expires_on: date | None = strawberry.field(
         default=None, description="After this day it cannot be proposed for designation."

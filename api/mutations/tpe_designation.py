@@ -29,7 +29,7 @@ class ProposeTpeDesignationInput:
 class ProposeTpeActionInput:
     reference: str = strawberry.field(description="TPE-VN-003")
     reason: str
-    function: TpeFunction | None = strawberry.field(default=None, description="Only this function's scopes.")  # type: ignore[valid-type]
+    function: TpeFunction | None = strawberry.field(default=None, description="Only this function's scopes.")
     scopes: list[int] | None = strawberry.field(
         default=None, description="Only these scopes. Omit both: the whole designation."
     )

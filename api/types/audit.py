@@ -34,8 +34,9 @@ class AuditEvent:
             action=row.action,
             subject_id=strawberry.ID(to_global_id(row.subject_type, row.subject_id)),
             subject_type=row.subject_type,
-            before=row.before,
-            after=row.after,
+            # JSON is a NewType over object: wrapping is the identity at runtime.
+            before=None if row.before is None else JSON(row.before),
+            after=None if row.after is None else JSON(row.after),
             hash=row.hash,
             previous_hash=row.prev_hash,
         )

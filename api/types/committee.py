@@ -17,6 +17,7 @@ from api.types.scope import SectoralScope
 from api.types.tpe import TpeDesignation, TpeFilter, tpe_page
 from models import JointCommittee as CommitteeRow
 from models import enums
+from models.types import saved_id
 from resolvers import committees, decisions, proposal_queries
 from resolvers.loaders import MembersKey
 
@@ -45,8 +46,8 @@ class JointCommittee(Node):
     @classmethod
     def from_row(cls, row: CommitteeRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("JointCommittee", row.id)),
-            pk=row.id,
+            id=strawberry.ID(to_global_id("JointCommittee", saved_id(row))),
+            pk=saved_id(row),
             country_pk=row.country_id,
             code=row.code,
             name=LocalizedText(en=row.name_en, ja=row.name_ja),
@@ -58,13 +59,13 @@ class JointCommittee(Node):
     async def members(
         self,
         info: Info,
-        side: Side | None = None,  # type: ignore[valid-type]
+        side: Side | None = None,
         include_former: bool | None = False,
     ) -> list[CommitteeMember]:
         return render_all(await info.context.loaders.members.load(MembersKey(self.pk, side, bool(include_former))))
 
     @strawberry.field(description="The co-chair of that side serving today, if any.")
-    async def co_chair(self, info: Info, side: Side) -> CommitteeMember | None:  # type: ignore[valid-type]
+    async def co_chair(self, info: Info, side: Side) -> CommitteeMember | None:
         return render(await info.context.loaders.co_chair.load((self.pk, enums.Side(side))))
 
     @strawberry.field(description="This committee's decisions, newest first.")
@@ -82,7 +83,7 @@ class JointCommittee(Node):
         info: Info,
         first: int | None = 20,
         after: str | None = None,
-        status: list[ProposalStatus] | None = None,  # type: ignore[valid-type]
+        status: list[ProposalStatus] | None = None,
     ) -> Connection[Annotated["Proposal", strawberry.lazy("api.types.proposal")]]:
         return await visible_page(
             info,
@@ -135,7 +136,7 @@ class CommitteeQueries:
         return [Country.from_row(row) for row in await info.context.db.run(committees.list_countries)]
 
     @strawberry.field(description="The Joint Committees in the order their partners signed, optionally of one region.")
-    async def committees(self, info: Info, region: Region | None = None) -> list[JointCommittee]:  # type: ignore[valid-type]
+    async def committees(self, info: Info, region: Region | None = None) -> list[JointCommittee]:
         rows = await info.context.db.run(committees.list_committees, region)
         return [JointCommittee.from_row(row) for row in rows]
 

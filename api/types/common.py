@@ -24,7 +24,7 @@ class LocalizedText:
 
 @strawberry.type(description="Why a mutation did not happen. When any user error is returned, nothing was changed.")
 class UserError:
-    code: UserErrorCode = strawberry.field(description="What kind of failure this is.")  # type: ignore[valid-type]
+    code: UserErrorCode = strawberry.field(description="What kind of failure this is.")
     message: str = strawberry.field(description="A sentence for a person.")
     field: list[str] | None = strawberry.field(
         description='Path of the offending input field, from the mutation\'s `input`: ["since"].'

@@ -8,6 +8,7 @@ from api.types.enums import Region
 from api.types.relations import relation
 from api.types.rows import renders
 from models import Country as CountryRow
+from models.types import saved_id
 
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
@@ -19,7 +20,7 @@ class Country(Node):
     pk: strawberry.Private[int]
     code: str = strawberry.field(description="ISO 3166-1 alpha-2 code: VN, ID, MN ...; JP for Japan.")
     name: LocalizedText = strawberry.field(description="The country's name in English and Japanese.")
-    region: Region | None = strawberry.field(  # type: ignore[valid-type]
+    region: Region | None = strawberry.field(
         description="The region the Japanese government groups it in; null for Japan."
     )
     signing_order: int | None = strawberry.field(
@@ -41,8 +42,8 @@ class Country(Node):
     @classmethod
     def from_row(cls, row: CountryRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("Country", row.id)),
-            pk=row.id,
+            id=strawberry.ID(to_global_id("Country", saved_id(row))),
+            pk=saved_id(row),
             code=row.code,
             name=LocalizedText(en=row.name_en, ja=row.name_ja),
             region=row.region,

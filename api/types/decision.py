@@ -14,6 +14,7 @@ from api.types.relations import prefetch, relation
 from api.types.rows import load_subject, render, renders
 from api.types.workflow import SidePosition
 from models.decision import Decision as DecisionRow
+from models.types import saved_id
 from resolvers import decisions
 
 if TYPE_CHECKING:
@@ -28,12 +29,12 @@ class Decision(Node):
     reference: str = strawberry.field(
         description="JC-{CC}-{YYYY}-{NNN}: per committee and year of decidedOn, from 001, without gaps."
     )
-    kind: ProposalKind  # type: ignore[valid-type]
-    outcome: DecisionOutcome  # type: ignore[valid-type]
+    kind: ProposalKind
+    outcome: DecisionOutcome
     title: str
     summary: str | None
     decided_on: date
-    mode: DecisionMode  # type: ignore[valid-type]
+    mode: DecisionMode
     # A list of decisions prefetches the relations its nodes select, and these answer at once.
     committee = relation(
         Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
@@ -63,7 +64,7 @@ class Decision(Node):
     @classmethod
     def from_row(cls, row: DecisionRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("Decision", row.id)),
+            id=strawberry.ID(to_global_id("Decision", saved_id(row))),
             row=row,
             reference=row.reference,
             kind=row.kind,
@@ -77,14 +78,15 @@ class Decision(Node):
     @strawberry.field(description="What the decision changed; null for kind OTHER.")
     async def subject(self, info: Info) -> Annotated["ProposalSubject", strawberry.lazy("api.types.subject")] | None:
         proposal = await info.context.loaders.proposal.load(self.row.proposal_id)
+        assert proposal is not None  # its proposal_id is a foreign key
         return await load_subject(info, proposal.subject_type, proposal.subject_id)
 
 
 @strawberry.input(description="Filters of the decision register; all given filters apply together.")
 class DecisionFilter:
     committee_code: str | None = None
-    kind: list[ProposalKind] | None = None  # type: ignore[valid-type]
-    outcome: DecisionOutcome | None = None  # type: ignore[valid-type]
+    kind: list[ProposalKind] | None = None
+    outcome: DecisionOutcome | None = None
     decided_from: date | None = strawberry.field(default=None, description="On or after this day.")
     decided_to: date | None = strawberry.field(default=None, description="On or before this day.")
     search: str | None = strawberry.field(

@@ -8,6 +8,7 @@ from api.types.common import Node
 from api.types.relations import relation
 from api.types.rows import renders
 from models import Meeting as MeetingRow
+from models.types import saved_id
 
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
@@ -38,8 +39,8 @@ class Meeting(Node):
     @classmethod
     def from_row(cls, row: MeetingRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("Meeting", row.id)),
-            pk=row.id,
+            id=strawberry.ID(to_global_id("Meeting", saved_id(row))),
+            pk=saved_id(row),
             committee_pk=row.committee_id,
             number=row.number,
             held_on=row.held_on,

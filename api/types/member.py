@@ -9,6 +9,7 @@ from api.types.enums import MemberRole, Side
 from api.types.relations import relation
 from api.types.rows import renders
 from models import CommitteeMember as MemberRow
+from models.types import saved_id
 
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
@@ -19,8 +20,8 @@ if TYPE_CHECKING:
 class CommitteeMember(Node):
     pk: strawberry.Private[int]
     committee_pk: strawberry.Private[int]
-    side: Side = strawberry.field(description="The government the member represents.")  # type: ignore[valid-type]
-    role: MemberRole = strawberry.field(description="Co-chair, member or observer.")  # type: ignore[valid-type]
+    side: Side = strawberry.field(description="The government the member represents.")
+    role: MemberRole = strawberry.field(description="Co-chair, member or observer.")
     name: str = strawberry.field(description="The member's name.")
     title: str | None = strawberry.field(description="Position or title, as the appointing side gives it.")
     organization: str = strawberry.field(description="Ministry, embassy or agency the member belongs to.")
@@ -36,8 +37,8 @@ class CommitteeMember(Node):
     @classmethod
     def from_row(cls, row: MemberRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("CommitteeMember", row.id)),
-            pk=row.id,
+            id=strawberry.ID(to_global_id("CommitteeMember", saved_id(row))),
+            pk=saved_id(row),
             committee_pk=row.committee_id,
             side=row.side,
             role=row.role,

@@ -14,6 +14,7 @@ from api.types.scope import SectoralScope
 from api.types.workflow import PublicInputWindow
 from models.methodology import Methodology as MethodologyRow
 from models.subjects import SubjectType
+from models.types import saved_id
 from resolvers import methodology_queries
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class Methodology(Node):
         description="Reduction measures, reference and project emissions, monitoring parameters."
     )
     proponent: str
-    status: MethodologyStatus  # type: ignore[valid-type]
+    status: MethodologyStatus
     approved_on: date | None
     committee = relation(
         Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
@@ -57,7 +58,7 @@ class Methodology(Node):
     @classmethod
     def from_row(cls, row: MethodologyRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("Methodology", row.id)),
+            id=strawberry.ID(to_global_id("Methodology", saved_id(row))),
             row=row,
             proposed_reference=row.proposed_reference,
             reference=row.reference,
@@ -71,18 +72,19 @@ class Methodology(Node):
 
     @strawberry.field(description="Its sectoral scopes, by number.")
     async def sectoral_scopes(self, info: Info) -> list[SectoralScope]:
-        links = await info.context.loaders.methodology_scopes.load(self.row.id)
+        links = await info.context.loaders.methodology_scopes.load(saved_id(self.row))
         rows = await info.context.loaders.scope.load_many([link.scope for link in links])
         return render_all(rows)
 
     @strawberry.field(description="The public-input window of its proposal, once opened.")
     async def public_input(self, info: Info) -> PublicInputWindow | None:
         proposal = await info.context.loaders.proposal.load(self.row.proposal_id)
-        if proposal.public_input_opens_on is None:
+        assert proposal is not None  # its proposal_id is a foreign key
+        # Public input opens and closes on days set together: both or neither.
+        opens, closes = proposal.public_input_opens_on, proposal.public_input_closes_on
+        if opens is None or closes is None:
             return None
-        return PublicInputWindow(
-            opens_on=proposal.public_input_opens_on, closes_on=proposal.public_input_closes_on, proposal_pk=proposal.id
-        )
+        return PublicInputWindow(opens_on=opens, closes_on=closes, proposal_pk=saved_id(proposal))
 
     decision = relation(
         Annotated["Decision", strawberry.lazy("api.types.decision")] | None,
@@ -104,14 +106,14 @@ class Methodology(Node):
         if self.row.reference is None:
             return [self]
         rows = await info.context.loaders.methodology_versions.load(self.row.reference)
-        approved = sorted((row for row in rows if row.major is not None), key=lambda row: row.major, reverse=True)
+        approved = sorted((row for row in rows if row.major is not None), key=lambda row: row.major or 0, reverse=True)
         return render_all(approved)
 
 
 @strawberry.input(description="Filters of the methodology list; all given filters apply together.")
 class MethodologyFilter:
     committee_code: str | None = None
-    status: list[MethodologyStatus] | None = None  # type: ignore[valid-type]
+    status: list[MethodologyStatus] | None = None
     sectoral_scope: int | None = strawberry.field(default=None, description="Methodologies covering this scope (1–15).")
     search: str | None = strawberry.field(
         default=None, description="Words that must all appear in title, summary or references."

@@ -15,6 +15,7 @@ from api.types.workflow import PublicInputWindow, SidePosition, WorkflowEvent
 from models import clock
 from models.enums import ProposalStatus as Status
 from models.proposal import Proposal as ProposalRow
+from models.types import saved_id
 from models.visibility import sees_all_committees, sees_positions
 from models.workflow import DECIDED, Due, Step, due, is_lapsed
 from resolvers import proposal_queries
@@ -31,17 +32,17 @@ POSITION_STEPS = {Step.CONSENT.value, Step.OBJECT.value}
 @strawberry.type(description="An agenda item of one committee on its way to a decision of both sides.")
 class Proposal(Node):
     row: strawberry.Private[ProposalRow]
-    kind: ProposalKind  # type: ignore[valid-type]
+    kind: ProposalKind
     title: str
     summary: str | None
-    status: ProposalStatus = strawberry.field(  # type: ignore[valid-type]
+    status: ProposalStatus = strawberry.field(
         description="The current status; LAPSED as soon as an electronic deadline has passed."
     )
     submitted_at: datetime | None
     created_at: datetime
-    mode: DecisionMode | None = strawberry.field(description="Set when circulated.")  # type: ignore[valid-type]
+    mode: DecisionMode | None = strawberry.field(description="Set when circulated.")
     deadline: date | None = strawberry.field(description="Electronic decisions only: the last day for positions.")
-    proposer_side: Side | None = strawberry.field(  # type: ignore[valid-type]
+    proposer_side: Side | None = strawberry.field(
         description="The side that proposed it; null when the secretariat did. That side may submit and withdraw it."
     )
 
@@ -49,7 +50,7 @@ class Proposal(Node):
     def from_row(cls, row: ProposalRow) -> Self:
         lapsed = is_lapsed(row.status, row.mode, row.deadline, clock.today())
         return cls(
-            id=strawberry.ID(to_global_id("Proposal", row.id)),
+            id=strawberry.ID(to_global_id("Proposal", saved_id(row))),
             row=row,
             kind=row.kind,
             title=row.title,
@@ -70,7 +71,7 @@ class Proposal(Node):
         if await self._sees_positions(info):
             return self.row.version
         # Every step adds one; the steps of positions this reader may not see are not counted.
-        rows = await info.context.loaders.history.load(self.row.id)
+        rows = await info.context.loaders.history.load(saved_id(self.row))
         return self.row.version - sum(row.action in POSITION_STEPS for row in rows)
 
     async def _sees_positions(self, info: Info) -> bool:
@@ -78,6 +79,7 @@ class Proposal(Node):
         if decided or sees_all_committees(info.context.principal):  # no need to load the committee
             return True
         committee = await info.context.loaders.committee.load(self.row.committee_id)
+        assert committee is not None  # its committee_id is a foreign key
         return sees_positions(info.context.principal, committee.code, decided)
 
     committee = relation(
@@ -89,11 +91,11 @@ class Proposal(Node):
 
     @strawberry.field(description="The public-input period, once opened.")
     def public_input(self) -> PublicInputWindow | None:
-        if self.row.public_input_opens_on is None:
+        # Public input opens and closes on days set together: both or neither.
+        opens, closes = self.row.public_input_opens_on, self.row.public_input_closes_on
+        if opens is None or closes is None:
             return None
-        return PublicInputWindow(
-            opens_on=self.row.public_input_opens_on, closes_on=self.row.public_input_closes_on, proposal_pk=self.row.id
-        )
+        return PublicInputWindow(opens_on=opens, closes_on=closes, proposal_pk=saved_id(self.row))
 
     meeting = relation(
         Meeting | None,
@@ -109,7 +111,7 @@ class Proposal(Node):
     async def positions(self, info: Info) -> list[SidePosition]:
         if not await self._sees_positions(info):
             return []
-        return render_all(await info.context.loaders.positions.load((self.row.id, self.row.round)))
+        return render_all(await info.context.loaders.positions.load((saved_id(self.row), self.row.round)))
 
     decision = relation(
         Annotated["Decision", strawberry.lazy("api.types.decision")] | None,
@@ -123,7 +125,7 @@ class Proposal(Node):
     )
     async def history(self, info: Info) -> list[WorkflowEvent]:
         hide_positions = not await self._sees_positions(info)
-        rows = await info.context.loaders.history.load(self.row.id)
+        rows = await info.context.loaders.history.load(saved_id(self.row))
         return render_all(row for row in rows if not (hide_positions and row.action in POSITION_STEPS))
 
     @strawberry.field(description="What the proposal would change; null for kind OTHER.")
@@ -165,7 +167,7 @@ class ProposalQueries:
         first: int | None = 20,
         after: str | None = None,
         committee_code: str | None = None,
-        status: list[ProposalStatus] | None = None,  # type: ignore[valid-type]
+        status: list[ProposalStatus] | None = None,
     ) -> Connection[Proposal]:
         return await visible_page(
             info,

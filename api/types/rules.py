@@ -13,6 +13,7 @@ from models.enums import RuleVersionStatus as Status
 from models.rule import RuleDocument as DocumentRow
 from models.rule import RuleVersion as VersionRow
 from models.subjects import SubjectType
+from models.types import saved_id
 
 if TYPE_CHECKING:
     from api.types.committee import JointCommittee
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 @strawberry.type(description="One of a committee's rules, guidelines or forms, with its whole version history.")
 class RuleDocument(Node):
     row: strawberry.Private[DocumentRow]
-    type: RuleDocumentType  # type: ignore[valid-type]
+    type: RuleDocumentType
     title: str
     form_name: str | None = strawberry.field(description="For a FORM: its short name (PIN, PDD ...).")
     committee = relation(
@@ -37,7 +38,7 @@ class RuleDocument(Node):
     @classmethod
     def from_row(cls, row: DocumentRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("RuleDocument", row.id)),
+            id=strawberry.ID(to_global_id("RuleDocument", saved_id(row))),
             row=row,
             type=row.type,
             title=row.title,
@@ -46,7 +47,7 @@ class RuleDocument(Node):
 
     @strawberry.field(description="The version in force; null until a first version is adopted.")
     async def in_force(self, info: Info) -> "RuleVersion | None":
-        rows = await info.context.loaders.rule_versions.load(self.row.id)
+        rows = await info.context.loaders.rule_versions.load(saved_id(self.row))
         return next((RuleVersion.from_row(row) for row in rows if row.status is Status.IN_FORCE), None)
 
     versions = relation(
@@ -68,7 +69,7 @@ class RuleVersion(Node):
     row: strawberry.Private[VersionRow]
     version: str = strawberry.field(description='"ver06.0"')
     code: str = strawberry.field(description='JCM_{CC}_{TYPE}_ver{NN.N}: "JCM_ID_PCP_ver06.0".')
-    status: RuleVersionStatus  # type: ignore[valid-type]
+    status: RuleVersionStatus
     effective_on: date | None = strawberry.field(
         description="In force from this day; the decision date unless proposed otherwise."
     )
@@ -97,7 +98,7 @@ class RuleVersion(Node):
     @classmethod
     def from_row(cls, row: VersionRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("RuleVersion", row.id)),
+            id=strawberry.ID(to_global_id("RuleVersion", saved_id(row))),
             row=row,
             version=row.version,
             code=row.code,

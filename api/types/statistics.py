@@ -10,8 +10,8 @@ from resolvers import statistics
 @strawberry.type(description="Decisions of one committee, kind, outcome and year.")
 class DecisionCount:
     committee_code: str
-    kind: ProposalKind  # type: ignore[valid-type]
-    outcome: DecisionOutcome  # type: ignore[valid-type]
+    kind: ProposalKind
+    outcome: DecisionOutcome
     year: int
     count: int
 
@@ -30,7 +30,7 @@ class CountryProjectCount:
 
 @strawberry.type(description="Partner countries and their published projects in one region.")
 class RegionProjectCount:
-    region: Region  # type: ignore[valid-type]
+    region: Region
     countries: int
     count: int
 

@@ -16,6 +16,7 @@ from models.subjects import SubjectType
 from models.tpe import DesignationScope as ScopeRow
 from models.tpe import ThirdPartyEntity as EntityRow
 from models.tpe import TpeDesignation as DesignationRow
+from models.types import saved_id
 from resolvers import tpe_queries
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 class ThirdPartyEntity(Node):
     row: strawberry.Private[EntityRow]
     name: str
-    accreditation: AccreditationBasis  # type: ignore[valid-type]
+    accreditation: AccreditationBasis
     accreditation_body: str | None
     accreditation_expires_on: date | None
     country = relation(
@@ -47,7 +48,7 @@ class ThirdPartyEntity(Node):
     @classmethod
     def from_row(cls, row: EntityRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("ThirdPartyEntity", row.id)),
+            id=strawberry.ID(to_global_id("ThirdPartyEntity", saved_id(row))),
             row=row,
             name=row.name,
             accreditation=row.accreditation,
@@ -59,8 +60,8 @@ class ThirdPartyEntity(Node):
 @renders(ScopeRow)
 @strawberry.type(description="One sectoral scope of a designation, for one function, with its own status.")
 class DesignatedScope:
-    function: TpeFunction  # type: ignore[valid-type]
-    status: DesignationStatus  # type: ignore[valid-type]
+    function: TpeFunction
+    status: DesignationStatus
     since: date = strawberry.field(description="The day this scope took its current status.")
     number: strawberry.Private[int]
     scope = relation(
@@ -87,7 +88,7 @@ class TpeDesignation(Node):
     reference: str | None = strawberry.field(
         description="TPE-VN-003, given on the first designation in that committee."
     )
-    status: DesignationStatus = strawberry.field(  # type: ignore[valid-type]
+    status: DesignationStatus = strawberry.field(
         description="DESIGNATED while any scope is; else SUSPENDED while any is; else how the last scope ended."
     )
     designated_on: date | None
@@ -107,7 +108,7 @@ class TpeDesignation(Node):
     @classmethod
     def from_row(cls, row: DesignationRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("TpeDesignation", row.id)),
+            id=strawberry.ID(to_global_id("TpeDesignation", saved_id(row))),
             row=row,
             reference=row.reference,
             status=row.status,
@@ -116,7 +117,7 @@ class TpeDesignation(Node):
 
     @strawberry.field(description="Validation scopes, then verification scopes, each by number.")
     async def scopes(self, info: Info) -> list[DesignatedScope]:
-        rows = await info.context.loaders.designation_scopes.load(self.row.id)
+        rows = await info.context.loaders.designation_scopes.load(saved_id(self.row))
         return render_all(sorted(rows, key=lambda r: (r.function.value, r.scope)))
 
     decisions = relation(
@@ -132,9 +133,9 @@ class TpeDesignation(Node):
 )
 class TpeFilter:
     committee_code: str | None = None
-    function: TpeFunction | None = None  # type: ignore[valid-type]
+    function: TpeFunction | None = None
     sectoral_scope: int | None = None
-    status: list[DesignationStatus] | None = None  # type: ignore[valid-type]
+    status: list[DesignationStatus] | None = None
     search: str | None = strawberry.field(default=None, description="Words of the entity's name.")
 
 

@@ -12,13 +12,14 @@ from api.types.rows import renders
 from models.proposal import PublicComment as CommentRow
 from models.proposal import SidePosition as PositionRow
 from models.proposal import WorkflowEvent as EventRow
+from models.types import saved_id
 
 
 @renders(PositionRow)
 @strawberry.type(description="One side's position on a circulated proposal.")
 class SidePosition:
-    side: Side  # type: ignore[valid-type]
-    position: Position  # type: ignore[valid-type]
+    side: Side
+    position: Position
     statement: str | None = strawberry.field(description="The side's statement; an objection always has one.")
     recorded_by: str = strawberry.field(description="Who recorded it for the side (the token's holder).")
     recorded_at: datetime
@@ -43,8 +44,8 @@ class WorkflowEvent:
         "approved, notApproved, withdrawn or lapsed."
     )
     actor: str = strawberry.field(description="Who took the step; `JCM system` when a deadline passed.")
-    from_status: ProposalStatus | None  # type: ignore[valid-type]
-    to_status: ProposalStatus  # type: ignore[valid-type]
+    from_status: ProposalStatus | None
+    to_status: ProposalStatus
     note: str | None = strawberry.field(description="A reason, statement, window or circulation detail.")
 
     @classmethod
@@ -71,7 +72,7 @@ class PublicComment:
     @classmethod
     def from_row(cls, row: CommentRow) -> Self:
         return cls(
-            id=strawberry.ID(to_global_id("PublicComment", row.id)),
+            id=strawberry.ID(to_global_id("PublicComment", saved_id(row))),
             author=row.author,
             affiliation=row.affiliation,
             body=row.body,
