@@ -2,55 +2,11 @@
 
 import pytest
 
-from tests.conftest import snapshot
-from tests.workflow_documents import CIRCULATE, CONSENT, OBJECT, SUBMIT, WITHDRAW, Workflow
-
-PROPOSE = """
-mutation ($input: ProposeRuleVersionInput!) {
-  proposeRuleVersion(input: $input) {
-    ruleVersion { id version code status effectiveOn uri sha256 document { type title formName } }
-    proposal { id kind title status subject { __typename ... on RuleVersion { code } } }
-    userErrors { code message field }
-  }
-}
-"""
-
-RULES = """
-query ($code: String!) {
-  committee(code: $code) {
-    rules { type title inForce { version code status effectiveOn } versions { version status } }
-  }
-}
-"""
+from tests.support.db import snapshot
+from tests.support.documents import CONSENT, OBJECT, WITHDRAW
+from tests.support.rules import PROPOSE, RULES
 
 RULE_TABLES = ("rule_document", "rule_version", "proposal", "workflow_event", "audit_event")
-
-
-class Rules(Workflow):
-    async def propose(self, who: str = "secretariat", **input) -> dict:
-        return await self.call(PROPOSE, {"committeeCode": "VN", **input}, who)
-
-    async def to_consideration(self, proposal_id: str) -> None:
-        await self.ok(SUBMIT, {"id": proposal_id}, "secretariat")
-        await self.ok(CIRCULATE, {"id": proposal_id, "mode": "ELECTRONIC", "deadline": "2026-12-31"}, "secretariat")
-
-    async def adopt(self, **input) -> dict:
-        proposed = await self.propose(**input)
-        assert proposed["userErrors"] == [], proposed["userErrors"]
-        proposal_id = proposed["proposal"]["id"]
-        await self.to_consideration(proposal_id)
-        await self.ok(CONSENT, {"id": proposal_id}, "japan")
-        return await self.ok(CONSENT, {"id": proposal_id}, "VN")
-
-    async def document(self, type: str, who: str | None = "secretariat") -> dict:
-        token = await self.token(who) if who else None
-        rules = (await self.gql(RULES, {"code": "VN"}, token=token))["committee"]["rules"]
-        return next(rule for rule in rules if rule["type"] == type)
-
-
-@pytest.fixture
-def rules(gql, tokens) -> Rules:
-    return Rules(gql, tokens)
 
 
 async def test_every_committee_starts_with_its_ten_documents_and_nothing_in_force(gql):

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from api.ids import to_global_id
-from tests.conftest import snapshot
-from tests.workflow_documents import (
+from tests.support.db import snapshot
+from tests.support.documents import (
     AUDIT_TRAIL,
     CIRCULATE,
     COMMITTEE_PROPOSALS,
@@ -21,8 +21,8 @@ from tests.workflow_documents import (
     SUBMIT,
     WITHDRAW,
     WORKFLOW_TABLES,
-    Workflow,
 )
+from tests.support.workflow import Workflow
 
 VN_ITEMS = {  # title: status, in the order they are created
     "VN draft": "DRAFT",
@@ -70,10 +70,9 @@ SEEN = [
 
 @pytest.mark.parametrize(("who", "everywhere", "in_vn", "in_id"), SEEN)
 async def test_lists_of_proposals_and_their_total_show_what_each_reader_may_see(
-    gql, tokens, who, everywhere, in_vn, in_id
+    flow, gql, tokens, who, everywhere, in_vn, in_id
 ):
     # Given
-    flow = Workflow(gql, tokens)
     await given_proposals_in_every_stage(flow)
     token = await flow.token(who) if who else None
 
@@ -86,8 +85,7 @@ async def test_lists_of_proposals_and_their_total_show_what_each_reader_may_see(
 
 
 @pytest.mark.parametrize("who", [None, "ID"], ids=["public", "partner-ID"])
-async def test_filtering_by_an_unpublished_status_finds_nothing_for_outsiders(gql, tokens, who):
-    flow = Workflow(gql, tokens)
+async def test_filtering_by_an_unpublished_status_finds_nothing_for_outsiders(flow, gql, tokens, who):
     await given_proposals_in_every_stage(flow)
     token = await flow.token(who) if who else None
 
@@ -113,9 +111,8 @@ async def test_filtering_by_an_unpublished_status_finds_nothing_for_outsiders(gq
     ],
     ids=["public", "partner-ID", "partner-VN", "japan", "secretariat"],
 )
-async def test_node_of_a_proposal_one_may_not_see_is_null_like_a_missing_id(gql, tokens, who, visible):
+async def test_node_of_a_proposal_one_may_not_see_is_null_like_a_missing_id(flow, gql, tokens, who, visible):
     # Given
-    flow = Workflow(gql, tokens)
     ids = await given_proposals_in_every_stage(flow)
     token = await flow.token(who) if who else None
     missing = await gql.raw(PROPOSAL, {"id": to_global_id("Proposal", 999_999)}, token=token)
@@ -132,9 +129,8 @@ async def test_node_of_a_proposal_one_may_not_see_is_null_like_a_missing_id(gql,
             assert response.json() == missing.json() == {"data": {"node": None}}, title
 
 
-async def test_positions_and_their_history_are_shown_to_outsiders_only_once_decided(gql, tokens, engine):
+async def test_positions_and_their_history_are_shown_to_outsiders_only_once_decided(flow, gql, tokens, engine):
     # Given a circulated VN proposal to which Japan consented
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status("UNDER_CONSIDERATION", proposer="VN")
     await flow.ok(CONSENT, {"id": proposal["id"], "statement": "Agreed."}, "japan")
     before_decision = {
@@ -181,8 +177,7 @@ async def test_positions_and_their_history_are_shown_to_outsiders_only_once_deci
         ] == decided, who
 
 
-async def test_an_objection_is_public_once_it_decided(gql, tokens):
-    flow = Workflow(gql, tokens)
+async def test_an_objection_is_public_once_it_decided(flow, gql, tokens):
     proposal = await flow.in_status("UNDER_CONSIDERATION")
     await flow.ok(OBJECT, {"id": proposal["id"], "statement": "Not additional."}, "VN")
 
@@ -193,8 +188,7 @@ async def test_an_objection_is_public_once_it_decided(gql, tokens):
     assert [e["action"] for e in node["history"]] == ["created", "submitted", "circulated", "objected", "notApproved"]
 
 
-async def test_a_published_item_stays_listed_for_the_public_after_withdrawal(gql, tokens):
-    flow = Workflow(gql, tokens)
+async def test_a_published_item_stays_listed_for_the_public_after_withdrawal(flow, gql, tokens):
     published = await flow.in_status("PUBLIC_INPUT", title="Withdrawn after publication")
     await flow.in_status("WITHDRAWN", title="Withdrawn as a draft")
     await flow.ok(WITHDRAW, {"id": published["id"], "reason": "Superseded."}, "secretariat")
@@ -210,9 +204,8 @@ async def test_a_published_item_stays_listed_for_the_public_after_withdrawal(gql
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-async def test_the_audit_trail_of_a_proposal(gql, tokens, engine):
+async def test_the_audit_trail_of_a_proposal(flow, gql, tokens, engine):
     # Given a VN proposal taken through several steps in a fresh database
-    flow = Workflow(gql, tokens)
     proposal = await flow.create(who="VN")
     await flow.ok(SUBMIT, {"id": proposal["id"]}, "VN")
     await flow.ok(OPEN_PUBLIC_INPUT, {"id": proposal["id"]}, "secretariat")
@@ -248,8 +241,7 @@ async def test_the_audit_trail_of_a_proposal(gql, tokens, engine):
     assert (await gql(AUDIT_TRAIL, {"id": proposal["id"]}, token=await flow.token("ID")))["auditTrail"] == []
 
 
-async def test_the_audit_trail_is_not_for_the_public(gql, tokens, engine):
-    flow = Workflow(gql, tokens)
+async def test_the_audit_trail_is_not_for_the_public(flow, gql, tokens, engine):
     proposal = await flow.in_status("PUBLIC_INPUT")
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
@@ -264,8 +256,7 @@ async def test_the_audit_trail_is_not_for_the_public(gql, tokens, engine):
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
-async def test_the_audit_trail_of_another_committees_published_item_is_empty_for_a_partner(gql, tokens):
-    flow = Workflow(gql, tokens)
+async def test_the_audit_trail_of_another_committees_published_item_is_empty_for_a_partner(flow, gql, tokens):
     proposal = await flow.in_status("APPROVED")
 
     assert (await gql(AUDIT_TRAIL, {"id": proposal["id"]}, token=await flow.token("ID")))["auditTrail"] == []
