@@ -28,7 +28,7 @@ from api.settings import Settings
 from models import clock, search_index
 from models.db import create_engine, new_session
 from seed.loader import load
-from tests.support.db import PG_URL, Database
+from tests.support.db import PG_URL, Database, without_fsync
 from tests.support.graphql import GraphQLClient
 from tests.support.methodologies import Methodologies
 from tests.support.rules import Rules
@@ -89,7 +89,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     path = tmp_path_factory.mktemp("template") / "template.db"
 
     async def build() -> None:
-        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        engine = without_fsync(create_engine(f"sqlite+aiosqlite:///{path}"))
         await _create_seeded(engine)
         await engine.dispose()
 

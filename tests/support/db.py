@@ -9,9 +9,24 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models.db import create_engine
+from models.db import create_engine, is_sqlite
 
 PG_URL = os.environ.get("JCM_TEST_DATABASE_URL")
+
+
+def without_fsync(engine: AsyncEngine) -> AsyncEngine:
+    """A test's SQLite database is thrown away after the test, so its commits need not wait for the
+    disk: `PRAGMA synchronous=OFF` on each connection halves the time of write-heavy tests. Locking
+    and transactions are unchanged; only durability across a power cut is given up."""
+    if is_sqlite(engine):
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.close()
+
+    return engine
 
 
 class Database:
@@ -21,7 +36,7 @@ class Database:
         self.url, self.schema = url, schema
 
     def engine(self, **kwargs: Any) -> AsyncEngine:
-        return create_engine(self.url, self.schema, **kwargs)
+        return without_fsync(create_engine(self.url, self.schema, **kwargs))
 
 
 class StatementCounter:
