@@ -28,7 +28,7 @@ from api.settings import Settings
 from models import clock, search_index
 from models.db import create_engine, new_session
 from seed.loader import load
-from tests.support.db import PG_URL, Database, without_fsync
+from tests.support.db import PG_URL, Database, Prebuilt, without_fsync
 from tests.support.graphql import GraphQLClient
 from tests.support.methodologies import Methodologies
 from tests.support.rules import Rules
@@ -126,6 +126,22 @@ async def engine(database: Database, sqlite_template: Path | None) -> AsyncItera
         await _create_seeded(engine)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def prebuilt_states(tmp_path_factory: pytest.TempPathFactory) -> Prebuilt:
+    return Prebuilt(tmp_path_factory.mktemp("states"))
+
+
+@pytest.fixture
+def prebuilt(prebuilt_states: Prebuilt, engine: AsyncEngine, database: Database, frozen_clock: Any) -> Any:
+    """`await prebuilt(builder, *args, key="")`: `builder(*args)`'s state, built once per run and
+    copied into this test's database (see tests/support/db.py, Prebuilt)."""
+
+    async def build(builder: Any, *args: Any, key: str = "") -> Any:
+        return await prebuilt_states.get(engine, database, frozen_clock, builder, args, key)
+
+    return build
 
 
 @pytest.fixture

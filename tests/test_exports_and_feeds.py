@@ -187,10 +187,10 @@ def test_the_documented_columns_are_the_exported_ones():
 
 
 async def test_the_decision_export_lists_every_decision_newest_first_with_exact_values(
-    flow, tpe_flow, client, gql, tokens, frozen_clock
+    prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock
 ):
     # Given
-    await given_the_register(flow, tpe_flow, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
 
     # When
     response = await client.get("/exports/decisions.csv")
@@ -203,9 +203,9 @@ async def test_the_decision_export_lists_every_decision_newest_first_with_exact_
     assert response.text.startswith(",".join(DECISION_COLUMNS) + "\r\n")
 
 
-async def test_the_json_export_has_the_same_rows(flow, tpe_flow, client, gql, tokens, frozen_clock):
+async def test_the_json_export_has_the_same_rows(prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock):
     # Given
-    await given_the_register(flow, tpe_flow, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
 
     # When
     response = await client.get("/exports/decisions.json")
@@ -221,10 +221,10 @@ async def test_the_json_export_has_the_same_rows(flow, tpe_flow, client, gql, to
 
 
 async def test_the_filters_of_the_register_select_exactly_the_right_decisions(
-    flow, tpe_flow, client, gql, tokens, frozen_clock
+    prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock
 ):
     # Given
-    await given_the_register(flow, tpe_flow, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
     everything = [row[0] for row in REGISTER]
     cases = [
         ("committee=VN", ["JC-VN-2026-003", "JC-VN-2026-002", "JC-VN-2026-001"]),
@@ -298,10 +298,10 @@ async def test_unknown_exports_are_404_and_bad_filters_400_naming_the_parameter(
 
 
 async def test_an_export_of_several_batches_lists_every_row_once_in_order(
-    flow, tpe_flow, client, gql, tokens, frozen_clock, monkeypatch
+    prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock, monkeypatch
 ):
     # Given the register, read two rows at a time
-    await given_the_register(flow, tpe_flow, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
     monkeypatch.setattr(api.exports, "BATCH", 2)
 
     # When
@@ -492,10 +492,10 @@ def entries(feed: ET.Element) -> list[ET.Element]:
 
 
 async def test_the_feed_is_atom_with_one_entry_per_decision_newest_first(
-    flow, tpe_flow, client, gql, tokens, frozen_clock
+    prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock
 ):
     # Given
-    await given_the_register(flow, tpe_flow, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
 
     # When
     response = await client.get("/feeds/decisions.atom")
@@ -540,9 +540,11 @@ async def test_the_feed_is_atom_with_one_entry_per_decision_newest_first(
         assert link.get("href").startswith("http://127.0.0.1:8000/graphql?query=")
 
 
-async def test_an_entrys_link_answers_with_its_decision_by_get(flow, tpe_flow, client, gql, tokens, frozen_clock):
+async def test_an_entrys_link_answers_with_its_decision_by_get(
+    prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock
+):
     # Given
-    await given_the_register(flow, tpe_flow, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
     feed = parse_feed((await client.get("/feeds/decisions.atom")).content)
     objection = entries(feed)[3]
     href = objection.find(f"{ATOM}link").get("href")
@@ -571,9 +573,9 @@ async def test_an_entrys_link_answers_with_its_decision_by_get(flow, tpe_flow, c
     }
 
 
-async def test_a_committees_feed_lists_only_its_decisions(flow, tpe_flow, client, gql, tokens, frozen_clock):
+async def test_a_committees_feed_lists_only_its_decisions(prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock):
     # Given
-    await given_the_register(flow, tpe_flow, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
 
     # When
     response = await client.get("/feeds/decisions.atom?committee=vn")

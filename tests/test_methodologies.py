@@ -780,10 +780,10 @@ def nodes(pms: list[str]) -> list[dict]:
     ],
 )
 async def test_methodologies_filter_newest_first_with_total(
-    methodology_flow, gql, tokens, frozen_clock, filter_, expected
+    prebuilt, methodology_flow, gql, tokens, frozen_clock, filter_, expected
 ):
     # Given
-    await given_a_catalogue(methodology_flow, frozen_clock)
+    await prebuilt(given_a_catalogue, methodology_flow, frozen_clock)
 
     # When
     page = (await gql(METHODOLOGIES, {"filter": filter_}))["methodologies"]
@@ -809,9 +809,9 @@ async def walk(gql, document: str, variables: dict, first: int, path: list[str])
 
 
 @pytest.mark.parametrize("first", [1, 2, 4, 6, 7])
-async def test_keyset_pages_walk_every_methodology_once(methodology_flow, gql, tokens, frozen_clock, first):
+async def test_keyset_pages_walk_every_methodology_once(prebuilt, methodology_flow, gql, tokens, frozen_clock, first):
     # Given
-    await given_a_catalogue(methodology_flow, frozen_clock)
+    await prebuilt(given_a_catalogue, methodology_flow, frozen_clock)
 
     # When
     pages = await walk(gql, METHODOLOGIES, {}, first, ["methodologies"])
@@ -839,10 +839,10 @@ async def test_keyset_pages_walk_every_methodology_once(methodology_flow, gql, t
     ],
 )
 async def test_a_committees_methodologies_are_its_own(
-    methodology_flow, gql, tokens, frozen_clock, code, filter_, expected
+    prebuilt, methodology_flow, gql, tokens, frozen_clock, code, filter_, expected
 ):
     # Given
-    await given_a_catalogue(methodology_flow, frozen_clock)
+    await prebuilt(given_a_catalogue, methodology_flow, frozen_clock)
 
     # When
     whole = (await gql(COMMITTEE_METHODOLOGIES, {"code": code, "filter": filter_}))["committee"]["methodologies"]

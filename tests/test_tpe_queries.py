@@ -160,9 +160,9 @@ def references(connection: dict) -> list[str | None]:
 
 
 @pytest.mark.parametrize("who", [None, "secretariat", "ID"])
-async def test_which_entities_may_verify_scope_3_in_viet_nam_today(tpe_flow, gql, tokens, engine, who):
+async def test_which_entities_may_verify_scope_3_in_viet_nam_today(prebuilt, tpe_flow, gql, tokens, engine, who):
     # Given the seeded set
-    await seeded(engine)
+    await prebuilt(seeded, engine)
     token = await tpe_flow.token(who) if who else None
 
     # When
@@ -232,9 +232,9 @@ FILTERS = [
 
 
 @pytest.mark.parametrize(("filter_", "expected"), FILTERS)
-async def test_tpes_filtered(gql, tokens, engine, filter_, expected):
+async def test_tpes_filtered(prebuilt, gql, tokens, engine, filter_, expected):
     # Given the seeded set
-    await seeded(engine)
+    await prebuilt(seeded, engine)
 
     # When
     listed = (await gql(TPES, {"filter": filter_}))["tpes"]
@@ -263,9 +263,11 @@ async def test_tpes_filtered(gql, tokens, engine, filter_, expected):
         ),
     ],
 )
-async def test_keyset_paging_walks_every_designation_once(tpe_flow, gql, tokens, engine, who, filter_, expected):
+async def test_keyset_paging_walks_every_designation_once(
+    prebuilt, tpe_flow, gql, tokens, engine, who, filter_, expected
+):
     # Given the seeded set
-    await seeded(engine)
+    await prebuilt(seeded, engine)
     token = await tpe_flow.token(who) if who else None
     whole = (await gql(TPES, {"first": 100, "filter": filter_}, token=token))["tpes"]
     assert references(whole) == expected
@@ -294,9 +296,9 @@ async def test_keyset_paging_walks_every_designation_once(tpe_flow, gql, tokens,
 
 
 @pytest.mark.parametrize("reference", ["TPE-VN-002", " tpe-vn-002 ", "Tpe-Vn-002"])
-async def test_tpe_by_reference_in_any_case(gql, tokens, engine, reference):
+async def test_tpe_by_reference_in_any_case(prebuilt, gql, tokens, engine, reference):
     # Given the seeded set
-    await seeded(engine)
+    await prebuilt(seeded, engine)
 
     # When
     tpe = (await gql(TPE, {"reference": reference}))["tpe"]
@@ -320,8 +322,8 @@ async def test_tpe_by_reference_in_any_case(gql, tokens, engine, reference):
 
 
 @pytest.mark.parametrize("reference", ["TPE-VN-999", "TPE-XX-001", "VN_AM001", "", "TPE-VN-"])
-async def test_an_unknown_tpe_reference_is_null(tpe_flow, gql, tokens, engine, reference):
-    await seeded(engine)
+async def test_an_unknown_tpe_reference_is_null(prebuilt, tpe_flow, gql, tokens, engine, reference):
+    await prebuilt(seeded, engine)
 
     assert (await gql(TPE, {"reference": reference}, token=await tpe_flow.token("secretariat")))["tpe"] is None
 
@@ -335,9 +337,11 @@ def entity(name: str, basis: str, country: str, *designations: tuple[str | None,
     }
 
 
-async def test_entities_lists_every_entity_by_name_with_the_designations_one_may_see(tpe_flow, gql, tokens, engine):
+async def test_entities_lists_every_entity_by_name_with_the_designations_one_may_see(
+    prebuilt, tpe_flow, gql, tokens, engine
+):
     # Given the seeded set and an entity without any designation
-    await seeded(engine)
+    await prebuilt(seeded, engine)
     await tpe_flow.entity("Aardvark Carbon Ltd.", "MN")
     golf = ("Golf Draft Ltd.", "ISO_14065", "JP")
     expected = [
@@ -365,9 +369,9 @@ async def test_entities_lists_every_entity_by_name_with_the_designations_one_may
     assert (await gql(ENTITIES, token=await tpe_flow.token("secretariat")))["entities"] == expected
 
 
-async def test_node_round_trips_a_designation_and_an_entity(gql, tokens, engine):
+async def test_node_round_trips_a_designation_and_an_entity(prebuilt, gql, tokens, engine):
     # Given the seeded set
-    await seeded(engine)
+    await prebuilt(seeded, engine)
     ids = (await gql(TPE_ID, {"reference": "TPE-ID-001"}))["tpe"]
     designation_id, entity_id = ids["id"], ids["entity"]["id"]
 

@@ -70,10 +70,10 @@ SEEN = [
 
 @pytest.mark.parametrize(("who", "everywhere", "in_vn", "in_id"), SEEN)
 async def test_lists_of_proposals_and_their_total_show_what_each_reader_may_see(
-    flow, gql, tokens, who, everywhere, in_vn, in_id
+    prebuilt, flow, gql, tokens, who, everywhere, in_vn, in_id
 ):
     # Given
-    await given_proposals_in_every_stage(flow)
+    await prebuilt(given_proposals_in_every_stage, flow)
     token = await flow.token(who) if who else None
 
     # When / Then
@@ -85,8 +85,8 @@ async def test_lists_of_proposals_and_their_total_show_what_each_reader_may_see(
 
 
 @pytest.mark.parametrize("who", [None, "ID"], ids=["public", "partner-ID"])
-async def test_filtering_by_an_unpublished_status_finds_nothing_for_outsiders(flow, gql, tokens, who):
-    await given_proposals_in_every_stage(flow)
+async def test_filtering_by_an_unpublished_status_finds_nothing_for_outsiders(prebuilt, flow, gql, tokens, who):
+    await prebuilt(given_proposals_in_every_stage, flow)
     token = await flow.token(who) if who else None
 
     for status in ("DRAFT", "SUBMITTED", "RETURNED"):
@@ -111,9 +111,9 @@ async def test_filtering_by_an_unpublished_status_finds_nothing_for_outsiders(fl
     ],
     ids=["public", "partner-ID", "partner-VN", "japan", "secretariat"],
 )
-async def test_node_of_a_proposal_one_may_not_see_is_null_like_a_missing_id(flow, gql, tokens, who, visible):
+async def test_node_of_a_proposal_one_may_not_see_is_null_like_a_missing_id(prebuilt, flow, gql, tokens, who, visible):
     # Given
-    ids = await given_proposals_in_every_stage(flow)
+    ids = await prebuilt(given_proposals_in_every_stage, flow)
     token = await flow.token(who) if who else None
     missing = await gql.raw(PROPOSAL, {"id": to_global_id("Proposal", 999_999)}, token=token)
 

@@ -956,8 +956,8 @@ def references(connection: dict) -> list[str]:
         ({"committeeCode": "VN", "kind": ["RULE_VERSION"], "search": "terms"}, ["JC-VN-2026-003"]),
     ],
 )
-async def test_the_register_filters(flow, gql, tokens, frozen_clock, filter, expected):
-    await given_a_register(flow, frozen_clock)
+async def test_the_register_filters(prebuilt, flow, gql, tokens, frozen_clock, filter, expected):
+    await prebuilt(given_a_register, flow, frozen_clock)
 
     connection = await register(gql, first=100, filter=filter)
 
@@ -975,8 +975,10 @@ async def test_the_register_filters(flow, gql, tokens, frozen_clock, filter, exp
         ({"decidedFrom": "2026-12-02", "decidedTo": "2026-12-02"}, 1, ["JC-ID-2026-001", "JC-VN-2026-002"]),
     ],
 )
-async def test_keyset_pages_walk_every_decision_once(flow, gql, tokens, frozen_clock, filter, first, expected):
-    await given_a_register(flow, frozen_clock)
+async def test_keyset_pages_walk_every_decision_once(
+    prebuilt, flow, gql, tokens, frozen_clock, filter, first, expected
+):
+    await prebuilt(given_a_register, flow, frozen_clock)
 
     walked, pages, after = [], [], None
     while True:
@@ -1065,8 +1067,10 @@ async def test_page_sizes_1_and_100_are_accepted(gql):
         "null-id",
     ],
 )
-async def test_an_after_that_is_no_cursor_of_the_list_is_an_input_error(flow, gql, tokens, frozen_clock, after):
-    await given_a_register(flow, frozen_clock)
+async def test_an_after_that_is_no_cursor_of_the_list_is_an_input_error(
+    prebuilt, flow, gql, tokens, frozen_clock, after
+):
+    await prebuilt(given_a_register, flow, frozen_clock)
 
     assert await graphql_error(gql, DECISIONS, {"first": 2, "after": after}) == {
         "message": "after is not a cursor of this list.",

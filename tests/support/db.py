@@ -1,8 +1,11 @@
 """Where a test's database lives, and what a test reads of it directly (rows, statements)."""
 
+import copy
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -70,3 +73,49 @@ async def snapshot(engine: AsyncEngine, *tables: str) -> dict[str, list[tuple[An
             rows = (await connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1"))).all()
             result[table] = [tuple(row) for row in rows]
     return result
+
+
+class Prebuilt:
+    """Starting states built once per run and copied into each test that asks for them (SQLite).
+
+    Parametrized tests often begin with the same large state (a register of decisions, a catalogue
+    of designations). The first test to ask builds it in its own database, as before; the file is
+    then kept, with the builder's result and the clock it left, and every later test asking for
+    the same builder (and key) gets a copy of that file instead of building it again. Ask before
+    the test's first request, while no connection is open. On PostgreSQL the builder simply runs.
+    """
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.states: dict[str, tuple[Path, Any, Any]] = {}
+
+    async def get(
+        self,
+        engine: AsyncEngine,
+        database: Database,
+        frozen_clock: Any,
+        builder: Callable[..., Awaitable[Any]],
+        args: tuple[Any, ...],
+        key: str,
+    ) -> Any:
+        if not is_sqlite(engine):
+            return await builder(*args)
+        # The clock is part of the state: a builder may date what it makes by it.
+        name = f"{builder.__module__}.{builder.__qualname__}:{key}@{frozen_clock.at.isoformat()}"
+        path = Path(database.url.split("///", 1)[1])
+        if name in self.states:
+            saved, result, at = self.states[name]
+            await engine.dispose()
+            for suffix in ("-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(saved, path)
+            frozen_clock.set(at)
+            return copy.deepcopy(result)
+        result = await builder(*args)
+        async with engine.connect() as connection:  # everything into the database file itself
+            await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        await engine.dispose()
+        saved = self.directory / f"state-{len(self.states)}.db"
+        shutil.copyfile(path, saved)
+        self.states[name] = (saved, copy.deepcopy(result), frozen_clock.at)
+        return result
