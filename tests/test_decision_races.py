@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from models.db import new_session
 from models.enums import Position, Role
 from models.principal import Principal
-from resolvers.positions import give_position
+from tests.support.resolved import position_given
 from tests.support.workflow import circulated_proposals
 
 SECRETARIAT = Principal(Role.SECRETARIAT, name="JCMA")
@@ -19,7 +19,7 @@ VIET_NAM = Principal(Role.PARTNER, "VN", name="MONRE")
 
 async def consent(engine, principal: Principal, proposal_id: int):
     async with new_session(engine) as session:
-        return await give_position(session, principal, proposal_id=proposal_id, position=Position.CONSENT)
+        return await position_given(session, principal, proposal_id=proposal_id, position=Position.CONSENT)
 
 
 async def test_both_sides_consenting_at_the_same_instant_yield_exactly_one_decision(database, engine, frozen_clock):

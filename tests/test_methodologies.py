@@ -10,7 +10,6 @@ import pytest
 from models.db import new_session
 from models.enums import DecisionMode, Position, Role
 from models.principal import Principal
-from resolvers.methodologies import propose_methodology
 from resolvers.positions import give_position
 from resolvers.proposals import circulate_proposal, open_public_input, submit_proposal
 from tests.support.db import count_statements, snapshot
@@ -22,6 +21,7 @@ from tests.support.documents import (
     WITHDRAW,
 )
 from tests.support.methodologies import PROPOSE, REVISE, Methodologies, chillers
+from tests.support.resolved import methodology_proposed
 
 # --- documents -------------------------------------------------------------------------------
 
@@ -977,7 +977,7 @@ async def given_methodologies_in_several_committees(engine, frozen_clock, count:
         proposals = []
         for n in range(count):
             code = committees[n % len(committees)]
-            _, proposal = await propose_methodology(
+            _, proposal = await methodology_proposed(
                 session,
                 SECRETARIAT,
                 committee_code=code,

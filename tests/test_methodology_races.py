@@ -11,9 +11,9 @@ from models.db import new_session
 from models.enums import DecisionMode, Position, Role
 from models.errors import DomainError, ErrorCode
 from models.principal import Principal
-from resolvers.methodologies import propose_methodology, propose_revision
 from resolvers.positions import give_position
 from resolvers.proposals import circulate_proposal, open_public_input, submit_proposal
+from tests.support.resolved import methodology_proposed, position_given, revision_proposed
 
 SECRETARIAT = Principal(Role.SECRETARIAT, name="JCMA")
 JAPAN = Principal(Role.JAPAN, name="MOEJ")
@@ -34,7 +34,7 @@ async def dispose(engines: list) -> None:
 
 async def propose(engine, principal: Principal, title: str):
     async with new_session(engine) as session:
-        return await propose_methodology(
+        return await methodology_proposed(
             session,
             principal,
             committee_code="VN",
@@ -51,7 +51,7 @@ async def circulated_methodologies(engine, frozen_clock, count: int) -> list[int
     ids = []
     async with new_session(engine) as session:
         for n in range(count):
-            _, proposal = await propose_methodology(
+            _, proposal = await methodology_proposed(
                 session,
                 SECRETARIAT,
                 committee_code="VN",
@@ -73,7 +73,7 @@ async def circulated_methodologies(engine, frozen_clock, count: int) -> list[int
 
 async def consent(engine, principal: Principal, proposal_id: int):
     async with new_session(engine) as session:
-        return await give_position(session, principal, proposal_id=proposal_id, position=Position.CONSENT)
+        return await position_given(session, principal, proposal_id=proposal_id, position=Position.CONSENT)
 
 
 async def test_twenty_methodologies_approved_in_parallel_get_am001_to_am020(database, engine, frozen_clock):
@@ -134,7 +134,7 @@ async def test_twenty_methodologies_proposed_in_parallel_get_pm001_to_pm020(data
 
 async def revise(engine, principal: Principal, reference: str, summary: str):
     async with new_session(engine) as session:
-        return await propose_revision(session, principal, reference=reference, summary=summary)
+        return await revision_proposed(session, principal, reference=reference, summary=summary)
 
 
 @pytest.mark.parametrize(

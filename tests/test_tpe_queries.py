@@ -8,10 +8,11 @@ from api.ids import to_global_id
 from models.db import new_session
 from models.enums import AccreditationBasis, ProposalKind, Role, TpeFunction
 from models.principal import Principal
-from resolvers.tpes import propose_action, propose_designation, record_voluntary_withdrawal, register_entity
+from resolvers.tpes import record_voluntary_withdrawal, register_entity
 from seed.data import SECTORAL_SCOPES
 from tests.support.db import count_statements
 from tests.support.documents import CIRCULATE, CONSENT, SUBMIT
+from tests.support.resolved import action_proposed, designation_proposed
 from tests.support.tpes import SUSPEND, TPE, approve_directly
 
 # --- documents -------------------------------------------------------------------------------
@@ -125,7 +126,7 @@ async def seeded(engine) -> None:
                     session, SECRETARIAT, name=name, country_code=country, accreditation=AccreditationBasis(basis)
                 )
                 entities[name] = entity.id
-            designation, proposal = await propose_designation(
+            designation, proposal = await designation_proposed(
                 session,
                 SECRETARIAT,
                 committee_code=committee,
@@ -137,7 +138,7 @@ async def seeded(engine) -> None:
                 continue
             await approve_directly(session, proposal.id, committee)
             if then and then.startswith("suspend"):
-                _, suspension = await propose_action(
+                _, suspension = await action_proposed(
                     session,
                     SECRETARIAT,
                     kind=ProposalKind.TPE_SUSPENSION,
@@ -499,7 +500,7 @@ async def given_designations_in_several_committees(engine, count: int) -> None:
                 accreditation=AccreditationBasis.ISO_14065,
                 country_code=countries[n % len(countries)],
             )
-            designation, proposal = await propose_designation(
+            designation, proposal = await designation_proposed(
                 session,
                 SECRETARIAT,
                 committee_code=code,
@@ -511,7 +512,7 @@ async def given_designations_in_several_committees(engine, count: int) -> None:
                 continue  # only proposed: a draft the public does not see
             await approve_directly(session, proposal.id, code)
             if n % 3 == 0:
-                _, extra = await propose_designation(
+                _, extra = await designation_proposed(
                     session,
                     SECRETARIAT,
                     committee_code=code,
@@ -521,7 +522,7 @@ async def given_designations_in_several_committees(engine, count: int) -> None:
                 )
                 await approve_directly(session, extra.id, code)
             if n % 5 == 0:
-                _, suspension = await propose_action(
+                _, suspension = await action_proposed(
                     session,
                     SECRETARIAT,
                     kind=ProposalKind.TPE_SUSPENSION,

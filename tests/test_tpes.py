@@ -14,8 +14,9 @@ from models.db import new_session
 from models.enums import AccreditationBasis, ProposalKind, Role
 from models.errors import DomainError
 from models.principal import Principal
-from resolvers.tpes import propose_action, propose_designation, register_entity
+from resolvers.tpes import register_entity
 from tests.support.db import snapshot
+from tests.support.resolved import action_proposed, designation_proposed
 from tests.support.tpes import (
     DESIGNATE_ID,
     DESIGNATION_NODE,
@@ -1193,7 +1194,7 @@ async def test_a_designation_proposal_and_a_suspension_at_the_same_instant_do_no
             entity = await register_entity(
                 session, SECRETARIAT, name=f"Entity {n + 1}", accreditation=AccreditationBasis.ISO_14065
             )
-            designation, proposal = await propose_designation(
+            designation, proposal = await designation_proposed(
                 session,
                 SECRETARIAT,
                 committee_code="VN",
@@ -1211,7 +1212,7 @@ async def test_a_designation_proposal_and_a_suspension_at_the_same_instant_do_no
             outcomes = await asyncio.gather(
                 outcome(
                     first,
-                    lambda session: propose_designation(
+                    lambda session: designation_proposed(
                         session,
                         SECRETARIAT,
                         committee_code="VN",
@@ -1222,7 +1223,7 @@ async def test_a_designation_proposal_and_a_suspension_at_the_same_instant_do_no
                 ),
                 outcome(
                     second,
-                    lambda session: propose_action(
+                    lambda session: action_proposed(
                         session,
                         SECRETARIAT,
                         kind=ProposalKind.TPE_SUSPENSION,

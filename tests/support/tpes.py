@@ -8,8 +8,9 @@ from models.enums import AccreditationBasis, DecisionMode, Position, Role
 from models.principal import Principal
 from resolvers.positions import give_position
 from resolvers.proposals import circulate_proposal, submit_proposal
-from resolvers.tpes import propose_designation, register_entity
+from resolvers.tpes import register_entity
 from tests.support.documents import CONSENT, OBJECT, WITHDRAW
+from tests.support.resolved import designation_proposed
 from tests.support.workflow import Workflow, pk
 
 DESIGNATION_FIELDS = """
@@ -89,7 +90,7 @@ class TpeSteps(Workflow):
         """A designation proposed by the secretariat: the designation's and the proposal's primary keys."""
         designation, proposal = await self.run(
             "secretariat",
-            propose_designation,
+            designation_proposed,
             committee_code=committee,
             entity_id=pk(entity_id),
             validation_scopes=list(validation),
