@@ -22,6 +22,7 @@ from tests.support.documents import (
 )
 from tests.support.methodologies import PROPOSE, REVISE, Methodologies, chillers
 from tests.support.resolved import methodology_proposed
+from tests.support.workflow import pk
 
 # --- documents -------------------------------------------------------------------------------
 
@@ -473,7 +474,7 @@ async def test_a_methodology_is_not_circulated_without_public_input_nor_while_it
 ):
     # Given a submitted methodology
     proposal_id = (await methodology_flow.propose())["proposal"]["id"]
-    await methodology_flow.ok(SUBMIT, {"id": proposal_id}, "secretariat")
+    await methodology_flow.submit(pk(proposal_id), "secretariat")
     circulate = {"id": proposal_id, "mode": "ELECTRONIC", "deadline": "2027-01-05"}
 
     # Without public input it is refused
@@ -490,7 +491,7 @@ async def test_a_methodology_is_not_circulated_without_public_input_nor_while_it
     assert await snapshot(engine, *METHODOLOGY_TABLES) == before
 
     # and so it is on each day of the window, up to its last
-    await methodology_flow.ok(OPEN_PUBLIC_INPUT, {"id": proposal_id}, "secretariat")
+    await methodology_flow.open_public_input(pk(proposal_id))
     for day in ("2026-11-28", "2026-12-05", "2026-12-12"):
         frozen_clock.set(at(day, 23))
         before = await snapshot(engine, *METHODOLOGY_TABLES)
@@ -654,7 +655,7 @@ async def test_an_objected_revision_leaves_the_version_in_force_valid(methodolog
     await approved_methodology(methodology_flow, frozen_clock)
     revision = await methodology_flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "VN")
     revision_id = revision["proposal"]["id"]
-    await methodology_flow.ok(SUBMIT, {"id": revision_id}, "VN")
+    await methodology_flow.submit(pk(revision_id), "VN")
 
     # When Japan objects
     decided = await methodology_flow.object(revision_id)
@@ -875,9 +876,9 @@ async def test_a_methodology_is_public_from_public_input_on(methodology_flow, gq
     await methodology_flow.published("ID", title="Published elsewhere")
     proposed = await methodology_flow.propose("VN", who="VN")
     if stage != "DRAFT":
-        await methodology_flow.ok(SUBMIT, {"id": proposed["proposal"]["id"]}, "VN")
+        await methodology_flow.submit(pk(proposed["proposal"]["id"]), "VN")
     if stage == "PUBLIC_INPUT":
-        await methodology_flow.ok(OPEN_PUBLIC_INPUT, {"id": proposed["proposal"]["id"]}, "secretariat")
+        await methodology_flow.open_public_input(pk(proposed["proposal"]["id"]))
     visible = sees_inside or stage == "PUBLIC_INPUT"
     token = await methodology_flow.token(who) if who else None
 

@@ -4,7 +4,7 @@ increments of `version`. The secretariat, Japan and the committee's own partner 
 
 from tests.support.db import count_statements
 from tests.support.documents import CONSENT
-from tests.support.workflow import Workflow
+from tests.support.workflow import Workflow, pk
 
 READ = "query ($id: ID!) { node(id: $id) { ... on Proposal { version history { action } positions { side } } } }"
 LIST = '{ proposals(committeeCode: "VN", first: 100) { edges { node { version history { action } } } } }'
@@ -69,7 +69,7 @@ async def test_hiding_positions_in_a_public_list_costs_the_same_statements_for_1
 ):
     # Given one circulated item Japan consented to
     first = await flow.circulated()
-    await flow.ok(CONSENT, {"id": first["id"]}, "japan")
+    await flow.position(pk(first["id"]), "japan")
     with count_statements(engine) as one:
         data = await gql(LIST)
     assert [edge["node"]["version"] for edge in data["proposals"]["edges"]] == [3]

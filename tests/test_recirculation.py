@@ -4,12 +4,13 @@ meeting when the one it was put to passed without deciding it. The positions giv
 from datetime import UTC, datetime
 
 from tests.support.documents import CIRCULATE, CONSENT, SCHEDULE
+from tests.support.workflow import pk
 
 
 async def test_an_extended_deadline_keeps_the_positions_already_given(flow, gql, tokens, frozen_clock):
     # Given an item circulated until 10 December, and Japan's consent
     proposal = await flow.circulated(deadline="2026-12-10")
-    await flow.ok(CONSENT, {"id": proposal["id"]}, "japan")
+    await flow.position(pk(proposal["id"]), "japan")
 
     # When the secretariat extends the deadline before it passes
     frozen_clock.set(datetime(2026, 12, 8, 9, tzinfo=UTC))

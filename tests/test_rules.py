@@ -3,8 +3,9 @@
 import pytest
 
 from tests.support.db import snapshot
-from tests.support.documents import CONSENT, OBJECT, WITHDRAW
+from tests.support.documents import CONSENT, WITHDRAW
 from tests.support.rules import PROPOSE, RULES
+from tests.support.workflow import pk
 
 RULE_TABLES = ("rule_document", "rule_version", "proposal", "workflow_event", "audit_event")
 
@@ -69,7 +70,7 @@ async def test_nothing_but_the_rules_of_procedure_is_adopted_before_they_are_in_
     proposed = await rules.propose(type="PROJECT_CYCLE_PROCEDURE")
     proposal_id = proposed["proposal"]["id"]
     await rules.to_consideration(proposal_id)
-    await rules.ok(CONSENT, {"id": proposal_id}, "japan")
+    await rules.position(pk(proposal_id), "japan")
     before = await snapshot(engine, *RULE_TABLES, "decision", "side_position")
 
     # When the partner's consent would adopt them
@@ -197,7 +198,7 @@ async def test_an_objected_or_withdrawn_version_is_not_adopted_and_may_be_propos
     # Given an objected version and a withdrawn one
     objected = await rules.propose(type="RULES_OF_PROCEDURE")
     await rules.to_consideration(objected["proposal"]["id"])
-    await rules.ok(OBJECT, {"id": objected["proposal"]["id"], "statement": "Quorum rules missing."}, "VN")
+    await rules.objection(pk(objected["proposal"]["id"]), "VN", "Quorum rules missing.")
     withdrawn = await rules.propose(type="RULES_OF_PROCEDURE")
     await rules.ok(WITHDRAW, {"id": withdrawn["proposal"]["id"], "reason": "Redrafting."}, "secretariat")
 

@@ -9,9 +9,9 @@ from models.principal import Principal
 from resolvers.positions import give_position
 from seed.data import SECTORAL_SCOPES
 from tests.support.db import count_statements
-from tests.support.documents import CIRCULATE, CONSENT, OBJECT, OPEN_PUBLIC_INPUT, SUBMIT
+from tests.support.documents import CIRCULATE, OPEN_PUBLIC_INPUT, SUBMIT
 from tests.support.methodologies import CYCLE_PROPOSE, CYCLE_REVISE
-from tests.support.workflow import circulated_proposals
+from tests.support.workflow import circulated_proposals, pk
 
 DECISIONS = """
 query ($search: String, $first: Int) {
@@ -130,14 +130,14 @@ async def test_methodology_search_finds_both_references_and_follows_visibility(f
         },
         "VN",
     )
-    await flow.ok(SUBMIT, {"id": chillers["proposal"]["id"]}, "VN")
-    await flow.ok(OPEN_PUBLIC_INPUT, {"id": chillers["proposal"]["id"]}, "secretariat")
+    await flow.submit(pk(chillers["proposal"]["id"]), "VN")
+    await flow.open_public_input(pk(chillers["proposal"]["id"]))
     frozen_clock.set(at("2026-12-14"))
     await flow.ok(
         CIRCULATE, {"id": chillers["proposal"]["id"], "mode": "ELECTRONIC", "deadline": "2027-01-20"}, "secretariat"
     )
-    await flow.ok(CONSENT, {"id": chillers["proposal"]["id"]}, "japan")
-    await flow.ok(CONSENT, {"id": chillers["proposal"]["id"]}, "VN")
+    await flow.position(pk(chillers["proposal"]["id"]), "japan")
+    await flow.position(pk(chillers["proposal"]["id"]), "VN")
     pumps = await flow.ok(
         CYCLE_PROPOSE,
         {
@@ -148,8 +148,8 @@ async def test_methodology_search_finds_both_references_and_follows_visibility(f
         },
         "secretariat",
     )
-    await flow.ok(SUBMIT, {"id": pumps["proposal"]["id"]}, "secretariat")
-    await flow.ok(OPEN_PUBLIC_INPUT, {"id": pumps["proposal"]["id"]}, "secretariat")
+    await flow.submit(pk(pumps["proposal"]["id"]), "secretariat")
+    await flow.open_public_input(pk(pumps["proposal"]["id"]))
     await flow.ok(
         CYCLE_PROPOSE,
         {
@@ -432,8 +432,8 @@ async def test_statistics_count_only_valid_methodologies_per_scope(flow, gql, to
             "secretariat",
         )
         if public_input:
-            await flow.ok(SUBMIT, {"id": payload["proposal"]["id"]}, "secretariat")
-            await flow.ok(OPEN_PUBLIC_INPUT, {"id": payload["proposal"]["id"]}, "secretariat")
+            await flow.submit(pk(payload["proposal"]["id"]), "secretariat")
+            await flow.open_public_input(pk(payload["proposal"]["id"]))
         return payload["proposal"]["id"]
 
     chillers = await proposed("VN", "High-efficiency chillers", [1, 3])
@@ -441,19 +441,19 @@ async def test_statistics_count_only_valid_methodologies_per_scope(flow, gql, to
     refused = await proposed("MN", "Coal drying", [5])
     frozen_clock.set(at("2026-12-14"))
     for proposal_id, committee in ((chillers, "VN"), (boilers, "ID"), (refused, "MN")):
-        await flow.ok(CIRCULATE, {"id": proposal_id, "mode": "ELECTRONIC", "deadline": "2027-01-20"}, "secretariat")
+        await flow.circulate(pk(proposal_id), "2027-01-20")
         if proposal_id == refused:
-            await flow.ok(OBJECT, {"id": proposal_id, "statement": "Not conservative."}, "japan")
+            await flow.objection(pk(proposal_id), "japan", "Not conservative.")
         else:
-            await flow.ok(CONSENT, {"id": proposal_id}, "japan")
-            await flow.ok(CONSENT, {"id": proposal_id}, committee)
+            await flow.position(pk(proposal_id), "japan")
+            await flow.position(pk(proposal_id), committee)
     revision = await flow.ok(CYCLE_REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "secretariat")
-    await flow.ok(SUBMIT, {"id": revision["proposal"]["id"]}, "secretariat")
+    await flow.submit(pk(revision["proposal"]["id"]), "secretariat")
     await flow.ok(
         CIRCULATE, {"id": revision["proposal"]["id"], "mode": "ELECTRONIC", "deadline": "2027-01-31"}, "secretariat"
     )
-    await flow.ok(CONSENT, {"id": revision["proposal"]["id"]}, "japan")
-    await flow.ok(CONSENT, {"id": revision["proposal"]["id"]}, "VN")
+    await flow.position(pk(revision["proposal"]["id"]), "japan")
+    await flow.position(pk(revision["proposal"]["id"]), "VN")
     await proposed("VN", "Landfill gas", [13])
     await proposed("KH", "Rice husk power", [1, 15], public_input=False)
 

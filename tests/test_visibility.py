@@ -11,18 +11,15 @@ from api.ids import to_global_id
 from tests.support.db import snapshot
 from tests.support.documents import (
     AUDIT_TRAIL,
-    CIRCULATE,
     COMMITTEE_PROPOSALS,
     CONSENT,
     OBJECT,
-    OPEN_PUBLIC_INPUT,
     PROPOSAL,
     PROPOSALS,
-    SUBMIT,
     WITHDRAW,
     WORKFLOW_TABLES,
 )
-from tests.support.workflow import Workflow
+from tests.support.workflow import Workflow, pk
 
 VN_ITEMS = {  # title: status, in the order they are created
     "VN draft": "DRAFT",
@@ -207,10 +204,10 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 async def test_the_audit_trail_of_a_proposal(flow, gql, tokens, engine):
     # Given a VN proposal taken through several steps in a fresh database
     proposal = await flow.create(who="VN")
-    await flow.ok(SUBMIT, {"id": proposal["id"]}, "VN")
-    await flow.ok(OPEN_PUBLIC_INPUT, {"id": proposal["id"]}, "secretariat")
-    await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-31"}, "secretariat")
-    await flow.ok(CONSENT, {"id": proposal["id"]}, "japan")
+    await flow.submit(pk(proposal["id"]), "VN")
+    await flow.open_public_input(pk(proposal["id"]))
+    await flow.circulate(pk(proposal["id"]), "2026-12-31")
+    await flow.position(pk(proposal["id"]), "japan")
 
     # When the secretariat reads its trail
     trail = (await gql(AUDIT_TRAIL, {"id": proposal["id"]}, token=await flow.token("secretariat")))["auditTrail"]

@@ -32,7 +32,7 @@ from tests.support.documents import (
     WITHDRAW,
     WORKFLOW_TABLES,
 )
-from tests.support.workflow import Workflow
+from tests.support.workflow import Workflow, pk
 
 
 def at(day: str, hour: int = 9) -> datetime:
@@ -81,7 +81,7 @@ async def test_return_and_withdraw_need_a_reason(flow, gql, tokens, engine, docu
 async def test_a_returned_proposal_shows_the_reason_and_can_be_resubmitted(flow, gql, tokens, frozen_clock):
     # Given a partner's submitted proposal
     proposal = await flow.create(who="VN")
-    await flow.ok(SUBMIT, {"id": proposal["id"]}, "VN")
+    await flow.submit(pk(proposal["id"]), "VN")
 
     # When the secretariat returns it, and the partner resubmits it two days later
     returned = await flow.ok(RETURN, {"id": proposal["id"], "reason": "  Annex II is missing.  "}, "secretariat")
@@ -568,7 +568,7 @@ async def test_a_methodology_is_circulated_only_after_its_public_input_closed(fl
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
     # nor while the window is open, up to its last day
-    await flow.ok(OPEN_PUBLIC_INPUT, {"id": proposal["id"]}, "secretariat")
+    await flow.open_public_input(pk(proposal["id"]))
     open_error = {
         "code": "INVALID_TRANSITION",
         "message": "Public input is open until 2026-12-12; circulate it after the window has closed.",
@@ -621,8 +621,8 @@ async def test_an_electronic_decision_lapses_after_its_deadline_without_a_backgr
 ):
     # Given an item circulated until 10 December, to which Japan consented
     proposal = await flow.in_status("SUBMITTED")
-    await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-10"}, "secretariat")
-    await flow.ok(CONSENT, {"id": proposal["id"]}, "japan")
+    await flow.circulate(pk(proposal["id"]), "2026-12-10")
+    await flow.position(pk(proposal["id"]), "japan")
     secretariat = await flow.token("secretariat")
 
     # On the deadline day it is still under consideration
@@ -829,7 +829,7 @@ async def test_due_on_and_overdue(flow, gql, tokens, frozen_clock, status, check
 
 async def test_due_on_of_an_electronic_decision_is_its_deadline_until_it_lapses(flow, gql, tokens, frozen_clock):
     proposal = await flow.in_status("SUBMITTED")
-    await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-10"}, "secretariat")
+    await flow.circulate(pk(proposal["id"]), "2026-12-10")
 
     readings = []
     for day in ("2026-11-28", "2026-12-10", "2026-12-11"):

@@ -1,6 +1,5 @@
 """GraphQL documents and the driver of the methodology tests."""
 
-from resolvers.proposals import open_public_input
 from tests.support.documents import CONSENT, OBJECT
 from tests.support.workflow import Workflow, pk
 
@@ -90,7 +89,7 @@ class Methodologies(Workflow):
         proposed = await self.propose(committee, **overrides)
         id = pk(proposed["proposal"]["id"])
         await self.submit(id)
-        await self.run("secretariat", open_public_input, proposal_id=id)
+        await self.open_public_input(id)
         return proposed
 
     async def circulate_for_ten_days(self, proposal_id: str) -> None:

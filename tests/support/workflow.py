@@ -109,8 +109,14 @@ class Workflow:
             "secretariat", circulate_proposal, proposal_id=id, mode=DecisionMode.ELECTRONIC, deadline=deadline
         )
 
+    async def open_public_input(self, id: int, days: int | None = None) -> None:
+        await self.run("secretariat", open_public_input, proposal_id=id, days=days)
+
     async def position(self, id: int, who: str, position: Position = Position.CONSENT, statement: str | None = None):
         await self.run(who, give_position, proposal_id=id, position=position, statement=statement)
+
+    async def objection(self, id: int, who: str, statement: str) -> None:
+        await self.position(id, who, Position.OBJECTION, statement)
 
     async def create(
         self,
@@ -174,7 +180,7 @@ class Workflow:
         if status == "RETURNED":
             await self.run("secretariat", return_proposal, proposal_id=id, reason="Annex missing.")
         if status == "PUBLIC_INPUT":
-            await self.run("secretariat", open_public_input, proposal_id=id)
+            await self.open_public_input(id)
         if status in ("UNDER_CONSIDERATION", "APPROVED", "NOT_APPROVED", "LAPSED"):
             await self.circulate(id, days=1 if status == "LAPSED" else 12)
         if status == "APPROVED":
