@@ -439,7 +439,7 @@ async def test_a_cursor_of_lists_by_id_names_after(client, name, content):
     assert "cursor" in error["message"]
 
 
-async def test_cursors_of_ours_still_work(flow, gql, tokens):
+async def test_cursors_of_ours_still_work(flow, gql):
     # Given two decisions
     for title in ("First", "Second"):
         proposal = await flow.create(title=title)

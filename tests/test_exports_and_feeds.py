@@ -187,7 +187,7 @@ def test_the_documented_columns_are_the_exported_ones():
 
 
 async def test_the_decision_export_lists_every_decision_newest_first_with_exact_values(
-    prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock
+    prebuilt, flow, tpe_flow, client, frozen_clock
 ):
     # Given
     await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
@@ -203,7 +203,7 @@ async def test_the_decision_export_lists_every_decision_newest_first_with_exact_
     assert response.text.startswith(",".join(DECISION_COLUMNS) + "\r\n")
 
 
-async def test_the_json_export_has_the_same_rows(prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock):
+async def test_the_json_export_has_the_same_rows(prebuilt, flow, tpe_flow, client, frozen_clock):
     # Given
     await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
 
@@ -221,7 +221,7 @@ async def test_the_json_export_has_the_same_rows(prebuilt, flow, tpe_flow, clien
 
 
 async def test_the_filters_of_the_register_select_exactly_the_right_decisions(
-    prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock
+    prebuilt, flow, tpe_flow, client, frozen_clock
 ):
     # Given
     await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
@@ -298,7 +298,7 @@ async def test_unknown_exports_are_404_and_bad_filters_400_naming_the_parameter(
 
 
 async def test_an_export_of_several_batches_lists_every_row_once_in_order(
-    prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock, monkeypatch
+    prebuilt, flow, tpe_flow, client, frozen_clock, monkeypatch
 ):
     # Given the register, read two rows at a time
     await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
@@ -400,7 +400,7 @@ METHODOLOGY_ROWS = [
 ]
 
 
-async def test_the_methodology_export_shows_the_public_view_whoever_asks(flow, client, gql, tokens, frozen_clock):
+async def test_the_methodology_export_shows_the_public_view_whoever_asks(flow, client, tokens, frozen_clock):
     # Given two public methodologies and a DRAFT one
     await given_methodologies(flow, frozen_clock)
     secret = await tokens.secretariat()
@@ -446,7 +446,7 @@ TPE_ROWS = [  # newest designation first
 ]
 
 
-async def test_the_tpe_export_lists_public_designations_with_their_scopes(tpe_flow, client, gql, tokens):
+async def test_the_tpe_export_lists_public_designations_with_their_scopes(tpe_flow, client, tokens):
     # Given three designations, one with its verification suspended, and one proposal still in DRAFT
     example = await tpe_flow.entity("Example Verification Ltd.", "JP")
     mekong = await tpe_flow.entity("Mekong Assurance JSC", "VN", accreditation="CDM_DOE")
@@ -492,7 +492,7 @@ def entries(feed: ET.Element) -> list[ET.Element]:
 
 
 async def test_the_feed_is_atom_with_one_entry_per_decision_newest_first(
-    prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock
+    prebuilt, flow, tpe_flow, client, frozen_clock
 ):
     # Given
     await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
@@ -540,9 +540,7 @@ async def test_the_feed_is_atom_with_one_entry_per_decision_newest_first(
         assert link.get("href").startswith("http://127.0.0.1:8000/graphql?query=")
 
 
-async def test_an_entrys_link_answers_with_its_decision_by_get(
-    prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock
-):
+async def test_an_entrys_link_answers_with_its_decision_by_get(prebuilt, flow, tpe_flow, client, frozen_clock):
     # Given
     await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
     feed = parse_feed((await client.get("/feeds/decisions.atom")).content)
@@ -573,7 +571,7 @@ async def test_an_entrys_link_answers_with_its_decision_by_get(
     }
 
 
-async def test_a_committees_feed_lists_only_its_decisions(prebuilt, flow, tpe_flow, client, gql, tokens, frozen_clock):
+async def test_a_committees_feed_lists_only_its_decisions(prebuilt, flow, tpe_flow, client, frozen_clock):
     # Given
     await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
 
@@ -619,7 +617,7 @@ async def test_the_feed_holds_the_newest_fifty_decisions(client, engine):
     assert entries(feed)[0].findtext(f"{ATOM}title") == "JC-VN-2026-053: Item 53"
 
 
-async def test_the_feed_stays_well_formed_whatever_text_a_decision_holds(flow, client, gql, tokens):
+async def test_the_feed_stays_well_formed_whatever_text_a_decision_holds(flow, client):
     # Given a decision whose summary was pasted from a PDF (a form feed between its pages) and
     # whose title holds markup and an ampersand
     await flow.decide("VN", title="<b>Fees</b> & charges", summary="Page one.\x0cPage two.\x0bEnd.\x1b")

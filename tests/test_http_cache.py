@@ -78,7 +78,7 @@ async def get(
 # --- ETag and 304 ------------------------------------------------------------------------------
 
 
-async def test_an_anonymous_get_is_public_and_revalidates_to_304_with_an_empty_body(flow, client, gql, tokens):
+async def test_an_anonymous_get_is_public_and_revalidates_to_304_with_an_empty_body(flow, client):
     # Given one decision in the register
     await flow.decided("VN")
 
@@ -112,7 +112,7 @@ async def test_an_anonymous_get_is_public_and_revalidates_to_304_with_an_empty_b
     assert (other.status_code, other.headers["etag"]) == (200, etag)
 
 
-async def test_the_same_variables_in_another_order_or_spacing_have_the_same_etag(flow, client, gql, tokens):
+async def test_the_same_variables_in_another_order_or_spacing_have_the_same_etag(flow, client):
     # Given
     await flow.decided("VN")
 
@@ -157,7 +157,7 @@ async def test_the_same_variables_in_another_order_or_spacing_have_the_same_etag
     ).status_code == 200
 
 
-async def test_a_304_is_answered_without_running_the_query(flow, client, engine, gql, tokens):
+async def test_a_304_is_answered_without_running_the_query(flow, client, engine):
     # Given a decision and a first GET that ran the query
     await flow.decided("VN")
     with count_statements(engine) as uncached:
@@ -179,7 +179,7 @@ async def test_a_304_is_answered_without_running_the_query(flow, client, engine,
 # --- staleness ---------------------------------------------------------------------------------
 
 
-async def test_a_decision_makes_old_etags_stale_at_once(flow, client, gql, tokens):
+async def test_a_decision_makes_old_etags_stale_at_once(flow, client):
     # Given a tagged answer
     await flow.decided("VN", title="First item")
     before = await get(client, DECISIONS)
@@ -208,7 +208,7 @@ async def test_a_decision_makes_old_etags_stale_at_once(flow, client, gql, token
     assert (await get(client, DECISIONS, etag=after.headers["etag"])).status_code == 304
 
 
-async def test_even_a_scheduled_meeting_makes_old_etags_stale(flow, client, gql, tokens):
+async def test_even_a_scheduled_meeting_makes_old_etags_stale(flow, client):
     # Given a tagged answer that no meeting appears in
     etag = (await get(client, DECISIONS)).headers["etag"]
     assert (await get(client, DECISIONS, etag=etag)).status_code == 304

@@ -70,7 +70,7 @@ async def test_a_retried_create_proposal_gets_the_first_answer_and_makes_one_pro
     assert await count(engine, "proposal") == 1
 
 
-async def test_a_retried_public_comment_is_kept_once(flow, gql, client, tokens, engine):
+async def test_a_retried_public_comment_is_kept_once(flow, client, engine):
     # Given a proposal open for public input and a comment sent anonymously with a key
     proposal = await flow.in_status("PUBLIC_INPUT")
     comment = {"proposalId": proposal["id"], "author": "A. Reader", "body": "Please publish the annex."}
@@ -168,7 +168,7 @@ async def test_keys_are_scoped_to_the_token(client, tokens, engine):
     assert await count(engine, "proposal") == 2
 
 
-async def test_public_keys_are_scoped_to_the_client_address(flow, gql, tokens, settings, engine):
+async def test_public_keys_are_scoped_to_the_client_address(flow, settings, engine):
     # Given a proposal in public input and two members of the public at different addresses
     proposal = await flow.in_status("PUBLIC_INPUT")
     comment = {"proposalId": proposal["id"], "author": "A. Reader", "body": "Please publish the annex."}

@@ -138,7 +138,7 @@ async def approved_methodology(flow: Methodologies, frozen_clock, committee: str
     [("secretariat", "VN", None), ("japan", "VN", "JAPAN"), ("VN", "VN", "PARTNER"), ("VN", " vn ", "PARTNER")],
 )
 async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_methodology(
-    methodology_flow, gql, tokens, who, committee, side
+    methodology_flow, who, committee, side
 ):
     # Given
 
@@ -171,7 +171,7 @@ async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_me
     assert (await methodology_flow.read_methodology("VN_PM001"))["status"] == "PROPOSED"
 
 
-async def test_the_limits_themselves_are_accepted(methodology_flow, gql, tokens):
+async def test_the_limits_themselves_are_accepted(methodology_flow):
 
     payload = await methodology_flow.propose(
         title="T" * 300, sectoralScopes=list(range(1, 16)), summary=None, proponent=" JC "
@@ -185,7 +185,7 @@ async def test_the_limits_themselves_are_accepted(methodology_flow, gql, tokens)
     assert title.startswith("VN_PM001: TTTT") and len(title) <= 300, len(title)
 
 
-async def test_a_methodology_with_a_long_title_can_be_revised(methodology_flow, gql, tokens, frozen_clock):
+async def test_a_methodology_with_a_long_title_can_be_revised(methodology_flow, frozen_clock):
     # Given an approved methodology with a title of 290 characters (its proposal title just fits)
     proposed = await approved_methodology(methodology_flow, frozen_clock, title="T" * 290)
     assert len(proposed["proposal"]["title"]) == 300
@@ -250,7 +250,7 @@ REFUSALS = [
 
 @pytest.mark.parametrize(("who", "input_", "expected"), REFUSALS)
 async def test_a_refused_proposal_leaves_no_trace_and_consumes_no_pm_number(
-    methodology_flow, gql, tokens, engine, who, input_, expected
+    methodology_flow, engine, who, input_, expected
 ):
     # Given
     await methodology_flow.token("secretariat")
@@ -270,7 +270,7 @@ async def test_a_refused_proposal_leaves_no_trace_and_consumes_no_pm_number(
 # --- PM and AM sequences ---------------------------------------------------------------------
 
 
-async def test_pm_numbers_run_per_committee(methodology_flow, gql, tokens):
+async def test_pm_numbers_run_per_committee(methodology_flow):
 
     references = [
         (await methodology_flow.propose(committee, who=who, title=f"Methodology {n}"))["methodology"][
@@ -282,7 +282,7 @@ async def test_pm_numbers_run_per_committee(methodology_flow, gql, tokens):
     assert references == ["VN_PM001", "VN_PM002", "ID_PM001", "VN_PM003"]
 
 
-async def test_am_numbers_follow_the_order_of_approval_not_of_proposal(methodology_flow, gql, tokens, frozen_clock):
+async def test_am_numbers_follow_the_order_of_approval_not_of_proposal(methodology_flow, frozen_clock):
     # Given three VN methodologies and one ID methodology, all through public input
     ids = {}
     for committee, title in [("VN", "First"), ("VN", "Second"), ("VN", "Third"), ("ID", "Fourth")]:
@@ -330,7 +330,7 @@ async def test_am_numbers_follow_the_order_of_approval_not_of_proposal(methodolo
     ],
 )
 async def test_an_objected_or_withdrawn_methodology_keeps_its_pm_reference_and_stays_readable(
-    methodology_flow, gql, tokens, frozen_clock, outcome, status, decision
+    methodology_flow, gql, frozen_clock, outcome, status, decision
 ):
     # Given a methodology after public input
     proposed = await methodology_flow.published()
@@ -413,7 +413,7 @@ async def lapse(flow: Methodologies, frozen_clock, proposal_id: str, deadline: s
 
 @pytest.mark.parametrize("mode", ["ELECTRONIC", "MEETING"])
 async def test_the_first_circulation_ends_at_most_60_days_after_public_input(
-    methodology_flow, gql, tokens, engine, frozen_clock, mode
+    methodology_flow, engine, frozen_clock, mode
 ):
     # Given public input from 1 to 15 December
     proposal_id = await methodology_after_public_input_1_to_15_december(methodology_flow, frozen_clock)
@@ -431,9 +431,7 @@ async def test_the_first_circulation_ends_at_most_60_days_after_public_input(
 
 
 @pytest.mark.parametrize("mode", ["ELECTRONIC", "MEETING"])
-async def test_after_a_lapse_a_second_circulation_may_run_to_90_days(
-    methodology_flow, gql, tokens, engine, frozen_clock, mode
-):
+async def test_after_a_lapse_a_second_circulation_may_run_to_90_days(methodology_flow, engine, frozen_clock, mode):
     # Given a methodology whose first circulation lapsed
     proposal_id = await methodology_after_public_input_1_to_15_december(methodology_flow, frozen_clock)
     await lapse(methodology_flow, frozen_clock, proposal_id, "2027-01-10")
@@ -452,7 +450,7 @@ async def test_after_a_lapse_a_second_circulation_may_run_to_90_days(
 
 
 @pytest.mark.parametrize("mode", ["ELECTRONIC", "MEETING"])
-async def test_a_third_circulation_is_refused(methodology_flow, gql, tokens, engine, frozen_clock, mode):
+async def test_a_third_circulation_is_refused(methodology_flow, engine, frozen_clock, mode):
     # Given a methodology whose first and second circulations lapsed
     proposal_id = await methodology_after_public_input_1_to_15_december(methodology_flow, frozen_clock)
     await lapse(methodology_flow, frozen_clock, proposal_id, "2027-01-10")
@@ -470,7 +468,7 @@ async def test_a_third_circulation_is_refused(methodology_flow, gql, tokens, eng
 
 
 async def test_a_methodology_is_not_circulated_without_public_input_nor_while_it_is_open(
-    methodology_flow, gql, tokens, engine, frozen_clock
+    methodology_flow, engine, frozen_clock
 ):
     # Given a submitted methodology
     proposal_id = (await methodology_flow.propose())["proposal"]["id"]
@@ -528,7 +526,7 @@ async def test_a_methodology_is_not_circulated_without_public_input_nor_while_it
     ids=["unknown", "proposed", "not-approved", "other-committee-unknown", "blank"],
 )
 async def test_only_a_valid_approved_methodology_can_be_revised(
-    methodology_flow, gql, tokens, engine, frozen_clock, reference, expected
+    methodology_flow, engine, frozen_clock, reference, expected
 ):
     # Given VN_AM001 approved, VN_PM002 proposed and VN_PM003 objected to
     await approved_methodology(methodology_flow, frozen_clock)
@@ -558,7 +556,7 @@ async def test_only_a_valid_approved_methodology_can_be_revised(
     ids=["blank-summary", "another-partner", "anonymous"],
 )
 async def test_a_refused_revision_leaves_no_trace(
-    methodology_flow, gql, tokens, engine, frozen_clock, who, reference, summary, expected
+    methodology_flow, engine, frozen_clock, who, reference, summary, expected
 ):
     # Given
     await approved_methodology(methodology_flow, frozen_clock)
@@ -578,7 +576,7 @@ async def test_a_refused_revision_leaves_no_trace(
     ("who", "reference"), [("secretariat", "VN_AM001"), ("japan", " vn_am001 "), ("VN", "Vn_Am001")]
 )
 async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_revision(
-    methodology_flow, gql, tokens, frozen_clock, who, reference
+    methodology_flow, frozen_clock, who, reference
 ):
     # Given
     await approved_methodology(methodology_flow, frozen_clock, sectoralScopes=[3, 4])
@@ -610,9 +608,7 @@ async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_re
     }
 
 
-async def test_one_open_revision_at_a_time_and_a_new_one_after_withdrawal(
-    methodology_flow, gql, tokens, engine, frozen_clock
-):
+async def test_one_open_revision_at_a_time_and_a_new_one_after_withdrawal(methodology_flow, gql, engine, frozen_clock):
     # Given VN_AM001 with an open revision
     await approved_methodology(methodology_flow, frozen_clock)
     first = await methodology_flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "VN")
@@ -650,7 +646,7 @@ async def test_one_open_revision_at_a_time_and_a_new_one_after_withdrawal(
     assert subject["subject"]["status"] == "WITHDRAWN"
 
 
-async def test_an_objected_revision_leaves_the_version_in_force_valid(methodology_flow, gql, tokens, frozen_clock):
+async def test_an_objected_revision_leaves_the_version_in_force_valid(methodology_flow, gql, frozen_clock):
     # Given VN_AM001 and a circulated revision
     await approved_methodology(methodology_flow, frozen_clock)
     revision = await methodology_flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "VN")
@@ -704,9 +700,7 @@ async def test_an_objected_revision_leaves_the_version_in_force_valid(methodolog
         ("", None),
     ],
 )
-async def test_a_methodology_is_found_by_its_pm_or_am_reference(
-    methodology_flow, gql, tokens, frozen_clock, reference, found
-):
+async def test_a_methodology_is_found_by_its_pm_or_am_reference(methodology_flow, frozen_clock, reference, found):
     # Given VN_PM001 approved as VN_AM001 and VN_PM002 in public input
     await approved_methodology(methodology_flow, frozen_clock)
     await methodology_flow.published(title="Second")
@@ -781,7 +775,7 @@ def nodes(pms: list[str]) -> list[dict]:
     ],
 )
 async def test_methodologies_filter_newest_first_with_total(
-    prebuilt, methodology_flow, gql, tokens, frozen_clock, filter_, expected
+    prebuilt, methodology_flow, gql, frozen_clock, filter_, expected
 ):
     # Given
     await prebuilt(given_a_catalogue, methodology_flow, frozen_clock)
@@ -810,7 +804,7 @@ async def walk(gql, document: str, variables: dict, first: int, path: list[str])
 
 
 @pytest.mark.parametrize("first", [1, 2, 4, 6, 7])
-async def test_keyset_pages_walk_every_methodology_once(prebuilt, methodology_flow, gql, tokens, frozen_clock, first):
+async def test_keyset_pages_walk_every_methodology_once(prebuilt, methodology_flow, gql, frozen_clock, first):
     # Given
     await prebuilt(given_a_catalogue, methodology_flow, frozen_clock)
 
@@ -840,7 +834,7 @@ async def test_keyset_pages_walk_every_methodology_once(prebuilt, methodology_fl
     ],
 )
 async def test_a_committees_methodologies_are_its_own(
-    prebuilt, methodology_flow, gql, tokens, frozen_clock, code, filter_, expected
+    prebuilt, methodology_flow, gql, frozen_clock, code, filter_, expected
 ):
     # Given
     await prebuilt(given_a_catalogue, methodology_flow, frozen_clock)
@@ -871,7 +865,7 @@ READERS = [
 
 @pytest.mark.parametrize("stage", ["DRAFT", "SUBMITTED", "PUBLIC_INPUT"])
 @pytest.mark.parametrize(("who", "sees_inside"), READERS)
-async def test_a_methodology_is_public_from_public_input_on(methodology_flow, gql, tokens, stage, who, sees_inside):
+async def test_a_methodology_is_public_from_public_input_on(methodology_flow, gql, stage, who, sees_inside):
     # Given a published ID methodology, and a VN methodology proposed by its partner in `stage`
     await methodology_flow.published("ID", title="Published elsewhere")
     proposed = await methodology_flow.propose("VN", who="VN")
@@ -899,7 +893,7 @@ async def test_a_methodology_is_public_from_public_input_on(methodology_flow, gq
 # --- subjects --------------------------------------------------------------------------------
 
 
-async def test_the_proposal_and_the_decision_are_about_the_methodology(methodology_flow, gql, tokens, frozen_clock):
+async def test_the_proposal_and_the_decision_are_about_the_methodology(methodology_flow, gql, frozen_clock):
     # Given a proposed methodology
     proposed = await methodology_flow.published()
     proposal_id = proposed["proposal"]["id"]

@@ -28,7 +28,7 @@ def at(day: str) -> datetime:
     return datetime.fromisoformat(f"{day}T09:00:00+00:00").astimezone(UTC)
 
 
-async def test_a_methodology_is_proposed_commented_approved_and_revised(flow, gql, tokens, frozen_clock):
+async def test_a_methodology_is_proposed_commented_approved_and_revised(flow, gql, frozen_clock):
 
     # Given a proposed methodology in Viet Nam
     proposed = await flow.ok(

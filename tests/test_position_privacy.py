@@ -19,7 +19,7 @@ async def seen(flow: Workflow, proposal_id: str) -> dict[str | None, dict]:
     return views
 
 
-async def test_a_position_before_the_decision_changes_nothing_the_public_or_another_partner_sees(flow, gql, tokens):
+async def test_a_position_before_the_decision_changes_nothing_the_public_or_another_partner_sees(flow):
     # Given a circulated VN proposal, as every reader sees it
     proposal = await flow.circulated()
     before = await seen(flow, proposal["id"])
@@ -55,7 +55,7 @@ async def test_a_position_before_the_decision_changes_nothing_the_public_or_anot
         ], who
 
 
-async def test_an_objection_that_decides_is_seen_by_everyone_at_once(flow, gql, tokens):
+async def test_an_objection_that_decides_is_seen_by_everyone_at_once(flow):
     proposal = await flow.circulated()
 
     await flow.ok(CONSENT.replace("giveConsent", "raiseObjection"), {"id": proposal["id"], "statement": "No."}, "VN")
@@ -64,9 +64,7 @@ async def test_an_objection_that_decides_is_seen_by_everyone_at_once(flow, gql, 
     assert {who: view["version"] for who, view in views.items()} == dict.fromkeys(READERS, 5)
 
 
-async def test_hiding_positions_in_a_public_list_costs_the_same_statements_for_1_item_as_for_20(
-    flow, gql, tokens, engine
-):
+async def test_hiding_positions_in_a_public_list_costs_the_same_statements_for_1_item_as_for_20(flow, gql, engine):
     # Given one circulated item Japan consented to
     first = await flow.circulated()
     await flow.position(pk(first["id"]), "japan")

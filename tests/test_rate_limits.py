@@ -85,7 +85,7 @@ def comment(proposal_id, n=1):
     }
 
 
-async def test_anonymous_comments_have_their_own_tighter_limit(flow, gql, tokens, settings, engine):
+async def test_anonymous_comments_have_their_own_tighter_limit(flow, settings, engine):
     # Given a proposal in public input and a limit of 2 comments a minute per address
     proposal_id = await open_proposal(flow)
     async with app_with(settings, engine, rate_limit_public_comments="2/minute;10/day") as at:
@@ -105,7 +105,7 @@ async def test_anonymous_comments_have_their_own_tighter_limit(flow, gql, tokens
             assert (await there.post("/graphql", json=comment(proposal_id, 4))).status_code == 200
 
 
-async def test_comments_under_aliases_each_count(flow, gql, tokens, settings, engine):
+async def test_comments_under_aliases_each_count(flow, settings, engine):
     # Given a limit of 2 comments and one document carrying three under aliases
     proposal_id = await open_proposal(flow)
     fields = " ".join(
@@ -120,7 +120,7 @@ async def test_comments_under_aliases_each_count(flow, gql, tokens, settings, en
     assert await snapshot(engine, "public_comment") == before
 
 
-async def test_comments_with_a_token_count_only_as_requests(flow, gql, tokens, settings, engine):
+async def test_comments_with_a_token_count_only_as_requests(flow, tokens, settings, engine):
     proposal_id = await open_proposal(flow)
     secretariat = await tokens.secretariat()
     async with app_with(settings, engine, rate_limit_public_comments="1/minute") as at:

@@ -7,7 +7,7 @@ from tests.support.documents import CIRCULATE, CONSENT, SCHEDULE
 from tests.support.workflow import pk
 
 
-async def test_an_extended_deadline_keeps_the_positions_already_given(flow, gql, tokens, frozen_clock):
+async def test_an_extended_deadline_keeps_the_positions_already_given(flow, frozen_clock):
     # Given an item circulated until 10 December, and Japan's consent
     proposal = await flow.circulated(deadline="2026-12-10")
     await flow.position(pk(proposal["id"]), "japan")
@@ -36,7 +36,7 @@ async def test_an_extended_deadline_keeps_the_positions_already_given(flow, gql,
     assert decided["decision"]["reference"] == "JC-VN-2026-001"
 
 
-async def test_an_item_whose_meeting_passed_undecided_goes_to_the_next_meeting(flow, gql, tokens, frozen_clock):
+async def test_an_item_whose_meeting_passed_undecided_goes_to_the_next_meeting(flow, frozen_clock):
     # Given an item put to the 1st meeting, which passed without deciding it
     first = (await flow.ok(SCHEDULE, {"committeeCode": "VN", "heldOn": "2026-12-01"}, "secretariat"))["meeting"]
     proposal = await flow.submitted()

@@ -76,7 +76,7 @@ async def references(gql, search: str | None, token: str | None = None) -> list[
 # --- search in the lists -----------------------------------------------------------------------
 
 
-async def test_decision_search_matches_word_prefixes_every_word_and_reference_parts(flow, gql, tokens):
+async def test_decision_search_matches_word_prefixes_every_word_and_reference_parts(flow, gql):
     # Given three decisions
     await flow.decide("VN", title="Energy saving by high-efficiency chillers", summary="Replaces old chillers.")
     await flow.decide("VN", title="Solar power for schools", summary="Rooftop panels.")
@@ -192,7 +192,7 @@ async def test_methodology_search_finds_both_references_and_follows_visibility(f
         assert data["totalCount"] == len(expected)
 
 
-async def test_tpe_search_matches_the_entitys_name(tpe_flow, gql, tokens):
+async def test_tpe_search_matches_the_entitys_name(tpe_flow, gql):
     # Given two designated entities in Viet Nam
     await tpe_flow.designate(await tpe_flow.entity("Example Verification Ltd.", "JP"), validation=[1])
     await tpe_flow.designate(await tpe_flow.entity("Mekong Assurance JSC", "VN"), verification=[3])
@@ -218,7 +218,7 @@ async def test_tpe_search_matches_the_entitys_name(tpe_flow, gql, tokens):
         assert data["totalCount"] == len(expected)
 
 
-async def test_words_copied_from_a_title_find_it_on_either_database(flow, gql, tokens):
+async def test_words_copied_from_a_title_find_it_on_either_database(flow, gql):
     # Given decisions whose titles hold a subscript digit and accented letters
     await flow.decide("VN", title="CO₂ recovery at the Nghệ An brewery", summary="Cuts tCO₂.")
     await flow.decide("ID", title="Société Générale de Surveillance designation", summary="SGS.")
@@ -230,7 +230,7 @@ async def test_words_copied_from_a_title_find_it_on_either_database(flow, gql, t
     assert await references(gql, "SOCIÉTÉ générale") == ["JC-ID-2026-001"]
 
 
-async def test_words_typed_without_accents_find_accented_text_on_either_database(flow, gql, tokens):
+async def test_words_typed_without_accents_find_accented_text_on_either_database(flow, gql):
     # Given decisions with accented words, one letter carrying two marks (Vietnamese "ệ")
     await flow.decide("ID", title="Société Générale de Surveillance designation", summary="SGS.")
     await flow.decide("VN", title="Biogas at the Nghệ An brewery", summary="Đồng Nai next.")
@@ -390,9 +390,7 @@ PROJECTS_BY_REGION = {
 }
 
 
-async def test_statistics_count_decisions_per_committee_kind_outcome_and_year(
-    flow, tpe_flow, gql, tokens, frozen_clock
-):
+async def test_statistics_count_decisions_per_committee_kind_outcome_and_year(flow, tpe_flow, gql, frozen_clock):
     # Given decisions in 2026, one of them not approved, one TPE designation, and one in 2027
     await flow.decide("VN")
     await flow.decide("VN")
@@ -416,7 +414,7 @@ async def test_statistics_count_decisions_per_committee_kind_outcome_and_year(
     assert sum(row["count"] for row in statistics["decisions"]) == 6
 
 
-async def test_statistics_count_only_valid_methodologies_per_scope(flow, gql, tokens, frozen_clock):
+async def test_statistics_count_only_valid_methodologies_per_scope(flow, gql, frozen_clock):
     # Given methodologies of every status: two VALID (one of them revised: its first version is
     # SUPERSEDED), one NOT_APPROVED, one in public input and one DRAFT
 

@@ -10,7 +10,7 @@ def scopes(*entries: tuple[str, int, str, str]) -> list[dict]:
     return [{"function": f, "scope": {"number": n}, "status": s, "since": since} for f, n, s, since in entries]
 
 
-async def test_designation_extra_scopes_suspension_lifting_and_withdrawals(tpe_flow, gql, tokens, frozen_clock):
+async def test_designation_extra_scopes_suspension_lifting_and_withdrawals(tpe_flow, frozen_clock):
     entity = await tpe_flow.register("Example Verification Ltd.", countryCode="JP", accreditationBody="JAB")
 
     # Designation for validation in scope 1 and verification in scopes 1 and 3

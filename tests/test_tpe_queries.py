@@ -161,7 +161,7 @@ def references(connection: dict) -> list[str | None]:
 
 
 @pytest.mark.parametrize("who", [None, "secretariat", "ID"])
-async def test_which_entities_may_verify_scope_3_in_viet_nam_today(prebuilt, tpe_flow, gql, tokens, engine, who):
+async def test_which_entities_may_verify_scope_3_in_viet_nam_today(prebuilt, tpe_flow, gql, engine, who):
     # Given the seeded set
     await prebuilt(seeded, engine)
     token = await tpe_flow.token(who) if who else None
@@ -264,9 +264,7 @@ async def test_tpes_filtered(prebuilt, gql, tokens, engine, filter_, expected):
         ),
     ],
 )
-async def test_keyset_paging_walks_every_designation_once(
-    prebuilt, tpe_flow, gql, tokens, engine, who, filter_, expected
-):
+async def test_keyset_paging_walks_every_designation_once(prebuilt, tpe_flow, gql, engine, who, filter_, expected):
     # Given the seeded set
     await prebuilt(seeded, engine)
     token = await tpe_flow.token(who) if who else None
@@ -323,7 +321,7 @@ async def test_tpe_by_reference_in_any_case(prebuilt, gql, tokens, engine, refer
 
 
 @pytest.mark.parametrize("reference", ["TPE-VN-999", "TPE-XX-001", "VN_AM001", "", "TPE-VN-"])
-async def test_an_unknown_tpe_reference_is_null(prebuilt, tpe_flow, gql, tokens, engine, reference):
+async def test_an_unknown_tpe_reference_is_null(prebuilt, tpe_flow, gql, engine, reference):
     await prebuilt(seeded, engine)
 
     assert (await gql(TPE, {"reference": reference}, token=await tpe_flow.token("secretariat")))["tpe"] is None
@@ -338,9 +336,7 @@ def entity(name: str, basis: str, country: str, *designations: tuple[str | None,
     }
 
 
-async def test_entities_lists_every_entity_by_name_with_the_designations_one_may_see(
-    prebuilt, tpe_flow, gql, tokens, engine
-):
+async def test_entities_lists_every_entity_by_name_with_the_designations_one_may_see(prebuilt, tpe_flow, gql, engine):
     # Given the seeded set and an entity without any designation
     await prebuilt(seeded, engine)
     await tpe_flow.entity("Aardvark Carbon Ltd.", "MN")
@@ -399,7 +395,7 @@ async def test_node_round_trips_a_designation_and_an_entity(prebuilt, gql, token
 # --- visibility ------------------------------------------------------------------------------
 
 
-async def test_a_designation_proposed_in_a_draft_is_seen_inside_only_until_designated(tpe_flow, gql, tokens):
+async def test_a_designation_proposed_in_a_draft_is_seen_inside_only_until_designated(tpe_flow, gql):
     # Given a designation proposed in a DRAFT proposal
     entity_id = await tpe_flow.entity("Golf Draft Ltd.", "JP")
     proposed = await tpe_flow.propose(entity_id, [], [3])
@@ -452,7 +448,7 @@ async def test_a_designation_proposed_in_a_draft_is_seen_inside_only_until_desig
 # --- subjects --------------------------------------------------------------------------------
 
 
-async def test_the_proposal_and_the_decision_are_about_the_designation(tpe_flow, gql, tokens):
+async def test_the_proposal_and_the_decision_are_about_the_designation(tpe_flow, gql):
     # Given a designation proposed (a draft, seen by the secretariat)
     entity_id = await tpe_flow.entity("Example Verification Ltd.", "JP")
     proposed = await tpe_flow.propose(entity_id, [1], [])

@@ -141,7 +141,7 @@ async def designated(flow: TpeSteps, validation: list[int], verification: list[i
         ),
     ],
 )
-async def test_the_secretariat_registers_an_entity_with_its_accreditation(tpe_flow, gql, tokens, input_, expected):
+async def test_the_secretariat_registers_an_entity_with_its_accreditation(tpe_flow, gql, input_, expected):
     # Given
 
     # When
@@ -199,7 +199,7 @@ REGISTER_REFUSALS = [
 
 
 @pytest.mark.parametrize(("who", "overrides", "expected"), REGISTER_REFUSALS)
-async def test_a_refused_registration_leaves_no_trace(tpe_flow, gql, tokens, engine, who, overrides, expected):
+async def test_a_refused_registration_leaves_no_trace(tpe_flow, engine, who, overrides, expected):
     # Given one registered entity
     await tpe_flow.entity(NAME, "JP")
     if who:
@@ -216,9 +216,7 @@ async def test_a_refused_registration_leaves_no_trace(tpe_flow, gql, tokens, eng
     assert await snapshot(engine, "third_party_entity", "audit_event") == before
 
 
-async def test_a_duplicate_name_differing_only_in_the_case_of_accented_letters_is_refused(
-    tpe_flow, gql, tokens, engine
-):
+async def test_a_duplicate_name_differing_only_in_the_case_of_accented_letters_is_refused(tpe_flow, engine):
     # Given an entity whose name has upper-case accented letters
     await tpe_flow.entity("TÜV SÜD Japan Ltd.", "JP")
     before = await snapshot(engine, "third_party_entity", "audit_event")
@@ -239,7 +237,7 @@ async def test_a_duplicate_name_differing_only_in_the_case_of_accented_letters_i
 # --- proposeTpeDesignation: who may, what is refused -----------------------------------------
 
 
-async def test_the_secretariat_proposes_a_designation(tpe_flow, gql, tokens):
+async def test_the_secretariat_proposes_a_designation(tpe_flow):
     # Given
     entity = await tpe_flow.entity(NAME, "JP", accreditationExpiresOn="2029-01-31")
 
@@ -405,7 +403,7 @@ DESIGNATION_REFUSALS = [
 
 @pytest.mark.parametrize(("given", "who", "overrides", "expected"), DESIGNATION_REFUSALS)
 async def test_a_refused_designation_proposal_leaves_no_trace_and_consumes_no_tpe_number(
-    tpe_flow, gql, tokens, engine, given, who, overrides, expected
+    tpe_flow, engine, given, who, overrides, expected
 ):
     # Given
     entity = await given_designation_state(tpe_flow, given)
@@ -425,7 +423,7 @@ async def test_a_refused_designation_proposal_leaves_no_trace_and_consumes_no_tp
 
 
 @pytest.mark.parametrize("expires", ["2026-11-28", "2026-11-29"])
-async def test_an_entity_may_be_proposed_until_its_accreditation_expires(tpe_flow, gql, tokens, frozen_clock, expires):
+async def test_an_entity_may_be_proposed_until_its_accreditation_expires(tpe_flow, frozen_clock, expires):
     # Given an entity whose accreditation expires today or tomorrow
     entity = await tpe_flow.entity(NAME, "JP", accreditationExpiresOn=expires)
 
@@ -442,7 +440,7 @@ async def test_an_entity_may_be_proposed_until_its_accreditation_expires(tpe_flo
     assert late == refused(error("INVALID_INPUT", f"{NAME}'s accreditation expired on {expires}.", "entityId"))
 
 
-async def test_extra_scopes_may_be_proposed_once_the_first_designation_is_decided(tpe_flow, gql, tokens):
+async def test_extra_scopes_may_be_proposed_once_the_first_designation_is_decided(tpe_flow):
     # Given a designation and a second proposal refused while the first is open
     entity = await tpe_flow.entity(NAME, "JP")
     first = await tpe_flow.propose(entity, [1], [])
@@ -483,9 +481,7 @@ async def given_the_first_designated_in_id(flow: TpeSteps, entity: str) -> None:
 
 
 @pytest.mark.parametrize("country", ["ID", "JP"])
-async def test_the_third_provisional_entity_of_the_partner_or_of_japan_in_a_year_is_refused(
-    tpe_flow, gql, tokens, engine, country
-):
+async def test_the_third_provisional_entity_of_the_partner_or_of_japan_in_a_year_is_refused(tpe_flow, engine, country):
     # Given two provisional entities of `country` in the ID committee this year: one designated, one proposed
     first = await provisional(tpe_flow, "Provisional One", country)
     await given_the_first_designated_in_id(tpe_flow, first)
@@ -516,9 +512,7 @@ async def test_the_third_provisional_entity_of_the_partner_or_of_japan_in_a_year
     )
 
 
-async def test_the_cap_counts_per_committee_and_only_provisional_entities_of_the_partner_and_japan(
-    tpe_flow, gql, tokens
-):
+async def test_the_cap_counts_per_committee_and_only_provisional_entities_of_the_partner_and_japan(tpe_flow):
     # Given two Indonesian and two Japanese provisional entities proposed in the ID committee
     for country in ("ID", "JP"):
         for n in (1, 2):
@@ -552,7 +546,7 @@ async def test_the_cap_counts_per_committee_and_only_provisional_entities_of_the
     assert outcomes == [[], [], [cap_error("VN", "VN", 2026)]]
 
 
-async def test_the_provisional_count_starts_again_in_the_next_calendar_year(tpe_flow, gql, tokens, frozen_clock):
+async def test_the_provisional_count_starts_again_in_the_next_calendar_year(tpe_flow, frozen_clock):
     # Given two Indonesian provisional entities in the ID committee in 2026, one still open at year end
     await given_the_first_designated_in_id(tpe_flow, await provisional(tpe_flow, "Provisional 2026-1", "ID"))
     frozen_clock.set(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
@@ -577,7 +571,7 @@ async def test_the_provisional_count_starts_again_in_the_next_calendar_year(tpe_
     assert outcomes == [[], [], [cap_error("ID", "ID", 2027)]]
 
 
-async def test_a_withdrawn_or_objected_proposal_does_not_count_against_the_cap(tpe_flow, gql, tokens):
+async def test_a_withdrawn_or_objected_proposal_does_not_count_against_the_cap(tpe_flow):
     # Given one Indonesian provisional entity whose proposal was withdrawn and one whose proposal was objected to
     withdrawn = await tpe_flow.propose(await provisional(tpe_flow, "Withdrawn", "ID"), [1], [], committee="ID")
     await tpe_flow.withdraw_proposal(withdrawn["proposal"]["id"])
@@ -598,7 +592,7 @@ async def test_a_withdrawn_or_objected_proposal_does_not_count_against_the_cap(t
 # --- references ------------------------------------------------------------------------------
 
 
-async def test_tpe_references_run_per_committee_in_the_order_of_approval(tpe_flow, gql, tokens):
+async def test_tpe_references_run_per_committee_in_the_order_of_approval(tpe_flow, gql):
     # Given entities proposed in VN and ID, interleaved
     proposals = {}
     for name, committee in [("A", "VN"), ("B", "ID"), ("C", "VN"), ("D", "VN"), ("E", "ID")]:
@@ -626,7 +620,7 @@ async def test_tpe_references_run_per_committee_in_the_order_of_approval(tpe_flo
     ],
 )
 async def test_a_first_designation_objected_or_withdrawn_gets_no_reference_until_a_later_approval(
-    tpe_flow, gql, tokens, ending, status, first_decisions, approval
+    tpe_flow, gql, ending, status, first_decisions, approval
 ):
     # Given one designation in VN (TPE-VN-001)
     await designated(tpe_flow, [1], [])
@@ -698,9 +692,7 @@ ACTIONS = [
 
 @pytest.mark.parametrize("who", ["secretariat", "japan", "VN"])
 @pytest.mark.parametrize("action", ACTIONS)
-async def test_the_secretariat_and_both_sides_may_propose_a_suspension_or_withdrawal(
-    tpe_flow, gql, tokens, who, action
-):
+async def test_the_secretariat_and_both_sides_may_propose_a_suspension_or_withdrawal(tpe_flow, who, action):
     # Given a designation in VN
     await designated(tpe_flow, [1], [3])
 
@@ -815,7 +807,7 @@ ACTION_REFUSALS = [
 @pytest.mark.parametrize(("given", "who", "overrides", "expected"), ACTION_REFUSALS)
 @pytest.mark.parametrize("action", ACTIONS)
 async def test_a_refused_suspension_or_withdrawal_leaves_no_trace(
-    tpe_flow, gql, tokens, engine, given, who, overrides, expected, action
+    tpe_flow, engine, given, who, overrides, expected, action
 ):
     # Given
     await given_action_state(tpe_flow, given)
@@ -833,7 +825,7 @@ async def test_a_refused_suspension_or_withdrawal_leaves_no_trace(
     assert await snapshot(engine, *TABLES) == before
 
 
-async def test_a_suspended_designation_cannot_be_suspended_again(tpe_flow, gql, tokens, engine):
+async def test_a_suspended_designation_cannot_be_suspended_again(tpe_flow, engine):
     # Given a designation suspended as a whole
     await given_action_state(tpe_flow, "suspended")
     before = await snapshot(engine, *TABLES)
@@ -849,7 +841,7 @@ async def test_a_suspended_designation_cannot_be_suspended_again(tpe_flow, gql, 
 @pytest.mark.parametrize("ending", ["objection", "withdrawal"])
 @pytest.mark.parametrize("action", ACTIONS)
 async def test_an_objected_or_withdrawn_suspension_or_withdrawal_changes_nothing(
-    tpe_flow, gql, tokens, frozen_clock, ending, action
+    tpe_flow, gql, frozen_clock, ending, action
 ):
     # Given a designation and a proposal to suspend or withdraw it as a whole
     before = await designated(tpe_flow, [1], [3])
@@ -909,7 +901,7 @@ FOUR_SCOPES = [("VALIDATION", 1), ("VALIDATION", 3), ("VERIFICATION", 3), ("VERI
 )
 @pytest.mark.parametrize("action", ACTIONS)
 async def test_a_partial_or_whole_suspension_or_withdrawal_reaches_exactly_the_named_scopes(
-    tpe_flow, gql, tokens, frozen_clock, extent, reached, extent_title, whole, action
+    tpe_flow, frozen_clock, extent, reached, extent_title, whole, action
 ):
     # Given a designation for validation 1 and 3 and verification 3 and 4
     await designated(tpe_flow, [1, 3], [3, 4])
@@ -969,7 +961,7 @@ VOLUNTARY_REFUSALS = [
 
 
 @pytest.mark.parametrize(("who", "overrides", "expected"), VOLUNTARY_REFUSALS)
-async def test_a_refused_voluntary_withdrawal_leaves_no_trace(tpe_flow, gql, tokens, engine, who, overrides, expected):
+async def test_a_refused_voluntary_withdrawal_leaves_no_trace(tpe_flow, engine, who, overrides, expected):
     # Given a designation for validation 1 and 2
     await given_action_state(tpe_flow, "designated")
     if who:
@@ -987,7 +979,7 @@ async def test_a_refused_voluntary_withdrawal_leaves_no_trace(tpe_flow, gql, tok
 
 
 async def test_a_voluntary_withdrawal_takes_effect_at_once_without_a_decision_and_is_in_the_audit_trail(
-    tpe_flow, gql, tokens, engine, frozen_clock
+    tpe_flow, gql, engine, frozen_clock
 ):
     # Given a designation for validation 1 and verification 3 and 4
     designation = await designated(tpe_flow, [1], [3, 4])
@@ -1042,9 +1034,7 @@ async def test_a_voluntary_withdrawal_takes_effect_at_once_without_a_decision_an
     assert (await gql(AUDIT, {"id": designation["id"]}, token=await tpe_flow.token("ID")))["auditTrail"] == []
 
 
-async def test_a_whole_voluntary_withdrawal_ends_the_designation_and_keeps_it_readable(
-    tpe_flow, gql, tokens, frozen_clock
-):
+async def test_a_whole_voluntary_withdrawal_ends_the_designation_and_keeps_it_readable(tpe_flow, frozen_clock):
     # Given a designation with one scope suspended
     await designated(tpe_flow, [1], [3])
     frozen_clock.set(at("2026-12-10"))
@@ -1148,7 +1138,7 @@ STEP_DOCUMENTS = {"suspend": SUSPEND, "withdraw": WITHDRAW_TPE}
         ),
     ],
 )
-async def test_the_designation_status_follows_its_scopes(tpe_flow, gql, tokens, frozen_clock, steps):
+async def test_the_designation_status_follows_its_scopes(tpe_flow, frozen_clock, steps):
     # Given a designation for validation 1 and verification 3
     entity = await tpe_flow.entity(NAME, "JP")
     await tpe_flow.designate(entity, [1], [3])

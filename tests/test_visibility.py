@@ -67,7 +67,7 @@ SEEN = [
 
 @pytest.mark.parametrize(("who", "everywhere", "in_vn", "in_id"), SEEN)
 async def test_lists_of_proposals_and_their_total_show_what_each_reader_may_see(
-    prebuilt, flow, gql, tokens, who, everywhere, in_vn, in_id
+    prebuilt, flow, gql, who, everywhere, in_vn, in_id
 ):
     # Given
     await prebuilt(given_proposals_in_every_stage, flow)
@@ -82,7 +82,7 @@ async def test_lists_of_proposals_and_their_total_show_what_each_reader_may_see(
 
 
 @pytest.mark.parametrize("who", [None, "ID"], ids=["public", "partner-ID"])
-async def test_filtering_by_an_unpublished_status_finds_nothing_for_outsiders(prebuilt, flow, gql, tokens, who):
+async def test_filtering_by_an_unpublished_status_finds_nothing_for_outsiders(prebuilt, flow, gql, who):
     await prebuilt(given_proposals_in_every_stage, flow)
     token = await flow.token(who) if who else None
 
@@ -108,7 +108,7 @@ async def test_filtering_by_an_unpublished_status_finds_nothing_for_outsiders(pr
     ],
     ids=["public", "partner-ID", "partner-VN", "japan", "secretariat"],
 )
-async def test_node_of_a_proposal_one_may_not_see_is_null_like_a_missing_id(prebuilt, flow, gql, tokens, who, visible):
+async def test_node_of_a_proposal_one_may_not_see_is_null_like_a_missing_id(prebuilt, flow, gql, who, visible):
     # Given
     ids = await prebuilt(given_proposals_in_every_stage, flow)
     token = await flow.token(who) if who else None
@@ -126,7 +126,7 @@ async def test_node_of_a_proposal_one_may_not_see_is_null_like_a_missing_id(preb
             assert response.json() == missing.json() == {"data": {"node": None}}, title
 
 
-async def test_positions_and_their_history_are_shown_to_outsiders_only_once_decided(flow, gql, tokens, engine):
+async def test_positions_and_their_history_are_shown_to_outsiders_only_once_decided(flow, gql, engine):
     # Given a circulated VN proposal to which Japan consented
     proposal = await flow.in_status("UNDER_CONSIDERATION", proposer="VN")
     await flow.ok(CONSENT, {"id": proposal["id"], "statement": "Agreed."}, "japan")
@@ -174,7 +174,7 @@ async def test_positions_and_their_history_are_shown_to_outsiders_only_once_deci
         ] == decided, who
 
 
-async def test_an_objection_is_public_once_it_decided(flow, gql, tokens):
+async def test_an_objection_is_public_once_it_decided(flow, gql):
     proposal = await flow.in_status("UNDER_CONSIDERATION")
     await flow.ok(OBJECT, {"id": proposal["id"], "statement": "Not additional."}, "VN")
 
@@ -185,7 +185,7 @@ async def test_an_objection_is_public_once_it_decided(flow, gql, tokens):
     assert [e["action"] for e in node["history"]] == ["created", "submitted", "circulated", "objected", "notApproved"]
 
 
-async def test_a_published_item_stays_listed_for_the_public_after_withdrawal(flow, gql, tokens):
+async def test_a_published_item_stays_listed_for_the_public_after_withdrawal(flow, gql):
     published = await flow.in_status("PUBLIC_INPUT", title="Withdrawn after publication")
     await flow.in_status("WITHDRAWN", title="Withdrawn as a draft")
     await flow.ok(WITHDRAW, {"id": published["id"], "reason": "Superseded."}, "secretariat")
@@ -201,7 +201,7 @@ async def test_a_published_item_stays_listed_for_the_public_after_withdrawal(flo
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-async def test_the_audit_trail_of_a_proposal(flow, gql, tokens, engine):
+async def test_the_audit_trail_of_a_proposal(flow, gql, engine):
     # Given a VN proposal taken through several steps in a fresh database
     proposal = await flow.create(who="VN")
     await flow.submit(pk(proposal["id"]), "VN")
@@ -238,7 +238,7 @@ async def test_the_audit_trail_of_a_proposal(flow, gql, tokens, engine):
     assert (await gql(AUDIT_TRAIL, {"id": proposal["id"]}, token=await flow.token("ID")))["auditTrail"] == []
 
 
-async def test_the_audit_trail_is_not_for_the_public(flow, gql, tokens, engine):
+async def test_the_audit_trail_is_not_for_the_public(flow, gql, engine):
     proposal = await flow.in_status("PUBLIC_INPUT")
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
@@ -253,7 +253,7 @@ async def test_the_audit_trail_is_not_for_the_public(flow, gql, tokens, engine):
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
-async def test_the_audit_trail_of_another_committees_published_item_is_empty_for_a_partner(flow, gql, tokens):
+async def test_the_audit_trail_of_another_committees_published_item_is_empty_for_a_partner(flow, gql):
     proposal = await flow.in_status("APPROVED")
 
     assert (await gql(AUDIT_TRAIL, {"id": proposal["id"]}, token=await flow.token("ID")))["auditTrail"] == []

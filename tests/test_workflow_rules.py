@@ -68,7 +68,7 @@ async def side_position_rows(engine) -> list[tuple]:
     ],
     ids=["return-empty", "return-blank", "return-too-long", "withdraw-empty", "withdraw-blank", "withdraw-too-long"],
 )
-async def test_return_and_withdraw_need_a_reason(flow, gql, tokens, engine, document, status, reason, error):
+async def test_return_and_withdraw_need_a_reason(flow, engine, document, status, reason, error):
     proposal = await flow.in_status(status)
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
@@ -78,7 +78,7 @@ async def test_return_and_withdraw_need_a_reason(flow, gql, tokens, engine, docu
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
-async def test_a_returned_proposal_shows_the_reason_and_can_be_resubmitted(flow, gql, tokens, frozen_clock):
+async def test_a_returned_proposal_shows_the_reason_and_can_be_resubmitted(flow, frozen_clock):
     # Given a partner's submitted proposal
     proposal = await flow.create(who="VN")
     await flow.submit(pk(proposal["id"]), "VN")
@@ -119,7 +119,7 @@ async def test_a_returned_proposal_shows_the_reason_and_can_be_resubmitted(flow,
     ]
 
 
-async def test_a_withdrawal_shows_its_reason(flow, gql, tokens):
+async def test_a_withdrawal_shows_its_reason(flow):
     proposal = await flow.in_status("PUBLIC_INPUT", proposer="japan")
 
     payload = await flow.ok(WITHDRAW, {"id": proposal["id"], "reason": "Superseded by a revised request."}, "japan")
@@ -139,7 +139,7 @@ async def test_a_withdrawal_shows_its_reason(flow, gql, tokens):
 
 
 @pytest.mark.parametrize("statement", [None, "", "   "], ids=["missing", "empty", "blank"])
-async def test_an_objection_needs_a_statement(flow, gql, tokens, engine, statement):
+async def test_an_objection_needs_a_statement(flow, engine, statement):
     proposal = await flow.in_status("UNDER_CONSIDERATION")
     before = await snapshot(engine, *WORKFLOW_TABLES)
     input_ = {"id": proposal["id"]} | ({} if statement is None else {"statement": statement})
@@ -154,7 +154,7 @@ async def test_an_objection_needs_a_statement(flow, gql, tokens, engine, stateme
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
-async def test_a_statement_is_at_most_5000_characters(flow, gql, tokens, engine):
+async def test_a_statement_is_at_most_5000_characters(flow, engine):
     proposal = await flow.in_status("UNDER_CONSIDERATION")
 
     payload = await flow.call(CONSENT, {"id": proposal["id"], "statement": "x" * 5001}, "japan")
@@ -163,7 +163,7 @@ async def test_a_statement_is_at_most_5000_characters(flow, gql, tokens, engine)
     assert await side_position_rows(engine) == []
 
 
-async def test_one_objection_decides_not_approved_at_once_with_its_statement(flow, gql, tokens):
+async def test_one_objection_decides_not_approved_at_once_with_its_statement(flow):
     # Given a circulated proposal Japan consented to
     proposal = await flow.in_status("UNDER_CONSIDERATION")
     await flow.ok(CONSENT, {"id": proposal["id"], "statement": "Fine with us."}, "japan")
@@ -205,7 +205,7 @@ async def test_one_objection_decides_not_approved_at_once_with_its_statement(flo
     ]
 
 
-async def test_a_side_may_change_its_position_from_consent_to_objection(flow, gql, tokens, engine):
+async def test_a_side_may_change_its_position_from_consent_to_objection(flow, engine):
     proposal = await flow.in_status("UNDER_CONSIDERATION")
 
     consented = await flow.ok(CONSENT, {"id": proposal["id"]}, "japan")
@@ -222,7 +222,7 @@ async def test_a_side_may_change_its_position_from_consent_to_objection(flow, gq
     assert await side_position_rows(engine) == [(1, "JAPAN", "OBJECTION", "On reflection, no.")]
 
 
-async def test_consenting_twice_keeps_one_position_and_does_not_decide(flow, gql, tokens, engine):
+async def test_consenting_twice_keeps_one_position_and_does_not_decide(flow, engine):
     proposal = await flow.in_status("UNDER_CONSIDERATION")
 
     first = await flow.ok(CONSENT, {"id": proposal["id"], "statement": "Yes."}, "japan")
@@ -260,7 +260,7 @@ async def test_consenting_twice_keeps_one_position_and_does_not_decide(flow, gql
         ("OTHER", 90, "2027-02-25"),
     ],
 )
-async def test_public_input_opens_today_for_days_both_ends_included(flow, gql, tokens, kind, days, closes_on):
+async def test_public_input_opens_today_for_days_both_ends_included(flow, kind, days, closes_on):
     proposal = await flow.in_status("SUBMITTED", kind=kind)
 
     payload = await flow.ok(
@@ -274,7 +274,7 @@ async def test_public_input_opens_today_for_days_both_ends_included(flow, gql, t
 
 
 @pytest.mark.parametrize("days", [0, -1, 91])
-async def test_public_input_of_0_or_more_than_90_days_is_refused(flow, gql, tokens, engine, days):
+async def test_public_input_of_0_or_more_than_90_days_is_refused(flow, engine, days):
     proposal = await flow.in_status("SUBMITTED")
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
@@ -284,7 +284,7 @@ async def test_public_input_of_0_or_more_than_90_days_is_refused(flow, gql, toke
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
-async def test_anyone_comments_while_the_window_is_open_and_no_one_after(flow, gql, tokens, engine, frozen_clock):
+async def test_anyone_comments_while_the_window_is_open_and_no_one_after(flow, engine, frozen_clock):
     # Given a proposal open for public input from 28 November to 12 December
     proposal = await flow.in_status("PUBLIC_INPUT")
 
@@ -349,7 +349,7 @@ async def test_anyone_comments_while_the_window_is_open_and_no_one_after(flow, g
     ],
     ids=["long-author", "blank-author", "long-affiliation", "long-body", "empty-body", "blank-body"],
 )
-async def test_comment_limits(flow, gql, tokens, engine, input, error):
+async def test_comment_limits(flow, engine, input, error):
     proposal = await flow.in_status("PUBLIC_INPUT")
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
@@ -361,7 +361,7 @@ async def test_comment_limits(flow, gql, tokens, engine, input, error):
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
-async def test_comments_at_the_limits_are_accepted(flow, gql, tokens):
+async def test_comments_at_the_limits_are_accepted(flow):
     proposal = await flow.in_status("PUBLIC_INPUT")
 
     payload = await flow.call(
@@ -403,7 +403,7 @@ async def test_comments_at_the_limits_are_accepted(flow, gql, tokens):
     ],
     ids=["draft-public", "submitted-public", "draft-other-partner", "draft-secretariat", "circulated-public"],
 )
-async def test_a_comment_outside_public_input(flow, gql, tokens, engine, status, who, error):
+async def test_a_comment_outside_public_input(flow, engine, status, who, error):
     proposal = await flow.in_status(status)
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
@@ -416,7 +416,7 @@ async def test_a_comment_outside_public_input(flow, gql, tokens, engine, status,
 # --- circulation -----------------------------------------------------------------------------
 
 
-async def test_circulating_to_a_meeting_today_decides_at_that_meeting(flow, gql, tokens):
+async def test_circulating_to_a_meeting_today_decides_at_that_meeting(flow, gql):
     # Given the committee meets today
     meeting = await flow.meeting("VN", "2026-11-28")
     proposal = await flow.in_status("SUBMITTED")
@@ -519,7 +519,7 @@ async def test_circulating_to_a_meeting_today_decides_at_that_meeting(flow, gql,
         "electronic-with-meetingId",
     ],
 )
-async def test_circulation_input_is_checked(flow, gql, tokens, engine, meeting, input, error):
+async def test_circulation_input_is_checked(flow, engine, meeting, input, error):
     # Given a submitted VN proposal, and a meeting where the case needs one
     proposal = await flow.in_status("SUBMITTED")
     if meeting is not None:
@@ -534,7 +534,7 @@ async def test_circulation_input_is_checked(flow, gql, tokens, engine, meeting, 
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
-async def test_an_electronic_deadline_tomorrow_is_accepted(flow, gql, tokens):
+async def test_an_electronic_deadline_tomorrow_is_accepted(flow):
     proposal = await flow.in_status("SUBMITTED")
 
     payload = await flow.ok(
@@ -551,7 +551,7 @@ async def test_an_electronic_deadline_tomorrow_is_accepted(flow, gql, tokens):
     assert after["history"][-1]["note"] == "Circulated for electronic decision until 2026-11-29."
 
 
-async def test_a_methodology_is_circulated_only_after_its_public_input_closed(flow, gql, tokens, engine, frozen_clock):
+async def test_a_methodology_is_circulated_only_after_its_public_input_closed(flow, engine, frozen_clock):
     # Given a submitted methodology
     proposal = await flow.in_status("SUBMITTED", kind="METHODOLOGY_APPROVAL", title="Methodology VN_PM004")
     circulate = {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2027-01-15"}
@@ -587,7 +587,7 @@ async def test_a_methodology_is_circulated_only_after_its_public_input_closed(fl
     assert payload["proposal"]["publicInput"]["closesOn"] == "2026-12-12"
 
 
-async def test_circulating_another_kind_during_public_input_closes_the_window_that_day(flow, gql, tokens, frozen_clock):
+async def test_circulating_another_kind_during_public_input_closes_the_window_that_day(flow, frozen_clock):
     # Given an OTHER proposal open for public input until 12 December
     proposal = await flow.in_status("PUBLIC_INPUT")
 
@@ -617,7 +617,7 @@ query ($id: ID!) {
 
 
 async def test_an_electronic_decision_lapses_after_its_deadline_without_a_background_job(
-    flow, gql, tokens, engine, frozen_clock
+    flow, gql, engine, frozen_clock
 ):
     # Given an item circulated until 10 December, to which Japan consented
     proposal = await flow.in_status("SUBMITTED")
@@ -731,7 +731,7 @@ async def test_an_electronic_decision_lapses_after_its_deadline_without_a_backgr
     ids=["circulate", "withdraw"],
 )
 async def test_a_lapsed_proposal_is_acted_on_with_the_version_a_reader_was_shown(
-    flow, gql, tokens, frozen_clock, document, input, status, action
+    flow, frozen_clock, document, input, status, action
 ):
     # Given a lapsed proposal, as a reader sees it
     proposal = await flow.in_status("LAPSED", frozen_clock=frozen_clock)
@@ -754,9 +754,7 @@ async def test_a_lapsed_proposal_is_acted_on_with_the_version_a_reader_was_shown
     ]
 
 
-async def test_a_stale_version_on_a_lapsed_proposal_names_the_version_a_reader_sees(
-    flow, gql, tokens, engine, frozen_clock
-):
+async def test_a_stale_version_on_a_lapsed_proposal_names_the_version_a_reader_sees(flow, engine, frozen_clock):
     # Given a lapsed proposal, which every read shows at version 3
     proposal = await flow.in_status("LAPSED", frozen_clock=frozen_clock)
     before = await snapshot(engine, *WORKFLOW_TABLES)
@@ -814,7 +812,7 @@ DUE = "query ($id: ID!) { node(id: $id) { ... on Proposal { status dueOn overdue
         ("WITHDRAWN", [("2026-11-28", None, False), ("2027-06-01", None, False)]),
     ],
 )
-async def test_due_on_and_overdue(flow, gql, tokens, frozen_clock, status, checks):
+async def test_due_on_and_overdue(flow, gql, frozen_clock, status, checks):
     proposal = await flow.in_status(status)
     secretariat = await flow.token("secretariat")
 
@@ -827,7 +825,7 @@ async def test_due_on_and_overdue(flow, gql, tokens, frozen_clock, status, check
         }, day
 
 
-async def test_due_on_of_an_electronic_decision_is_its_deadline_until_it_lapses(flow, gql, tokens, frozen_clock):
+async def test_due_on_of_an_electronic_decision_is_its_deadline_until_it_lapses(flow, gql, frozen_clock):
     proposal = await flow.in_status("SUBMITTED")
     await flow.circulate(pk(proposal["id"]), "2026-12-10")
 
@@ -843,7 +841,7 @@ async def test_due_on_of_an_electronic_decision_is_its_deadline_until_it_lapses(
     ]
 
 
-async def test_due_on_of_a_meeting_decision_is_the_meeting_day(flow, gql, tokens, frozen_clock):
+async def test_due_on_of_a_meeting_decision_is_the_meeting_day(flow, gql, frozen_clock):
     meeting = await flow.meeting("VN", "2026-12-15")
     proposal = await flow.in_status("SUBMITTED")
     await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "MEETING", "meetingId": meeting["id"]}, "secretariat")
@@ -864,7 +862,7 @@ async def test_due_on_of_a_meeting_decision_is_the_meeting_day(flow, gql, tokens
 # --- decision references ---------------------------------------------------------------------
 
 
-async def test_decision_references_run_per_committee_and_year(flow, gql, tokens, frozen_clock):
+async def test_decision_references_run_per_committee_and_year(flow, gql, frozen_clock):
 
     references = [(await flow.decide("VN", title=f"Item {n}"))["decision"]["reference"] for n in (1, 2, 3)]
     references.append((await flow.decide("ID", title="Item 4"))["decision"]["reference"])
@@ -956,7 +954,7 @@ def references(connection: dict) -> list[str]:
         ({"committeeCode": "VN", "kind": ["RULE_VERSION"], "search": "terms"}, ["JC-VN-2026-003"]),
     ],
 )
-async def test_the_register_filters(prebuilt, flow, gql, tokens, frozen_clock, filter, expected):
+async def test_the_register_filters(prebuilt, flow, gql, frozen_clock, filter, expected):
     await prebuilt(given_a_register, flow, frozen_clock)
 
     connection = await register(gql, first=100, filter=filter)
@@ -975,9 +973,7 @@ async def test_the_register_filters(prebuilt, flow, gql, tokens, frozen_clock, f
         ({"decidedFrom": "2026-12-02", "decidedTo": "2026-12-02"}, 1, ["JC-ID-2026-001", "JC-VN-2026-002"]),
     ],
 )
-async def test_keyset_pages_walk_every_decision_once(
-    prebuilt, flow, gql, tokens, frozen_clock, filter, first, expected
-):
+async def test_keyset_pages_walk_every_decision_once(prebuilt, flow, gql, frozen_clock, filter, first, expected):
     await prebuilt(given_a_register, flow, frozen_clock)
 
     walked, pages, after = [], [], None
@@ -1067,9 +1063,7 @@ async def test_page_sizes_1_and_100_are_accepted(gql):
         "null-id",
     ],
 )
-async def test_an_after_that_is_no_cursor_of_the_list_is_an_input_error(
-    prebuilt, flow, gql, tokens, frozen_clock, after
-):
+async def test_an_after_that_is_no_cursor_of_the_list_is_an_input_error(prebuilt, flow, gql, frozen_clock, after):
     await prebuilt(given_a_register, flow, frozen_clock)
 
     assert await graphql_error(gql, DECISIONS, {"first": 2, "after": after}) == {
