@@ -8,8 +8,9 @@ always done over HTTP: `call`/`ok` post a document with the caller's token. Wher
 returns a mutation payload (`decided`, `decide`, `approve`), that last step, the one producing
 the payload, is still posted over HTTP.
 
-Resolvers are called from tests/support only, so that a change of their signatures or results is
-fixed in one place.
+Builders call the resolvers here and in the other tests/support modules, and resolvers' pair
+results are unpacked in tests/support/resolved.py, so that a change of their signatures or results
+is fixed in one place, not in the tests.
 """
 
 from collections.abc import Awaitable, Callable
