@@ -17,7 +17,7 @@ import pytest
 
 from api.ids import to_global_id
 from tests.support.db import snapshot
-from tests.support.documents import CIRCULATE, COMMENT, CONSENT, CREATE, OPEN_PUBLIC_INPUT, SUBMIT
+from tests.support.documents import COMMENT, CREATE, SUBMIT
 
 WRITTEN = ("proposal", "public_comment", "audit_event")
 LONE_SURROGATE = "\ud800"
@@ -285,10 +285,7 @@ async def test_create_proposal_with_unstorable_text_writes_nothing(client, engin
 @pytest.fixture
 async def open_proposal(flow) -> str:
     """A proposal open for public comment."""
-    proposal = await flow.create()
-    await flow.ok(SUBMIT, {"id": proposal["id"]}, "secretariat")
-    await flow.ok(OPEN_PUBLIC_INPUT, {"id": proposal["id"]}, "secretariat")
-    return proposal["id"]
+    return (await flow.in_status("PUBLIC_INPUT"))["id"]
 
 
 @pytest.mark.parametrize("text", [pytest.param(LONE_SURROGATE, id="lone-surrogate"), pytest.param(NUL, id="nul")])
@@ -442,11 +439,11 @@ async def test_a_cursor_of_lists_by_id_names_after(client, name, content):
 async def test_cursors_of_ours_still_work(flow, gql):
     # Given two decisions
     for title in ("First", "Second"):
-        proposal = await flow.create(title=title)
-        await flow.ok(SUBMIT, {"id": proposal["id"]}, "secretariat")
-        await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-31"}, "secretariat")
-        await flow.ok(CONSENT, {"id": proposal["id"]}, "japan")
-        await flow.ok(CONSENT, {"id": proposal["id"]}, "VN")
+        proposal = await flow.created(title=title)
+        await flow.submit(proposal)
+        await flow.circulate(proposal, "2026-12-31")
+        await flow.position(proposal, "japan")
+        await flow.position(proposal, "VN")
     page = "query ($a: String) { %s(first: 1, after: $a) { edges { cursor node { title } } } }"
     secretariat = await flow.token("secretariat")
 
