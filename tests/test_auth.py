@@ -12,7 +12,8 @@ from api.settings import Settings
 from models.db import new_session
 from models.enums import Role
 from resolvers.tokens import create_token, revoke_token
-from tests.conftest import snapshot
+from tests.support.db import snapshot
+from tests.support.documents import CIRCULATE, CONSENT, OPEN_PUBLIC_INPUT, SUBMIT
 
 VIEWER = "query { viewer { role name country { code } } }"
 
@@ -280,11 +281,8 @@ def test_every_mutation_has_a_sample_document():
     assert set(MUTATION_SAMPLES) == mutation_field_names()
 
 
-async def approved_methodology(gql, tokens, frozen_clock) -> str:
+async def approved_methodology(flow, frozen_clock) -> str:
     """The AM reference of a methodology taken through the whole cycle."""
-    from tests.workflow_documents import CIRCULATE, CONSENT, OPEN_PUBLIC_INPUT, SUBMIT, Workflow
-
-    flow = Workflow(gql, tokens)
     document, input_, _ = MUTATION_SAMPLES["proposeMethodology"]
     proposal_id = (await flow.ok(document, input_, "japan"))["proposal"]["id"]
     await flow.ok(SUBMIT, {"id": proposal_id}, "japan")
@@ -297,20 +295,17 @@ async def approved_methodology(gql, tokens, frozen_clock) -> str:
     return "VN_AM001"
 
 
-async def given_tpe(gql, tokens, given: Given) -> str:
+async def given_tpe(tpe_flow, gql, given: Given) -> str:
     """A registered entity's id, or the reference of a fresh designation of one."""
-    from tests.tpe_documents import Tpes
-
-    flow = Tpes(gql, tokens)
-    entity = await flow.register(f"Entity for {given.what} {given.label}")
+    entity = await tpe_flow.register(f"Entity for {given.what} {given.label}")
     if given.what == "ENTITY":
         return entity
-    await flow.designated(entity, [1], [3])
+    await tpe_flow.designated(entity, [1], [3])
     designations = (await gql("{ tpes(first: 100) { edges { node { reference entity { id } } } } }"))["tpes"]["edges"]
     return next(edge["node"]["reference"] for edge in designations if edge["node"]["entity"]["id"] == entity)
 
 
-async def given_objects(gql, tokens, frozen_clock) -> dict[Given, str]:
+async def given_objects(flow, tpe_flow, gql, tokens, frozen_clock) -> dict[Given, str]:
     """One fresh object per Given the samples name, made through the API by the secretariat."""
     secretariat = await tokens.secretariat()
     steps = {
@@ -325,10 +320,10 @@ async def given_objects(gql, tokens, frozen_clock) -> dict[Given, str]:
     for _, input_, _ in MUTATION_SAMPLES.values():
         for given in (value for value in input_.values() if isinstance(value, Given)):
             if given.what in ("ENTITY", "DESIGNATED_TPE"):
-                made[given] = await given_tpe(gql, tokens, given)
+                made[given] = await given_tpe(tpe_flow, gql, given)
                 continue
             if given.what == "VALID_METHODOLOGY":
-                made[given] = await approved_methodology(gql, tokens, frozen_clock)
+                made[given] = await approved_methodology(flow, frozen_clock)
                 continue
             if given.what == "member":
                 document, member_input, _ = MUTATION_SAMPLES["appointMember"]
@@ -347,9 +342,11 @@ async def given_objects(gql, tokens, frozen_clock) -> dict[Given, str]:
     return made
 
 
-async def test_every_mutation_needs_a_token_and_writes_nothing_without_one(gql, engine, tokens, frozen_clock):
+async def test_every_mutation_needs_a_token_and_writes_nothing_without_one(
+    flow, tpe_flow, gql, engine, tokens, frozen_clock
+):
     # Given the objects the samples act on
-    made = await given_objects(gql, tokens, frozen_clock)
+    made = await given_objects(flow, tpe_flow, gql, tokens, frozen_clock)
 
     def sample(name: str) -> tuple[str, dict[str, Any]]:
         document, input_, _ = MUTATION_SAMPLES[name]

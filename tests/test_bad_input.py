@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from api.ids import to_global_id
-from tests.conftest import snapshot
-from tests.workflow_documents import CIRCULATE, COMMENT, CONSENT, CREATE, OPEN_PUBLIC_INPUT, SUBMIT, Workflow
+from tests.support.db import snapshot
+from tests.support.documents import COMMENT, CREATE, SUBMIT
 
 WRITTEN = ("proposal", "public_comment", "audit_event")
 LONE_SURROGATE = "\ud800"
@@ -283,13 +283,9 @@ async def test_create_proposal_with_unstorable_text_writes_nothing(client, engin
 
 
 @pytest.fixture
-async def open_proposal(gql, tokens) -> str:
+async def open_proposal(flow) -> str:
     """A proposal open for public comment."""
-    flow = Workflow(gql, tokens)
-    proposal = await flow.create()
-    await flow.ok(SUBMIT, {"id": proposal["id"]}, "secretariat")
-    await flow.ok(OPEN_PUBLIC_INPUT, {"id": proposal["id"]}, "secretariat")
-    return proposal["id"]
+    return (await flow.in_status("PUBLIC_INPUT"))["id"]
 
 
 @pytest.mark.parametrize("text", [pytest.param(LONE_SURROGATE, id="lone-surrogate"), pytest.param(NUL, id="nul")])
@@ -440,15 +436,14 @@ async def test_a_cursor_of_lists_by_id_names_after(client, name, content):
     assert "cursor" in error["message"]
 
 
-async def test_cursors_of_ours_still_work(gql, tokens):
+async def test_cursors_of_ours_still_work(flow, gql):
     # Given two decisions
-    flow = Workflow(gql, tokens)
     for title in ("First", "Second"):
-        proposal = await flow.create(title=title)
-        await flow.ok(SUBMIT, {"id": proposal["id"]}, "secretariat")
-        await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-31"}, "secretariat")
-        await flow.ok(CONSENT, {"id": proposal["id"]}, "japan")
-        await flow.ok(CONSENT, {"id": proposal["id"]}, "VN")
+        proposal = await flow.created(title=title)
+        await flow.submit(proposal)
+        await flow.circulate(proposal, "2026-12-31")
+        await flow.position(proposal, "japan")
+        await flow.position(proposal, "VN")
     page = "query ($a: String) { %s(first: 1, after: $a) { edges { cursor node { title } } } }"
     secretariat = await flow.token("secretariat")
 

@@ -20,7 +20,7 @@ from api.app import create_app
 from api.cli import main
 from api.settings import Settings, get_settings
 from seed.data import PARTNERS, RULE_DOCUMENT_KINDS, SECTORAL_SCOPES
-from tests.conftest import Database, snapshot
+from tests.support.db import Database, snapshot
 
 T = TypeVar("T")
 

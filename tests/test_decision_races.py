@@ -3,34 +3,18 @@ gapless references. Each party acts through its own engine, so the database sees
 connections (on SQLite the write lock at BEGIN serialises them)."""
 
 import asyncio
-from datetime import date
 
 import sqlalchemy as sa
 
 from models.db import new_session
-from models.enums import DecisionMode, Position, ProposalKind, Role
+from models.enums import Position, Role
 from models.principal import Principal
 from resolvers.positions import give_position
-from resolvers.proposals import circulate_proposal, create_proposal, submit_proposal
+from tests.support.workflow import circulated_proposals
 
 SECRETARIAT = Principal(Role.SECRETARIAT, name="JCMA")
 JAPAN = Principal(Role.JAPAN, name="MOEJ")
 VIET_NAM = Principal(Role.PARTNER, "VN", name="MONRE")
-
-
-async def circulated_proposals(engine, count: int, committee: str = "VN") -> list[int]:
-    ids = []
-    async with new_session(engine) as session:
-        for n in range(count):
-            proposal = await create_proposal(
-                session, SECRETARIAT, committee_code=committee, kind=ProposalKind.OTHER, title=f"Item {n + 1}"
-            )
-            await submit_proposal(session, SECRETARIAT, proposal_id=proposal.id)
-            await circulate_proposal(
-                session, SECRETARIAT, proposal_id=proposal.id, mode=DecisionMode.ELECTRONIC, deadline=date(2026, 12, 31)
-            )
-            ids.append(proposal.id)
-    return ids
 
 
 async def consent(engine, principal: Principal, proposal_id: int):

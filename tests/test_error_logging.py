@@ -5,7 +5,7 @@ import logging
 from typing import Any
 
 import resolvers.committees
-from tests.workflow_documents import CREATE
+from tests.support.documents import CREATE
 
 AUDIT_TRAIL = '{ auditTrail(subjectId: "UHJvcG9zYWw6MQ==") { action } }'
 UNKNOWN_FIELD = "{ committees { code nope } }"

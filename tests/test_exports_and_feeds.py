@@ -14,10 +14,10 @@ from models.db import new_session
 from models.enums import Position, Role
 from models.principal import Principal
 from resolvers.positions import give_position
-from tests.test_decision_races import circulated_proposals
-from tests.test_methodology_cycle import PROPOSE
-from tests.tpe_documents import SUSPEND, TpeSteps
-from tests.workflow_documents import CIRCULATE, CONSENT, OPEN_PUBLIC_INPUT, SUBMIT, Workflow
+from tests.support.documents import CIRCULATE, CONSENT, OPEN_PUBLIC_INPUT, SUBMIT
+from tests.support.methodologies import CYCLE_PROPOSE
+from tests.support.tpes import SUSPEND
+from tests.support.workflow import circulated_proposals
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -139,9 +139,9 @@ def at(day: str) -> datetime:
     return datetime.fromisoformat(f"{day}T09:00:00+00:00").astimezone(UTC)
 
 
-async def given_the_register(gql, tokens, frozen_clock) -> None:
+async def given_the_register(flow, tpe_flow, frozen_clock) -> None:
     """Five decisions of three committees, two kinds, both outcomes, one at a meeting, one in 2027."""
-    flow, tpes = Workflow(gql, tokens), TpeSteps(gql, tokens)
+    tpes = tpe_flow
     await flow.decide("VN", title="Interim rules for chillers", summary="Chillers first.")
     await flow.decide("ID", title="Registry fee schedule", summary="Fees.", outcome="NOT_APPROVED")
     entity = await tpes.entity("Example Verification Ltd.", "JP")
@@ -187,10 +187,10 @@ def test_the_documented_columns_are_the_exported_ones():
 
 
 async def test_the_decision_export_lists_every_decision_newest_first_with_exact_values(
-    client, gql, tokens, frozen_clock
+    prebuilt, flow, tpe_flow, client, frozen_clock
 ):
     # Given
-    await given_the_register(gql, tokens, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
 
     # When
     response = await client.get("/exports/decisions.csv")
@@ -203,9 +203,9 @@ async def test_the_decision_export_lists_every_decision_newest_first_with_exact_
     assert response.text.startswith(",".join(DECISION_COLUMNS) + "\r\n")
 
 
-async def test_the_json_export_has_the_same_rows(client, gql, tokens, frozen_clock):
+async def test_the_json_export_has_the_same_rows(prebuilt, flow, tpe_flow, client, frozen_clock):
     # Given
-    await given_the_register(gql, tokens, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
 
     # When
     response = await client.get("/exports/decisions.json")
@@ -220,9 +220,11 @@ async def test_the_json_export_has_the_same_rows(client, gql, tokens, frozen_clo
     assert rows[1]["meeting_number"] == 1 and rows[3]["partner_position"] is None
 
 
-async def test_the_filters_of_the_register_select_exactly_the_right_decisions(client, gql, tokens, frozen_clock):
+async def test_the_filters_of_the_register_select_exactly_the_right_decisions(
+    prebuilt, flow, tpe_flow, client, frozen_clock
+):
     # Given
-    await given_the_register(gql, tokens, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
     everything = [row[0] for row in REGISTER]
     cases = [
         ("committee=VN", ["JC-VN-2026-003", "JC-VN-2026-002", "JC-VN-2026-001"]),
@@ -296,10 +298,10 @@ async def test_unknown_exports_are_404_and_bad_filters_400_naming_the_parameter(
 
 
 async def test_an_export_of_several_batches_lists_every_row_once_in_order(
-    client, gql, tokens, frozen_clock, monkeypatch
+    prebuilt, flow, tpe_flow, client, frozen_clock, monkeypatch
 ):
     # Given the register, read two rows at a time
-    await given_the_register(gql, tokens, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
     monkeypatch.setattr(api.exports, "BATCH", 2)
 
     # When
@@ -326,11 +328,10 @@ async def test_an_empty_export_is_its_header_or_an_empty_array(client):
 # --- methodologies and TPE designations --------------------------------------------------------
 
 
-async def given_methodologies(gql, tokens, frozen_clock) -> None:
+async def given_methodologies(flow, frozen_clock) -> None:
     """VN_AM001 approved on 2026-12-14; MN_PM001 in public input; ID_PM001 still a DRAFT."""
-    flow = Workflow(gql, tokens)
     chillers = await flow.ok(
-        PROPOSE,
+        CYCLE_PROPOSE,
         {
             "committeeCode": "VN",
             "title": "Energy saving by high-efficiency chillers",
@@ -343,7 +344,7 @@ async def given_methodologies(gql, tokens, frozen_clock) -> None:
     await flow.ok(SUBMIT, {"id": chillers["proposal"]["id"]}, "VN")
     await flow.ok(OPEN_PUBLIC_INPUT, {"id": chillers["proposal"]["id"]}, "secretariat")
     await flow.ok(
-        PROPOSE,
+        CYCLE_PROPOSE,
         {"committeeCode": "ID", "title": "Draft idea on solar pumps", "sectoralScopes": [1], "proponent": "Someone"},
         "ID",
     )
@@ -354,7 +355,7 @@ async def given_methodologies(gql, tokens, frozen_clock) -> None:
     await flow.ok(CONSENT, {"id": chillers["proposal"]["id"]}, "japan")
     await flow.ok(CONSENT, {"id": chillers["proposal"]["id"]}, "VN")
     schools = await flow.ok(
-        PROPOSE,
+        CYCLE_PROPOSE,
         {
             "committeeCode": "MN",
             "title": "Solar power for schools",
@@ -399,9 +400,9 @@ METHODOLOGY_ROWS = [
 ]
 
 
-async def test_the_methodology_export_shows_the_public_view_whoever_asks(client, gql, tokens, frozen_clock):
+async def test_the_methodology_export_shows_the_public_view_whoever_asks(flow, client, tokens, frozen_clock):
     # Given two public methodologies and a DRAFT one
-    await given_methodologies(gql, tokens, frozen_clock)
+    await given_methodologies(flow, frozen_clock)
     secret = await tokens.secretariat()
 
     # When anyone exports them, even the secretariat
@@ -445,20 +446,19 @@ TPE_ROWS = [  # newest designation first
 ]
 
 
-async def test_the_tpe_export_lists_public_designations_with_their_scopes(client, gql, tokens):
+async def test_the_tpe_export_lists_public_designations_with_their_scopes(tpe_flow, client, tokens):
     # Given three designations, one with its verification suspended, and one proposal still in DRAFT
-    flow = TpeSteps(gql, tokens)
-    example = await flow.entity("Example Verification Ltd.", "JP")
-    mekong = await flow.entity("Mekong Assurance JSC", "VN", accreditation="CDM_DOE")
-    hidden = await flow.entity("Not Yet Proposed Ltd.", "JP")
-    await flow.designate(example, validation=[1, 3], verification=[3])
-    await flow.designate(mekong, verification=[7])
-    await flow.designate(example, validation=[1], committee="ID")
-    suspension = await flow.ok(
+    example = await tpe_flow.entity("Example Verification Ltd.", "JP")
+    mekong = await tpe_flow.entity("Mekong Assurance JSC", "VN", accreditation="CDM_DOE")
+    hidden = await tpe_flow.entity("Not Yet Proposed Ltd.", "JP")
+    await tpe_flow.designate(example, validation=[1, 3], verification=[3])
+    await tpe_flow.designate(mekong, verification=[7])
+    await tpe_flow.designate(example, validation=[1], committee="ID")
+    suspension = await tpe_flow.ok(
         SUSPEND, {"reference": "TPE-VN-001", "reason": "Under review.", "function": "VERIFICATION"}, "japan"
     )
-    await flow.approve(suspension["proposal"]["id"])
-    await flow.propose(hidden, validation=[2])
+    await tpe_flow.approve(suspension["proposal"]["id"])
+    await tpe_flow.propose(hidden, validation=[2])
     secret = await tokens.secretariat()
 
     # When
@@ -491,9 +491,11 @@ def entries(feed: ET.Element) -> list[ET.Element]:
     return feed.findall(f"{ATOM}entry")
 
 
-async def test_the_feed_is_atom_with_one_entry_per_decision_newest_first(client, gql, tokens, frozen_clock):
+async def test_the_feed_is_atom_with_one_entry_per_decision_newest_first(
+    prebuilt, flow, tpe_flow, client, frozen_clock
+):
     # Given
-    await given_the_register(gql, tokens, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
 
     # When
     response = await client.get("/feeds/decisions.atom")
@@ -538,9 +540,9 @@ async def test_the_feed_is_atom_with_one_entry_per_decision_newest_first(client,
         assert link.get("href").startswith("http://127.0.0.1:8000/graphql?query=")
 
 
-async def test_an_entrys_link_answers_with_its_decision_by_get(client, gql, tokens, frozen_clock):
+async def test_an_entrys_link_answers_with_its_decision_by_get(prebuilt, flow, tpe_flow, client, frozen_clock):
     # Given
-    await given_the_register(gql, tokens, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
     feed = parse_feed((await client.get("/feeds/decisions.atom")).content)
     objection = entries(feed)[3]
     href = objection.find(f"{ATOM}link").get("href")
@@ -569,9 +571,9 @@ async def test_an_entrys_link_answers_with_its_decision_by_get(client, gql, toke
     }
 
 
-async def test_a_committees_feed_lists_only_its_decisions(client, gql, tokens, frozen_clock):
+async def test_a_committees_feed_lists_only_its_decisions(prebuilt, flow, tpe_flow, client, frozen_clock):
     # Given
-    await given_the_register(gql, tokens, frozen_clock)
+    await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
 
     # When
     response = await client.get("/feeds/decisions.atom?committee=vn")
@@ -615,12 +617,10 @@ async def test_the_feed_holds_the_newest_fifty_decisions(client, engine):
     assert entries(feed)[0].findtext(f"{ATOM}title") == "JC-VN-2026-053: Item 53"
 
 
-async def test_the_feed_stays_well_formed_whatever_text_a_decision_holds(client, gql, tokens):
+async def test_the_feed_stays_well_formed_whatever_text_a_decision_holds(flow, client):
     # Given a decision whose summary was pasted from a PDF (a form feed between its pages) and
     # whose title holds markup and an ampersand
-    await Workflow(gql, tokens).decide(
-        "VN", title="<b>Fees</b> & charges", summary="Page one.\x0cPage two.\x0bEnd.\x1b"
-    )
+    await flow.decide("VN", title="<b>Fees</b> & charges", summary="Page one.\x0cPage two.\x0bEnd.\x1b")
 
     # When
     response = await client.get("/feeds/decisions.atom")

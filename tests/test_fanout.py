@@ -20,7 +20,7 @@ from models.principal import Principal
 from resolvers.events import DecisionBroker, DecisionTaken, announce
 from resolvers.listener import Listener
 from resolvers.meetings import schedule_meeting
-from tests.conftest import PG_URL
+from tests.support.db import PG_URL
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="cross-process fan-out is PostgreSQL's NOTIFY")
 

@@ -18,8 +18,7 @@ from models.principal import Principal
 from resolvers.meetings import schedule_meeting
 from seed import loader as seed_loader
 from seed.data import PARTNERS
-from tests.conftest import count_statements, snapshot
-from tests.workflow_documents import Workflow
+from tests.support.db import count_statements, snapshot
 
 DECISIONS = "{ decisions(first: 5) { totalCount edges { node { reference outcome } } } }"
 
@@ -79,9 +78,9 @@ async def get(
 # --- ETag and 304 ------------------------------------------------------------------------------
 
 
-async def test_an_anonymous_get_is_public_and_revalidates_to_304_with_an_empty_body(client, gql, tokens):
+async def test_an_anonymous_get_is_public_and_revalidates_to_304_with_an_empty_body(flow, client):
     # Given one decision in the register
-    await Workflow(gql, tokens).decided("VN")
+    await flow.decided("VN")
 
     # When the public reads it by GET
     first = await get(client, DECISIONS)
@@ -113,9 +112,9 @@ async def test_an_anonymous_get_is_public_and_revalidates_to_304_with_an_empty_b
     assert (other.status_code, other.headers["etag"]) == (200, etag)
 
 
-async def test_the_same_variables_in_another_order_or_spacing_have_the_same_etag(client, gql, tokens):
+async def test_the_same_variables_in_another_order_or_spacing_have_the_same_etag(flow, client):
     # Given
-    await Workflow(gql, tokens).decided("VN")
+    await flow.decided("VN")
 
     # When the same request is sent with its variables written three ways
     compact = await get(client, FILTERED, '{"first":5,"filter":{"committeeCode":"VN","outcome":"APPROVED"}}')
@@ -158,9 +157,9 @@ async def test_the_same_variables_in_another_order_or_spacing_have_the_same_etag
     ).status_code == 200
 
 
-async def test_a_304_is_answered_without_running_the_query(client, engine, gql, tokens):
+async def test_a_304_is_answered_without_running_the_query(flow, client, engine):
     # Given a decision and a first GET that ran the query
-    await Workflow(gql, tokens).decided("VN")
+    await flow.decided("VN")
     with count_statements(engine) as uncached:
         first = await get(client, DECISIONS)
     assert first.status_code == 200
@@ -180,9 +179,8 @@ async def test_a_304_is_answered_without_running_the_query(client, engine, gql, 
 # --- staleness ---------------------------------------------------------------------------------
 
 
-async def test_a_decision_makes_old_etags_stale_at_once(client, gql, tokens):
+async def test_a_decision_makes_old_etags_stale_at_once(flow, client):
     # Given a tagged answer
-    flow = Workflow(gql, tokens)
     await flow.decided("VN", title="First item")
     before = await get(client, DECISIONS)
     etag = before.headers["etag"]
@@ -210,9 +208,8 @@ async def test_a_decision_makes_old_etags_stale_at_once(client, gql, tokens):
     assert (await get(client, DECISIONS, etag=after.headers["etag"])).status_code == 304
 
 
-async def test_even_a_scheduled_meeting_makes_old_etags_stale(client, gql, tokens):
+async def test_even_a_scheduled_meeting_makes_old_etags_stale(flow, client):
     # Given a tagged answer that no meeting appears in
-    flow = Workflow(gql, tokens)
     etag = (await get(client, DECISIONS)).headers["etag"]
     assert (await get(client, DECISIONS, etag=etag)).status_code == 304
 

@@ -18,8 +18,8 @@ from api.idempotency import fingerprint
 from models.db import new_session
 from models.idempotency import ABANDONED_AFTER
 from resolvers import idempotency, proposals
-from tests.conftest import snapshot
-from tests.workflow_documents import COMMENT, CREATE, SCHEDULE, WORKFLOW_TABLES, Workflow
+from tests.support.db import snapshot
+from tests.support.documents import COMMENT, CREATE, SCHEDULE, WORKFLOW_TABLES
 
 PROPOSE_METHODOLOGY = """
 mutation ($input: ProposeMethodologyInput!) {
@@ -70,9 +70,9 @@ async def test_a_retried_create_proposal_gets_the_first_answer_and_makes_one_pro
     assert await count(engine, "proposal") == 1
 
 
-async def test_a_retried_public_comment_is_kept_once(gql, client, tokens, engine):
+async def test_a_retried_public_comment_is_kept_once(flow, client, engine):
     # Given a proposal open for public input and a comment sent anonymously with a key
-    proposal = await Workflow(gql, tokens).in_status("PUBLIC_INPUT")
+    proposal = await flow.in_status("PUBLIC_INPUT")
     comment = {"proposalId": proposal["id"], "author": "A. Reader", "body": "Please publish the annex."}
     first = await post(client, COMMENT, comment, key="comment-1")
     assert first.json()["data"]["submitPublicComment"]["userErrors"] == []
@@ -168,9 +168,9 @@ async def test_keys_are_scoped_to_the_token(client, tokens, engine):
     assert await count(engine, "proposal") == 2
 
 
-async def test_public_keys_are_scoped_to_the_client_address(gql, tokens, settings, engine):
+async def test_public_keys_are_scoped_to_the_client_address(flow, settings, engine):
     # Given a proposal in public input and two members of the public at different addresses
-    proposal = await Workflow(gql, tokens).in_status("PUBLIC_INPUT")
+    proposal = await flow.in_status("PUBLIC_INPUT")
     comment = {"proposalId": proposal["id"], "author": "A. Reader", "body": "Please publish the annex."}
     app = create_app(settings, engine=engine)
 

@@ -6,17 +6,16 @@ import logging
 import re
 import socket
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
 import resolvers.committees
 from api.app import create_app
 from api.settings import Settings
 from models.db import create_engine
+from tests.support.http import app_with, http
 
 VIEWER = "{ viewer { role } }"
 INTROSPECTION = "{ __schema { queryType { name } } }"
@@ -57,17 +56,6 @@ def unreachable_database_url() -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"postgresql+asyncpg://nobody@127.0.0.1:{port}/nothing"
-
-
-def app_with(settings: Settings, engine, **overrides: Any) -> Starlette:
-    limited = Settings(database_url=settings.database_url, database_schema=settings.database_schema, **overrides)
-    return create_app(limited, engine=engine)
-
-
-@asynccontextmanager
-async def http(app: Starlette, **transport: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, **transport), base_url="http://test") as client:
-        yield client
 
 
 async def post(client: httpx.AsyncClient, query: str) -> dict[str, Any]:

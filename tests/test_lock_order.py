@@ -17,9 +17,10 @@ from models.db import new_session
 from resolvers import positions
 from resolvers.audit import verify_chain
 from resolvers.workflow import move
-from tests.conftest import snapshot
-from tests.test_methodologies import PROPOSE, chillers
-from tests.workflow_documents import CIRCULATE, CONSENT, CREATE, OBJECT, SCHEDULE, WITHDRAW, WORKFLOW_TABLES, Workflow
+from tests.support.db import snapshot
+from tests.support.documents import CIRCULATE, CONSENT, CREATE, OBJECT, SCHEDULE, WITHDRAW, WORKFLOW_TABLES
+from tests.support.methodologies import PROPOSE, chillers
+from tests.support.workflow import Workflow
 
 
 def deadline(days: int = 12) -> str:
@@ -56,10 +57,9 @@ async def mixed_writes(flow: Workflow) -> list[tuple[str, str, dict]]:
 
 
 async def test_48_mixed_concurrent_writes_in_one_committee_all_succeed_or_get_a_clear_user_error(
-    gql, tokens, engine, caplog
+    flow, gql, engine, caplog
 ):
     # Given circulated, submitted and draft proposals in the VN committee
-    flow = Workflow(gql, tokens)
     writes = await mixed_writes(flow)
     signed = {who: await flow.token(who) for who in ("secretariat", "japan", "VN")}
 
@@ -107,10 +107,9 @@ def aborted() -> DBAPIError:
     return DBAPIError("SELECT ... FOR UPDATE", None, Deadlock("deadlock detected"))
 
 
-async def test_a_write_aborted_for_a_deadlock_is_run_again_in_a_fresh_transaction(gql, tokens, monkeypatch, caplog):
+async def test_a_write_aborted_for_a_deadlock_is_run_again_in_a_fresh_transaction(flow, monkeypatch, caplog):
     # Given a consent whose first two attempts the database aborts half-way, as a deadlock victim,
     # after the position row, the version step and the history line were added
-    flow = Workflow(gql, tokens)
     proposal = await flow.circulated(deadline=deadline())
     attempts = []
 
@@ -144,11 +143,8 @@ async def test_a_write_aborted_for_a_deadlock_is_run_again_in_a_fresh_transactio
     assert [(record.levelno, record.exc_info) for record in retries] == [(logging.INFO, None)] * 2
 
 
-async def test_a_write_still_aborted_after_the_last_attempt_is_a_clear_busy_error(
-    gql, tokens, engine, monkeypatch, caplog
-):
+async def test_a_write_still_aborted_after_the_last_attempt_is_a_clear_busy_error(flow, engine, monkeypatch, caplog):
     # Given a consent the database aborts every time
-    flow = Workflow(gql, tokens)
     proposal = await flow.circulated(deadline=deadline())
     attempts = []
 
@@ -178,9 +174,8 @@ async def test_a_write_still_aborted_after_the_last_attempt_is_a_clear_busy_erro
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR or record.exc_info]
 
 
-async def test_sqlite_giving_up_on_its_write_lock_is_a_clear_busy_error(gql, tokens, monkeypatch, caplog):
+async def test_sqlite_giving_up_on_its_write_lock_is_a_clear_busy_error(flow, monkeypatch, caplog):
     # Given a consent that finds the database locked past the connection's timeout (SQLite)
-    flow = Workflow(gql, tokens)
     proposal = await flow.circulated(deadline=deadline())
 
     async def locked(*args, **kwargs):

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from models.audit import AuditEvent
-from tests.conftest import snapshot
+from tests.support.db import snapshot
 
 SCHEDULE = """
 mutation ($input: ScheduleMeetingInput!) {

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from api.ids import from_global_id, to_global_id
 from models.audit import AuditEvent
-from tests.conftest import snapshot
+from tests.support.db import snapshot
 
 APPOINT = """
 mutation ($input: AppointMemberInput!) {

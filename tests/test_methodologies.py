@@ -7,68 +7,24 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from models import clock
 from models.db import new_session
 from models.enums import DecisionMode, Position, Role
 from models.principal import Principal
 from resolvers.methodologies import propose_methodology
 from resolvers.positions import give_position
 from resolvers.proposals import circulate_proposal, open_public_input, submit_proposal
-from tests.conftest import count_statements, snapshot
-from tests.workflow_documents import (
+from tests.support.db import count_statements, snapshot
+from tests.support.documents import (
     CIRCULATE,
-    CONSENT,
-    OBJECT,
     OPEN_PUBLIC_INPUT,
     PROPOSAL,
     SUBMIT,
     WITHDRAW,
-    Workflow,
 )
+from tests.support.methodologies import PROPOSE, REVISE, Methodologies, chillers
+from tests.support.workflow import pk
 
 # --- documents -------------------------------------------------------------------------------
-
-METHODOLOGY_FIELDS = """
-  proposedReference reference version status title summary proponent approvedOn
-  committee { code }
-  sectoralScopes { number }
-  decision { reference outcome }
-"""
-
-PROPOSE = (
-    """
-mutation ($input: ProposeMethodologyInput!) {
-  proposeMethodology(input: $input) {
-    methodology { id %s }
-    proposal { id kind status title summary proposerSide }
-    userErrors { code message field }
-  }
-}
-"""
-    % METHODOLOGY_FIELDS
-)
-
-REVISE = (
-    """
-mutation ($input: ProposeMethodologyRevisionInput!) {
-  proposeMethodologyRevision(input: $input) {
-    methodology { id %s }
-    proposal { id kind status title summary }
-    userErrors { code message field }
-  }
-}
-"""
-    % METHODOLOGY_FIELDS
-)
-
-METHODOLOGY = (
-    """
-query ($reference: String!) {
-  methodology(reference: $reference) { %s versions { version status summary } }
-}
-"""
-    % METHODOLOGY_FIELDS
-)
 
 NODE = "query ($id: ID!) { node(id: $id) { ... on Methodology { proposedReference } } }"
 
@@ -150,16 +106,6 @@ def error(code: str, message: str, field: str | None = None) -> dict:
     return {"code": code, "message": message, "field": [field] if field else None}
 
 
-def chillers(committee: str = "VN", **overrides) -> dict:
-    return {
-        "committeeCode": committee,
-        "title": "Energy saving by high-efficiency chillers",
-        "summary": "Replaces old chillers.",
-        "sectoralScopes": [3],
-        "proponent": "Example Engineering Co.",
-    } | overrides
-
-
 FORBIDDEN_PROPOSE = error(
     "FORBIDDEN",
     "In the VN committee, proposeMethodology is for the secretariat, the Japanese government or that committee's partner only.",
@@ -170,40 +116,6 @@ FORBIDDEN_REVISE = error(
     "committee's partner only.",
 )
 UNAUTHENTICATED = error("UNAUTHENTICATED", "Sign in with a bearer token to do this.")
-
-
-class Methodologies(Workflow):
-    """The Workflow driver with the methodology steps."""
-
-    async def propose(self, committee: str = "VN", who: str = "secretariat", **overrides) -> dict:
-        return await self.ok(PROPOSE, chillers(committee, **overrides), who)
-
-    async def published(self, committee: str = "VN", **overrides) -> dict:
-        """Proposed, submitted and open for public input from today."""
-        proposed = await self.propose(committee, **overrides)
-        await self.ok(SUBMIT, {"id": proposed["proposal"]["id"]}, "secretariat")
-        await self.ok(OPEN_PUBLIC_INPUT, {"id": proposed["proposal"]["id"]}, "secretariat")
-        return proposed
-
-    async def circulate(self, proposal_id: str) -> None:
-        deadline = (clock.today() + timedelta(days=10)).isoformat()
-        await self.ok(CIRCULATE, {"id": proposal_id, "mode": "ELECTRONIC", "deadline": deadline}, "secretariat")
-
-    async def approve(self, proposal_id: str, committee: str = "VN") -> dict:
-        """Circulated and consented to by both sides today; the deciding payload."""
-        await self.circulate(proposal_id)
-        await self.ok(CONSENT, {"id": proposal_id}, "japan")
-        return await self.ok(CONSENT, {"id": proposal_id}, committee)
-
-    async def object(self, proposal_id: str) -> dict:
-        await self.circulate(proposal_id)
-        return await self.ok(
-            OBJECT, {"id": proposal_id, "statement": "Reference emissions are not conservative."}, "japan"
-        )
-
-    async def read_methodology(self, reference: str, who: str | None = "secretariat") -> dict | None:
-        token = await self.token(who) if who else None
-        return (await self.gql(METHODOLOGY, {"reference": reference}, token=token))["methodology"]
 
 
 def after_public_input(frozen_clock) -> None:
@@ -226,13 +138,12 @@ async def approved_methodology(flow: Methodologies, frozen_clock, committee: str
     [("secretariat", "VN", None), ("japan", "VN", "JAPAN"), ("VN", "VN", "PARTNER"), ("VN", " vn ", "PARTNER")],
 )
 async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_methodology(
-    gql, tokens, who, committee, side
+    methodology_flow, who, committee, side
 ):
     # Given
-    flow = Methodologies(gql, tokens)
 
     # When
-    payload = await flow.ok(PROPOSE, chillers(committee, sectoralScopes=[4, 3, 4]), who)
+    payload = await methodology_flow.ok(PROPOSE, chillers(committee, sectoralScopes=[4, 3, 4]), who)
 
     # Then it has its PM reference and a DRAFT approval proposal
     assert payload["methodology"] | {"id": None} == {
@@ -257,13 +168,14 @@ async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_me
         "summary": "Replaces old chillers.",
         "proposerSide": side,
     }
-    assert (await flow.read_methodology("VN_PM001"))["status"] == "PROPOSED"
+    assert (await methodology_flow.read_methodology("VN_PM001"))["status"] == "PROPOSED"
 
 
-async def test_the_limits_themselves_are_accepted(gql, tokens):
-    flow = Methodologies(gql, tokens)
+async def test_the_limits_themselves_are_accepted(methodology_flow):
 
-    payload = await flow.propose(title="T" * 300, sectoralScopes=list(range(1, 16)), summary=None, proponent=" JC ")
+    payload = await methodology_flow.propose(
+        title="T" * 300, sectoralScopes=list(range(1, 16)), summary=None, proponent=" JC "
+    )
 
     methodology = payload["methodology"]
     assert (methodology["title"], methodology["summary"], methodology["proponent"]) == ("T" * 300, None, "JC")
@@ -273,14 +185,13 @@ async def test_the_limits_themselves_are_accepted(gql, tokens):
     assert title.startswith("VN_PM001: TTTT") and len(title) <= 300, len(title)
 
 
-async def test_a_methodology_with_a_long_title_can_be_revised(gql, tokens, frozen_clock):
+async def test_a_methodology_with_a_long_title_can_be_revised(methodology_flow, frozen_clock):
     # Given an approved methodology with a title of 290 characters (its proposal title just fits)
-    flow = Methodologies(gql, tokens)
-    proposed = await approved_methodology(flow, frozen_clock, title="T" * 290)
+    proposed = await approved_methodology(methodology_flow, frozen_clock, title="T" * 290)
     assert len(proposed["proposal"]["title"]) == 300
 
     # When a revision is proposed
-    payload = await flow.call(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "VN")
+    payload = await methodology_flow.call(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "VN")
 
     # Then it is accepted, under a proposal title that fits 300 characters
     assert payload["userErrors"] == []
@@ -338,51 +249,52 @@ REFUSALS = [
 
 
 @pytest.mark.parametrize(("who", "input_", "expected"), REFUSALS)
-async def test_a_refused_proposal_leaves_no_trace_and_consumes_no_pm_number(gql, tokens, engine, who, input_, expected):
+async def test_a_refused_proposal_leaves_no_trace_and_consumes_no_pm_number(
+    methodology_flow, engine, who, input_, expected
+):
     # Given
-    flow = Methodologies(gql, tokens)
-    await flow.token("secretariat")
+    await methodology_flow.token("secretariat")
     if who:
-        await flow.token(who)
+        await methodology_flow.token(who)
     before = await snapshot(engine, *METHODOLOGY_TABLES)
 
     # When
-    payload = await flow.call(PROPOSE, input_, who)
+    payload = await methodology_flow.call(PROPOSE, input_, who)
 
     # Then
     assert payload == {"methodology": None, "proposal": None, "userErrors": [expected]}
     assert await snapshot(engine, *METHODOLOGY_TABLES) == before
-    assert (await flow.propose())["methodology"]["proposedReference"] == "VN_PM001"
+    assert (await methodology_flow.propose())["methodology"]["proposedReference"] == "VN_PM001"
 
 
 # --- PM and AM sequences ---------------------------------------------------------------------
 
 
-async def test_pm_numbers_run_per_committee(gql, tokens):
-    flow = Methodologies(gql, tokens)
+async def test_pm_numbers_run_per_committee(methodology_flow):
 
     references = [
-        (await flow.propose(committee, who=who, title=f"Methodology {n}"))["methodology"]["proposedReference"]
+        (await methodology_flow.propose(committee, who=who, title=f"Methodology {n}"))["methodology"][
+            "proposedReference"
+        ]
         for n, (committee, who) in enumerate([("VN", "VN"), ("VN", "japan"), ("ID", "ID"), ("VN", "secretariat")])
     ]
 
     assert references == ["VN_PM001", "VN_PM002", "ID_PM001", "VN_PM003"]
 
 
-async def test_am_numbers_follow_the_order_of_approval_not_of_proposal(gql, tokens, frozen_clock):
+async def test_am_numbers_follow_the_order_of_approval_not_of_proposal(methodology_flow, frozen_clock):
     # Given three VN methodologies and one ID methodology, all through public input
-    flow = Methodologies(gql, tokens)
     ids = {}
     for committee, title in [("VN", "First"), ("VN", "Second"), ("VN", "Third"), ("ID", "Fourth")]:
-        proposed = await flow.published(committee, title=title)
+        proposed = await methodology_flow.published(committee, title=title)
         ids[proposed["methodology"]["proposedReference"]] = proposed["proposal"]["id"]
     assert list(ids) == ["VN_PM001", "VN_PM002", "VN_PM003", "ID_PM001"]
     after_public_input(frozen_clock)
 
     # When the third is approved first, then the ID one, then the first
-    third = await flow.approve(ids["VN_PM003"])
-    indonesian = await flow.approve(ids["ID_PM001"], "ID")
-    first = await flow.approve(ids["VN_PM001"])
+    third = await methodology_flow.approve(ids["VN_PM003"])
+    indonesian = await methodology_flow.approve(ids["ID_PM001"], "ID")
+    first = await methodology_flow.approve(ids["VN_PM001"])
 
     # Then the AM sequence counts approvals, per committee
     assert [d["decision"]["reference"] for d in (third, indonesian, first)] == [
@@ -390,21 +302,21 @@ async def test_am_numbers_follow_the_order_of_approval_not_of_proposal(gql, toke
         "JC-ID-2026-001",
         "JC-VN-2026-002",
     ]
-    found = {pm: await flow.read_methodology(pm, None) for pm in ids}
+    found = {pm: await methodology_flow.read_methodology(pm, None) for pm in ids}
     assert {pm: (m["reference"], m["version"], m["status"], m["approvedOn"]) for pm, m in found.items()} == {
         "VN_PM001": ("VN_AM002", "ver01.0", "VALID", "2026-12-13"),
         "VN_PM002": (None, None, "PROPOSED", None),
         "VN_PM003": ("VN_AM001", "ver01.0", "VALID", "2026-12-13"),
         "ID_PM001": ("ID_AM001", "ver01.0", "VALID", "2026-12-13"),
     }
-    assert (await flow.read_methodology("VN_AM002", None))["decision"] == {
+    assert (await methodology_flow.read_methodology("VN_AM002", None))["decision"] == {
         "reference": "JC-VN-2026-002",
         "outcome": "APPROVED",
     }
-    assert (await flow.read_methodology("VN_AM001", None))["title"] == "Third"
+    assert (await methodology_flow.read_methodology("VN_AM001", None))["title"] == "Third"
 
     # and a later proposal still continues the PM sequence
-    assert (await flow.propose())["methodology"]["proposedReference"] == "VN_PM004"
+    assert (await methodology_flow.propose())["methodology"]["proposedReference"] == "VN_PM004"
 
 
 # --- objection and withdrawal ----------------------------------------------------------------
@@ -418,23 +330,22 @@ async def test_am_numbers_follow_the_order_of_approval_not_of_proposal(gql, toke
     ],
 )
 async def test_an_objected_or_withdrawn_methodology_keeps_its_pm_reference_and_stays_readable(
-    gql, tokens, frozen_clock, outcome, status, decision
+    methodology_flow, gql, frozen_clock, outcome, status, decision
 ):
     # Given a methodology after public input
-    flow = Methodologies(gql, tokens)
-    proposed = await flow.published()
+    proposed = await methodology_flow.published()
     proposal_id = proposed["proposal"]["id"]
     after_public_input(frozen_clock)
 
     # When it is objected to, or withdrawn
     if outcome == "objection":
-        await flow.object(proposal_id)
+        await methodology_flow.object(proposal_id)
     else:
-        await flow.ok(WITHDRAW, {"id": proposal_id, "reason": "The proponent withdrew it."}, "secretariat")
+        await methodology_flow.ok(WITHDRAW, {"id": proposal_id, "reason": "The proponent withdrew it."}, "secretariat")
 
     # Then it is NOT_APPROVED or WITHDRAWN under its PM reference, with no AM reference, for everyone
     for who in ("secretariat", None):
-        methodology = await flow.read_methodology("VN_PM001", who)
+        methodology = await methodology_flow.read_methodology("VN_PM001", who)
         assert (methodology["proposedReference"], methodology["reference"], methodology["version"]) == (
             "VN_PM001",
             None,
@@ -448,11 +359,11 @@ async def test_an_objected_or_withdrawn_methodology_keeps_its_pm_reference_and_s
     ]
 
     # and neither number is given again: the next is VN_PM002, the first approval VN_AM001
-    following = await flow.published()
+    following = await methodology_flow.published()
     assert following["methodology"]["proposedReference"] == "VN_PM002"
     after_public_input(frozen_clock)
-    await flow.approve(following["proposal"]["id"])
-    assert (await flow.read_methodology("VN_PM002"))["reference"] == "VN_AM001"
+    await methodology_flow.approve(following["proposal"]["id"])
+    assert (await methodology_flow.read_methodology("VN_PM002"))["reference"] == "VN_AM001"
 
 
 # --- the 60/90-day consideration rule --------------------------------------------------------
@@ -501,74 +412,72 @@ async def lapse(flow: Methodologies, frozen_clock, proposal_id: str, deadline: s
 
 
 @pytest.mark.parametrize("mode", ["ELECTRONIC", "MEETING"])
-async def test_the_first_circulation_ends_at_most_60_days_after_public_input(gql, tokens, engine, frozen_clock, mode):
+async def test_the_first_circulation_ends_at_most_60_days_after_public_input(
+    methodology_flow, engine, frozen_clock, mode
+):
     # Given public input from 1 to 15 December
-    flow = Methodologies(gql, tokens)
-    proposal_id = await methodology_after_public_input_1_to_15_december(flow, frozen_clock)
-    on_day_60, on_day_61 = await ways_to_circulate(flow, mode, [DAY_60, DAY_61])
+    proposal_id = await methodology_after_public_input_1_to_15_december(methodology_flow, frozen_clock)
+    on_day_60, on_day_61 = await ways_to_circulate(methodology_flow, mode, [DAY_60, DAY_61])
 
     # When it is circulated for a decision on the 61st day, it is refused without a trace
     before = await snapshot(engine, *METHODOLOGY_TABLES)
-    refused = await flow.call(CIRCULATE, {"id": proposal_id} | on_day_61, "secretariat")
+    refused = await methodology_flow.call(CIRCULATE, {"id": proposal_id} | on_day_61, "secretariat")
     assert refused == {"proposal": None, "userErrors": [error("INVALID_INPUT", FIRST_LIMIT, FIELD[mode])]}
     assert await snapshot(engine, *METHODOLOGY_TABLES) == before
 
     # and on the 60th day it is accepted
-    accepted = (await flow.ok(CIRCULATE, {"id": proposal_id} | on_day_60, "secretariat"))["proposal"]
+    accepted = (await methodology_flow.ok(CIRCULATE, {"id": proposal_id} | on_day_60, "secretariat"))["proposal"]
     assert (accepted["status"], accepted["mode"], accepted["dueOn"]) == ("UNDER_CONSIDERATION", mode, DAY_60)
 
 
 @pytest.mark.parametrize("mode", ["ELECTRONIC", "MEETING"])
-async def test_after_a_lapse_a_second_circulation_may_run_to_90_days(gql, tokens, engine, frozen_clock, mode):
+async def test_after_a_lapse_a_second_circulation_may_run_to_90_days(methodology_flow, engine, frozen_clock, mode):
     # Given a methodology whose first circulation lapsed
-    flow = Methodologies(gql, tokens)
-    proposal_id = await methodology_after_public_input_1_to_15_december(flow, frozen_clock)
-    await lapse(flow, frozen_clock, proposal_id, "2027-01-10")
-    on_day_90, on_day_91 = await ways_to_circulate(flow, mode, [DAY_90, DAY_91])
+    proposal_id = await methodology_after_public_input_1_to_15_december(methodology_flow, frozen_clock)
+    await lapse(methodology_flow, frozen_clock, proposal_id, "2027-01-10")
+    on_day_90, on_day_91 = await ways_to_circulate(methodology_flow, mode, [DAY_90, DAY_91])
 
     # When it is circulated again for a decision on the 91st day, it is refused without a trace
     before = await snapshot(engine, *METHODOLOGY_TABLES)
-    refused = await flow.call(CIRCULATE, {"id": proposal_id} | on_day_91, "secretariat")
+    refused = await methodology_flow.call(CIRCULATE, {"id": proposal_id} | on_day_91, "secretariat")
     assert refused == {"proposal": None, "userErrors": [error("INVALID_INPUT", EXTENDED_LIMIT, FIELD[mode])]}
     assert await snapshot(engine, *METHODOLOGY_TABLES) == before
 
     # and on the 90th day it is accepted, which the 60-day limit would not have allowed
-    accepted = (await flow.ok(CIRCULATE, {"id": proposal_id} | on_day_90, "secretariat"))["proposal"]
+    accepted = (await methodology_flow.ok(CIRCULATE, {"id": proposal_id} | on_day_90, "secretariat"))["proposal"]
     assert (accepted["status"], accepted["mode"], accepted["dueOn"]) == ("UNDER_CONSIDERATION", mode, DAY_90)
     assert accepted["history"][-1]["fromStatus"] == "LAPSED"
 
 
 @pytest.mark.parametrize("mode", ["ELECTRONIC", "MEETING"])
-async def test_a_third_circulation_is_refused(gql, tokens, engine, frozen_clock, mode):
+async def test_a_third_circulation_is_refused(methodology_flow, engine, frozen_clock, mode):
     # Given a methodology whose first and second circulations lapsed
-    flow = Methodologies(gql, tokens)
-    proposal_id = await methodology_after_public_input_1_to_15_december(flow, frozen_clock)
-    await lapse(flow, frozen_clock, proposal_id, "2027-01-10")
-    await lapse(flow, frozen_clock, proposal_id, "2027-02-20")
-    (well_within,) = await ways_to_circulate(flow, mode, ["2027-03-01"])
+    proposal_id = await methodology_after_public_input_1_to_15_december(methodology_flow, frozen_clock)
+    await lapse(methodology_flow, frozen_clock, proposal_id, "2027-01-10")
+    await lapse(methodology_flow, frozen_clock, proposal_id, "2027-02-20")
+    (well_within,) = await ways_to_circulate(methodology_flow, mode, ["2027-03-01"])
 
     # When it is circulated a third time, even well within 90 days
     before = await snapshot(engine, *METHODOLOGY_TABLES)
-    refused = await flow.call(CIRCULATE, {"id": proposal_id} | well_within, "secretariat")
+    refused = await methodology_flow.call(CIRCULATE, {"id": proposal_id} | well_within, "secretariat")
 
     # Then it is refused without a trace
     assert refused == {"proposal": None, "userErrors": [error("INVALID_INPUT", NO_MORE, FIELD[mode])]}
     assert await snapshot(engine, *METHODOLOGY_TABLES) == before
-    assert (await flow.read(proposal_id))["status"] == "LAPSED"
+    assert (await methodology_flow.read(proposal_id))["status"] == "LAPSED"
 
 
 async def test_a_methodology_is_not_circulated_without_public_input_nor_while_it_is_open(
-    gql, tokens, engine, frozen_clock
+    methodology_flow, engine, frozen_clock
 ):
     # Given a submitted methodology
-    flow = Methodologies(gql, tokens)
-    proposal_id = (await flow.propose())["proposal"]["id"]
-    await flow.ok(SUBMIT, {"id": proposal_id}, "secretariat")
+    proposal_id = (await methodology_flow.propose())["proposal"]["id"]
+    await methodology_flow.submit(pk(proposal_id), "secretariat")
     circulate = {"id": proposal_id, "mode": "ELECTRONIC", "deadline": "2027-01-05"}
 
     # Without public input it is refused
     before = await snapshot(engine, *METHODOLOGY_TABLES)
-    assert await flow.call(CIRCULATE, circulate, "secretariat") == {
+    assert await methodology_flow.call(CIRCULATE, circulate, "secretariat") == {
         "proposal": None,
         "userErrors": [
             error(
@@ -580,11 +489,11 @@ async def test_a_methodology_is_not_circulated_without_public_input_nor_while_it
     assert await snapshot(engine, *METHODOLOGY_TABLES) == before
 
     # and so it is on each day of the window, up to its last
-    await flow.ok(OPEN_PUBLIC_INPUT, {"id": proposal_id}, "secretariat")
+    await methodology_flow.open_public_input(pk(proposal_id))
     for day in ("2026-11-28", "2026-12-05", "2026-12-12"):
         frozen_clock.set(at(day, 23))
         before = await snapshot(engine, *METHODOLOGY_TABLES)
-        assert await flow.call(CIRCULATE, circulate, "secretariat") == {
+        assert await methodology_flow.call(CIRCULATE, circulate, "secretariat") == {
             "proposal": None,
             "userErrors": [
                 error(
@@ -597,7 +506,9 @@ async def test_a_methodology_is_not_circulated_without_public_input_nor_while_it
 
     # but the day after it closed it may go
     frozen_clock.set(at("2026-12-13", 0))
-    assert (await flow.ok(CIRCULATE, circulate, "secretariat"))["proposal"]["status"] == "UNDER_CONSIDERATION"
+    assert (await methodology_flow.ok(CIRCULATE, circulate, "secretariat"))["proposal"][
+        "status"
+    ] == "UNDER_CONSIDERATION"
 
 
 # --- revisions -------------------------------------------------------------------------------
@@ -614,18 +525,21 @@ async def test_a_methodology_is_not_circulated_without_public_input_nor_while_it
     ],
     ids=["unknown", "proposed", "not-approved", "other-committee-unknown", "blank"],
 )
-async def test_only_a_valid_approved_methodology_can_be_revised(gql, tokens, engine, frozen_clock, reference, expected):
+async def test_only_a_valid_approved_methodology_can_be_revised(
+    methodology_flow, engine, frozen_clock, reference, expected
+):
     # Given VN_AM001 approved, VN_PM002 proposed and VN_PM003 objected to
-    flow = Methodologies(gql, tokens)
-    await approved_methodology(flow, frozen_clock)
-    await flow.propose(title="Proposed only")
-    objected = await flow.published(title="Objected")
+    await approved_methodology(methodology_flow, frozen_clock)
+    await methodology_flow.propose(title="Proposed only")
+    objected = await methodology_flow.published(title="Objected")
     after_public_input(frozen_clock)
-    await flow.object(objected["proposal"]["id"])
+    await methodology_flow.object(objected["proposal"]["id"])
     before = await snapshot(engine, *METHODOLOGY_TABLES)
 
     # When
-    payload = await flow.call(REVISE, {"reference": reference, "summary": "Adds a default COP."}, "secretariat")
+    payload = await methodology_flow.call(
+        REVISE, {"reference": reference, "summary": "Adds a default COP."}, "secretariat"
+    )
 
     # Then
     assert payload == {"methodology": None, "proposal": None, "userErrors": [expected]}
@@ -641,16 +555,17 @@ async def test_only_a_valid_approved_methodology_can_be_revised(gql, tokens, eng
     ],
     ids=["blank-summary", "another-partner", "anonymous"],
 )
-async def test_a_refused_revision_leaves_no_trace(gql, tokens, engine, frozen_clock, who, reference, summary, expected):
+async def test_a_refused_revision_leaves_no_trace(
+    methodology_flow, engine, frozen_clock, who, reference, summary, expected
+):
     # Given
-    flow = Methodologies(gql, tokens)
-    await approved_methodology(flow, frozen_clock)
+    await approved_methodology(methodology_flow, frozen_clock)
     if who:
-        await flow.token(who)
+        await methodology_flow.token(who)
     before = await snapshot(engine, *METHODOLOGY_TABLES)
 
     # When
-    payload = await flow.call(REVISE, {"reference": reference, "summary": summary}, who)
+    payload = await methodology_flow.call(REVISE, {"reference": reference, "summary": summary}, who)
 
     # Then
     assert payload == {"methodology": None, "proposal": None, "userErrors": [expected]}
@@ -661,14 +576,13 @@ async def test_a_refused_revision_leaves_no_trace(gql, tokens, engine, frozen_cl
     ("who", "reference"), [("secretariat", "VN_AM001"), ("japan", " vn_am001 "), ("VN", "Vn_Am001")]
 )
 async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_revision(
-    gql, tokens, frozen_clock, who, reference
+    methodology_flow, frozen_clock, who, reference
 ):
     # Given
-    flow = Methodologies(gql, tokens)
-    await approved_methodology(flow, frozen_clock, sectoralScopes=[3, 4])
+    await approved_methodology(methodology_flow, frozen_clock, sectoralScopes=[3, 4])
 
     # When
-    payload = await flow.ok(REVISE, {"reference": reference, "summary": "Adds a default COP."}, who)
+    payload = await methodology_flow.ok(REVISE, {"reference": reference, "summary": "Adds a default COP."}, who)
 
     # Then a PROPOSED version under the same references, with the original's title, proponent and scopes
     assert payload["methodology"] | {"id": None} == {
@@ -694,15 +608,14 @@ async def test_the_secretariat_japan_and_the_committees_partner_may_propose_a_re
     }
 
 
-async def test_one_open_revision_at_a_time_and_a_new_one_after_withdrawal(gql, tokens, engine, frozen_clock):
+async def test_one_open_revision_at_a_time_and_a_new_one_after_withdrawal(methodology_flow, gql, engine, frozen_clock):
     # Given VN_AM001 with an open revision
-    flow = Methodologies(gql, tokens)
-    await approved_methodology(flow, frozen_clock)
-    first = await flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "VN")
+    await approved_methodology(methodology_flow, frozen_clock)
+    first = await methodology_flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "VN")
 
     # When a second is proposed, it is refused without a trace
     before = await snapshot(engine, *METHODOLOGY_TABLES)
-    second = await flow.call(REVISE, {"reference": "VN_AM001", "summary": "Another change."}, "japan")
+    second = await methodology_flow.call(REVISE, {"reference": "VN_AM001", "summary": "Another change."}, "japan")
     assert second == {
         "methodology": None,
         "proposal": None,
@@ -717,36 +630,35 @@ async def test_one_open_revision_at_a_time_and_a_new_one_after_withdrawal(gql, t
     assert await snapshot(engine, *METHODOLOGY_TABLES) == before
 
     # When the first is withdrawn, a new one may be proposed
-    await flow.ok(WITHDRAW, {"id": first["proposal"]["id"], "reason": "Rewritten."}, "VN")
-    again = await flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Another change."}, "japan")
+    await methodology_flow.ok(WITHDRAW, {"id": first["proposal"]["id"], "reason": "Rewritten."}, "VN")
+    again = await methodology_flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Another change."}, "japan")
 
     # Then ver01.0 stays valid and the withdrawn revision never becomes a version
     assert (again["methodology"]["status"], again["methodology"]["summary"]) == ("PROPOSED", "Another change.")
-    current = await flow.read_methodology("VN_AM001")
+    current = await methodology_flow.read_methodology("VN_AM001")
     assert (current["version"], current["status"], current["summary"]) == ("ver01.0", "VALID", "Replaces old chillers.")
     assert current["versions"] == [{"version": "ver01.0", "status": "VALID", "summary": "Replaces old chillers."}]
-    withdrawn = await flow.read(first["proposal"]["id"])
+    withdrawn = await methodology_flow.read(first["proposal"]["id"])
     assert withdrawn["status"] == "WITHDRAWN"
-    subject = (await gql(PROPOSAL_SUBJECT, {"id": first["proposal"]["id"]}, token=await flow.token("secretariat")))[
-        "node"
-    ]
+    subject = (
+        await gql(PROPOSAL_SUBJECT, {"id": first["proposal"]["id"]}, token=await methodology_flow.token("secretariat"))
+    )["node"]
     assert subject["subject"]["status"] == "WITHDRAWN"
 
 
-async def test_an_objected_revision_leaves_the_version_in_force_valid(gql, tokens, frozen_clock):
+async def test_an_objected_revision_leaves_the_version_in_force_valid(methodology_flow, gql, frozen_clock):
     # Given VN_AM001 and a circulated revision
-    flow = Methodologies(gql, tokens)
-    await approved_methodology(flow, frozen_clock)
-    revision = await flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "VN")
+    await approved_methodology(methodology_flow, frozen_clock)
+    revision = await methodology_flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "VN")
     revision_id = revision["proposal"]["id"]
-    await flow.ok(SUBMIT, {"id": revision_id}, "VN")
+    await methodology_flow.submit(pk(revision_id), "VN")
 
     # When Japan objects
-    decided = await flow.object(revision_id)
+    decided = await methodology_flow.object(revision_id)
     assert decided["decision"]["outcome"] == "NOT_APPROVED"
 
     # Then ver01.0 is still the valid version, and the revision is NOT_APPROVED without a version
-    current = await flow.read_methodology("vn_am001", None)
+    current = await methodology_flow.read_methodology("vn_am001", None)
     assert (current["version"], current["status"], current["summary"]) == ("ver01.0", "VALID", "Replaces old chillers.")
     assert current["decision"] == {"reference": "JC-VN-2026-001", "outcome": "APPROVED"}
     assert current["versions"] == [{"version": "ver01.0", "status": "VALID", "summary": "Replaces old chillers."}]
@@ -765,7 +677,7 @@ async def test_an_objected_revision_leaves_the_version_in_force_valid(gql, token
     }
 
     # and a new revision may be proposed
-    assert (await flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Retry."}, "VN"))["methodology"][
+    assert (await methodology_flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Retry."}, "VN"))["methodology"][
         "status"
     ] == "PROPOSED"
 
@@ -788,14 +700,13 @@ async def test_an_objected_revision_leaves_the_version_in_force_valid(gql, token
         ("", None),
     ],
 )
-async def test_a_methodology_is_found_by_its_pm_or_am_reference(gql, tokens, frozen_clock, reference, found):
+async def test_a_methodology_is_found_by_its_pm_or_am_reference(methodology_flow, frozen_clock, reference, found):
     # Given VN_PM001 approved as VN_AM001 and VN_PM002 in public input
-    flow = Methodologies(gql, tokens)
-    await approved_methodology(flow, frozen_clock)
-    await flow.published(title="Second")
+    await approved_methodology(methodology_flow, frozen_clock)
+    await methodology_flow.published(title="Second")
 
     # When
-    methodology = await flow.read_methodology(reference, None)
+    methodology = await methodology_flow.read_methodology(reference, None)
 
     # Then
     assert (methodology and methodology["proposedReference"]) == found
@@ -863,10 +774,11 @@ def nodes(pms: list[str]) -> list[dict]:
         ({"committeeCode": "ID", "search": "chillers", "status": ["PROPOSED"]}, []),
     ],
 )
-async def test_methodologies_filter_newest_first_with_total(gql, tokens, frozen_clock, filter_, expected):
+async def test_methodologies_filter_newest_first_with_total(
+    prebuilt, methodology_flow, gql, frozen_clock, filter_, expected
+):
     # Given
-    flow = Methodologies(gql, tokens)
-    await given_a_catalogue(flow, frozen_clock)
+    await prebuilt(given_a_catalogue, methodology_flow, frozen_clock)
 
     # When
     page = (await gql(METHODOLOGIES, {"filter": filter_}))["methodologies"]
@@ -892,10 +804,9 @@ async def walk(gql, document: str, variables: dict, first: int, path: list[str])
 
 
 @pytest.mark.parametrize("first", [1, 2, 4, 6, 7])
-async def test_keyset_pages_walk_every_methodology_once(gql, tokens, frozen_clock, first):
+async def test_keyset_pages_walk_every_methodology_once(prebuilt, methodology_flow, gql, frozen_clock, first):
     # Given
-    flow = Methodologies(gql, tokens)
-    await given_a_catalogue(flow, frozen_clock)
+    await prebuilt(given_a_catalogue, methodology_flow, frozen_clock)
 
     # When
     pages = await walk(gql, METHODOLOGIES, {}, first, ["methodologies"])
@@ -922,10 +833,11 @@ async def test_keyset_pages_walk_every_methodology_once(gql, tokens, frozen_cloc
         ("KE", None, []),
     ],
 )
-async def test_a_committees_methodologies_are_its_own(gql, tokens, frozen_clock, code, filter_, expected):
+async def test_a_committees_methodologies_are_its_own(
+    prebuilt, methodology_flow, gql, frozen_clock, code, filter_, expected
+):
     # Given
-    flow = Methodologies(gql, tokens)
-    await given_a_catalogue(flow, frozen_clock)
+    await prebuilt(given_a_catalogue, methodology_flow, frozen_clock)
 
     # When
     whole = (await gql(COMMITTEE_METHODOLOGIES, {"code": code, "filter": filter_}))["committee"]["methodologies"]
@@ -953,20 +865,19 @@ READERS = [
 
 @pytest.mark.parametrize("stage", ["DRAFT", "SUBMITTED", "PUBLIC_INPUT"])
 @pytest.mark.parametrize(("who", "sees_inside"), READERS)
-async def test_a_methodology_is_public_from_public_input_on(gql, tokens, stage, who, sees_inside):
+async def test_a_methodology_is_public_from_public_input_on(methodology_flow, gql, stage, who, sees_inside):
     # Given a published ID methodology, and a VN methodology proposed by its partner in `stage`
-    flow = Methodologies(gql, tokens)
-    await flow.published("ID", title="Published elsewhere")
-    proposed = await flow.propose("VN", who="VN")
+    await methodology_flow.published("ID", title="Published elsewhere")
+    proposed = await methodology_flow.propose("VN", who="VN")
     if stage != "DRAFT":
-        await flow.ok(SUBMIT, {"id": proposed["proposal"]["id"]}, "VN")
+        await methodology_flow.submit(pk(proposed["proposal"]["id"]), "VN")
     if stage == "PUBLIC_INPUT":
-        await flow.ok(OPEN_PUBLIC_INPUT, {"id": proposed["proposal"]["id"]}, "secretariat")
+        await methodology_flow.open_public_input(pk(proposed["proposal"]["id"]))
     visible = sees_inside or stage == "PUBLIC_INPUT"
-    token = await flow.token(who) if who else None
+    token = await methodology_flow.token(who) if who else None
 
     # When / Then the reference, the node, the lists and their totals agree
-    found = await flow.read_methodology("VN_PM001", who)
+    found = await methodology_flow.read_methodology("VN_PM001", who)
     assert (found and found["proposedReference"]) == ("VN_PM001" if visible else None)
     node = (await gql(NODE, {"id": proposed["methodology"]["id"]}, token=token))["node"]
     assert node == ({"proposedReference": "VN_PM001"} if visible else None)
@@ -982,10 +893,9 @@ async def test_a_methodology_is_public_from_public_input_on(gql, tokens, stage, 
 # --- subjects --------------------------------------------------------------------------------
 
 
-async def test_the_proposal_and_the_decision_are_about_the_methodology(gql, tokens, frozen_clock):
+async def test_the_proposal_and_the_decision_are_about_the_methodology(methodology_flow, gql, frozen_clock):
     # Given a proposed methodology
-    flow = Methodologies(gql, tokens)
-    proposed = await flow.published()
+    proposed = await methodology_flow.published()
     proposal_id = proposed["proposal"]["id"]
 
     # Then its proposal's subject is the methodology, for everyone once published
@@ -1002,7 +912,7 @@ async def test_the_proposal_and_the_decision_are_about_the_methodology(gql, toke
 
     # When it is approved, the decision's subject is the approved methodology
     after_public_input(frozen_clock)
-    await flow.approve(proposal_id)
+    await methodology_flow.approve(proposal_id)
     approved = {
         "__typename": "Methodology",
         "proposedReference": "VN_PM001",
@@ -1021,8 +931,10 @@ async def test_the_proposal_and_the_decision_are_about_the_methodology(gql, toke
     assert (await gql(PROPOSAL_SUBJECT, {"id": proposal_id}))["node"]["subject"] == approved
 
     # and a revision's proposal is about the new version
-    revision = await flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "VN")
-    subject = (await gql(PROPOSAL_SUBJECT, {"id": revision["proposal"]["id"]}, token=await flow.token("VN")))["node"]
+    revision = await methodology_flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "VN")
+    subject = (
+        await gql(PROPOSAL_SUBJECT, {"id": revision["proposal"]["id"]}, token=await methodology_flow.token("VN"))
+    )["node"]
     assert subject == {
         "kind": "METHODOLOGY_REVISION",
         "subject": {
@@ -1035,7 +947,7 @@ async def test_the_proposal_and_the_decision_are_about_the_methodology(gql, toke
     }
     assert (await gql(PROPOSAL, {"id": revision["proposal"]["id"]}))["node"] is None  # a draft revision is not public
     public = (await gql(METHODOLOGIES, {}))["methodologies"]
-    inside = (await gql(METHODOLOGIES, {}, token=await flow.token("VN")))["methodologies"]
+    inside = (await gql(METHODOLOGIES, {}, token=await methodology_flow.token("VN")))["methodologies"]
     assert ([e["node"] for e in public["edges"]], public["totalCount"]) == (
         [{"proposedReference": "VN_PM001", "reference": "VN_AM001", "status": "VALID"}],
         1,

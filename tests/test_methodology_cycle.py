@@ -2,27 +2,8 @@
 
 from datetime import UTC, datetime
 
-from tests.workflow_documents import CIRCULATE, COMMENT, CONSENT, OPEN_PUBLIC_INPUT, SUBMIT, Workflow
-
-PROPOSE = """
-mutation ($input: ProposeMethodologyInput!) {
-  proposeMethodology(input: $input) {
-    methodology { id proposedReference reference version status title proponent sectoralScopes { number name } }
-    proposal { id kind status title }
-    userErrors { code message field }
-  }
-}
-"""
-
-REVISE = """
-mutation ($input: ProposeMethodologyRevisionInput!) {
-  proposeMethodologyRevision(input: $input) {
-    methodology { id proposedReference reference version status summary }
-    proposal { id kind status title }
-    userErrors { code message field }
-  }
-}
-"""
+from tests.support.documents import CIRCULATE, COMMENT, CONSENT, OPEN_PUBLIC_INPUT, SUBMIT
+from tests.support.methodologies import CYCLE_PROPOSE, CYCLE_REVISE
 
 METHODOLOGY = """
 query ($reference: String!) {
@@ -47,12 +28,11 @@ def at(day: str) -> datetime:
     return datetime.fromisoformat(f"{day}T09:00:00+00:00").astimezone(UTC)
 
 
-async def test_a_methodology_is_proposed_commented_approved_and_revised(gql, tokens, frozen_clock):
-    flow = Workflow(gql, tokens)
+async def test_a_methodology_is_proposed_commented_approved_and_revised(flow, gql, frozen_clock):
 
     # Given a proposed methodology in Viet Nam
     proposed = await flow.ok(
-        PROPOSE,
+        CYCLE_PROPOSE,
         {
             "committeeCode": "VN",
             "title": "Energy saving by high-efficiency chillers",
@@ -138,7 +118,7 @@ async def test_a_methodology_is_proposed_commented_approved_and_revised(gql, tok
     }
 
     # When a revision is proposed and approved
-    revision = await flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "japan")
+    revision = await flow.ok(CYCLE_REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "japan")
     assert revision["methodology"] | {"id": None} == {
         "id": None,
         "proposedReference": "VN_PM001",
@@ -147,7 +127,7 @@ async def test_a_methodology_is_proposed_commented_approved_and_revised(gql, tok
         "status": "PROPOSED",
         "summary": "Adds a default COP.",
     }
-    second = await flow.call(REVISE, {"reference": "VN_AM001", "summary": "Another change."}, "secretariat")
+    second = await flow.call(CYCLE_REVISE, {"reference": "VN_AM001", "summary": "Another change."}, "secretariat")
     assert second["userErrors"] == [
         {
             "code": "INVALID_TRANSITION",

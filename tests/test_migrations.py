@@ -11,7 +11,7 @@ from models.migrations import upgrade_on
 from models.search_index import is_search_object
 from seed.data import PARTNERS, RULE_DOCUMENT_KINDS, SECTORAL_SCOPES
 from seed.loader import load
-from tests.conftest import snapshot
+from tests.support.db import snapshot
 
 SEEDED_TABLES = ("country", "joint_committee", "sectoral_scope", "rule_document_kind", "rule_document")
 

@@ -2,8 +2,9 @@
 public and other committees' partners see neither the position steps in `history` nor their
 increments of `version`. The secretariat, Japan and the committee's own partner see every step."""
 
-from tests.conftest import count_statements
-from tests.workflow_documents import CONSENT, Workflow
+from tests.support.db import count_statements
+from tests.support.documents import CONSENT
+from tests.support.workflow import Workflow, pk
 
 READ = "query ($id: ID!) { node(id: $id) { ... on Proposal { version history { action } positions { side } } } }"
 LIST = '{ proposals(committeeCode: "VN", first: 100) { edges { node { version history { action } } } } }'
@@ -18,9 +19,8 @@ async def seen(flow: Workflow, proposal_id: str) -> dict[str | None, dict]:
     return views
 
 
-async def test_a_position_before_the_decision_changes_nothing_the_public_or_another_partner_sees(gql, tokens):
+async def test_a_position_before_the_decision_changes_nothing_the_public_or_another_partner_sees(flow):
     # Given a circulated VN proposal, as every reader sees it
-    flow = Workflow(gql, tokens)
     proposal = await flow.circulated()
     before = await seen(flow, proposal["id"])
     assert {who: view["version"] for who, view in before.items()} == dict.fromkeys(READERS, 3)
@@ -55,8 +55,7 @@ async def test_a_position_before_the_decision_changes_nothing_the_public_or_anot
         ], who
 
 
-async def test_an_objection_that_decides_is_seen_by_everyone_at_once(gql, tokens):
-    flow = Workflow(gql, tokens)
+async def test_an_objection_that_decides_is_seen_by_everyone_at_once(flow):
     proposal = await flow.circulated()
 
     await flow.ok(CONSENT.replace("giveConsent", "raiseObjection"), {"id": proposal["id"], "statement": "No."}, "VN")
@@ -65,11 +64,10 @@ async def test_an_objection_that_decides_is_seen_by_everyone_at_once(gql, tokens
     assert {who: view["version"] for who, view in views.items()} == dict.fromkeys(READERS, 5)
 
 
-async def test_hiding_positions_in_a_public_list_costs_the_same_statements_for_1_item_as_for_20(gql, tokens, engine):
+async def test_hiding_positions_in_a_public_list_costs_the_same_statements_for_1_item_as_for_20(flow, gql, engine):
     # Given one circulated item Japan consented to
-    flow = Workflow(gql, tokens)
     first = await flow.circulated()
-    await flow.ok(CONSENT, {"id": first["id"]}, "japan")
+    await flow.position(pk(first["id"]), "japan")
     with count_statements(engine) as one:
         data = await gql(LIST)
     assert [edge["node"]["version"] for edge in data["proposals"]["edges"]] == [3]

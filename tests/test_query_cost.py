@@ -12,8 +12,8 @@ from graphql import get_introspection_query
 
 from api.benchmark import PAGE
 from api.settings import Settings
-from tests.conftest import count_statements
-from tests.test_limits_and_errors import app_with, http
+from tests.support.db import count_statements
+from tests.support.http import app_with, http
 
 HISTORY = "committees { decisions(first: 100) { edges { node { reference proposal { history { at note } } } } } }"
 # The review's attack: 10 aliases of committees x decisions(first: 100) x proposal x history, in 1 KB.

@@ -1,14 +1,11 @@
 """Nested lists cost a fixed number of SQL statements, however many rows they hold."""
 
-from datetime import date
-
 from models.db import new_session
-from models.enums import MemberRole, Role, RuleDocumentType, Side
+from models.enums import Role, RuleDocumentType
 from models.principal import Principal
-from resolvers.meetings import schedule_meeting
-from resolvers.members import appoint_member
 from resolvers.rules import propose_rule_version
-from tests.conftest import count_statements
+from tests.support.committees import DEEPER, given_members_and_meetings_everywhere
+from tests.support.db import count_statements
 
 NESTED = """
 query ($region: Region) {
@@ -20,46 +17,7 @@ query ($region: Region) {
 }
 """
 
-DEEPER = """
-query ($region: Region) {
-  committees(region: $region) {
-    code
-    members(includeFormer: true) { name committee { code } }
-    coChair(side: PARTNER) { name }
-    meetings { number committee { partner { code } } }
-    partner { committee { code } }
-  }
-}
-"""
-
 SECRETARIAT = Principal(Role.SECRETARIAT, name="JCMA")
-
-
-async def given_members_and_meetings_everywhere(engine):
-    async with new_session(engine) as session:
-        for code in ["CR", "MX", "CL", "VN", "ID", "MN", "TZ"]:
-            for side in Side:
-                await appoint_member(
-                    session,
-                    SECRETARIAT,
-                    committee_code=code,
-                    side=side,
-                    role=MemberRole.CO_CHAIR,
-                    name=f"Co-chair {code} {side.value}",
-                    organization="Ministry",
-                    since=date(2025, 1, 1),
-                )
-                await appoint_member(
-                    session,
-                    SECRETARIAT,
-                    committee_code=code,
-                    side=side,
-                    role=MemberRole.MEMBER,
-                    name=f"Member {code} {side.value}",
-                    organization="Ministry",
-                    since=date(2025, 1, 1),
-                )
-            await schedule_meeting(session, SECRETARIAT, committee_code=code, held_on=date(2025, 6, 1))
 
 
 async def statements_for(gql, engine, document, region, token=None):

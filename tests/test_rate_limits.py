@@ -9,8 +9,8 @@ import pytest
 
 from api.app import close_listeners, create_app
 from api.settings import Settings
-from tests.conftest import snapshot
-from tests.workflow_documents import COMMENT, Workflow
+from tests.support.db import snapshot
+from tests.support.documents import COMMENT
 
 QUERY = {"query": "{ committees { code } }"}
 
@@ -74,8 +74,8 @@ async def test_an_empty_limit_switches_it_off(settings, engine):
         assert {(await client.post("/graphql", json=QUERY)).status_code for _ in range(30)} == {200}
 
 
-async def open_proposal(gql, tokens):
-    return (await Workflow(gql, tokens).in_status("PUBLIC_INPUT"))["id"]
+async def open_proposal(flow):
+    return (await flow.in_status("PUBLIC_INPUT"))["id"]
 
 
 def comment(proposal_id, n=1):
@@ -85,9 +85,9 @@ def comment(proposal_id, n=1):
     }
 
 
-async def test_anonymous_comments_have_their_own_tighter_limit(gql, tokens, settings, engine):
+async def test_anonymous_comments_have_their_own_tighter_limit(flow, settings, engine):
     # Given a proposal in public input and a limit of 2 comments a minute per address
-    proposal_id = await open_proposal(gql, tokens)
+    proposal_id = await open_proposal(flow)
     async with app_with(settings, engine, rate_limit_public_comments="2/minute;10/day") as at:
         async with at("203.0.113.7") as here, at("198.51.100.9") as there:
             sent = [await here.post("/graphql", json=comment(proposal_id, n)) for n in range(2)]
@@ -105,9 +105,9 @@ async def test_anonymous_comments_have_their_own_tighter_limit(gql, tokens, sett
             assert (await there.post("/graphql", json=comment(proposal_id, 4))).status_code == 200
 
 
-async def test_comments_under_aliases_each_count(gql, tokens, settings, engine):
+async def test_comments_under_aliases_each_count(flow, settings, engine):
     # Given a limit of 2 comments and one document carrying three under aliases
-    proposal_id = await open_proposal(gql, tokens)
+    proposal_id = await open_proposal(flow)
     fields = " ".join(
         f'c{n}: submitPublicComment(input: {{proposalId: "{proposal_id}", author: "R{n}", body: "B"}}) {{ userErrors {{ code }} }}'
         for n in range(3)
@@ -120,8 +120,8 @@ async def test_comments_under_aliases_each_count(gql, tokens, settings, engine):
     assert await snapshot(engine, "public_comment") == before
 
 
-async def test_comments_with_a_token_count_only_as_requests(gql, tokens, settings, engine):
-    proposal_id = await open_proposal(gql, tokens)
+async def test_comments_with_a_token_count_only_as_requests(flow, tokens, settings, engine):
+    proposal_id = await open_proposal(flow)
     secretariat = await tokens.secretariat()
     async with app_with(settings, engine, rate_limit_public_comments="1/minute") as at:
         async with at(Authorization=f"Bearer {secretariat}") as client:

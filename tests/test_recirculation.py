@@ -3,14 +3,14 @@ meeting when the one it was put to passed without deciding it. The positions giv
 
 from datetime import UTC, datetime
 
-from tests.workflow_documents import CIRCULATE, CONSENT, SCHEDULE, Workflow
+from tests.support.documents import CIRCULATE, CONSENT, SCHEDULE
+from tests.support.workflow import pk
 
 
-async def test_an_extended_deadline_keeps_the_positions_already_given(gql, tokens, frozen_clock):
+async def test_an_extended_deadline_keeps_the_positions_already_given(flow, frozen_clock):
     # Given an item circulated until 10 December, and Japan's consent
-    flow = Workflow(gql, tokens)
     proposal = await flow.circulated(deadline="2026-12-10")
-    await flow.ok(CONSENT, {"id": proposal["id"]}, "japan")
+    await flow.position(pk(proposal["id"]), "japan")
 
     # When the secretariat extends the deadline before it passes
     frozen_clock.set(datetime(2026, 12, 8, 9, tzinfo=UTC))
@@ -36,9 +36,8 @@ async def test_an_extended_deadline_keeps_the_positions_already_given(gql, token
     assert decided["decision"]["reference"] == "JC-VN-2026-001"
 
 
-async def test_an_item_whose_meeting_passed_undecided_goes_to_the_next_meeting(gql, tokens, frozen_clock):
+async def test_an_item_whose_meeting_passed_undecided_goes_to_the_next_meeting(flow, frozen_clock):
     # Given an item put to the 1st meeting, which passed without deciding it
-    flow = Workflow(gql, tokens)
     first = (await flow.ok(SCHEDULE, {"committeeCode": "VN", "heldOn": "2026-12-01"}, "secretariat"))["meeting"]
     proposal = await flow.submitted()
     await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "MEETING", "meetingId": first["id"]}, "secretariat")

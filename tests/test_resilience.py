@@ -1,7 +1,7 @@
 """A failing field must not take the connection, or the error masking, down with it."""
 
 from api.loaders import Loaders
-from tests.test_query_counts import DEEPER, given_members_and_meetings_everywhere
+from tests.support.committees import DEEPER, given_members_and_meetings_everywhere
 
 
 async def test_a_field_failing_while_siblings_query_is_masked_and_the_next_request_works(gql, engine, monkeypatch):

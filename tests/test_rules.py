@@ -2,55 +2,12 @@
 
 import pytest
 
-from tests.conftest import snapshot
-from tests.workflow_documents import CIRCULATE, CONSENT, OBJECT, SUBMIT, WITHDRAW, Workflow
-
-PROPOSE = """
-mutation ($input: ProposeRuleVersionInput!) {
-  proposeRuleVersion(input: $input) {
-    ruleVersion { id version code status effectiveOn uri sha256 document { type title formName } }
-    proposal { id kind title status subject { __typename ... on RuleVersion { code } } }
-    userErrors { code message field }
-  }
-}
-"""
-
-RULES = """
-query ($code: String!) {
-  committee(code: $code) {
-    rules { type title inForce { version code status effectiveOn } versions { version status } }
-  }
-}
-"""
+from tests.support.db import snapshot
+from tests.support.documents import CONSENT, WITHDRAW
+from tests.support.rules import PROPOSE, RULES
+from tests.support.workflow import pk
 
 RULE_TABLES = ("rule_document", "rule_version", "proposal", "workflow_event", "audit_event")
-
-
-class Rules(Workflow):
-    async def propose(self, who: str = "secretariat", **input) -> dict:
-        return await self.call(PROPOSE, {"committeeCode": "VN", **input}, who)
-
-    async def to_consideration(self, proposal_id: str) -> None:
-        await self.ok(SUBMIT, {"id": proposal_id}, "secretariat")
-        await self.ok(CIRCULATE, {"id": proposal_id, "mode": "ELECTRONIC", "deadline": "2026-12-31"}, "secretariat")
-
-    async def adopt(self, **input) -> dict:
-        proposed = await self.propose(**input)
-        assert proposed["userErrors"] == [], proposed["userErrors"]
-        proposal_id = proposed["proposal"]["id"]
-        await self.to_consideration(proposal_id)
-        await self.ok(CONSENT, {"id": proposal_id}, "japan")
-        return await self.ok(CONSENT, {"id": proposal_id}, "VN")
-
-    async def document(self, type: str, who: str | None = "secretariat") -> dict:
-        token = await self.token(who) if who else None
-        rules = (await self.gql(RULES, {"code": "VN"}, token=token))["committee"]["rules"]
-        return next(rule for rule in rules if rule["type"] == type)
-
-
-@pytest.fixture
-def rules(gql, tokens) -> Rules:
-    return Rules(gql, tokens)
 
 
 async def test_every_committee_starts_with_its_ten_documents_and_nothing_in_force(gql):
@@ -113,7 +70,7 @@ async def test_nothing_but_the_rules_of_procedure_is_adopted_before_they_are_in_
     proposed = await rules.propose(type="PROJECT_CYCLE_PROCEDURE")
     proposal_id = proposed["proposal"]["id"]
     await rules.to_consideration(proposal_id)
-    await rules.ok(CONSENT, {"id": proposal_id}, "japan")
+    await rules.position(pk(proposal_id), "japan")
     before = await snapshot(engine, *RULE_TABLES, "decision", "side_position")
 
     # When the partner's consent would adopt them
@@ -241,7 +198,7 @@ async def test_an_objected_or_withdrawn_version_is_not_adopted_and_may_be_propos
     # Given an objected version and a withdrawn one
     objected = await rules.propose(type="RULES_OF_PROCEDURE")
     await rules.to_consideration(objected["proposal"]["id"])
-    await rules.ok(OBJECT, {"id": objected["proposal"]["id"], "statement": "Quorum rules missing."}, "VN")
+    await rules.objection(pk(objected["proposal"]["id"]), "VN", "Quorum rules missing.")
     withdrawn = await rules.propose(type="RULES_OF_PROCEDURE")
     await rules.ok(WITHDRAW, {"id": withdrawn["proposal"]["id"], "reason": "Redrafting."}, "secretariat")
 

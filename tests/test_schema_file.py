@@ -1,5 +1,6 @@
 """The committed schema.graphql is the code's schema, and keeps every name of the public contract."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,10 @@ from graphql.type import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfa
 from api.schema import schema_sdl
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTRACT = ROOT.parent / "shared" / "docs" / "contract.graphql"
+# The public contract lives beside the repository (../shared/docs); JCM_CONTRACT names it where a
+# checkout has no such neighbour (CI clones the repository anywhere). A relative path is taken
+# from the repository's root.
+CONTRACT = ROOT / os.environ.get("JCM_CONTRACT", "../shared/docs/contract.graphql")
 
 # Contract types and fields that arrive with later issues. Remove a line when its issue lands:
 # the test then holds the new names to the contract.
@@ -49,11 +53,18 @@ def test_schema_graphql_matches_the_code():
 
 
 def _contract() -> GraphQLSchema:
+    """The contract's schema. Without the file the test cannot hold the code to the contract: in CI
+    (the environment variable CI set, as .ci/run and CI services do) that fails the run; elsewhere
+    the test is skipped, saying why."""
+    if not CONTRACT.is_file():
+        missing = f"the contract {CONTRACT} is missing: put ../shared beside the repository or set JCM_CONTRACT"
+        if os.environ.get("CI"):
+            pytest.fail(missing)
+        pytest.skip(missing)
     # The contract extends types in several places; graphql-core merges `extend` clauses.
     return build_schema(CONTRACT.read_text(encoding="utf-8"), assume_valid=True)
 
 
-@pytest.mark.skipif(not CONTRACT.exists(), reason="shared/docs/contract.graphql is not beside the repository")
 def test_every_contract_name_that_exists_keeps_its_shape():
     """For each contract type the API defines, every field, argument and enum value is there with
     the contract's type; fields of later issues are listed in NOT_YET_BUILT."""
@@ -96,7 +107,6 @@ def test_every_contract_name_that_exists_keeps_its_shape():
     assert problems == []
 
 
-@pytest.mark.skipif(not CONTRACT.exists(), reason="shared/docs/contract.graphql is not beside the repository")
 def test_the_foundation_part_of_the_contract_is_all_there():
     ours = build_schema(schema_sdl())
     query, mutation = ours.query_type.fields, ours.mutation_type.fields

@@ -8,11 +8,10 @@ from models.enums import Position, Role
 from models.principal import Principal
 from resolvers.positions import give_position
 from seed.data import SECTORAL_SCOPES
-from tests.conftest import count_statements
-from tests.test_decision_races import circulated_proposals
-from tests.test_methodology_cycle import PROPOSE, REVISE
-from tests.tpe_documents import TpeSteps
-from tests.workflow_documents import CIRCULATE, CONSENT, OBJECT, OPEN_PUBLIC_INPUT, SUBMIT, Workflow
+from tests.support.db import count_statements
+from tests.support.documents import CIRCULATE, OPEN_PUBLIC_INPUT, SUBMIT
+from tests.support.methodologies import CYCLE_PROPOSE, CYCLE_REVISE
+from tests.support.workflow import circulated_proposals, pk
 
 DECISIONS = """
 query ($search: String, $first: Int) {
@@ -77,9 +76,8 @@ async def references(gql, search: str | None, token: str | None = None) -> list[
 # --- search in the lists -----------------------------------------------------------------------
 
 
-async def test_decision_search_matches_word_prefixes_every_word_and_reference_parts(gql, tokens):
+async def test_decision_search_matches_word_prefixes_every_word_and_reference_parts(flow, gql):
     # Given three decisions
-    flow = Workflow(gql, tokens)
     await flow.decide("VN", title="Energy saving by high-efficiency chillers", summary="Replaces old chillers.")
     await flow.decide("VN", title="Solar power for schools", summary="Rooftop panels.")
     await flow.decide(
@@ -119,11 +117,10 @@ async def test_decision_search_matches_word_prefixes_every_word_and_reference_pa
         assert await references(gql, text) == expected, text
 
 
-async def test_methodology_search_finds_both_references_and_follows_visibility(gql, tokens, frozen_clock):
+async def test_methodology_search_finds_both_references_and_follows_visibility(flow, gql, tokens, frozen_clock):
     # Given VN_AM001 (proposed as VN_PM001), ID_PM001 in public input, and a DRAFT MN_PM001
-    flow = Workflow(gql, tokens)
     chillers = await flow.ok(
-        PROPOSE,
+        CYCLE_PROPOSE,
         {
             "committeeCode": "VN",
             "title": "Energy saving by high-efficiency chillers",
@@ -133,16 +130,16 @@ async def test_methodology_search_finds_both_references_and_follows_visibility(g
         },
         "VN",
     )
-    await flow.ok(SUBMIT, {"id": chillers["proposal"]["id"]}, "VN")
-    await flow.ok(OPEN_PUBLIC_INPUT, {"id": chillers["proposal"]["id"]}, "secretariat")
+    await flow.submit(pk(chillers["proposal"]["id"]), "VN")
+    await flow.open_public_input(pk(chillers["proposal"]["id"]))
     frozen_clock.set(at("2026-12-14"))
     await flow.ok(
         CIRCULATE, {"id": chillers["proposal"]["id"], "mode": "ELECTRONIC", "deadline": "2027-01-20"}, "secretariat"
     )
-    await flow.ok(CONSENT, {"id": chillers["proposal"]["id"]}, "japan")
-    await flow.ok(CONSENT, {"id": chillers["proposal"]["id"]}, "VN")
+    await flow.position(pk(chillers["proposal"]["id"]), "japan")
+    await flow.position(pk(chillers["proposal"]["id"]), "VN")
     pumps = await flow.ok(
-        PROPOSE,
+        CYCLE_PROPOSE,
         {
             "committeeCode": "ID",
             "title": "Solar pumps for irrigation",
@@ -151,10 +148,10 @@ async def test_methodology_search_finds_both_references_and_follows_visibility(g
         },
         "secretariat",
     )
-    await flow.ok(SUBMIT, {"id": pumps["proposal"]["id"]}, "secretariat")
-    await flow.ok(OPEN_PUBLIC_INPUT, {"id": pumps["proposal"]["id"]}, "secretariat")
+    await flow.submit(pk(pumps["proposal"]["id"]), "secretariat")
+    await flow.open_public_input(pk(pumps["proposal"]["id"]))
     await flow.ok(
-        PROPOSE,
+        CYCLE_PROPOSE,
         {
             "committeeCode": "MN",
             "title": "Chiller heat recovery in Ulaanbaatar",
@@ -195,11 +192,10 @@ async def test_methodology_search_finds_both_references_and_follows_visibility(g
         assert data["totalCount"] == len(expected)
 
 
-async def test_tpe_search_matches_the_entitys_name(gql, tokens):
+async def test_tpe_search_matches_the_entitys_name(tpe_flow, gql):
     # Given two designated entities in Viet Nam
-    flow = TpeSteps(gql, tokens)
-    await flow.designate(await flow.entity("Example Verification Ltd.", "JP"), validation=[1])
-    await flow.designate(await flow.entity("Mekong Assurance JSC", "VN"), verification=[3])
+    await tpe_flow.designate(await tpe_flow.entity("Example Verification Ltd.", "JP"), validation=[1])
+    await tpe_flow.designate(await tpe_flow.entity("Mekong Assurance JSC", "VN"), verification=[3])
     example = {"reference": "TPE-VN-001", "entity": {"name": "Example Verification Ltd."}}
     mekong = {"reference": "TPE-VN-002", "entity": {"name": "Mekong Assurance JSC"}}
 
@@ -222,9 +218,8 @@ async def test_tpe_search_matches_the_entitys_name(gql, tokens):
         assert data["totalCount"] == len(expected)
 
 
-async def test_words_copied_from_a_title_find_it_on_either_database(gql, tokens):
+async def test_words_copied_from_a_title_find_it_on_either_database(flow, gql):
     # Given decisions whose titles hold a subscript digit and accented letters
-    flow = Workflow(gql, tokens)
     await flow.decide("VN", title="CO₂ recovery at the Nghệ An brewery", summary="Cuts tCO₂.")
     await flow.decide("ID", title="Société Générale de Surveillance designation", summary="SGS.")
 
@@ -235,9 +230,8 @@ async def test_words_copied_from_a_title_find_it_on_either_database(gql, tokens)
     assert await references(gql, "SOCIÉTÉ générale") == ["JC-ID-2026-001"]
 
 
-async def test_words_typed_without_accents_find_accented_text_on_either_database(gql, tokens):
+async def test_words_typed_without_accents_find_accented_text_on_either_database(flow, gql):
     # Given decisions with accented words, one letter carrying two marks (Vietnamese "ệ")
-    flow = Workflow(gql, tokens)
     await flow.decide("ID", title="Société Générale de Surveillance designation", summary="SGS.")
     await flow.decide("VN", title="Biogas at the Nghệ An brewery", summary="Đồng Nai next.")
 
@@ -253,14 +247,13 @@ async def test_words_typed_without_accents_find_accented_text_on_either_database
 # --- one search box ----------------------------------------------------------------------------
 
 
-async def given_things_about_chillers(gql, tokens) -> None:
-    flow = Workflow(gql, tokens)
+async def given_things_about_chillers(flow, tpe_flow) -> None:
     # decided first, so that only relevance can put it first
     await flow.decide("VN", title="Chillers, chillers and more chillers", summary="About cooling.")
     await flow.decide("VN", title="Energy audits of large chillers", summary="About audits.")
     await flow.decide("ID", title="Solar power for schools", summary="About solar.")
     public = await flow.ok(
-        PROPOSE,
+        CYCLE_PROPOSE,
         {
             "committeeCode": "VN",
             "title": "Chiller replacement with efficient chillers",
@@ -273,7 +266,7 @@ async def given_things_about_chillers(gql, tokens) -> None:
     await flow.ok(SUBMIT, {"id": public["proposal"]["id"]}, "secretariat")
     await flow.ok(OPEN_PUBLIC_INPUT, {"id": public["proposal"]["id"]}, "secretariat")
     await flow.ok(
-        PROPOSE,
+        CYCLE_PROPOSE,
         {
             "committeeCode": "ID",
             "title": "Chiller draft for hospitals",
@@ -283,14 +276,13 @@ async def given_things_about_chillers(gql, tokens) -> None:
         },
         "ID",
     )
-    tpes = TpeSteps(gql, tokens)
-    await tpes.entity("Chiller Testing Lab", "JP")
-    await tpes.entity("Example Verification Ltd.", "JP")
+    await tpe_flow.entity("Chiller Testing Lab", "JP")
+    await tpe_flow.entity("Example Verification Ltd.", "JP")
 
 
-async def test_the_search_box_ranks_each_list_and_follows_visibility(gql, tokens):
+async def test_the_search_box_ranks_each_list_and_follows_visibility(flow, tpe_flow, gql, tokens):
     # Given
-    await given_things_about_chillers(gql, tokens)
+    await given_things_about_chillers(flow, tpe_flow)
     secretariat, indonesia = await tokens.secretariat(), await tokens.partner("ID")
 
     # When the public, the secretariat and Indonesia search
@@ -398,15 +390,13 @@ PROJECTS_BY_REGION = {
 }
 
 
-async def test_statistics_count_decisions_per_committee_kind_outcome_and_year(gql, tokens, frozen_clock):
+async def test_statistics_count_decisions_per_committee_kind_outcome_and_year(flow, tpe_flow, gql, frozen_clock):
     # Given decisions in 2026, one of them not approved, one TPE designation, and one in 2027
-    flow = Workflow(gql, tokens)
     await flow.decide("VN")
     await flow.decide("VN")
     await flow.decide("VN", outcome="NOT_APPROVED")
     await flow.decide("ID")
-    tpes = TpeSteps(gql, tokens)
-    await tpes.designate(await tpes.entity("Example Verification Ltd.", "JP"), validation=[1])
+    await tpe_flow.designate(await tpe_flow.entity("Example Verification Ltd.", "JP"), validation=[1])
     frozen_clock.set(at("2027-01-10"))
     await flow.decide("VN")
 
@@ -424,14 +414,13 @@ async def test_statistics_count_decisions_per_committee_kind_outcome_and_year(gq
     assert sum(row["count"] for row in statistics["decisions"]) == 6
 
 
-async def test_statistics_count_only_valid_methodologies_per_scope(gql, tokens, frozen_clock):
+async def test_statistics_count_only_valid_methodologies_per_scope(flow, gql, frozen_clock):
     # Given methodologies of every status: two VALID (one of them revised: its first version is
     # SUPERSEDED), one NOT_APPROVED, one in public input and one DRAFT
-    flow = Workflow(gql, tokens)
 
     async def proposed(committee: str, title: str, scopes: list[int], public_input: bool = True) -> str:
         payload = await flow.ok(
-            PROPOSE,
+            CYCLE_PROPOSE,
             {
                 "committeeCode": committee,
                 "title": title,
@@ -441,8 +430,8 @@ async def test_statistics_count_only_valid_methodologies_per_scope(gql, tokens, 
             "secretariat",
         )
         if public_input:
-            await flow.ok(SUBMIT, {"id": payload["proposal"]["id"]}, "secretariat")
-            await flow.ok(OPEN_PUBLIC_INPUT, {"id": payload["proposal"]["id"]}, "secretariat")
+            await flow.submit(pk(payload["proposal"]["id"]), "secretariat")
+            await flow.open_public_input(pk(payload["proposal"]["id"]))
         return payload["proposal"]["id"]
 
     chillers = await proposed("VN", "High-efficiency chillers", [1, 3])
@@ -450,19 +439,19 @@ async def test_statistics_count_only_valid_methodologies_per_scope(gql, tokens, 
     refused = await proposed("MN", "Coal drying", [5])
     frozen_clock.set(at("2026-12-14"))
     for proposal_id, committee in ((chillers, "VN"), (boilers, "ID"), (refused, "MN")):
-        await flow.ok(CIRCULATE, {"id": proposal_id, "mode": "ELECTRONIC", "deadline": "2027-01-20"}, "secretariat")
+        await flow.circulate(pk(proposal_id), "2027-01-20")
         if proposal_id == refused:
-            await flow.ok(OBJECT, {"id": proposal_id, "statement": "Not conservative."}, "japan")
+            await flow.objection(pk(proposal_id), "japan", "Not conservative.")
         else:
-            await flow.ok(CONSENT, {"id": proposal_id}, "japan")
-            await flow.ok(CONSENT, {"id": proposal_id}, committee)
-    revision = await flow.ok(REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "secretariat")
-    await flow.ok(SUBMIT, {"id": revision["proposal"]["id"]}, "secretariat")
+            await flow.position(pk(proposal_id), "japan")
+            await flow.position(pk(proposal_id), committee)
+    revision = await flow.ok(CYCLE_REVISE, {"reference": "VN_AM001", "summary": "Adds a default COP."}, "secretariat")
+    await flow.submit(pk(revision["proposal"]["id"]), "secretariat")
     await flow.ok(
         CIRCULATE, {"id": revision["proposal"]["id"], "mode": "ELECTRONIC", "deadline": "2027-01-31"}, "secretariat"
     )
-    await flow.ok(CONSENT, {"id": revision["proposal"]["id"]}, "japan")
-    await flow.ok(CONSENT, {"id": revision["proposal"]["id"]}, "VN")
+    await flow.position(pk(revision["proposal"]["id"]), "japan")
+    await flow.position(pk(revision["proposal"]["id"]), "VN")
     await proposed("VN", "Landfill gas", [13])
     await proposed("KH", "Rice husk power", [1, 15], public_input=False)
 

@@ -13,8 +13,8 @@ import resolvers.committees
 from api.app import close_listeners, create_app
 from api.settings import Settings
 from models.db import create_engine
-from tests.conftest import PG_URL, snapshot
-from tests.test_limits_and_errors import app_with, http
+from tests.support.db import PG_URL, snapshot
+from tests.support.http import app_with, http
 
 COUNTRIES = "{ countries { code } }"
 SCHEDULE = "mutation ($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { number } } }"

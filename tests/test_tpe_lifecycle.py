@@ -3,19 +3,18 @@ entity, and withdrawn by the committee, checked after every step."""
 
 from datetime import UTC, datetime
 
-from tests.tpe_documents import DESIGNATE, SUSPEND, VOLUNTARY, WITHDRAW_TPE, Tpes
+from tests.support.tpes import DESIGNATE, SUSPEND, VOLUNTARY, WITHDRAW_TPE
 
 
 def scopes(*entries: tuple[str, int, str, str]) -> list[dict]:
     return [{"function": f, "scope": {"number": n}, "status": s, "since": since} for f, n, s, since in entries]
 
 
-async def test_designation_extra_scopes_suspension_lifting_and_withdrawals(gql, tokens, frozen_clock):
-    flow = Tpes(gql, tokens)
-    entity = await flow.register("Example Verification Ltd.", countryCode="JP", accreditationBody="JAB")
+async def test_designation_extra_scopes_suspension_lifting_and_withdrawals(tpe_flow, frozen_clock):
+    entity = await tpe_flow.register("Example Verification Ltd.", countryCode="JP", accreditationBody="JAB")
 
     # Designation for validation in scope 1 and verification in scopes 1 and 3
-    proposed = await flow.ok(
+    proposed = await tpe_flow.ok(
         DESIGNATE,
         {"committeeCode": "VN", "entityId": entity, "validationScopes": [1], "verificationScopes": [3, 1]},
         "secretariat",
@@ -24,9 +23,9 @@ async def test_designation_extra_scopes_suspension_lifting_and_withdrawals(gql, 
     assert proposed["proposal"]["title"] == (
         "Designation of Example Verification Ltd. as a third-party entity: validation 1; verification 1, 3"
     )
-    decided = await flow.decide(proposed["proposal"]["id"])
+    decided = await tpe_flow.decide_in("VN", proposed["proposal"]["id"])
     assert decided["decision"]["reference"] == "JC-VN-2026-001"
-    tpe = await flow.tpe("TPE-VN-001")
+    tpe = await tpe_flow.tpe("TPE-VN-001")
     assert tpe == {
         "reference": "TPE-VN-001",
         "status": "DESIGNATED",
@@ -43,13 +42,13 @@ async def test_designation_extra_scopes_suspension_lifting_and_withdrawals(gql, 
 
     # Extra scopes a week later: the same designation and reference
     frozen_clock.set(datetime(2026, 12, 5, 9, tzinfo=UTC))
-    extra = await flow.ok(
+    extra = await tpe_flow.ok(
         DESIGNATE,
         {"committeeCode": "VN", "entityId": entity, "validationScopes": [3], "verificationScopes": []},
         "secretariat",
     )
-    await flow.decide(extra["proposal"]["id"])
-    tpe = await flow.tpe("TPE-VN-001")
+    await tpe_flow.decide_in("VN", extra["proposal"]["id"])
+    tpe = await tpe_flow.tpe("TPE-VN-001")
     assert tpe["scopes"] == scopes(
         ("VALIDATION", 1, "DESIGNATED", "2026-11-28"),
         ("VALIDATION", 3, "DESIGNATED", "2026-12-05"),
@@ -60,7 +59,7 @@ async def test_designation_extra_scopes_suspension_lifting_and_withdrawals(gql, 
 
     # Verification suspended, proposed by the Japanese side
     frozen_clock.set(datetime(2026, 12, 10, 9, tzinfo=UTC))
-    suspension = await flow.ok(
+    suspension = await tpe_flow.ok(
         SUSPEND,
         {"reference": "TPE-VN-001", "reason": "Accreditation under review.", "function": "VERIFICATION"},
         "japan",
@@ -68,8 +67,8 @@ async def test_designation_extra_scopes_suspension_lifting_and_withdrawals(gql, 
     assert suspension["proposal"]["title"] == (
         "Suspension of TPE-VN-001 (Example Verification Ltd.): verification 1, verification 3"
     )
-    await flow.decide(suspension["proposal"]["id"])
-    tpe = await flow.tpe("TPE-VN-001")
+    await tpe_flow.decide_in("VN", suspension["proposal"]["id"])
+    tpe = await tpe_flow.tpe("TPE-VN-001")
     assert tpe["status"] == "DESIGNATED"  # validation scopes are still designated
     assert tpe["scopes"][2:] == scopes(
         ("VERIFICATION", 1, "SUSPENDED", "2026-12-10"), ("VERIFICATION", 3, "SUSPENDED", "2026-12-10")
@@ -77,20 +76,20 @@ async def test_designation_extra_scopes_suspension_lifting_and_withdrawals(gql, 
 
     # Lifted by a new designation proposal for the same scopes
     frozen_clock.set(datetime(2026, 12, 15, 9, tzinfo=UTC))
-    lifting = await flow.ok(
+    lifting = await tpe_flow.ok(
         DESIGNATE,
         {"committeeCode": "VN", "entityId": entity, "validationScopes": [], "verificationScopes": [1, 3]},
         "secretariat",
     )
-    await flow.decide(lifting["proposal"]["id"])
-    tpe = await flow.tpe("TPE-VN-001")
+    await tpe_flow.decide_in("VN", lifting["proposal"]["id"])
+    tpe = await tpe_flow.tpe("TPE-VN-001")
     assert tpe["scopes"][2:] == scopes(
         ("VERIFICATION", 1, "DESIGNATED", "2026-12-15"), ("VERIFICATION", 3, "DESIGNATED", "2026-12-15")
     )
 
     # The entity withdraws from validation in scope 3 itself: at once, no decision
     frozen_clock.set(datetime(2026, 12, 16, 9, tzinfo=UTC))
-    voluntary = await flow.ok(
+    voluntary = await tpe_flow.ok(
         VOLUNTARY,
         {"reference": "TPE-VN-001", "reason": "Notice of 16 Dec.", "function": "VALIDATION", "scopes": [3]},
         "secretariat",
@@ -106,9 +105,11 @@ async def test_designation_extra_scopes_suspension_lifting_and_withdrawals(gql, 
 
     # The committee withdraws the rest
     frozen_clock.set(datetime(2026, 12, 20, 9, tzinfo=UTC))
-    withdrawal = await flow.ok(WITHDRAW_TPE, {"reference": "TPE-VN-001", "reason": "Repeated non-conformities."}, "VN")
-    decided = await flow.decide(withdrawal["proposal"]["id"])
-    tpe = await flow.tpe("TPE-VN-001")
+    withdrawal = await tpe_flow.ok(
+        WITHDRAW_TPE, {"reference": "TPE-VN-001", "reason": "Repeated non-conformities."}, "VN"
+    )
+    decided = await tpe_flow.decide_in("VN", withdrawal["proposal"]["id"])
+    tpe = await tpe_flow.tpe("TPE-VN-001")
     assert tpe["status"] == "WITHDRAWN"
     assert tpe["scopes"] == scopes(
         ("VALIDATION", 1, "WITHDRAWN", "2026-12-20"),

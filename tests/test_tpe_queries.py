@@ -10,9 +10,9 @@ from models.enums import AccreditationBasis, ProposalKind, Role, TpeFunction
 from models.principal import Principal
 from resolvers.tpes import propose_action, propose_designation, record_voluntary_withdrawal, register_entity
 from seed.data import SECTORAL_SCOPES
-from tests.conftest import count_statements
-from tests.tpe_documents import SUSPEND, TPE, TpeSteps, approve_directly
-from tests.workflow_documents import CIRCULATE, CONSENT, SUBMIT
+from tests.support.db import count_statements
+from tests.support.documents import CIRCULATE, CONSENT, SUBMIT
+from tests.support.tpes import SUSPEND, TPE, approve_directly
 
 # --- documents -------------------------------------------------------------------------------
 
@@ -162,11 +162,10 @@ def references(connection: dict) -> list[str | None]:
 
 
 @pytest.mark.parametrize("who", [None, "secretariat", "ID"])
-async def test_which_entities_may_verify_scope_3_in_viet_nam_today(gql, tokens, engine, who):
+async def test_which_entities_may_verify_scope_3_in_viet_nam_today(prebuilt, tpe_flow, gql, engine, who):
     # Given the seeded set
-    flow = TpeSteps(gql, tokens)
-    await seeded(engine)
-    token = await flow.token(who) if who else None
+    await prebuilt(seeded, engine)
+    token = await tpe_flow.token(who) if who else None
 
     # When
     listed = (await gql(TPES, {"filter": QUESTION}, token=token))["tpes"]
@@ -183,7 +182,7 @@ async def test_which_entities_may_verify_scope_3_in_viet_nam_today(gql, tokens, 
     ]
     assert in_committee == listed
     # and each of them says why
-    echo = await flow.tpe("TPE-VN-005")
+    echo = await tpe_flow.tpe("TPE-VN-005")
     assert {"function": "VERIFICATION", "scope": {"number": 3}, "status": "DESIGNATED", "since": "2026-11-28"} in echo[
         "scopes"
     ]
@@ -235,9 +234,9 @@ FILTERS = [
 
 
 @pytest.mark.parametrize(("filter_", "expected"), FILTERS)
-async def test_tpes_filtered(gql, tokens, engine, filter_, expected):
+async def test_tpes_filtered(prebuilt, gql, tokens, engine, filter_, expected):
     # Given the seeded set
-    await seeded(engine)
+    await prebuilt(seeded, engine)
 
     # When
     listed = (await gql(TPES, {"filter": filter_}))["tpes"]
@@ -266,11 +265,10 @@ async def test_tpes_filtered(gql, tokens, engine, filter_, expected):
         ),
     ],
 )
-async def test_keyset_paging_walks_every_designation_once(gql, tokens, engine, who, filter_, expected):
+async def test_keyset_paging_walks_every_designation_once(prebuilt, tpe_flow, gql, engine, who, filter_, expected):
     # Given the seeded set
-    flow = TpeSteps(gql, tokens)
-    await seeded(engine)
-    token = await flow.token(who) if who else None
+    await prebuilt(seeded, engine)
+    token = await tpe_flow.token(who) if who else None
     whole = (await gql(TPES, {"first": 100, "filter": filter_}, token=token))["tpes"]
     assert references(whole) == expected
 
@@ -298,9 +296,9 @@ async def test_keyset_paging_walks_every_designation_once(gql, tokens, engine, w
 
 
 @pytest.mark.parametrize("reference", ["TPE-VN-002", " tpe-vn-002 ", "Tpe-Vn-002"])
-async def test_tpe_by_reference_in_any_case(gql, tokens, engine, reference):
+async def test_tpe_by_reference_in_any_case(prebuilt, gql, tokens, engine, reference):
     # Given the seeded set
-    await seeded(engine)
+    await prebuilt(seeded, engine)
 
     # When
     tpe = (await gql(TPE, {"reference": reference}))["tpe"]
@@ -324,11 +322,10 @@ async def test_tpe_by_reference_in_any_case(gql, tokens, engine, reference):
 
 
 @pytest.mark.parametrize("reference", ["TPE-VN-999", "TPE-XX-001", "VN_AM001", "", "TPE-VN-"])
-async def test_an_unknown_tpe_reference_is_null(gql, tokens, engine, reference):
-    flow = TpeSteps(gql, tokens)
-    await seeded(engine)
+async def test_an_unknown_tpe_reference_is_null(prebuilt, tpe_flow, gql, engine, reference):
+    await prebuilt(seeded, engine)
 
-    assert (await gql(TPE, {"reference": reference}, token=await flow.token("secretariat")))["tpe"] is None
+    assert (await gql(TPE, {"reference": reference}, token=await tpe_flow.token("secretariat")))["tpe"] is None
 
 
 def entity(name: str, basis: str, country: str, *designations: tuple[str | None, str, str]) -> dict:
@@ -340,11 +337,10 @@ def entity(name: str, basis: str, country: str, *designations: tuple[str | None,
     }
 
 
-async def test_entities_lists_every_entity_by_name_with_the_designations_one_may_see(gql, tokens, engine):
+async def test_entities_lists_every_entity_by_name_with_the_designations_one_may_see(prebuilt, tpe_flow, gql, engine):
     # Given the seeded set and an entity without any designation
-    flow = TpeSteps(gql, tokens)
-    await seeded(engine)
-    await flow.entity("Aardvark Carbon Ltd.", "MN")
+    await prebuilt(seeded, engine)
+    await tpe_flow.entity("Aardvark Carbon Ltd.", "MN")
     golf = ("Golf Draft Ltd.", "ISO_14065", "JP")
     expected = [
         entity("Aardvark Carbon Ltd.", "ISO_14065", "MN"),
@@ -368,12 +364,12 @@ async def test_entities_lists_every_entity_by_name_with_the_designations_one_may
     assert (await gql(ENTITIES))["entities"] == expected
     # and the secretariat sees that too
     expected[7] = entity(*golf, (None, "PROPOSED", "VN"))
-    assert (await gql(ENTITIES, token=await flow.token("secretariat")))["entities"] == expected
+    assert (await gql(ENTITIES, token=await tpe_flow.token("secretariat")))["entities"] == expected
 
 
-async def test_node_round_trips_a_designation_and_an_entity(gql, tokens, engine):
+async def test_node_round_trips_a_designation_and_an_entity(prebuilt, gql, tokens, engine):
     # Given the seeded set
-    await seeded(engine)
+    await prebuilt(seeded, engine)
     ids = (await gql(TPE_ID, {"reference": "TPE-ID-001"}))["tpe"]
     designation_id, entity_id = ids["id"], ids["entity"]["id"]
 
@@ -400,16 +396,15 @@ async def test_node_round_trips_a_designation_and_an_entity(gql, tokens, engine)
 # --- visibility ------------------------------------------------------------------------------
 
 
-async def test_a_designation_proposed_in_a_draft_is_seen_inside_only_until_designated(gql, tokens):
+async def test_a_designation_proposed_in_a_draft_is_seen_inside_only_until_designated(tpe_flow, gql):
     # Given a designation proposed in a DRAFT proposal
-    flow = TpeSteps(gql, tokens)
-    entity_id = await flow.entity("Golf Draft Ltd.", "JP")
-    proposed = await flow.propose(entity_id, [], [3])
+    entity_id = await tpe_flow.entity("Golf Draft Ltd.", "JP")
+    proposed = await tpe_flow.propose(entity_id, [], [3])
     designation_id = proposed["designation"]["id"]
 
     async def seen_by(who: str | None) -> tuple[list, list, str | None]:
         """The designation's references in tpes and in its entity's designations, and node(id)'s."""
-        token = await flow.token(who) if who else None
+        token = await tpe_flow.token(who) if who else None
         listed = references((await gql(TPES, {"filter": {"committeeCode": "VN"}}, token=token))["tpes"])
         designations = [
             d["reference"] for d in (await gql(NODE, {"id": entity_id}, token=token))["node"]["designations"]
@@ -427,20 +422,20 @@ async def test_a_designation_proposed_in_a_draft_is_seen_inside_only_until_desig
         "japan": inside,
         "VN": inside,
     }
-    assert (await gql(NODE, {"id": designation_id}, token=await flow.token("japan")))["node"]["__typename"] == (
+    assert (await gql(NODE, {"id": designation_id}, token=await tpe_flow.token("japan")))["node"]["__typename"] == (
         "TpeDesignation"
     )
 
     # When it is submitted it is still not public
-    await flow.ok(SUBMIT, {"id": proposed["proposal"]["id"]}, "secretariat")
+    await tpe_flow.ok(SUBMIT, {"id": proposed["proposal"]["id"]}, "secretariat")
     assert await seen_by(None) == hidden
 
     # When it is circulated and approved
-    await flow.ok(
+    await tpe_flow.ok(
         CIRCULATE, {"id": proposed["proposal"]["id"], "mode": "ELECTRONIC", "deadline": "2026-12-12"}, "secretariat"
     )
-    await flow.ok(CONSENT, {"id": proposed["proposal"]["id"]}, "japan")
-    await flow.ok(CONSENT, {"id": proposed["proposal"]["id"]}, "VN")
+    await tpe_flow.ok(CONSENT, {"id": proposed["proposal"]["id"]}, "japan")
+    await tpe_flow.ok(CONSENT, {"id": proposed["proposal"]["id"]}, "VN")
 
     # Then everyone sees it
     designated = (["TPE-VN-001"], ["TPE-VN-001"], "TPE-VN-001")
@@ -454,21 +449,20 @@ async def test_a_designation_proposed_in_a_draft_is_seen_inside_only_until_desig
 # --- subjects --------------------------------------------------------------------------------
 
 
-async def test_the_proposal_and_the_decision_are_about_the_designation(gql, tokens):
+async def test_the_proposal_and_the_decision_are_about_the_designation(tpe_flow, gql):
     # Given a designation proposed (a draft, seen by the secretariat)
-    flow = TpeSteps(gql, tokens)
-    entity_id = await flow.entity("Example Verification Ltd.", "JP")
-    proposed = await flow.propose(entity_id, [1], [])
-    secretariat = await flow.token("secretariat")
+    entity_id = await tpe_flow.entity("Example Verification Ltd.", "JP")
+    proposed = await tpe_flow.propose(entity_id, [1], [])
+    secretariat = await tpe_flow.token("secretariat")
     assert (await gql(PROPOSAL_SUBJECT, {"id": proposed["proposal"]["id"]}, token=secretariat))["node"] == {
         "kind": "TPE_DESIGNATION",
         "subject": {"__typename": "TpeDesignation", "reference": None, "status": "PROPOSED"},
     }
 
     # When it is approved, and a suspension of it proposed and approved
-    await flow.approve(proposed["proposal"]["id"])
-    suspension = await flow.ok(SUSPEND, {"reference": "TPE-VN-001", "reason": "Under review."}, "VN")
-    await flow.approve(suspension["proposal"]["id"])
+    await tpe_flow.approve(proposed["proposal"]["id"])
+    suspension = await tpe_flow.ok(SUSPEND, {"reference": "TPE-VN-001", "reason": "Under review."}, "VN")
+    await tpe_flow.approve(suspension["proposal"]["id"])
 
     # Then both proposals and both decisions are about the designation, for everyone
     suspended = {"__typename": "TpeDesignation", "reference": "TPE-VN-001", "status": "SUSPENDED"}

@@ -15,8 +15,8 @@ from models.enums import AccreditationBasis, ProposalKind, Role
 from models.errors import DomainError
 from models.principal import Principal
 from resolvers.tpes import propose_action, propose_designation, register_entity
-from tests.conftest import snapshot
-from tests.tpe_documents import (
+from tests.support.db import snapshot
+from tests.support.tpes import (
     DESIGNATE_ID,
     DESIGNATION_NODE,
     REGISTER,
@@ -140,19 +140,18 @@ async def designated(flow: TpeSteps, validation: list[int], verification: list[i
         ),
     ],
 )
-async def test_the_secretariat_registers_an_entity_with_its_accreditation(gql, tokens, input_, expected):
+async def test_the_secretariat_registers_an_entity_with_its_accreditation(tpe_flow, gql, input_, expected):
     # Given
-    flow = TpeSteps(gql, tokens)
 
     # When
-    payload = await flow.ok(REGISTER, input_, "secretariat")
+    payload = await tpe_flow.ok(REGISTER, input_, "secretariat")
 
     # Then the payload is the entity as registered, and anyone reads the same through node(id)
     entity_id = payload["entity"].pop("id")
     assert payload == {"entity": expected, "userErrors": []}
     assert (await gql(ENTITY_NODE, {"id": entity_id}))["node"] == expected
     # and the registration is in the audit trail
-    trail = (await gql(AUDIT, {"id": entity_id}, token=await flow.token("secretariat")))["auditTrail"]
+    trail = (await gql(AUDIT, {"id": entity_id}, token=await tpe_flow.token("secretariat")))["auditTrail"]
     assert [(e["action"], e["actorRole"], e["subjectType"], e["after"]["name"]) for e in trail] == [
         ("entityRegistered", "SECRETARIAT", "ThirdPartyEntity", expected["name"]),
     ]
@@ -199,16 +198,15 @@ REGISTER_REFUSALS = [
 
 
 @pytest.mark.parametrize(("who", "overrides", "expected"), REGISTER_REFUSALS)
-async def test_a_refused_registration_leaves_no_trace(gql, tokens, engine, who, overrides, expected):
+async def test_a_refused_registration_leaves_no_trace(tpe_flow, engine, who, overrides, expected):
     # Given one registered entity
-    flow = TpeSteps(gql, tokens)
-    await flow.entity(NAME, "JP")
+    await tpe_flow.entity(NAME, "JP")
     if who:
-        await flow.token(who)
+        await tpe_flow.token(who)
     before = await snapshot(engine, "third_party_entity", "audit_event")
 
     # When
-    payload = await flow.call(
+    payload = await tpe_flow.call(
         REGISTER, {"name": "Another Body Ltd.", "countryCode": "VN", "accreditation": "ISO_14065"} | overrides, who
     )
 
@@ -217,14 +215,13 @@ async def test_a_refused_registration_leaves_no_trace(gql, tokens, engine, who, 
     assert await snapshot(engine, "third_party_entity", "audit_event") == before
 
 
-async def test_a_duplicate_name_differing_only_in_the_case_of_accented_letters_is_refused(gql, tokens, engine):
+async def test_a_duplicate_name_differing_only_in_the_case_of_accented_letters_is_refused(tpe_flow, engine):
     # Given an entity whose name has upper-case accented letters
-    flow = TpeSteps(gql, tokens)
-    await flow.entity("TÜV SÜD Japan Ltd.", "JP")
+    await tpe_flow.entity("TÜV SÜD Japan Ltd.", "JP")
     before = await snapshot(engine, "third_party_entity", "audit_event")
 
     # When the same name is registered in other case
-    payload = await flow.call(REGISTER, {"name": "Tüv Süd Japan Ltd.", "accreditation": "ISO_14065"}, "secretariat")
+    payload = await tpe_flow.call(REGISTER, {"name": "Tüv Süd Japan Ltd.", "accreditation": "ISO_14065"}, "secretariat")
 
     # Then it is a duplicate, as "EXAMPLE" is of "Example"
     assert payload == {
@@ -239,13 +236,12 @@ async def test_a_duplicate_name_differing_only_in_the_case_of_accented_letters_i
 # --- proposeTpeDesignation: who may, what is refused -----------------------------------------
 
 
-async def test_the_secretariat_proposes_a_designation(gql, tokens):
+async def test_the_secretariat_proposes_a_designation(tpe_flow):
     # Given
-    flow = TpeSteps(gql, tokens)
-    entity = await flow.entity(NAME, "JP", accreditationExpiresOn="2029-01-31")
+    entity = await tpe_flow.entity(NAME, "JP", accreditationExpiresOn="2029-01-31")
 
     # When
-    payload = await flow.call(
+    payload = await tpe_flow.call(
         DESIGNATE_ID,
         {"committeeCode": " vn ", "entityId": entity, "validationScopes": [3, 1, 3], "verificationScopes": []},
         "secretariat",
@@ -406,34 +402,32 @@ DESIGNATION_REFUSALS = [
 
 @pytest.mark.parametrize(("given", "who", "overrides", "expected"), DESIGNATION_REFUSALS)
 async def test_a_refused_designation_proposal_leaves_no_trace_and_consumes_no_tpe_number(
-    gql, tokens, engine, given, who, overrides, expected
+    tpe_flow, engine, given, who, overrides, expected
 ):
     # Given
-    flow = TpeSteps(gql, tokens)
-    entity = await given_designation_state(flow, given)
+    entity = await given_designation_state(tpe_flow, given)
     if who:
-        await flow.token(who)
+        await tpe_flow.token(who)
     before = await snapshot(engine, *TABLES)
 
     # When
-    payload = await flow.call(DESIGNATE_ID, designation_input(entity, **overrides), who)
+    payload = await tpe_flow.call(DESIGNATE_ID, designation_input(entity, **overrides), who)
 
     # Then
     assert payload == refused(expected)
     assert await snapshot(engine, *TABLES) == before
     # and the next designation in VN gets the next number
-    following = await designated(flow, [5], [], name="Following Body Ltd.")
+    following = await designated(tpe_flow, [5], [], name="Following Body Ltd.")
     assert following["reference"] == ("TPE-VN-002" if given in ("designated", "suspension-open") else "TPE-VN-001")
 
 
 @pytest.mark.parametrize("expires", ["2026-11-28", "2026-11-29"])
-async def test_an_entity_may_be_proposed_until_its_accreditation_expires(gql, tokens, frozen_clock, expires):
+async def test_an_entity_may_be_proposed_until_its_accreditation_expires(tpe_flow, frozen_clock, expires):
     # Given an entity whose accreditation expires today or tomorrow
-    flow = TpeSteps(gql, tokens)
-    entity = await flow.entity(NAME, "JP", accreditationExpiresOn=expires)
+    entity = await tpe_flow.entity(NAME, "JP", accreditationExpiresOn=expires)
 
     # When it is proposed today
-    payload = await flow.call(DESIGNATE_ID, designation_input(entity), "secretariat")
+    payload = await tpe_flow.call(DESIGNATE_ID, designation_input(entity), "secretariat")
 
     # Then it is accepted
     assert payload["userErrors"] == []
@@ -441,22 +435,21 @@ async def test_an_entity_may_be_proposed_until_its_accreditation_expires(gql, to
 
     # but the day after expiry it is refused in another committee
     frozen_clock.set(at(expires) + timedelta(days=1))
-    late = await flow.call(DESIGNATE_ID, designation_input(entity, committeeCode="ID"), "secretariat")
+    late = await tpe_flow.call(DESIGNATE_ID, designation_input(entity, committeeCode="ID"), "secretariat")
     assert late == refused(error("INVALID_INPUT", f"{NAME}'s accreditation expired on {expires}.", "entityId"))
 
 
-async def test_extra_scopes_may_be_proposed_once_the_first_designation_is_decided(gql, tokens):
+async def test_extra_scopes_may_be_proposed_once_the_first_designation_is_decided(tpe_flow):
     # Given a designation and a second proposal refused while the first is open
-    flow = TpeSteps(gql, tokens)
-    entity = await flow.entity(NAME, "JP")
-    first = await flow.propose(entity, [1], [])
-    assert (await flow.call(DESIGNATE_ID, designation_input(entity), "secretariat"))["userErrors"][0]["code"] == (
+    entity = await tpe_flow.entity(NAME, "JP")
+    first = await tpe_flow.propose(entity, [1], [])
+    assert (await tpe_flow.call(DESIGNATE_ID, designation_input(entity), "secretariat"))["userErrors"][0]["code"] == (
         "INVALID_TRANSITION"
     )
 
     # When the first is approved, the second is accepted for the same designation
-    await flow.approve(first["proposal"]["id"])
-    second = await flow.call(DESIGNATE_ID, designation_input(entity), "secretariat")
+    await tpe_flow.approve(first["proposal"]["id"])
+    second = await tpe_flow.call(DESIGNATE_ID, designation_input(entity), "secretariat")
 
     # Then
     assert second["userErrors"] == []
@@ -487,19 +480,16 @@ async def given_the_first_designated_in_id(flow: TpeSteps, entity: str) -> None:
 
 
 @pytest.mark.parametrize("country", ["ID", "JP"])
-async def test_the_third_provisional_entity_of_the_partner_or_of_japan_in_a_year_is_refused(
-    gql, tokens, engine, country
-):
+async def test_the_third_provisional_entity_of_the_partner_or_of_japan_in_a_year_is_refused(tpe_flow, engine, country):
     # Given two provisional entities of `country` in the ID committee this year: one designated, one proposed
-    flow = TpeSteps(gql, tokens)
-    first = await provisional(flow, "Provisional One", country)
-    await given_the_first_designated_in_id(flow, first)
-    await flow.propose(await provisional(flow, "Provisional Two", country), [], [1], committee="ID")
-    third = await provisional(flow, "Provisional Three", country)
+    first = await provisional(tpe_flow, "Provisional One", country)
+    await given_the_first_designated_in_id(tpe_flow, first)
+    await tpe_flow.propose(await provisional(tpe_flow, "Provisional Two", country), [], [1], committee="ID")
+    third = await provisional(tpe_flow, "Provisional Three", country)
     before = await snapshot(engine, *TABLES)
 
     # When a third is proposed
-    payload = await flow.call(DESIGNATE_ID, designation_input(third, committeeCode="ID"), "secretariat")
+    payload = await tpe_flow.call(DESIGNATE_ID, designation_input(third, committeeCode="ID"), "secretariat")
 
     # Then it is refused with a clear error, leaving no trace
     assert payload == refused(cap_error("ID", country, 2026))
@@ -508,67 +498,71 @@ async def test_the_third_provisional_entity_of_the_partner_or_of_japan_in_a_year
     # but the other capped country still has its own two, and the first may still get extra scopes
     other = {"ID": "JP", "JP": "ID"}[country]
     for n in (1, 2):
-        accepted = await flow.call(
+        accepted = await tpe_flow.call(
             DESIGNATE_ID,
-            designation_input(await provisional(flow, f"Other {n}", other), committeeCode="ID"),
+            designation_input(await provisional(tpe_flow, f"Other {n}", other), committeeCode="ID"),
             "secretariat",
         )
         assert accepted["userErrors"] == [], n
-    await flow.ok(
+    await tpe_flow.ok(
         DESIGNATE_ID,
         designation_input(first, committeeCode="ID", validationScopes=[2], verificationScopes=[]),
         "secretariat",
     )
 
 
-async def test_the_cap_counts_per_committee_and_only_provisional_entities_of_the_partner_and_japan(gql, tokens):
+async def test_the_cap_counts_per_committee_and_only_provisional_entities_of_the_partner_and_japan(tpe_flow):
     # Given two Indonesian and two Japanese provisional entities proposed in the ID committee
-    flow = TpeSteps(gql, tokens)
     for country in ("ID", "JP"):
         for n in (1, 2):
-            await flow.propose(await provisional(flow, f"{country} provisional {n}", country), [1], [], committee="ID")
+            await tpe_flow.propose(
+                await provisional(tpe_flow, f"{country} provisional {n}", country), [1], [], committee="ID"
+            )
 
     # When further entities are proposed there
     uncapped = (
-        [await provisional(flow, f"Thai provisional {n}", "TH") for n in (1, 2, 3)]
-        + [await provisional(flow, "Stateless provisional", None)]
+        [await provisional(tpe_flow, f"Thai provisional {n}", "TH") for n in (1, 2, 3)]
+        + [await provisional(tpe_flow, "Stateless provisional", None)]
         + [
-            await flow.entity(f"Indonesian accredited {n}", "ID", accreditation=basis)
+            await tpe_flow.entity(f"Indonesian accredited {n}", "ID", accreditation=basis)
             for n, basis in enumerate(["ISO_14065", "CDM_DOE", "ISO_14065"])
         ]
     )
-    results = [await flow.call(DESIGNATE_ID, designation_input(e, committeeCode="ID"), "secretariat") for e in uncapped]
+    results = [
+        await tpe_flow.call(DESIGNATE_ID, designation_input(e, committeeCode="ID"), "secretariat") for e in uncapped
+    ]
 
     # Then entities of a third country, without a country, or accredited are not capped
     assert [r["userErrors"] for r in results] == [[]] * len(uncapped)
 
     # and in VN Japan's count starts from zero, while VN's own provisional entities are capped at two
-    japanese_in_vn = await provisional(flow, "JP provisional 3", "JP")
-    assert (await flow.call(DESIGNATE_ID, designation_input(japanese_in_vn), "secretariat"))["userErrors"] == []
-    vietnamese = [await provisional(flow, f"VN provisional {n}", "VN") for n in (1, 2, 3)]
-    outcomes = [(await flow.call(DESIGNATE_ID, designation_input(e), "secretariat"))["userErrors"] for e in vietnamese]
+    japanese_in_vn = await provisional(tpe_flow, "JP provisional 3", "JP")
+    assert (await tpe_flow.call(DESIGNATE_ID, designation_input(japanese_in_vn), "secretariat"))["userErrors"] == []
+    vietnamese = [await provisional(tpe_flow, f"VN provisional {n}", "VN") for n in (1, 2, 3)]
+    outcomes = [
+        (await tpe_flow.call(DESIGNATE_ID, designation_input(e), "secretariat"))["userErrors"] for e in vietnamese
+    ]
     assert outcomes == [[], [], [cap_error("VN", "VN", 2026)]]
 
 
-async def test_the_provisional_count_starts_again_in_the_next_calendar_year(gql, tokens, frozen_clock):
+async def test_the_provisional_count_starts_again_in_the_next_calendar_year(tpe_flow, frozen_clock):
     # Given two Indonesian provisional entities in the ID committee in 2026, one still open at year end
-    flow = TpeSteps(gql, tokens)
-    await given_the_first_designated_in_id(flow, await provisional(flow, "Provisional 2026-1", "ID"))
+    await given_the_first_designated_in_id(tpe_flow, await provisional(tpe_flow, "Provisional 2026-1", "ID"))
     frozen_clock.set(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
-    await flow.propose(await provisional(flow, "Provisional 2026-2", "ID"), [2], [], committee="ID")
+    await tpe_flow.propose(await provisional(tpe_flow, "Provisional 2026-2", "ID"), [2], [], committee="ID")
     assert (
-        await flow.call(
+        await tpe_flow.call(
             DESIGNATE_ID,
-            designation_input(await provisional(flow, "Provisional 2026-3", "ID"), committeeCode="ID"),
+            designation_input(await provisional(tpe_flow, "Provisional 2026-3", "ID"), committeeCode="ID"),
             "secretariat",
         )
     )["userErrors"] == [cap_error("ID", "ID", 2026)]
 
     # When the year turns
     frozen_clock.set(datetime(2027, 1, 1, 0, 30, tzinfo=UTC))
-    entities = [await provisional(flow, f"Provisional 2027-{n}", "ID") for n in (1, 2, 3)]
+    entities = [await provisional(tpe_flow, f"Provisional 2027-{n}", "ID") for n in (1, 2, 3)]
     outcomes = [
-        (await flow.call(DESIGNATE_ID, designation_input(e, committeeCode="ID"), "secretariat"))["userErrors"]
+        (await tpe_flow.call(DESIGNATE_ID, designation_input(e, committeeCode="ID"), "secretariat"))["userErrors"]
         for e in entities
     ]
 
@@ -576,18 +570,17 @@ async def test_the_provisional_count_starts_again_in_the_next_calendar_year(gql,
     assert outcomes == [[], [], [cap_error("ID", "ID", 2027)]]
 
 
-async def test_a_withdrawn_or_objected_proposal_does_not_count_against_the_cap(gql, tokens):
+async def test_a_withdrawn_or_objected_proposal_does_not_count_against_the_cap(tpe_flow):
     # Given one Indonesian provisional entity whose proposal was withdrawn and one whose proposal was objected to
-    flow = TpeSteps(gql, tokens)
-    withdrawn = await flow.propose(await provisional(flow, "Withdrawn", "ID"), [1], [], committee="ID")
-    await flow.withdraw_proposal(withdrawn["proposal"]["id"])
-    objected = await flow.propose(await provisional(flow, "Objected", "ID"), [1], [], committee="ID")
-    await flow.object_to(objected["proposal"]["id"])
+    withdrawn = await tpe_flow.propose(await provisional(tpe_flow, "Withdrawn", "ID"), [1], [], committee="ID")
+    await tpe_flow.withdraw_proposal(withdrawn["proposal"]["id"])
+    objected = await tpe_flow.propose(await provisional(tpe_flow, "Objected", "ID"), [1], [], committee="ID")
+    await tpe_flow.object_to(objected["proposal"]["id"])
 
     # When three more are proposed
-    entities = [await provisional(flow, f"Provisional {n}", "ID") for n in (1, 2, 3)]
+    entities = [await provisional(tpe_flow, f"Provisional {n}", "ID") for n in (1, 2, 3)]
     outcomes = [
-        (await flow.call(DESIGNATE_ID, designation_input(e, committeeCode="ID"), "secretariat"))["userErrors"]
+        (await tpe_flow.call(DESIGNATE_ID, designation_input(e, committeeCode="ID"), "secretariat"))["userErrors"]
         for e in entities
     ]
 
@@ -598,18 +591,17 @@ async def test_a_withdrawn_or_objected_proposal_does_not_count_against_the_cap(g
 # --- references ------------------------------------------------------------------------------
 
 
-async def test_tpe_references_run_per_committee_in_the_order_of_approval(gql, tokens):
+async def test_tpe_references_run_per_committee_in_the_order_of_approval(tpe_flow, gql):
     # Given entities proposed in VN and ID, interleaved
-    flow = TpeSteps(gql, tokens)
     proposals = {}
     for name, committee in [("A", "VN"), ("B", "ID"), ("C", "VN"), ("D", "VN"), ("E", "ID")]:
-        proposed = await flow.propose(await flow.entity(f"Entity {name}", "JP"), [1], [2], committee=committee)
+        proposed = await tpe_flow.propose(await tpe_flow.entity(f"Entity {name}", "JP"), [1], [2], committee=committee)
         proposals[name] = (committee, proposed["proposal"]["id"], proposed["designation"]["id"])
 
     # When they are approved in another order
     for name in ["C", "B", "A", "E", "D"]:
         committee, proposal_id, _ = proposals[name]
-        await flow.approve(proposal_id, committee)
+        await tpe_flow.approve(proposal_id, committee)
 
     # Then each committee numbers its first designations from 001, by approval
     references = {
@@ -627,23 +619,22 @@ async def test_tpe_references_run_per_committee_in_the_order_of_approval(gql, to
     ],
 )
 async def test_a_first_designation_objected_or_withdrawn_gets_no_reference_until_a_later_approval(
-    gql, tokens, ending, status, first_decisions, approval
+    tpe_flow, gql, ending, status, first_decisions, approval
 ):
     # Given one designation in VN (TPE-VN-001)
-    flow = TpeSteps(gql, tokens)
-    await designated(flow, [1], [])
-    entity = await flow.entity("Second Body Ltd.", "VN")
-    proposed = await flow.propose(entity, [], [3])
+    await designated(tpe_flow, [1], [])
+    entity = await tpe_flow.entity("Second Body Ltd.", "VN")
+    proposed = await tpe_flow.propose(entity, [], [3])
     designation_id = proposed["designation"]["id"]
 
     # When the second entity's first proposal is objected to or withdrawn
     if ending == "objection":
-        await flow.object_to(proposed["proposal"]["id"])
+        await tpe_flow.object_to(proposed["proposal"]["id"])
     else:
-        await flow.withdraw_proposal(proposed["proposal"]["id"])
+        await tpe_flow.withdraw_proposal(proposed["proposal"]["id"])
 
     # Then it has no reference, no scope, and its status says how it ended
-    read = (await gql(DESIGNATION_NODE, {"id": designation_id}, token=await flow.token("secretariat")))["node"]
+    read = (await gql(DESIGNATION_NODE, {"id": designation_id}, token=await tpe_flow.token("secretariat")))["node"]
     assert read == {
         "id": designation_id,
         "reference": None,
@@ -656,9 +647,9 @@ async def test_a_first_designation_objected_or_withdrawn_gets_no_reference_until
     }
 
     # When a later proposal for the same entity is approved
-    again = await flow.propose(entity, [], [3])
+    again = await tpe_flow.propose(entity, [], [3])
     assert again["designation"]["id"] == designation_id
-    await flow.approve(again["proposal"]["id"])
+    await tpe_flow.approve(again["proposal"]["id"])
 
     # Then the same designation gets the next reference
     read = (await gql(DESIGNATION_NODE, {"id": designation_id}))["node"]
@@ -700,13 +691,12 @@ ACTIONS = [
 
 @pytest.mark.parametrize("who", ["secretariat", "japan", "VN"])
 @pytest.mark.parametrize("action", ACTIONS)
-async def test_the_secretariat_and_both_sides_may_propose_a_suspension_or_withdrawal(gql, tokens, who, action):
+async def test_the_secretariat_and_both_sides_may_propose_a_suspension_or_withdrawal(tpe_flow, who, action):
     # Given a designation in VN
-    flow = TpeSteps(gql, tokens)
-    await designated(flow, [1], [3])
+    await designated(tpe_flow, [1], [3])
 
     # When
-    payload = await flow.call(
+    payload = await tpe_flow.call(
         action.document, {"reference": " tpe-vn-001 ", "reason": " Accreditation under review. "}, who
     )
 
@@ -816,31 +806,31 @@ ACTION_REFUSALS = [
 @pytest.mark.parametrize(("given", "who", "overrides", "expected"), ACTION_REFUSALS)
 @pytest.mark.parametrize("action", ACTIONS)
 async def test_a_refused_suspension_or_withdrawal_leaves_no_trace(
-    gql, tokens, engine, given, who, overrides, expected, action
+    tpe_flow, engine, given, who, overrides, expected, action
 ):
     # Given
-    flow = TpeSteps(gql, tokens)
-    await given_action_state(flow, given)
+    await given_action_state(tpe_flow, given)
     if who:
-        await flow.token(who)
+        await tpe_flow.token(who)
     before = await snapshot(engine, *TABLES)
 
     # When
-    payload = await flow.call(action.document, {"reference": "TPE-VN-001", "reason": "Under review."} | overrides, who)
+    payload = await tpe_flow.call(
+        action.document, {"reference": "TPE-VN-001", "reason": "Under review."} | overrides, who
+    )
 
     # Then
     assert payload == refused(expected(action.mutation, action.infinitive))
     assert await snapshot(engine, *TABLES) == before
 
 
-async def test_a_suspended_designation_cannot_be_suspended_again(gql, tokens, engine):
+async def test_a_suspended_designation_cannot_be_suspended_again(tpe_flow, engine):
     # Given a designation suspended as a whole
-    flow = TpeSteps(gql, tokens)
-    await given_action_state(flow, "suspended")
+    await given_action_state(tpe_flow, "suspended")
     before = await snapshot(engine, *TABLES)
 
     # When
-    payload = await flow.call(SUSPEND, {"reference": "TPE-VN-001", "reason": "Again."}, "VN")
+    payload = await tpe_flow.call(SUSPEND, {"reference": "TPE-VN-001", "reason": "Again."}, "VN")
 
     # Then
     assert payload == refused(nothing_matches("suspend"))
@@ -850,25 +840,24 @@ async def test_a_suspended_designation_cannot_be_suspended_again(gql, tokens, en
 @pytest.mark.parametrize("ending", ["objection", "withdrawal"])
 @pytest.mark.parametrize("action", ACTIONS)
 async def test_an_objected_or_withdrawn_suspension_or_withdrawal_changes_nothing(
-    gql, tokens, frozen_clock, ending, action
+    tpe_flow, gql, frozen_clock, ending, action
 ):
     # Given a designation and a proposal to suspend or withdraw it as a whole
-    flow = TpeSteps(gql, tokens)
-    before = await designated(flow, [1], [3])
+    before = await designated(tpe_flow, [1], [3])
     frozen_clock.set(at("2026-12-10"))
-    proposed = await flow.ok(action.document, {"reference": "TPE-VN-001", "reason": "Under review."}, "VN")
+    proposed = await tpe_flow.ok(action.document, {"reference": "TPE-VN-001", "reason": "Under review."}, "VN")
 
     # When it is objected to, or withdrawn
     if ending == "objection":
-        await flow.object_to(proposed["proposal"]["id"])
+        await tpe_flow.object_to(proposed["proposal"]["id"])
     else:
-        await flow.withdraw_proposal(proposed["proposal"]["id"])
+        await tpe_flow.withdraw_proposal(proposed["proposal"]["id"])
 
     # Then every scope keeps its status and date; only an objection adds a decision
     after = (await gql(DESIGNATION_NODE, {"id": before["id"]}))["node"]
     added = [decision("JC-VN-2026-002", action.kind, "NOT_APPROVED")] if ending == "objection" else []
     assert after == before | {"decisions": before["decisions"] + added}
-    trail = (await gql(AUDIT, {"id": before["id"]}, token=await flow.token("secretariat")))["auditTrail"]
+    trail = (await gql(AUDIT, {"id": before["id"]}, token=await tpe_flow.token("secretariat")))["auditTrail"]
     assert [event["action"] for event in trail] == ["designated"]
 
 
@@ -911,22 +900,21 @@ FOUR_SCOPES = [("VALIDATION", 1), ("VALIDATION", 3), ("VERIFICATION", 3), ("VERI
 )
 @pytest.mark.parametrize("action", ACTIONS)
 async def test_a_partial_or_whole_suspension_or_withdrawal_reaches_exactly_the_named_scopes(
-    gql, tokens, frozen_clock, extent, reached, extent_title, whole, action
+    tpe_flow, frozen_clock, extent, reached, extent_title, whole, action
 ):
     # Given a designation for validation 1 and 3 and verification 3 and 4
-    flow = TpeSteps(gql, tokens)
-    await designated(flow, [1, 3], [3, 4])
+    await designated(tpe_flow, [1, 3], [3, 4])
     frozen_clock.set(at("2026-12-10"))
 
     # When a suspension or withdrawal of part or all of it is proposed and approved
-    proposed = await flow.ok(
+    proposed = await tpe_flow.ok(
         action.document, {"reference": "TPE-VN-001", "reason": "Non-conformities."} | extent, "japan"
     )
     assert proposed["proposal"]["title"] == f"{action.verb} of TPE-VN-001 ({NAME}): {extent_title}"
-    await flow.approve(proposed["proposal"]["id"])
+    await tpe_flow.approve(proposed["proposal"]["id"])
 
     # Then exactly the scopes reached change, from the day of the decision
-    tpe = await flow.tpe("TPE-VN-001")
+    tpe = await tpe_flow.tpe("TPE-VN-001")
     assert tpe["scopes"] == [
         scope(f, n, action.changed, "2026-12-10") if (f, n) in reached else scope(f, n) for f, n in FOUR_SCOPES
     ]
@@ -972,16 +960,15 @@ VOLUNTARY_REFUSALS = [
 
 
 @pytest.mark.parametrize(("who", "overrides", "expected"), VOLUNTARY_REFUSALS)
-async def test_a_refused_voluntary_withdrawal_leaves_no_trace(gql, tokens, engine, who, overrides, expected):
+async def test_a_refused_voluntary_withdrawal_leaves_no_trace(tpe_flow, engine, who, overrides, expected):
     # Given a designation for validation 1 and 2
-    flow = TpeSteps(gql, tokens)
-    await given_action_state(flow, "designated")
+    await given_action_state(tpe_flow, "designated")
     if who:
-        await flow.token(who)
+        await tpe_flow.token(who)
     before = await snapshot(engine, *TABLES)
 
     # When
-    payload = await flow.call(
+    payload = await tpe_flow.call(
         VOLUNTARY, {"reference": "TPE-VN-001", "reason": "Notice of 16 December."} | overrides, who
     )
 
@@ -991,16 +978,15 @@ async def test_a_refused_voluntary_withdrawal_leaves_no_trace(gql, tokens, engin
 
 
 async def test_a_voluntary_withdrawal_takes_effect_at_once_without_a_decision_and_is_in_the_audit_trail(
-    gql, tokens, engine, frozen_clock
+    tpe_flow, gql, engine, frozen_clock
 ):
     # Given a designation for validation 1 and verification 3 and 4
-    flow = TpeSteps(gql, tokens)
-    designation = await designated(flow, [1], [3, 4])
+    designation = await designated(tpe_flow, [1], [3, 4])
     frozen_clock.set(at("2026-12-16"))
     before = await snapshot(engine, "proposal", "workflow_event", "decision", "side_position", "reference_counter")
 
     # When the secretariat records the entity's notice for verification 4
-    payload = await flow.ok(
+    payload = await tpe_flow.ok(
         VOLUNTARY,
         {"reference": "tpe-vn-001", "reason": " Notice of 16 December. ", "function": "VERIFICATION", "scopes": [4]},
         "secretariat",
@@ -1021,14 +1007,14 @@ async def test_a_voluntary_withdrawal_takes_effect_at_once_without_a_decision_an
         ],
         "decisions": [decision("JC-VN-2026-001")],
     }
-    assert await flow.tpe("TPE-VN-001") == payload["designation"]
+    assert await tpe_flow.tpe("TPE-VN-001") == payload["designation"]
     assert (
         await snapshot(engine, "proposal", "workflow_event", "decision", "side_position", "reference_counter") == before
     )
 
     # and the audit trail of the designation shows it, with the reason
     for who in ("secretariat", "japan", "VN"):
-        trail = (await gql(AUDIT, {"id": designation["id"]}, token=await flow.token(who)))["auditTrail"]
+        trail = (await gql(AUDIT, {"id": designation["id"]}, token=await tpe_flow.token(who)))["auditTrail"]
         assert [(e["action"], e["actorRole"], e["subjectType"]) for e in trail] == [
             ("designated", "PARTNER", "TpeDesignation"),
             ("voluntaryWithdrawalRecorded", "SECRETARIAT", "TpeDesignation"),
@@ -1044,25 +1030,24 @@ async def test_a_voluntary_withdrawal_takes_effect_at_once_without_a_decision_an
             "VERIFICATION 3: DESIGNATED since 2026-11-28",
             "VERIFICATION 4: VOLUNTARILY_WITHDRAWN since 2026-12-16",
         ]
-    assert (await gql(AUDIT, {"id": designation["id"]}, token=await flow.token("ID")))["auditTrail"] == []
+    assert (await gql(AUDIT, {"id": designation["id"]}, token=await tpe_flow.token("ID")))["auditTrail"] == []
 
 
-async def test_a_whole_voluntary_withdrawal_ends_the_designation_and_keeps_it_readable(gql, tokens, frozen_clock):
+async def test_a_whole_voluntary_withdrawal_ends_the_designation_and_keeps_it_readable(tpe_flow, frozen_clock):
     # Given a designation with one scope suspended
-    flow = TpeSteps(gql, tokens)
-    await designated(flow, [1], [3])
+    await designated(tpe_flow, [1], [3])
     frozen_clock.set(at("2026-12-10"))
-    suspension = await flow.ok(
+    suspension = await tpe_flow.ok(
         SUSPEND, {"reference": "TPE-VN-001", "reason": "Review.", "function": "VALIDATION"}, "VN"
     )
-    await flow.approve(suspension["proposal"]["id"])
+    await tpe_flow.approve(suspension["proposal"]["id"])
 
     # When the entity withdraws from all of it
     frozen_clock.set(at("2026-12-16"))
-    await flow.ok(VOLUNTARY, {"reference": "TPE-VN-001", "reason": "Ceasing operations."}, "secretariat")
+    await tpe_flow.ok(VOLUNTARY, {"reference": "TPE-VN-001", "reason": "Ceasing operations."}, "secretariat")
 
     # Then designated and suspended scopes alike are voluntarily withdrawn, and nothing is deleted
-    tpe = await flow.tpe("TPE-VN-001")
+    tpe = await tpe_flow.tpe("TPE-VN-001")
     assert (tpe["status"], tpe["scopes"]) == (
         "VOLUNTARILY_WITHDRAWN",
         [
@@ -1072,7 +1057,7 @@ async def test_a_whole_voluntary_withdrawal_ends_the_designation_and_keeps_it_re
     )
     assert tpe["decisions"] == [decision("JC-VN-2026-001"), decision("JC-VN-2026-002", "TPE_SUSPENSION")]
     # and nothing is left to withdraw
-    again = await flow.call(VOLUNTARY, {"reference": "TPE-VN-001", "reason": "Again."}, "secretariat")
+    again = await tpe_flow.call(VOLUNTARY, {"reference": "TPE-VN-001", "reason": "Again."}, "secretariat")
     assert again == refused(
         error("INVALID_INPUT", "TPE-VN-001 has no designated or suspended scope that matches.", "scopes")
     )
@@ -1152,28 +1137,27 @@ STEP_DOCUMENTS = {"suspend": SUSPEND, "withdraw": WITHDRAW_TPE}
         ),
     ],
 )
-async def test_the_designation_status_follows_its_scopes(gql, tokens, frozen_clock, steps):
+async def test_the_designation_status_follows_its_scopes(tpe_flow, frozen_clock, steps):
     # Given a designation for validation 1 and verification 3
-    flow = TpeSteps(gql, tokens)
-    entity = await flow.entity(NAME, "JP")
-    await flow.designate(entity, [1], [3])
+    entity = await tpe_flow.entity(NAME, "JP")
+    await tpe_flow.designate(entity, [1], [3])
 
     for day, action, extent, expected in steps:
         # When
         frozen_clock.set(at(day))
         if action == "voluntary":
-            await flow.ok(VOLUNTARY, {"reference": "TPE-VN-001", "reason": "Notice."} | extent, "secretariat")
+            await tpe_flow.ok(VOLUNTARY, {"reference": "TPE-VN-001", "reason": "Notice."} | extent, "secretariat")
         elif action == "designate":
-            proposed = await flow.propose(entity, extent.get("validation", []), extent.get("verification", []))
-            await flow.approve(proposed["proposal"]["id"])
+            proposed = await tpe_flow.propose(entity, extent.get("validation", []), extent.get("verification", []))
+            await tpe_flow.approve(proposed["proposal"]["id"])
         else:
-            proposed = await flow.ok(
+            proposed = await tpe_flow.ok(
                 STEP_DOCUMENTS[action], {"reference": "TPE-VN-001", "reason": "Review."} | extent, "VN"
             )
-            await flow.approve(proposed["proposal"]["id"])
+            await tpe_flow.approve(proposed["proposal"]["id"])
 
         # Then
-        tpe = await flow.tpe("TPE-VN-001")
+        tpe = await tpe_flow.tpe("TPE-VN-001")
         assert (tpe["reference"], tpe["status"]) == ("TPE-VN-001", expected), (day, action, tpe["scopes"])
 
 

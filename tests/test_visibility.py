@@ -8,21 +8,18 @@ import re
 import pytest
 
 from api.ids import to_global_id
-from tests.conftest import snapshot
-from tests.workflow_documents import (
+from tests.support.db import snapshot
+from tests.support.documents import (
     AUDIT_TRAIL,
-    CIRCULATE,
     COMMITTEE_PROPOSALS,
     CONSENT,
     OBJECT,
-    OPEN_PUBLIC_INPUT,
     PROPOSAL,
     PROPOSALS,
-    SUBMIT,
     WITHDRAW,
     WORKFLOW_TABLES,
-    Workflow,
 )
+from tests.support.workflow import Workflow, pk
 
 VN_ITEMS = {  # title: status, in the order they are created
     "VN draft": "DRAFT",
@@ -70,11 +67,10 @@ SEEN = [
 
 @pytest.mark.parametrize(("who", "everywhere", "in_vn", "in_id"), SEEN)
 async def test_lists_of_proposals_and_their_total_show_what_each_reader_may_see(
-    gql, tokens, who, everywhere, in_vn, in_id
+    prebuilt, flow, gql, who, everywhere, in_vn, in_id
 ):
     # Given
-    flow = Workflow(gql, tokens)
-    await given_proposals_in_every_stage(flow)
+    await prebuilt(given_proposals_in_every_stage, flow)
     token = await flow.token(who) if who else None
 
     # When / Then
@@ -86,9 +82,8 @@ async def test_lists_of_proposals_and_their_total_show_what_each_reader_may_see(
 
 
 @pytest.mark.parametrize("who", [None, "ID"], ids=["public", "partner-ID"])
-async def test_filtering_by_an_unpublished_status_finds_nothing_for_outsiders(gql, tokens, who):
-    flow = Workflow(gql, tokens)
-    await given_proposals_in_every_stage(flow)
+async def test_filtering_by_an_unpublished_status_finds_nothing_for_outsiders(prebuilt, flow, gql, who):
+    await prebuilt(given_proposals_in_every_stage, flow)
     token = await flow.token(who) if who else None
 
     for status in ("DRAFT", "SUBMITTED", "RETURNED"):
@@ -113,10 +108,9 @@ async def test_filtering_by_an_unpublished_status_finds_nothing_for_outsiders(gq
     ],
     ids=["public", "partner-ID", "partner-VN", "japan", "secretariat"],
 )
-async def test_node_of_a_proposal_one_may_not_see_is_null_like_a_missing_id(gql, tokens, who, visible):
+async def test_node_of_a_proposal_one_may_not_see_is_null_like_a_missing_id(prebuilt, flow, gql, who, visible):
     # Given
-    flow = Workflow(gql, tokens)
-    ids = await given_proposals_in_every_stage(flow)
+    ids = await prebuilt(given_proposals_in_every_stage, flow)
     token = await flow.token(who) if who else None
     missing = await gql.raw(PROPOSAL, {"id": to_global_id("Proposal", 999_999)}, token=token)
 
@@ -132,9 +126,8 @@ async def test_node_of_a_proposal_one_may_not_see_is_null_like_a_missing_id(gql,
             assert response.json() == missing.json() == {"data": {"node": None}}, title
 
 
-async def test_positions_and_their_history_are_shown_to_outsiders_only_once_decided(gql, tokens, engine):
+async def test_positions_and_their_history_are_shown_to_outsiders_only_once_decided(flow, gql, engine):
     # Given a circulated VN proposal to which Japan consented
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status("UNDER_CONSIDERATION", proposer="VN")
     await flow.ok(CONSENT, {"id": proposal["id"], "statement": "Agreed."}, "japan")
     before_decision = {
@@ -181,8 +174,7 @@ async def test_positions_and_their_history_are_shown_to_outsiders_only_once_deci
         ] == decided, who
 
 
-async def test_an_objection_is_public_once_it_decided(gql, tokens):
-    flow = Workflow(gql, tokens)
+async def test_an_objection_is_public_once_it_decided(flow, gql):
     proposal = await flow.in_status("UNDER_CONSIDERATION")
     await flow.ok(OBJECT, {"id": proposal["id"], "statement": "Not additional."}, "VN")
 
@@ -193,8 +185,7 @@ async def test_an_objection_is_public_once_it_decided(gql, tokens):
     assert [e["action"] for e in node["history"]] == ["created", "submitted", "circulated", "objected", "notApproved"]
 
 
-async def test_a_published_item_stays_listed_for_the_public_after_withdrawal(gql, tokens):
-    flow = Workflow(gql, tokens)
+async def test_a_published_item_stays_listed_for_the_public_after_withdrawal(flow, gql):
     published = await flow.in_status("PUBLIC_INPUT", title="Withdrawn after publication")
     await flow.in_status("WITHDRAWN", title="Withdrawn as a draft")
     await flow.ok(WITHDRAW, {"id": published["id"], "reason": "Superseded."}, "secretariat")
@@ -210,14 +201,13 @@ async def test_a_published_item_stays_listed_for_the_public_after_withdrawal(gql
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-async def test_the_audit_trail_of_a_proposal(gql, tokens, engine):
+async def test_the_audit_trail_of_a_proposal(flow, gql, engine):
     # Given a VN proposal taken through several steps in a fresh database
-    flow = Workflow(gql, tokens)
     proposal = await flow.create(who="VN")
-    await flow.ok(SUBMIT, {"id": proposal["id"]}, "VN")
-    await flow.ok(OPEN_PUBLIC_INPUT, {"id": proposal["id"]}, "secretariat")
-    await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-31"}, "secretariat")
-    await flow.ok(CONSENT, {"id": proposal["id"]}, "japan")
+    await flow.submit(pk(proposal["id"]), "VN")
+    await flow.open_public_input(pk(proposal["id"]))
+    await flow.circulate(pk(proposal["id"]), "2026-12-31")
+    await flow.position(pk(proposal["id"]), "japan")
 
     # When the secretariat reads its trail
     trail = (await gql(AUDIT_TRAIL, {"id": proposal["id"]}, token=await flow.token("secretariat")))["auditTrail"]
@@ -248,8 +238,7 @@ async def test_the_audit_trail_of_a_proposal(gql, tokens, engine):
     assert (await gql(AUDIT_TRAIL, {"id": proposal["id"]}, token=await flow.token("ID")))["auditTrail"] == []
 
 
-async def test_the_audit_trail_is_not_for_the_public(gql, tokens, engine):
-    flow = Workflow(gql, tokens)
+async def test_the_audit_trail_is_not_for_the_public(flow, gql, engine):
     proposal = await flow.in_status("PUBLIC_INPUT")
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
@@ -264,8 +253,7 @@ async def test_the_audit_trail_is_not_for_the_public(gql, tokens, engine):
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
-async def test_the_audit_trail_of_another_committees_published_item_is_empty_for_a_partner(gql, tokens):
-    flow = Workflow(gql, tokens)
+async def test_the_audit_trail_of_another_committees_published_item_is_empty_for_a_partner(flow, gql):
     proposal = await flow.in_status("APPROVED")
 
     assert (await gql(AUDIT_TRAIL, {"id": proposal["id"]}, token=await flow.token("ID")))["auditTrail"] == []

@@ -20,7 +20,8 @@ from models.principal import Principal
 from resolvers.positions import give_position
 from resolvers.proposals import circulate_proposal, create_proposal, submit_proposal
 from resolvers.tokens import create_token, revoke_token
-from tests.conftest import Tokens, snapshot
+from tests.support.db import snapshot
+from tests.support.tokens import Tokens
 
 PROTOCOL = "graphql-transport-ws"
 SUBSCRIBE = 'subscription { decisionMade(committeeCode: "VN") { reference committee { code } } }'

@@ -16,8 +16,8 @@ from models.principal import Principal
 from resolvers.meetings import schedule_meeting
 from resolvers.positions import give_position
 from resolvers.proposals import circulate_proposal, create_proposal, submit_proposal
-from tests.conftest import count_statements, snapshot
-from tests.workflow_documents import (
+from tests.support.db import count_statements, snapshot
+from tests.support.documents import (
     AUDIT_TRAIL,
     CIRCULATE,
     COMMENT,
@@ -31,8 +31,8 @@ from tests.workflow_documents import (
     SUBMIT,
     WITHDRAW,
     WORKFLOW_TABLES,
-    Workflow,
 )
+from tests.support.workflow import Workflow, pk
 
 
 def at(day: str, hour: int = 9) -> datetime:
@@ -68,8 +68,7 @@ async def side_position_rows(engine) -> list[tuple]:
     ],
     ids=["return-empty", "return-blank", "return-too-long", "withdraw-empty", "withdraw-blank", "withdraw-too-long"],
 )
-async def test_return_and_withdraw_need_a_reason(gql, tokens, engine, document, status, reason, error):
-    flow = Workflow(gql, tokens)
+async def test_return_and_withdraw_need_a_reason(flow, engine, document, status, reason, error):
     proposal = await flow.in_status(status)
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
@@ -79,11 +78,10 @@ async def test_return_and_withdraw_need_a_reason(gql, tokens, engine, document, 
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
-async def test_a_returned_proposal_shows_the_reason_and_can_be_resubmitted(gql, tokens, frozen_clock):
+async def test_a_returned_proposal_shows_the_reason_and_can_be_resubmitted(flow, frozen_clock):
     # Given a partner's submitted proposal
-    flow = Workflow(gql, tokens)
     proposal = await flow.create(who="VN")
-    await flow.ok(SUBMIT, {"id": proposal["id"]}, "VN")
+    await flow.submit(pk(proposal["id"]), "VN")
 
     # When the secretariat returns it, and the partner resubmits it two days later
     returned = await flow.ok(RETURN, {"id": proposal["id"], "reason": "  Annex II is missing.  "}, "secretariat")
@@ -121,8 +119,7 @@ async def test_a_returned_proposal_shows_the_reason_and_can_be_resubmitted(gql, 
     ]
 
 
-async def test_a_withdrawal_shows_its_reason(gql, tokens):
-    flow = Workflow(gql, tokens)
+async def test_a_withdrawal_shows_its_reason(flow):
     proposal = await flow.in_status("PUBLIC_INPUT", proposer="japan")
 
     payload = await flow.ok(WITHDRAW, {"id": proposal["id"], "reason": "Superseded by a revised request."}, "japan")
@@ -142,8 +139,7 @@ async def test_a_withdrawal_shows_its_reason(gql, tokens):
 
 
 @pytest.mark.parametrize("statement", [None, "", "   "], ids=["missing", "empty", "blank"])
-async def test_an_objection_needs_a_statement(gql, tokens, engine, statement):
-    flow = Workflow(gql, tokens)
+async def test_an_objection_needs_a_statement(flow, engine, statement):
     proposal = await flow.in_status("UNDER_CONSIDERATION")
     before = await snapshot(engine, *WORKFLOW_TABLES)
     input_ = {"id": proposal["id"]} | ({} if statement is None else {"statement": statement})
@@ -158,8 +154,7 @@ async def test_an_objection_needs_a_statement(gql, tokens, engine, statement):
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
-async def test_a_statement_is_at_most_5000_characters(gql, tokens, engine):
-    flow = Workflow(gql, tokens)
+async def test_a_statement_is_at_most_5000_characters(flow, engine):
     proposal = await flow.in_status("UNDER_CONSIDERATION")
 
     payload = await flow.call(CONSENT, {"id": proposal["id"], "statement": "x" * 5001}, "japan")
@@ -168,9 +163,8 @@ async def test_a_statement_is_at_most_5000_characters(gql, tokens, engine):
     assert await side_position_rows(engine) == []
 
 
-async def test_one_objection_decides_not_approved_at_once_with_its_statement(gql, tokens):
+async def test_one_objection_decides_not_approved_at_once_with_its_statement(flow):
     # Given a circulated proposal Japan consented to
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status("UNDER_CONSIDERATION")
     await flow.ok(CONSENT, {"id": proposal["id"], "statement": "Fine with us."}, "japan")
 
@@ -211,8 +205,7 @@ async def test_one_objection_decides_not_approved_at_once_with_its_statement(gql
     ]
 
 
-async def test_a_side_may_change_its_position_from_consent_to_objection(gql, tokens, engine):
-    flow = Workflow(gql, tokens)
+async def test_a_side_may_change_its_position_from_consent_to_objection(flow, engine):
     proposal = await flow.in_status("UNDER_CONSIDERATION")
 
     consented = await flow.ok(CONSENT, {"id": proposal["id"]}, "japan")
@@ -229,8 +222,7 @@ async def test_a_side_may_change_its_position_from_consent_to_objection(gql, tok
     assert await side_position_rows(engine) == [(1, "JAPAN", "OBJECTION", "On reflection, no.")]
 
 
-async def test_consenting_twice_keeps_one_position_and_does_not_decide(gql, tokens, engine):
-    flow = Workflow(gql, tokens)
+async def test_consenting_twice_keeps_one_position_and_does_not_decide(flow, engine):
     proposal = await flow.in_status("UNDER_CONSIDERATION")
 
     first = await flow.ok(CONSENT, {"id": proposal["id"], "statement": "Yes."}, "japan")
@@ -268,8 +260,7 @@ async def test_consenting_twice_keeps_one_position_and_does_not_decide(gql, toke
         ("OTHER", 90, "2027-02-25"),
     ],
 )
-async def test_public_input_opens_today_for_days_both_ends_included(gql, tokens, kind, days, closes_on):
-    flow = Workflow(gql, tokens)
+async def test_public_input_opens_today_for_days_both_ends_included(flow, kind, days, closes_on):
     proposal = await flow.in_status("SUBMITTED", kind=kind)
 
     payload = await flow.ok(
@@ -283,8 +274,7 @@ async def test_public_input_opens_today_for_days_both_ends_included(gql, tokens,
 
 
 @pytest.mark.parametrize("days", [0, -1, 91])
-async def test_public_input_of_0_or_more_than_90_days_is_refused(gql, tokens, engine, days):
-    flow = Workflow(gql, tokens)
+async def test_public_input_of_0_or_more_than_90_days_is_refused(flow, engine, days):
     proposal = await flow.in_status("SUBMITTED")
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
@@ -294,9 +284,8 @@ async def test_public_input_of_0_or_more_than_90_days_is_refused(gql, tokens, en
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
-async def test_anyone_comments_while_the_window_is_open_and_no_one_after(gql, tokens, engine, frozen_clock):
+async def test_anyone_comments_while_the_window_is_open_and_no_one_after(flow, engine, frozen_clock):
     # Given a proposal open for public input from 28 November to 12 December
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status("PUBLIC_INPUT")
 
     # When the public, a partner of another committee and Japan comment, the last on the closing day
@@ -360,8 +349,7 @@ async def test_anyone_comments_while_the_window_is_open_and_no_one_after(gql, to
     ],
     ids=["long-author", "blank-author", "long-affiliation", "long-body", "empty-body", "blank-body"],
 )
-async def test_comment_limits(gql, tokens, engine, input, error):
-    flow = Workflow(gql, tokens)
+async def test_comment_limits(flow, engine, input, error):
     proposal = await flow.in_status("PUBLIC_INPUT")
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
@@ -373,8 +361,7 @@ async def test_comment_limits(gql, tokens, engine, input, error):
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
-async def test_comments_at_the_limits_are_accepted(gql, tokens):
-    flow = Workflow(gql, tokens)
+async def test_comments_at_the_limits_are_accepted(flow):
     proposal = await flow.in_status("PUBLIC_INPUT")
 
     payload = await flow.call(
@@ -416,8 +403,7 @@ async def test_comments_at_the_limits_are_accepted(gql, tokens):
     ],
     ids=["draft-public", "submitted-public", "draft-other-partner", "draft-secretariat", "circulated-public"],
 )
-async def test_a_comment_outside_public_input(gql, tokens, engine, status, who, error):
-    flow = Workflow(gql, tokens)
+async def test_a_comment_outside_public_input(flow, engine, status, who, error):
     proposal = await flow.in_status(status)
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
@@ -430,9 +416,8 @@ async def test_a_comment_outside_public_input(gql, tokens, engine, status, who, 
 # --- circulation -----------------------------------------------------------------------------
 
 
-async def test_circulating_to_a_meeting_today_decides_at_that_meeting(gql, tokens):
+async def test_circulating_to_a_meeting_today_decides_at_that_meeting(flow, gql):
     # Given the committee meets today
-    flow = Workflow(gql, tokens)
     meeting = await flow.meeting("VN", "2026-11-28")
     proposal = await flow.in_status("SUBMITTED")
 
@@ -534,9 +519,8 @@ async def test_circulating_to_a_meeting_today_decides_at_that_meeting(gql, token
         "electronic-with-meetingId",
     ],
 )
-async def test_circulation_input_is_checked(gql, tokens, engine, meeting, input, error):
+async def test_circulation_input_is_checked(flow, engine, meeting, input, error):
     # Given a submitted VN proposal, and a meeting where the case needs one
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status("SUBMITTED")
     if meeting is not None:
         input = input | {"meetingId": (await flow.meeting(*meeting))["id"]}
@@ -550,8 +534,7 @@ async def test_circulation_input_is_checked(gql, tokens, engine, meeting, input,
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
 
-async def test_an_electronic_deadline_tomorrow_is_accepted(gql, tokens):
-    flow = Workflow(gql, tokens)
+async def test_an_electronic_deadline_tomorrow_is_accepted(flow):
     proposal = await flow.in_status("SUBMITTED")
 
     payload = await flow.ok(
@@ -568,9 +551,8 @@ async def test_an_electronic_deadline_tomorrow_is_accepted(gql, tokens):
     assert after["history"][-1]["note"] == "Circulated for electronic decision until 2026-11-29."
 
 
-async def test_a_methodology_is_circulated_only_after_its_public_input_closed(gql, tokens, engine, frozen_clock):
+async def test_a_methodology_is_circulated_only_after_its_public_input_closed(flow, engine, frozen_clock):
     # Given a submitted methodology
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status("SUBMITTED", kind="METHODOLOGY_APPROVAL", title="Methodology VN_PM004")
     circulate = {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2027-01-15"}
 
@@ -586,7 +568,7 @@ async def test_a_methodology_is_circulated_only_after_its_public_input_closed(gq
     assert await snapshot(engine, *WORKFLOW_TABLES) == before
 
     # nor while the window is open, up to its last day
-    await flow.ok(OPEN_PUBLIC_INPUT, {"id": proposal["id"]}, "secretariat")
+    await flow.open_public_input(pk(proposal["id"]))
     open_error = {
         "code": "INVALID_TRANSITION",
         "message": "Public input is open until 2026-12-12; circulate it after the window has closed.",
@@ -605,9 +587,8 @@ async def test_a_methodology_is_circulated_only_after_its_public_input_closed(gq
     assert payload["proposal"]["publicInput"]["closesOn"] == "2026-12-12"
 
 
-async def test_circulating_another_kind_during_public_input_closes_the_window_that_day(gql, tokens, frozen_clock):
+async def test_circulating_another_kind_during_public_input_closes_the_window_that_day(flow, frozen_clock):
     # Given an OTHER proposal open for public input until 12 December
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status("PUBLIC_INPUT")
 
     # When it is circulated on 30 November
@@ -636,13 +617,12 @@ query ($id: ID!) {
 
 
 async def test_an_electronic_decision_lapses_after_its_deadline_without_a_background_job(
-    gql, tokens, engine, frozen_clock
+    flow, gql, engine, frozen_clock
 ):
     # Given an item circulated until 10 December, to which Japan consented
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status("SUBMITTED")
-    await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-10"}, "secretariat")
-    await flow.ok(CONSENT, {"id": proposal["id"]}, "japan")
+    await flow.circulate(pk(proposal["id"]), "2026-12-10")
+    await flow.position(pk(proposal["id"]), "japan")
     secretariat = await flow.token("secretariat")
 
     # On the deadline day it is still under consideration
@@ -751,10 +731,9 @@ async def test_an_electronic_decision_lapses_after_its_deadline_without_a_backgr
     ids=["circulate", "withdraw"],
 )
 async def test_a_lapsed_proposal_is_acted_on_with_the_version_a_reader_was_shown(
-    gql, tokens, frozen_clock, document, input, status, action
+    flow, frozen_clock, document, input, status, action
 ):
     # Given a lapsed proposal, as a reader sees it
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status("LAPSED", frozen_clock=frozen_clock)
     assert proposal["version"] == 3
 
@@ -775,9 +754,8 @@ async def test_a_lapsed_proposal_is_acted_on_with_the_version_a_reader_was_shown
     ]
 
 
-async def test_a_stale_version_on_a_lapsed_proposal_names_the_version_a_reader_sees(gql, tokens, engine, frozen_clock):
+async def test_a_stale_version_on_a_lapsed_proposal_names_the_version_a_reader_sees(flow, engine, frozen_clock):
     # Given a lapsed proposal, which every read shows at version 3
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status("LAPSED", frozen_clock=frozen_clock)
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
@@ -834,8 +812,7 @@ DUE = "query ($id: ID!) { node(id: $id) { ... on Proposal { status dueOn overdue
         ("WITHDRAWN", [("2026-11-28", None, False), ("2027-06-01", None, False)]),
     ],
 )
-async def test_due_on_and_overdue(gql, tokens, frozen_clock, status, checks):
-    flow = Workflow(gql, tokens)
+async def test_due_on_and_overdue(flow, gql, frozen_clock, status, checks):
     proposal = await flow.in_status(status)
     secretariat = await flow.token("secretariat")
 
@@ -848,10 +825,9 @@ async def test_due_on_and_overdue(gql, tokens, frozen_clock, status, checks):
         }, day
 
 
-async def test_due_on_of_an_electronic_decision_is_its_deadline_until_it_lapses(gql, tokens, frozen_clock):
-    flow = Workflow(gql, tokens)
+async def test_due_on_of_an_electronic_decision_is_its_deadline_until_it_lapses(flow, gql, frozen_clock):
     proposal = await flow.in_status("SUBMITTED")
-    await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "ELECTRONIC", "deadline": "2026-12-10"}, "secretariat")
+    await flow.circulate(pk(proposal["id"]), "2026-12-10")
 
     readings = []
     for day in ("2026-11-28", "2026-12-10", "2026-12-11"):
@@ -865,8 +841,7 @@ async def test_due_on_of_an_electronic_decision_is_its_deadline_until_it_lapses(
     ]
 
 
-async def test_due_on_of_a_meeting_decision_is_the_meeting_day(gql, tokens, frozen_clock):
-    flow = Workflow(gql, tokens)
+async def test_due_on_of_a_meeting_decision_is_the_meeting_day(flow, gql, frozen_clock):
     meeting = await flow.meeting("VN", "2026-12-15")
     proposal = await flow.in_status("SUBMITTED")
     await flow.ok(CIRCULATE, {"id": proposal["id"], "mode": "MEETING", "meetingId": meeting["id"]}, "secretariat")
@@ -887,8 +862,7 @@ async def test_due_on_of_a_meeting_decision_is_the_meeting_day(gql, tokens, froz
 # --- decision references ---------------------------------------------------------------------
 
 
-async def test_decision_references_run_per_committee_and_year(gql, tokens, frozen_clock):
-    flow = Workflow(gql, tokens)
+async def test_decision_references_run_per_committee_and_year(flow, gql, frozen_clock):
 
     references = [(await flow.decide("VN", title=f"Item {n}"))["decision"]["reference"] for n in (1, 2, 3)]
     references.append((await flow.decide("ID", title="Item 4"))["decision"]["reference"])
@@ -980,9 +954,8 @@ def references(connection: dict) -> list[str]:
         ({"committeeCode": "VN", "kind": ["RULE_VERSION"], "search": "terms"}, ["JC-VN-2026-003"]),
     ],
 )
-async def test_the_register_filters(gql, tokens, frozen_clock, filter, expected):
-    flow = Workflow(gql, tokens)
-    await given_a_register(flow, frozen_clock)
+async def test_the_register_filters(prebuilt, flow, gql, frozen_clock, filter, expected):
+    await prebuilt(given_a_register, flow, frozen_clock)
 
     connection = await register(gql, first=100, filter=filter)
 
@@ -1000,9 +973,8 @@ async def test_the_register_filters(gql, tokens, frozen_clock, filter, expected)
         ({"decidedFrom": "2026-12-02", "decidedTo": "2026-12-02"}, 1, ["JC-ID-2026-001", "JC-VN-2026-002"]),
     ],
 )
-async def test_keyset_pages_walk_every_decision_once(gql, tokens, frozen_clock, filter, first, expected):
-    flow = Workflow(gql, tokens)
-    await given_a_register(flow, frozen_clock)
+async def test_keyset_pages_walk_every_decision_once(prebuilt, flow, gql, frozen_clock, filter, first, expected):
+    await prebuilt(given_a_register, flow, frozen_clock)
 
     walked, pages, after = [], [], None
     while True:
@@ -1091,8 +1063,8 @@ async def test_page_sizes_1_and_100_are_accepted(gql):
         "null-id",
     ],
 )
-async def test_an_after_that_is_no_cursor_of_the_list_is_an_input_error(gql, tokens, frozen_clock, after):
-    await given_a_register(Workflow(gql, tokens), frozen_clock)
+async def test_an_after_that_is_no_cursor_of_the_list_is_an_input_error(prebuilt, flow, gql, frozen_clock, after):
+    await prebuilt(given_a_register, flow, frozen_clock)
 
     assert await graphql_error(gql, DECISIONS, {"first": 2, "after": after}) == {
         "message": "after is not a cursor of this list.",

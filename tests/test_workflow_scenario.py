@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import httpx
 import websockets
 
-from tests.conftest import Tokens
+from tests.support.tokens import Tokens
 
 SUBSCRIBE = """
 subscription ($committee: String) {

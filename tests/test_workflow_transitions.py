@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from api.ids import to_global_id
-from tests.conftest import snapshot
-from tests.workflow_documents import (
+from tests.support.db import snapshot
+from tests.support.documents import (
     CIRCULATE,
     CONSENT,
     CREATE,
@@ -17,8 +17,8 @@ from tests.workflow_documents import (
     SUBMIT,
     WITHDRAW,
     WORKFLOW_TABLES,
-    Workflow,
 )
+from tests.support.workflow import Workflow
 
 STATUSES = [
     "DRAFT",
@@ -186,9 +186,8 @@ def test_the_matrix_covers_every_step_and_every_proposer_of_submit_and_withdraw(
 
 
 @pytest.mark.parametrize(("step", "status", "proposer", "actor", "outcome"), CASES)
-async def test_who_may_take_each_step(gql, tokens, engine, step, status, proposer, actor, outcome):
+async def test_who_may_take_each_step(flow, engine, step, status, proposer, actor, outcome):
     # Given a VN proposal, created by `proposer`, in a status the step allows
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status(status, proposer=proposer)
     spec = STEPS[step]
     before = await snapshot(engine, *WORKFLOW_TABLES)
@@ -218,9 +217,8 @@ async def test_who_may_take_each_step(gql, tokens, engine, step, status, propose
         assert await flow.read(proposal["id"]) == proposal
 
 
-async def test_consent_of_both_sides_in_any_order_decides(gql, tokens):
+async def test_consent_of_both_sides_in_any_order_decides(flow):
     # Given a circulated proposal
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status("UNDER_CONSIDERATION")
 
     # When the partner consents first, then Japan
@@ -271,10 +269,9 @@ def test_every_step_is_refused_from_at_least_one_status():
 
 @pytest.mark.parametrize(("step", "status"), TRANSITION_CASES)
 async def test_a_step_from_a_status_not_in_its_sources_is_an_invalid_transition(
-    gql, tokens, engine, frozen_clock, step, status
+    flow, engine, frozen_clock, step, status
 ):
     # Given a proposal in `status`, and someone who may take the step
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status(status, frozen_clock=frozen_clock)
     actor = "japan" if step in ("giveConsent", "raiseObjection") else "secretariat"
     spec = STEPS[step]
@@ -297,8 +294,7 @@ async def test_a_step_from_a_status_not_in_its_sources_is_an_invalid_transition(
     assert await flow.read(proposal["id"]) == proposal
 
 
-async def test_the_transition_message_names_the_sources_exactly(gql, tokens):
-    flow = Workflow(gql, tokens)
+async def test_the_transition_message_names_the_sources_exactly(flow):
     proposal = await flow.in_status("APPROVED")
 
     payload = await flow.call(
@@ -318,9 +314,8 @@ async def test_the_transition_message_names_the_sources_exactly(gql, tokens):
 # --- the order of the checks -----------------------------------------------------------------
 
 
-async def test_checks_run_not_found_then_forbidden_then_stale_then_transition_then_input(gql, tokens, engine):
+async def test_checks_run_not_found_then_forbidden_then_stale_then_transition_then_input(flow, engine):
     # Given a VN draft (version 1) and a circulated VN item
-    flow = Workflow(gql, tokens)
     draft = await flow.in_status("DRAFT")
     circulated = await flow.in_status("UNDER_CONSIDERATION")
     before = await snapshot(engine, *WORKFLOW_TABLES)
@@ -369,8 +364,7 @@ async def test_checks_run_not_found_then_forbidden_then_stale_then_transition_th
     ids=["missing-proposal", "id-of-another-type", "garbage"],
 )
 @pytest.mark.parametrize("step", list(STEPS))
-async def test_an_id_that_names_no_proposal_is_refused(gql, tokens, engine, step, proposal_id, error):
-    flow = Workflow(gql, tokens)
+async def test_an_id_that_names_no_proposal_is_refused(flow, engine, step, proposal_id, error):
     await flow.in_status("DRAFT")
     actor = "japan" if step in ("giveConsent", "raiseObjection") else "secretariat"
     before = await snapshot(engine, *WORKFLOW_TABLES)
@@ -396,8 +390,7 @@ async def test_an_id_that_names_no_proposal_is_refused(gql, tokens, engine, step
         ("ID", "ID", "PARTNER", "Authority of ID (ID)"),
     ],
 )
-async def test_create_proposal_by_those_who_sit_on_the_committee(gql, tokens, who, committee, proposer_side, actor):
-    flow = Workflow(gql, tokens)
+async def test_create_proposal_by_those_who_sit_on_the_committee(flow, who, committee, proposer_side, actor):
 
     payload = await flow.call(
         CREATE, {"committeeCode": committee, "kind": "RULE_VERSION", "title": "  Glossary ver03  ", "summary": " "}, who
@@ -471,8 +464,7 @@ async def test_create_proposal_by_those_who_sit_on_the_committee(gql, tokens, wh
         "japan-has-no-committee-of-its-own",
     ],
 )
-async def test_create_proposal_refusals_write_nothing(gql, tokens, engine, who, input, error):
-    flow = Workflow(gql, tokens)
+async def test_create_proposal_refusals_write_nothing(flow, engine, who, input, error):
     await flow.token("secretariat")
     before = await snapshot(engine, *WORKFLOW_TABLES)
 
@@ -500,9 +492,8 @@ STALE_CASES = [
 
 @pytest.mark.parametrize(("step", "status", "actor"), STALE_CASES)
 @pytest.mark.parametrize("offset", [-1, 1], ids=["older", "newer"])
-async def test_a_wrong_expected_version_is_stale_and_writes_nothing(gql, tokens, engine, step, status, actor, offset):
+async def test_a_wrong_expected_version_is_stale_and_writes_nothing(flow, engine, step, status, actor, offset):
     # Given
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status(status)
     version = proposal["version"]
     spec = STEPS[step]
@@ -526,9 +517,8 @@ async def test_a_wrong_expected_version_is_stale_and_writes_nothing(gql, tokens,
 
 
 @pytest.mark.parametrize(("step", "status", "actor"), STALE_CASES)
-async def test_the_right_expected_version_works_and_the_version_counts_the_changes(gql, tokens, step, status, actor):
+async def test_the_right_expected_version_works_and_the_version_counts_the_changes(flow, step, status, actor):
     # Given
-    flow = Workflow(gql, tokens)
     proposal = await flow.in_status(status)
     version = proposal["version"]
     spec = STEPS[step]
@@ -554,8 +544,7 @@ async def test_the_right_expected_version_works_and_the_version_counts_the_chang
     ]
 
 
-async def test_versions_run_one_per_change_along_the_whole_way(gql, tokens):
-    flow = Workflow(gql, tokens)
+async def test_versions_run_one_per_change_along_the_whole_way(flow):
     proposal = await flow.create(who="VN")
     ref = {"id": proposal["id"]}
     steps = [
