@@ -26,10 +26,9 @@ from api.feeds import feed_routes
 from api.http_cache import CachedGraphQLGet
 from api.idempotency import IdempotencyMiddleware
 from api.rate_limit import RateLimitMiddleware
-from api.request_body import StrictRequests
 from api.schema import build_schema
 from api.settings import Settings, get_settings
-from api.websocket import GuardedSocket, OpenSockets
+from api.websocket import GuardedSocket, OpenSockets, SocketView
 from models.db import create_engine, is_sqlite, ping
 from models.principal import PUBLIC, Principal
 from resolvers.events import DecisionBroker
@@ -38,7 +37,7 @@ from resolvers.listener import Listener
 logger = logging.getLogger("jcm.api")
 
 
-class GraphQLView(StrictRequests):
+class GraphQLView(SocketView):
     # Only graphql-transport-ws: its handler re-checks tokens and caps messages (api/websocket.py);
     # the legacy graphql-ws protocol would bypass that, so it is refused (close 4406).
     graphql_transport_ws_handler_class = GuardedSocket

@@ -32,13 +32,13 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from api.context import Context, principal_for_authorization
+from api.request_body import StrictRequests
 from models.db import new_session
 from models.principal import Principal
 from resolvers.listener import Listener
 from resolvers.tokens import TOKEN_REVOKED_CHANNEL, principal_for_secret, revoked_among
 
 if TYPE_CHECKING:
-    from api.app import GraphQLView
     from api.settings import Settings
 
 logger = logging.getLogger("jcm.websocket")
@@ -52,11 +52,20 @@ PAYLOAD_TOKEN_REJECTED = "Forbidden: the connection_init token is unknown, malfo
 TOKEN_REVOKED = "Unauthorized: the token was revoked"
 
 
+class SocketView(StrictRequests):
+    """What a socket needs of the view that accepted it; the app's GraphQLView is one. Declared
+    here, so that this module need not import the app that imports it."""
+
+    settings: "Settings"
+    engine: AsyncEngine
+    sockets: "OpenSockets"
+
+
 class GuardedSocket(BaseGraphQLTransportWSHandler[Context, None]):
     """One open socket. `self.view` is the app's GraphQLView (settings, engine, sockets)."""
 
     # What strawberry passes in, more precisely than its base class can say: our view, and its ASGI adapter.
-    view: "GraphQLView"
+    view: SocketView
     websocket: ASGIWebSocketAdapter
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
