@@ -15,6 +15,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from api.compiled.execute import CompiledReads
 from api.errors import MaskUnexpectedErrors, Schema, logger
 from api.limits import OperationLimits, refusal_rule
 from api.mutations.committees import CommitteeMutations
@@ -108,6 +109,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         types=node_types(),  # as registered by each area's type module, so that `node(id)` may return them
         extensions=extensions,
+        execution_context_class=CompiledReads if settings.compiled_reads else None,
     )
 
 

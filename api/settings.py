@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     # '["https://jcm.example.org"]'. None by default.
     cors_origins: list[str] = []
 
+    # Queries render through compiled plans (api/compiled); false runs every document through
+    # graphql-core, as the differential test does to compare the two.
+    compiled_reads: bool = True
     # Plain JSON twins of two GraphQL fields, for `jcm benchmark` only.
     benchmark_endpoints: bool = False
 

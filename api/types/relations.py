@@ -26,6 +26,7 @@ LOADS = "loads"  # the key of a relation's declaration in its field's metadata
 class Loads:
     loader: LoaderOf
     key: Callable[[Any], Any]  # parent object -> key; None when there is nothing to load
+    render: Callable[[Any], Any]  # what the loader holds -> the field's value
 
 
 def relation(graphql_type: Any, loader: LoaderOf, key: Callable[[Any], Any], *, description: str) -> Any:
@@ -44,7 +45,10 @@ def relation(graphql_type: Any, loader: LoaderOf, key: Callable[[Any], Any], *, 
         return now_or_later(loader(info.context.loaders), value, rendering)
 
     return strawberry.field(
-        resolver=resolve, graphql_type=graphql_type, description=description, metadata={LOADS: Loads(loader, key)}
+        resolver=resolve,
+        graphql_type=graphql_type,
+        description=description,
+        metadata={LOADS: Loads(loader, key, rendering)},
     )
 
 

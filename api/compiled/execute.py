@@ -1,0 +1,231 @@
+"""The compiled read path: graphql-core's executor, rendering planned documents a level at a time.
+
+strawberry hands execution to graphql-core through an executor class; `CompiledReads` is that class.
+For a query document with a plan (`api.compiled.plan`, made once per document) it renders the
+answer itself: the root fields through their own resolvers (with the resolve info graphql-core
+would give them), then each level of objects at once: attributes read directly, relations loaded
+in one batch per relation and level, other fields through their resolvers, every value checked
+and serialised as graphql-core does.
+
+Errors stay strawberry's: the first exception of any kind, or a null where the schema promises a
+value, abandons the compiled answer and the operation runs again through graphql-core, which then
+reports it with its path, masking and logging exactly as before (a read has no effects, so running
+it again changes nothing). Parsing, validation, limits and the other schema extensions run around
+this executor as around graphql-core's.
+"""
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Awaitable, Iterable
+from dataclasses import dataclass
+from inspect import isawaitable
+from typing import Any, cast
+
+from graphql import GraphQLObjectType, OperationDefinitionNode, Undefined, get_argument_values
+from graphql.pyutils import Path
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from api.compiled.plan import NON_NULL, FieldPlan, Kind, NotPlanned, ObjectPlan, plan_operation
+
+PLANS_KEPT = 512  # documents; one plan is a few kilobytes
+
+
+class Unrenderable(Exception):
+    """A value graphql-core would report as an error: the operation runs through it instead."""
+
+
+@dataclass
+class Counts:
+    """How often each path answered (tests assert the compiled path is the one that ran)."""
+
+    compiled: int = 0
+    fallen_back: int = 0  # planned, but an error or a null made graphql-core answer
+    unplanned: int = 0
+
+
+COUNTS = Counts()
+
+# Plans by operation node. The parser cache hands the same document object to every request with
+# the same text, so a plan is found by identity; the entry holds the node, so its id is not reused.
+_PLANS: OrderedDict[int, tuple[OperationDefinitionNode, Any, ObjectPlan | None]] = OrderedDict()
+
+
+class CompiledReads(StrawberryGraphQLCoreExecutionContext):
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        plan = self._plan()
+        if plan is None:
+            COUNTS.unplanned += 1
+            return super().execute_operation(serially)
+        return self._render(plan, serially)
+
+    def _plan(self) -> ObjectPlan | None:
+        if self.middleware_manager is not None and self.middleware_manager.middlewares:
+            return None  # field middleware would wrap every resolver: graphql-core's job
+        key = id(self.operation)
+        entry = _PLANS.get(key)
+        if entry is not None and entry[0] is self.operation and entry[1] is self.schema:
+            _PLANS.move_to_end(key)
+            return entry[2]
+        try:
+            fragments = {name: details.definition for name, details in self.fragments.items()}
+            plan: ObjectPlan | None = plan_operation(self.schema, self.operation, fragments)
+        except NotPlanned:
+            plan = None
+        _PLANS[key] = (self.operation, self.schema, plan)
+        if len(_PLANS) > PLANS_KEPT:
+            _PLANS.popitem(last=False)
+        return plan
+
+    async def _render(self, plan: ObjectPlan, serially: bool | None) -> Any:
+        try:
+            data = await _Render(self).root(plan)
+        except Exception:
+            COUNTS.fallen_back += 1
+            # Loaders may hold what the abandoned answer half-loaded: graphql-core starts afresh.
+            forget = getattr(self.context_value, "forget_loaded", None)
+            if forget is not None:
+                forget()
+            result = super().execute_operation(serially)
+            return await result if isawaitable(result) else result
+        COUNTS.compiled += 1
+        return self.finish(self.build_response(data))
+
+
+_SLOT = object()  # where an object's rendering goes back into a value's lists
+
+
+class _Render:
+    def __init__(self, executor: CompiledReads):
+        self.executor = executor
+        self.context = executor.context_value
+
+    async def root(self, plan: ObjectPlan) -> dict[str, Any]:
+        return (await self.level(plan, [self.executor.root_value]))[0]
+
+    async def level(self, plan: ObjectPlan, objects: list[Any]) -> list[dict[str, Any]]:
+        """The answers of `objects`, all of `plan.type`: each field for all of them at once.
+
+        The fields that load run concurrently, as graphql-core runs them, so that loads of one
+        loader from several fields and subtrees meet in the same batch (the same statements)."""
+        is_type_of = plan.type.is_type_of
+        if is_type_of is not None:
+            for item in objects:
+                if not is_type_of(item, cast(Any, None)):  # strawberry's own check reads no info
+                    raise Unrenderable(f"{item!r} is not a {plan.type.name}")
+        columns: list[Any] = [None] * len(plan.fields)
+        pending: dict[int, Awaitable[list[Any]]] = {}
+        for at, field in enumerate(plan.fields):
+            if field.kind is Kind.TYPENAME:
+                columns[at] = [plan.type.name] * len(objects)
+            elif field.kind is Kind.ATTRIBUTE:
+                name = field.python_name
+                values = [getattr(item, name) for item in objects]
+                if field.serialize is not None:
+                    columns[at] = [_leaf(value, field.wrappers, 0, field.serialize) for value in values]
+                else:
+                    pending[at] = self.complete(field, values)
+            elif field.kind is Kind.RELATION:
+                pending[at] = self.related(field, objects)
+            else:
+                pending[at] = self.resolved(field, plan.type, objects)
+        if len(pending) == 1:
+            [(at, awaitable)] = pending.items()
+            columns[at] = await awaitable
+        elif pending:
+            for at, column in zip(pending, await _all(pending.values()), strict=True):
+                columns[at] = column
+        keys = [field.key for field in plan.fields]
+        return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+
+    async def related(self, field: FieldPlan, objects: list[Any]) -> list[Any]:
+        loads = field.loads
+        assert loads is not None
+        keys = [loads.key(item) for item in objects]
+        wanted = list(dict.fromkeys(key for key in keys if key is not None))
+        if not wanted:
+            return await self.complete(field, [None] * len(objects))
+        rows = await loads.loader(self.context.loaders).load_many(wanted)
+        found = dict(zip(wanted, rows, strict=True))
+        render = loads.render
+        return await self.complete(field, [None if key is None else render(found[key]) for key in keys])
+
+    async def resolved(self, field: FieldPlan, parent: GraphQLObjectType, objects: list[Any]) -> list[Any]:
+        executor = self.executor
+        assert field.definition is not None
+        arguments = (
+            get_argument_values(field.definition, field.nodes[0], executor.variable_values)
+            if field.has_arguments
+            else {}
+        )
+        # No resolver of ours reads `info.path`; one info serves the level.
+        info = executor.build_resolve_info(field.definition, field.nodes, parent, Path(None, field.key, parent.name))
+        resolve = field.definition.resolve
+        assert resolve is not None
+        values = [resolve(item, info, **arguments) for item in objects]
+        pending = [index for index, value in enumerate(values) if isawaitable(value)]
+        if pending:
+            for index, result in zip(pending, await _all(values[index] for index in pending), strict=True):
+                values[index] = result
+        return await self.complete(field, values)
+
+    async def complete(self, field: FieldPlan, values: list[Any]) -> list[Any]:
+        if field.serialize is not None:
+            return [_leaf(value, field.wrappers, 0, field.serialize) for value in values]
+        assert field.below is not None
+        found: list[Any] = []
+        shaped = [_shape(value, field.wrappers, 0, found) for value in values]
+        if not found:
+            return shaped
+        rendered = iter(await self.level(field.below, found))
+        return [_fill(value, rendered) for value in shaped]
+
+
+async def _all(awaitables: Iterable[Awaitable[Any]]) -> list[Any]:
+    """Their results, once every one has run to its end (nothing is left running against the
+    operation's session when graphql-core takes over); the first failure is raised then."""
+    results = await asyncio.gather(*awaitables, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+def _leaf(value: Any, wrappers: tuple[str, ...], at: int, serialize: Any) -> Any:
+    if at < len(wrappers) and wrappers[at] == NON_NULL:
+        if value is None:
+            raise Unrenderable("null where the schema promises a value")
+        at += 1
+    elif value is None:
+        return None
+    if at < len(wrappers):  # a list
+        if not isinstance(value, list | tuple):
+            raise Unrenderable("not a list")
+        return [_leaf(item, wrappers, at + 1, serialize) for item in value]
+    serialized = serialize(value)
+    if serialized is None or serialized is Undefined:
+        raise Unrenderable(f"{value!r} does not serialise")
+    return serialized
+
+
+def _shape(value: Any, wrappers: tuple[str, ...], at: int, found: list[Any]) -> Any:
+    """The value with each object replaced by a slot, the objects appended to `found` in order."""
+    if at < len(wrappers) and wrappers[at] == NON_NULL:
+        if value is None:
+            raise Unrenderable("null where the schema promises a value")
+        at += 1
+    elif value is None:
+        return None
+    if at < len(wrappers):
+        if not isinstance(value, list | tuple):
+            raise Unrenderable("not a list")
+        return [_shape(item, wrappers, at + 1, found) for item in value]
+    found.append(value)
+    return _SLOT
+
+
+def _fill(shaped: Any, rendered: Any) -> Any:
+    if shaped is _SLOT:
+        return next(rendered)
+    if isinstance(shaped, list):
+        return [_fill(item, rendered) for item in shaped]
+    return shaped
