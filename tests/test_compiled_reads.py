@@ -12,6 +12,7 @@ import pytest
 from graphql import build_schema
 
 import api.compiled.execute as compiled
+import resolvers.committees
 from api.app import close_listeners, create_app
 from api.ids import to_global_id
 from api.settings import Settings
@@ -102,3 +103,21 @@ async def test_every_document_answers_the_same_on_both_paths(
     assert len(written) >= 40 and len(generated) >= 8
     assert not_compiled == [] and checked >= 8
     assert compiled.COUNTS.compiled - compiled_before >= len(written) // 2
+
+
+async def test_a_failing_field_is_answered_by_graphql_core_as_before(both, monkeypatch):
+    # Given a read whose resolver fails half-way
+    async def broken(session: Any) -> Any:
+        raise RuntimeError("the disk is on fire")
+
+    monkeypatch.setattr(resolvers.committees, "list_countries", broken)
+    fallen_back = compiled.COUNTS.fallen_back
+
+    # When it is asked of both paths
+    fast, slow = [await client.post("/graphql", json={"query": "{ countries { code } }"}) for client in both]
+
+    # Then the compiled path gave way, and the masked error is graphql-core's, path and all
+    assert compiled.COUNTS.fallen_back == fallen_back + 1
+    assert _same(fast.json()) == _same(slow.json())
+    assert fast.json()["errors"][0]["path"] == ["countries"]
+    assert fast.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"

@@ -26,6 +26,7 @@ from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.compiled.plan import NON_NULL, FieldPlan, Kind, NotPlanned, ObjectPlan, plan_operation
+from api.context import Context
 
 PLANS_KEPT = 512  # documents; one plan is a few kilobytes
 
@@ -81,10 +82,12 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
             data = await _Render(self).root(plan)
         except Exception:
             COUNTS.fallen_back += 1
-            # Loaders may hold what the abandoned answer half-loaded: graphql-core starts afresh.
-            forget = getattr(self.context_value, "forget_loaded", None)
-            if forget is not None:
-                forget()
+            context = self.context_value
+            if isinstance(context, Context):
+                # graphql-core starts afresh: no loader keeps what the abandoned answer half-loaded,
+                # and a session whose statement failed (PostgreSQL aborts its transaction) is closed.
+                context.forget_loaded()
+                await context.db.close()
             result = super().execute_operation(serially)
             return await result if isawaitable(result) else result
         COUNTS.compiled += 1
