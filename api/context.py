@@ -29,6 +29,9 @@ class Context:
     db: Db
     broker: DecisionBroker
     _loaders: Loaders | None = field(default=None, repr=False)
+    # Set while a compiled plan renders the operation (api/compiled): the plan loads each level's
+    # relations itself, so resolvers need not prefetch what their selection asks for.
+    planned: bool = False
 
     @property
     def loaders(self) -> Loaders:

@@ -78,18 +78,25 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
         return plan
 
     async def _render(self, plan: ObjectPlan, serially: bool | None) -> Any:
+        context = self.context_value
+        planned = isinstance(context, Context)
         try:
+            if planned:
+                context.planned = True
             data = await _Render(self).root(plan)
         except Exception:
             COUNTS.fallen_back += 1
-            context = self.context_value
-            if isinstance(context, Context):
+            if planned:
+                context.planned = False
                 # graphql-core starts afresh: no loader keeps what the abandoned answer half-loaded,
                 # and a session whose statement failed (PostgreSQL aborts its transaction) is closed.
                 context.forget_loaded()
                 await context.db.close()
             result = super().execute_operation(serially)
             return await result if isawaitable(result) else result
+        finally:
+            if planned:
+                context.planned = False  # a socket's context serves its later operations too
         COUNTS.compiled += 1
         return self.finish(self.build_response(data))
 

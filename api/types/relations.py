@@ -96,7 +96,7 @@ def _plan(info: Info, cls: type) -> dict[str, Loads]:
 async def prefetch(info: Info, nodes: list[Any], *path: str) -> None:
     """Load, in one batch per relation, what the fields selected at `path` below the current field
     will ask of these objects (all of one type), so that their resolvers answer at once."""
-    if not nodes:
+    if not nodes or info.context.planned:
         return
     plan = _plan(info, type(nodes[0]))
     if not plan:  # nothing to look for in the selection
