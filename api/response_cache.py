@@ -15,8 +15,8 @@ What is kept and sent again:
   one operationName chooses), only 200 answers in JSON without a top-level `errors` key;
 - GET answers with their ETag, Cache-Control and Vary; a GET whose If-None-Match holds the ETag
   gets its 304 first, as without the cache.
-A request with `Cache-Control: no-cache` or `no-store` (or `Pragma: no-cache`) is answered by
-running the query; its answer refreshes the cache.
+A request with `Cache-Control: no-cache` or `no-store` (or `Pragma: no-cache`) is answered as if
+there were no cache: the query runs, nothing is read or kept (benchmarks measure uncached figures so).
 
 Memory is bounded by JCM_RESPONSE_CACHE_BYTES (0 disables the cache): entries are counted by their
 key, body and header bytes and evicted least recently used first; an entry larger than the budget
@@ -225,7 +225,7 @@ class ResponseCache:
             return await self.app(scope, receive, send)
         read_cache, content_type, if_none_match = True, None, None
         for name, value in scope["headers"]:  # one pass over what decides
-            if name == b"authorization":
+            if name == b"authorization" or name == b"idempotency-key":  # a key is checked even on a query
                 return await self.app(scope, receive, send)
             if name == b"cache-control" or name == b"pragma":
                 read_cache = read_cache and not any(word in value.lower() for word in NO_CACHE)
@@ -247,6 +247,9 @@ class ResponseCache:
         if identity is None:
             return await self.app(scope, receive, send)
 
+        if not read_cache:  # as if there were no cache: not even the version is read
+            self.store.misses += 1
+            return await self.app(scope, receive, send)
         if method == "POST" and not self.store.seen(identity):
             # A document asked for the first time: nothing can be kept for it, and reading the
             # publication version would add a statement to every one-off request. From its
@@ -255,14 +258,12 @@ class ResponseCache:
             return await self.app(scope, receive, send)
         version, day = await self.publication.current(), clock.today()
         self.store.advance(version, day)
-        if read_cache and (entry := self.store.get(identity)) is not None:
+        if (entry := self.store.get(identity)) is not None:
             if entry.etag is not None and if_none_match and revalidates(if_none_match.decode("latin-1"), entry.etag):
                 return await not_modified(entry.etag)(scope, receive, send)
             await send({"type": "http.response.start", "status": 200, "headers": list(entry.headers)})
             await send({"type": "http.response.body", "body": entry.body})
             return
-        if not read_cache:
-            self.store.misses += 1
         await self._fill(scope, receive, send, identity, version, day)
 
     async def _fill(

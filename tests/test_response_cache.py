@@ -131,6 +131,23 @@ async def test_the_same_variables_written_another_way_are_the_same_entry_and_oth
     assert (stats["hits"], stats["entries"]) == (1, 2)
 
 
+async def test_a_document_asked_once_costs_the_statements_it_costs_without_the_cache(settings, engine, client):
+    # Given the same app without the cache
+    app = app_with(settings, engine, response_cache_bytes=0)
+    try:
+        async with http(app) as uncached:
+            # When a document is asked for the first time, with the cache and without
+            with count_statements(engine) as cached_statements:
+                await post(client, PAGE, {"first": 5})
+            with count_statements(engine) as uncached_statements:
+                await post(uncached, PAGE, {"first": 5})
+    finally:
+        await close_listeners(app)
+
+    # Then the cache added no statement (not even the publication version's)
+    assert cached_statements.statements == uncached_statements.statements
+
+
 # --- staleness ---------------------------------------------------------------------------------
 
 
@@ -185,7 +202,7 @@ async def test_a_write_by_another_worker_makes_the_cached_answer_unreachable(cli
 # --- what is never kept ------------------------------------------------------------------------
 
 
-async def test_a_request_asking_for_no_cache_runs_the_query_and_refreshes_the_entry(client, engine):
+async def test_a_request_asking_for_no_cache_runs_the_query_as_without_the_cache(client, engine):
     # Given a cached answer
     for _ in range(3):
         cached = await post(client, PAGE, {"first": 5})
@@ -249,6 +266,36 @@ async def test_an_answer_with_errors_is_not_kept(client, engine):
     assert all("errors" in a.json() for a in answers)
     assert (await counts(client))["entries"] == 0
     assert (await counts(client))["hits"] == 0
+
+
+async def test_a_cached_answer_still_counts_against_the_rate_limit(settings, engine):
+    # Given a limit of four requests a minute
+    app = app_with(settings, engine, rate_limit="4/minute")
+    try:
+        async with http(app) as limited:
+            # When the public asks the same query five times
+            answers = [await post(limited, VIEWER) for _ in range(5)]
+            stats = await counts(limited)
+    finally:
+        await close_listeners(app)
+
+    # Then the fourth came from the cache, and the fifth was refused all the same
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 429]
+    assert stats["hits"] == 2
+
+
+async def test_an_idempotency_key_on_a_query_is_checked_as_without_the_cache(client):
+    # Given a cached answer
+    for _ in range(3):
+        cached = await post(client, VIEWER)
+
+    # When the same query comes with an Idempotency-Key, valid or not
+    valid = await post(client, VIEWER, idempotency_key="read-1")
+    invalid = await post(client, VIEWER, idempotency_key="k" * 256)
+
+    # Then the valid one is answered (a query runs as if no key had been sent), the invalid refused
+    assert valid.content == cached.content
+    assert (invalid.status_code, invalid.json()["errors"][0]["extensions"]["code"]) == (400, "INVALID_IDEMPOTENCY_KEY")
 
 
 # --- tokens --------------------------------------------------------------------------------------
