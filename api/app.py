@@ -26,6 +26,7 @@ from api.feeds import feed_routes
 from api.http_cache import CachedGraphQLGet
 from api.idempotency import IdempotencyMiddleware
 from api.rate_limit import RateLimitMiddleware
+from api.response_cache import ResponseCache, ResponseCacheStore
 from api.schema import build_schema
 from api.settings import Settings, get_settings
 from api.websocket import GuardedSocket, OpenSockets, SocketView
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     )
     view = GraphQLView(settings, engine)
     graphql = CachedGraphQLGet(view, engine, view.listener)
+    response_cache = ResponseCacheStore(settings.response_cache_bytes) if settings.response_cache_bytes else None
 
     async def healthz(request: Request) -> Response:
         try:
@@ -165,7 +167,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         except Exception:
             logger.exception("health check: database unreachable")
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "reachable"})
+        health: dict[str, Any] = {"status": "ok", "database": "reachable"}
+        if response_cache is not None:
+            health["responseCache"] = response_cache.stats()
+        return JSONResponse(health)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -189,6 +194,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     )
     # Inside RequestContextMiddleware (added after them), which resolves the principal they scope by.
     app.add_middleware(IdempotencyMiddleware, engine=engine)
+    if response_cache is not None:  # a hit skips idempotency (queries only) and the router
+        app.add_middleware(ResponseCache, store=response_cache, publication=graphql.publication)
     app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware, settings=settings, engine=engine)
     if settings.cors_origins:
@@ -207,6 +214,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.sockets = view.sockets
     app.state.listener = view.listener
     app.state.publication = graphql.publication
+    app.state.response_cache = response_cache
     return app
 
 

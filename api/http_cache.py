@@ -62,10 +62,23 @@ class CachedGraphQLGet:
             return await self.app(scope, receive, _with_headers(send, {"cache-control": PRIVATE_CACHE, "vary": VARY}))
         version = await self.publication.current()
         etag = _etag(query, params.get("variables", [""])[0], operation_name, version)
-        headers = {"etag": etag, "cache-control": PUBLIC_CACHE, "vary": VARY}
-        if etag in _listed(Headers(scope=scope).get("if-none-match", "")):
-            return await Response(status_code=304, headers=headers)(scope, receive, send)
-        await self.app(scope, receive, _with_headers(send, headers, only_ok=True))
+        if revalidates(Headers(scope=scope).get("if-none-match", ""), etag):
+            return await not_modified(etag)(scope, receive, send)
+        await self.app(scope, receive, _with_headers(send, _public(etag), only_ok=True))
+
+
+def _public(etag: str) -> dict[str, str]:
+    return {"etag": etag, "cache-control": PUBLIC_CACHE, "vary": VARY}
+
+
+def not_modified(etag: str) -> Response:
+    """The 304 to a GET whose If-None-Match holds the current ETag (api/response_cache.py sends it too)."""
+    return Response(status_code=304, headers=_public(etag))
+
+
+def revalidates(if_none_match: str, etag: str) -> bool:
+    """Whether an If-None-Match header holds `etag`, in a list or weak (W/) or not."""
+    return etag in _listed(if_none_match)
 
 
 def _etag(query: str, variables: str, operation_name: str | None, version: int) -> str:

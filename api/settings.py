@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # Where rate-limit counters live: "memory://" counts per process; a shared store such as
     # "redis://host:6379" makes the limits hold across workers and hosts.
     rate_limit_storage: str = "memory://"
+    # Bytes of anonymous GraphQL answers kept in memory and sent again until the next change
+    # (api/response_cache.py); 0 switches the cache off. Counted per process.
+    response_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
 
     @field_validator("rate_limit", "rate_limit_public_comments")
     @classmethod
