@@ -50,7 +50,8 @@ def readme_documents(schema: GraphQLSchema) -> list[str]:
             candidates.append(json.loads(body)["query"])
         except (ValueError, KeyError):
             pass
-    candidates += re.findall(r"`([^`\n]*\{[^`\n]*\})`", text)
+    for span in re.findall(r"`([^`\n]*\{[^`\n]*\})`", text):  # inline: a document, or a root field's selection
+        candidates += [span, "{ " + span + " }"]
     return sorted({doc for doc in candidates if _queries(doc, schema)})
 
 
