@@ -50,9 +50,11 @@ async def a_register(flow: Any, methodologies: Any, tpes: Any, rules: Any) -> di
 
 @pytest.fixture
 async def both(settings: Settings, engine: Any) -> Any:
-    # Generated documents select everything: no cost limit, so that everything is rendered.
+    # Generated documents select everything: no cost limit, so that everything is rendered; and
+    # no response cache, so that every answer is rendered by the path under test.
+    unlimited = {"max_query_cost": 10**9, "response_cache_bytes": 0}
     apps = [
-        create_app(settings.model_copy(update={"compiled_reads": on, "max_query_cost": 10**9}), engine=engine)
+        create_app(settings.model_copy(update={"compiled_reads": on, **unlimited}), engine=engine)
         for on in (True, False)
     ]
     clients = [httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jcm") for app in apps]
