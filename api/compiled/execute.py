@@ -131,7 +131,7 @@ class _Render:
                 name = field.python_name
                 values = [getattr(item, name) for item in objects]
                 if field.serialize is not None:
-                    columns[at] = [_leaf(value, field.wrappers, 0, field.serialize) for value in values]
+                    columns[at] = _leaves(field, values)
                 else:
                     pending[at] = self.complete(field, values)
             elif field.kind is Kind.RELATION:
@@ -180,7 +180,7 @@ class _Render:
 
     async def complete(self, field: FieldPlan, values: list[Any]) -> list[Any]:
         if field.serialize is not None:
-            return [_leaf(value, field.wrappers, 0, field.serialize) for value in values]
+            return _leaves(field, values)
         assert field.below is not None
         found: list[Any] = []
         shaped = [_shape(value, field.wrappers, 0, found) for value in values]
@@ -198,6 +198,24 @@ async def _all(awaitables: Iterable[Awaitable[Any]]) -> list[Any]:
         if isinstance(result, BaseException):
             raise result
     return results
+
+
+def _leaves(field: FieldPlan, values: list[Any]) -> list[Any]:
+    """Scalar or enum values serialised; the two common shapes (`T!` and `T`) without the walk."""
+    serialize = field.serialize
+    assert serialize is not None
+    if field.wrappers == (NON_NULL,):
+        if any(value is None for value in values):
+            raise Unrenderable("null where the schema promises a value")
+        serialized = [serialize(value) for value in values]
+    elif not field.wrappers:
+        serialized = [None if value is None else serialize(value) for value in values]
+    else:
+        return [_leaf(value, field.wrappers, 0, serialize) for value in values]
+    for value, out in zip(values, serialized, strict=True):
+        if value is not None and (out is None or out is Undefined):
+            raise Unrenderable(f"{value!r} does not serialise")
+    return serialized
 
 
 def _leaf(value: Any, wrappers: tuple[str, ...], at: int, serialize: Any) -> Any:

@@ -156,7 +156,7 @@ def _plan_field(
     wrappers, named = _unwrap(definition.type)
     serialize, below = None, None
     if isinstance(named, GraphQLScalarType | GraphQLEnumType):
-        serialize = named.serialize
+        serialize = _serializer(named)
     elif isinstance(named, GraphQLObjectType):
         selection_sets = [node.selection_set for node in nodes if node.selection_set]
         below = _plan_object(schema, named, selection_sets, fragments)
@@ -187,3 +187,32 @@ def _unwrap(graphql_type: Any) -> tuple[tuple[str, ...], Any]:
         else:
             return tuple(wrappers), graphql_type
         graphql_type = graphql_type.of_type
+
+
+_INT_RANGE = range(-(2**31), 2**31)  # GraphQL's Int; graphql-core refuses what is outside it
+
+
+def _serializer(named: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
+    """The type's own `serialize`, answering at once where its answer is known: a str for String
+    and ID, an int in range for Int, a bool for Boolean (graphql-core returns those unchanged), and
+    an enum value serialised before (enums serialise by a fixed table)."""
+    serialize = named.serialize
+    if isinstance(named, GraphQLEnumType):
+        known: dict[Any, Any] = {}
+
+        def enum(value: Any) -> Any:
+            serialized = known.get(value)  # enum values are hashable; a value not serialised before is looked up
+            if serialized is None:
+                serialized = serialize(value)  # raises for what is no value of the enum
+                if serialized is not None:
+                    known[value] = serialized
+            return serialized
+
+        return enum
+    if named.name in ("String", "ID"):
+        return lambda value: value if type(value) is str else serialize(value)
+    if named.name == "Int":
+        return lambda value: value if type(value) is int and value in _INT_RANGE else serialize(value)
+    if named.name == "Boolean":
+        return lambda value: value if type(value) is bool else serialize(value)
+    return serialize
