@@ -16,6 +16,7 @@ from models.workflow import Step, decided_status, decision_reference
 from resolvers import audit, effects
 from resolvers.events import DecisionTaken, announce
 from resolvers.pagination import Page, paginate
+from resolvers.reads import one_record, select_records
 from resolvers.search import matches
 from resolvers.sequences import next_number
 from resolvers.workflow import Loaded, move
@@ -58,8 +59,9 @@ async def take_decision(
 
 
 async def find_by_reference(session: AsyncSession, reference: str) -> Decision | None:
-    statement = select(Decision).where(col(Decision.reference) == reference.strip().upper())
-    return (await session.exec(statement)).one_or_none()
+    """The decision as a record (a read), None if no decision has that reference."""
+    statement = select_records(Decision).where(col(Decision.reference) == reference.strip().upper())
+    return await one_record(session, Decision, statement)
 
 
 async def list_decisions(
@@ -76,7 +78,7 @@ async def list_decisions(
     search: str | None = None,
     meeting_id: int | None = None,
 ) -> Page[Decision]:
-    """The public register across committees, newest first."""
+    """The public register across committees, newest first, as records."""
     statement = select(Decision)
     if committee_code is not None:
         statement = statement.join(JointCommittee, col(JointCommittee.id) == col(Decision.committee_id)).where(
@@ -97,6 +99,7 @@ async def list_decisions(
     return await paginate(
         session,
         statement,
+        model=Decision,
         sort=[col(Decision.decided_on), col(Decision.id)],
         key=lambda d: [d.decided_on.isoformat(), d.id],
         parse=lambda values: [date.fromisoformat(values[0]), int(values[1])],

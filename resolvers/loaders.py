@@ -1,6 +1,7 @@
 """Batch loads for nested fields: one query per kind of field and request, never one per row.
 
-Each function takes the keys a request asked for and returns one result per key, in order.
+Each function takes the keys a request asked for and returns one result per key, in order. Rows
+come back as plain records (`resolvers.reads`), not ORM instances: loaders serve reads only.
 """
 
 from collections import defaultdict
@@ -9,7 +10,7 @@ from datetime import date
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement
-from sqlmodel import SQLModel, col, or_, select
+from sqlmodel import SQLModel, col, or_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import CommitteeMember, clock
@@ -20,6 +21,7 @@ from models.proposal import Proposal, SidePosition
 from models.subjects import SubjectType
 from models.tpe import TpeDesignation
 from models.visibility import visible_designations, visible_proposals
+from resolvers.reads import record_of, records, rows, select_records
 
 T = TypeVar("T", bound=SQLModel)
 R = TypeVar("R")
@@ -46,18 +48,20 @@ def _serving_on(day: date) -> ColumnElement[bool]:
 
 async def members(session: AsyncSession, keys: Sequence[MembersKey]) -> list[list[CommitteeMember]]:
     """Members per (committee, side, includeFormer): Japan's side first, co-chairs first, then by start."""
-    statement = select(CommitteeMember).where(col(CommitteeMember.committee_id).in_({key.committee_id for key in keys}))
+    statement = select_records(CommitteeMember).where(
+        col(CommitteeMember.committee_id).in_({key.committee_id for key in keys})
+    )
     if not any(key.include_former for key in keys):
         statement = statement.where(_serving_on(clock.today()))
-    rows = (await session.exec(statement)).all()
+    found = await records(session, CommitteeMember, statement)
     today = clock.today()
     role_order = {MemberRole.CO_CHAIR: 0, MemberRole.MEMBER: 1, MemberRole.OBSERVER: 2}
     side_order = {Side.JAPAN: 0, Side.PARTNER: 1}
-    rows = sorted(rows, key=lambda m: (side_order[m.side], role_order[m.role], m.since, m.id))
+    found.sort(key=lambda m: (side_order[m.side], role_order[m.role], m.since, m.id))
     return [
         [
             m
-            for m in rows
+            for m in found
             if m.committee_id == key.committee_id
             and (key.side is None or m.side == key.side)
             and (key.include_former or m.until is None or m.until >= today)
@@ -69,20 +73,23 @@ async def members(session: AsyncSession, keys: Sequence[MembersKey]) -> list[lis
 async def co_chairs(session: AsyncSession, keys: Sequence[tuple[int, Side]]) -> list[CommitteeMember | None]:
     """The co-chair serving today for each (committee, side)."""
     today = clock.today()
-    statement = select(CommitteeMember).where(
+    statement = select_records(CommitteeMember).where(
         col(CommitteeMember.committee_id).in_({committee_id for committee_id, _ in keys}),
         col(CommitteeMember.role) == MemberRole.CO_CHAIR,
         col(CommitteeMember.since) <= today,
         _serving_on(today),
     )
-    found = {(m.committee_id, m.side): m for m in (await session.exec(statement)).all()}
+    found = {(m.committee_id, m.side): m for m in await records(session, CommitteeMember, statement)}
     return [found.get(key) for key in keys]
 
 
-async def _by_key(session: AsyncSession, statement: Any, key_column: str, keys: Sequence[Any]) -> list[list[Any]]:
-    """The rows of `statement` whose `key_column` is each key, grouped in the statement's order."""
-    found: dict[Any, list[Any]] = defaultdict(list)
-    for row in (await session.exec(statement)).all():
+async def _by_key(
+    session: AsyncSession, model: type[R], statement: Any, key_column: str, keys: Sequence[Any]
+) -> list[list[R]]:
+    """The records of `statement` (a select of `model`'s records) whose `key_column` is each key,
+    grouped in the statement's order."""
+    found: dict[Any, list[R]] = defaultdict(list)
+    for row in await records(session, model, statement):
         found[getattr(row, key_column)].append(row)
     return [found[key] for key in keys]
 
@@ -102,21 +109,21 @@ async def grouped(
 ) -> list[list[T]]:
     """Rows of `model` per value of `key_column`, in `order_by` order."""
     column = getattr(model, key_column)
-    statement = select(model).where(col(column).in_(set(keys))).order_by(_ordered(model, order_by))
-    return await _by_key(session, statement, key_column, keys)
+    statement = select_records(model).where(col(column).in_(set(keys))).order_by(_ordered(model, order_by))
+    return await _by_key(session, model, statement, key_column, keys)
 
 
 async def one_by(session: AsyncSession, model: type[T], key_column: str, keys: Sequence[Any]) -> list[T | None]:
     """The row of `model` whose unique `key_column` is each key, or None."""
-    statement = select(model).where(col(getattr(model, key_column)).in_(set(keys)))
-    return _first_of(await _by_key(session, statement, key_column, keys))
+    statement = select_records(model).where(col(getattr(model, key_column)).in_(set(keys)))
+    return _first_of(await _by_key(session, model, statement, key_column, keys))
 
 
 async def positions(session: AsyncSession, keys: Sequence[tuple[int, int]]) -> list[list[SidePosition]]:
     """Positions per (proposal, round), Japan's side first."""
-    statement = select(SidePosition).where(col(SidePosition.proposal_id).in_({p for p, _ in keys}))
+    statement = select_records(SidePosition).where(col(SidePosition.proposal_id).in_({p for p, _ in keys}))
     found: dict[tuple[int, int], list[SidePosition]] = defaultdict(list)
-    for row in sorted((await session.exec(statement)).all(), key=lambda r: (r.side is not Side.JAPAN, r.id)):
+    for row in sorted(await records(session, SidePosition, statement), key=lambda r: (r.side is not Side.JAPAN, r.id)):
         found[(row.proposal_id, row.round)].append(row)
     return [found[key] for key in keys]
 
@@ -124,8 +131,8 @@ async def positions(session: AsyncSession, keys: Sequence[tuple[int, int]]) -> l
 async def visible_proposals_by_id(
     session: AsyncSession, principal: Principal, ids: Sequence[int]
 ) -> list[Proposal | None]:
-    statement = select(Proposal).where(col(Proposal.id).in_(set(ids)), visible_proposals(principal))
-    return _first_of(await _by_key(session, statement, "id", ids))
+    statement = select_records(Proposal).where(col(Proposal.id).in_(set(ids)), visible_proposals(principal))
+    return _first_of(await _by_key(session, Proposal, statement, "id", ids))
 
 
 async def grouped_visible(
@@ -133,12 +140,12 @@ async def grouped_visible(
 ) -> list[list[P]]:
     """Like `grouped`, for subjects of proposals: only those whose proposal the principal may see."""
     statement = (
-        select(model)
+        select_records(model)
         .join(Proposal, col(Proposal.id) == col(model.proposal_id))
         .where(col(getattr(model, key_column)).in_(set(keys)), visible_proposals(principal))
         .order_by(_ordered(model, order_by))
     )
-    return await _by_key(session, statement, key_column, keys)
+    return await _by_key(session, model, statement, key_column, keys)
 
 
 async def one_visible(
@@ -153,15 +160,15 @@ async def decisions_about(
 ) -> list[list[Decision]]:
     """The decisions on every proposal about each subject, oldest first."""
     statement = (
-        select(Decision, Proposal.subject_id)
+        select_records(Decision, Proposal.subject_id)
         .join(Proposal, col(Proposal.id) == col(Decision.proposal_id))
         .where(col(Proposal.subject_type) == subject_type, col(Proposal.subject_id).in_(set(keys)))
         .order_by(col(Decision.id))
     )
     # subject_id is typed optional (a proposal may be about no subject); the IN filter makes it a key.
     found: dict[int | None, list[Decision]] = defaultdict(list)
-    for decision, subject_id in (await session.exec(statement)).all():
-        found[subject_id].append(decision)
+    for row in await rows(session, statement):
+        found[row[-1]].append(record_of(Decision, row))
     return [found[key] for key in keys]
 
 
@@ -169,11 +176,11 @@ async def visible_designations_of(
     session: AsyncSession, principal: Principal, key_column: str, keys: Sequence[int]
 ) -> list[list[TpeDesignation]]:
     statement = (
-        select(TpeDesignation)
+        select_records(TpeDesignation)
         .where(col(getattr(TpeDesignation, key_column)).in_(set(keys)), visible_designations(principal))
         .order_by(col(TpeDesignation.id))
     )
-    return await _by_key(session, statement, key_column, keys)
+    return await _by_key(session, TpeDesignation, statement, key_column, keys)
 
 
 async def one_of_visible_designations(

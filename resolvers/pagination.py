@@ -1,4 +1,6 @@
-"""Keyset pagination: opaque cursors over the sort key, a capped page size, a total count."""
+"""Keyset pagination: opaque cursors over the sort key, a capped page size, a total count.
+
+Pages are reads: their rows are plain records (`resolvers.reads`), not ORM instances."""
 
 import base64
 import json
@@ -7,14 +9,14 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession as SAAsyncSession
 from sqlalchemy.sql.elements import SQLCoreOperations
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.errors import invalid
 from models.types import MAX_INTEGER
 from models.validation import unstorable
+from resolvers.reads import as_records, record_of, rows
 
 T = TypeVar("T")
 
@@ -77,6 +79,7 @@ async def paginate(
     session: AsyncSession,
     statement: sa.Select,
     *,
+    model: type[SQLModel],
     sort: Sequence[SQLCoreOperations[Any]],
     key: Callable[[Any], list[Any]],
     parse: Callable[[list[Any]], list[Any]],
@@ -84,12 +87,14 @@ async def paginate(
     after: str | None,
     max_page_size: int,
 ) -> Page[Any]:
-    """One page of `statement` in descending `sort` order after the cursor, plus the total.
+    """One page of `statement` (a select of `model`, with its joins and filters) in descending
+    `sort` order after the cursor, plus the total; the rows are records of `model`.
 
     `key` turns a row into its cursor values (JSON-friendly); `parse` turns them back into values
     to compare with the columns.
     """
     check_first(first, max_page_size)
+    statement = as_records(model, statement)
     count = select(sa.func.count()).select_from(statement.order_by(None).subquery())
     # The total rides along with the page as a scalar subquery: one statement, not two.
     page = statement.add_columns(count.scalar_subquery().label("total")).order_by(*(c.desc() for c in sort))
@@ -99,18 +104,16 @@ async def paginate(
         except (TypeError, ValueError, OverflowError):
             raise invalid("after", "after is not a cursor of this list.") from None
         page = page.where(sa.tuple_(*sort) < sa.tuple_(*values))
-    # sqlmodel's exec() would keep only the first column of a select of one model; the page needs
-    # the model and the total, so it goes through SQLAlchemy's own execute.
-    found = list((await SAAsyncSession.execute(session, page.limit(first + 1))).all())
-    rows = [row[0] for row in found]
+    found = await rows(session, page.limit(first + 1))
+    records = [record_of(model, row) for row in found[:first]]
     if found:
-        total = found[0][1]
+        total = found[0][-1]
     else:  # past the end, or an empty list: the count alone
         total = (await session.exec(count)).one() if after is not None else 0
     return Page(
-        rows=rows[:first],
-        cursors=[encode_cursor(key(row)) for row in rows[:first]],
-        has_next=len(rows) > first,
+        rows=records,
+        cursors=[encode_cursor(key(row)) for row in records],
+        has_next=len(found) > first,
         has_previous=after is not None,
         total=total,
     )
@@ -123,6 +126,7 @@ async def paginate_by_id(
     return await paginate(
         session,
         statement,
+        model=model,
         sort=[model.id],
         key=lambda row: [row.id],
         parse=lambda values: [int(values[0])],
