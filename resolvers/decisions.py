@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,7 +17,7 @@ from models.workflow import Step, decided_status, decision_reference
 from resolvers import audit, effects
 from resolvers.events import DecisionTaken, announce
 from resolvers.pagination import Page, paginate
-from resolvers.reads import one_record, select_records
+from resolvers.reads import built_once, one_record, select_records
 from resolvers.search import matches
 from resolvers.sequences import next_number
 from resolvers.workflow import Loaded, move
@@ -60,8 +61,11 @@ async def take_decision(
 
 async def find_by_reference(session: AsyncSession, reference: str) -> Decision | None:
     """The decision as a record (a read), None if no decision has that reference."""
-    statement = select_records(Decision).where(col(Decision.reference) == reference.strip().upper())
-    return await one_record(session, Decision, statement)
+    statement = built_once(
+        "decision_by_reference",
+        lambda: select_records(Decision).where(col(Decision.reference) == sa.bindparam("reference", type_=sa.String)),
+    )
+    return await one_record(session, Decision, statement, {"reference": reference.strip().upper()})
 
 
 async def list_decisions(
