@@ -99,3 +99,32 @@ async def test_reading_the_register_loads_no_orm_instance(flow, gql):
     assert data["decision"]["reference"] == reference
     assert data["committee"]["decisions"]["edges"] == [{"node": {"reference": reference}}]
     assert loaded == []
+
+
+OTHER_READS = """
+query ($id: ID!) {
+  proposals(first: 5) { totalCount edges { node { title status committee { code } decision { reference } } } }
+  node(id: $id) { ... on Proposal { title positions { side } history { action } } }
+  auditTrail(subjectId: $id) { action actorRole }
+  search(text: "interim") { decisions { reference } }
+  statistics { projectsByCountry { country { code } count } }
+  viewer { role }
+}
+"""
+
+
+async def test_other_reads_load_no_orm_instance_either(flow, gql):
+    # Given a decision
+    decided = await flow.decided("VN")
+    proposal_id = decided["proposal"]["id"]
+
+    # When the secretariat reads proposals, one by global id with its history, its audit trail, a search and statistics
+    with orm_loads() as loaded:
+        data = await gql(OTHER_READS, {"id": proposal_id}, token=await flow.token("secretariat"))
+
+    # Then the answer is complete and no ORM instance was made for it
+    assert data["proposals"]["edges"][0]["node"]["decision"] == {"reference": decided["decision"]["reference"]}
+    assert data["node"]["title"] == "Interim special measures"
+    assert len(data["node"]["positions"]) == 2
+    assert data["auditTrail"] and data["search"]["decisions"]
+    assert loaded == []
