@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.records import record_class, record_columns
 
 M = TypeVar("M")
-S = TypeVar("S", bound=sa.Executable)
+S = TypeVar("S")
 
 
 def select_records(model: type, *more: Any) -> sa.Select[Any]:
