@@ -12,6 +12,7 @@ from models.permissions import ensure_authenticated
 from models.principal import Principal
 from models.types import saved_id
 from models.visibility import visible_trail
+from resolvers.reads import records, select_records
 
 
 def snapshot(row: SQLModel) -> dict[str, Any]:
@@ -96,12 +97,12 @@ async def verify_chain(session: AsyncSession) -> ChainCheck:
 async def trail(session: AsyncSession, principal: Principal, subject_type: str, subject_id: int) -> list[AuditEvent]:
     """A subject's events, oldest first: for the secretariat and Japan, and a partner in its own committee."""
     ensure_authenticated(principal)
-    statement = select(AuditEvent).where(
+    statement = select_records(AuditEvent).where(
         col(AuditEvent.subject_type) == subject_type,
         col(AuditEvent.subject_id) == subject_id,
         visible_trail(principal, col(AuditEvent.committee_id)),
     )
-    return list((await session.exec(statement.order_by(col(AuditEvent.id)))).all())
+    return await records(session, AuditEvent, statement.order_by(col(AuditEvent.id)))
 
 
 async def change(

@@ -1,4 +1,5 @@
-"""Countries and committees: public reference data."""
+"""Countries and committees: public reference data. Reads return records (`resolvers.reads`);
+`committee_for_update` is for writes and loads the ORM instance."""
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -6,29 +7,30 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models import Country, JointCommittee, SectoralScope
 from models.enums import Region
 from models.errors import not_found
+from resolvers.reads import one_record, records, select_records
 
 
 async def list_countries(session: AsyncSession) -> list[Country]:
     """Japan first, then the partners in signing order."""
-    statement = select(Country).order_by(col(Country.signing_order).is_not(None), col(Country.signing_order))
-    return list((await session.exec(statement)).all())
+    statement = select_records(Country).order_by(col(Country.signing_order).is_not(None), col(Country.signing_order))
+    return await records(session, Country, statement)
 
 
 async def list_committees(session: AsyncSession, region: Region | None = None) -> list[JointCommittee]:
     """Committees in the order their partners signed."""
     statement = (
-        select(JointCommittee)
+        select_records(JointCommittee)
         .join(Country, col(Country.id) == col(JointCommittee.country_id))
         .order_by(col(Country.signing_order))
     )
     if region is not None:
         statement = statement.where(col(Country.region) == region)
-    return list((await session.exec(statement)).all())
+    return await records(session, JointCommittee, statement)
 
 
 async def find_committee(session: AsyncSession, code: str) -> JointCommittee | None:
-    statement = select(JointCommittee).where(col(JointCommittee.code) == code.strip().upper())
-    return (await session.exec(statement)).one_or_none()
+    statement = select_records(JointCommittee).where(col(JointCommittee.code) == code.strip().upper())
+    return await one_record(session, JointCommittee, statement)
 
 
 async def committee_for_update(session: AsyncSession, code: str, field: str = "committeeCode") -> JointCommittee:
@@ -41,8 +43,9 @@ async def committee_for_update(session: AsyncSession, code: str, field: str = "c
 
 
 async def list_sectoral_scopes(session: AsyncSession) -> list[SectoralScope]:
-    return list((await session.exec(select(SectoralScope).order_by(col(SectoralScope.number)))).all())
+    return await records(session, SectoralScope, select_records(SectoralScope).order_by(col(SectoralScope.number)))
 
 
 async def find_country(session: AsyncSession, code: str) -> Country | None:
-    return (await session.exec(select(Country).where(col(Country.code) == code.strip().upper()))).one_or_none()
+    statement = select_records(Country).where(col(Country.code) == code.strip().upper())
+    return await one_record(session, Country, statement)

@@ -1,7 +1,9 @@
 """Taking decisions under gapless references, and reading the public register."""
 
 from datetime import date
+from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,6 +18,7 @@ from models.workflow import Step, decided_status, decision_reference
 from resolvers import audit, effects
 from resolvers.events import DecisionTaken, announce
 from resolvers.pagination import Page, paginate
+from resolvers.reads import built_once, one_record, select_records
 from resolvers.search import matches
 from resolvers.sequences import next_number
 from resolvers.workflow import Loaded, move
@@ -58,8 +61,12 @@ async def take_decision(
 
 
 async def find_by_reference(session: AsyncSession, reference: str) -> Decision | None:
-    statement = select(Decision).where(col(Decision.reference) == reference.strip().upper())
-    return (await session.exec(statement)).one_or_none()
+    """The decision as a record (a read), None if no decision has that reference."""
+    statement = built_once(
+        "decision_by_reference",
+        lambda: select_records(Decision).where(col(Decision.reference) == sa.bindparam("reference", type_=sa.String)),
+    )
+    return await one_record(session, Decision, statement, {"reference": reference.strip().upper()})
 
 
 async def list_decisions(
@@ -76,31 +83,49 @@ async def list_decisions(
     search: str | None = None,
     meeting_id: int | None = None,
 ) -> Page[Decision]:
-    """The public register across committees, newest first."""
-    statement = select(Decision)
-    if committee_code is not None:
-        statement = statement.join(JointCommittee, col(JointCommittee.id) == col(Decision.committee_id)).where(
-            col(JointCommittee.code) == committee_code.strip().upper()
-        )
-    if kinds:
-        statement = statement.where(col(Decision.kind).in_(kinds))
-    if outcome is not None:
-        statement = statement.where(col(Decision.outcome) == outcome)
-    if decided_from is not None:
-        statement = statement.where(col(Decision.decided_on) >= decided_from)
-    if decided_to is not None:
-        statement = statement.where(col(Decision.decided_on) <= decided_to)
-    if meeting_id is not None:
-        statement = statement.where(col(Decision.meeting_id) == meeting_id)
-    if (found := matches(dialect_name(session), Decision, search)) is not None:
-        statement = statement.where(found)
+    """The public register across committees, newest first, as records.
+
+    Filter values go in as bound parameters, so that the page's statements are built once per
+    set of filters given (a search's words are part of its SQL: a search builds its own)."""
+    filters: dict[str, Any] = {
+        "committee_code": None if committee_code is None else committee_code.strip().upper(),
+        "kinds": kinds or None,
+        "outcome": outcome,
+        "decided_from": decided_from,
+        "decided_to": decided_to,
+        "meeting_id": meeting_id,
+    }
+    given = {name: value for name, value in filters.items() if value is not None}
+    found = matches(dialect_name(session), Decision, search)
+
+    def build() -> sa.Select:
+        statement = select(Decision)
+        if "committee_code" in given:
+            statement = statement.join(JointCommittee, col(JointCommittee.id) == col(Decision.committee_id)).where(
+                col(JointCommittee.code) == sa.bindparam("committee_code", type_=sa.String)
+            )
+        if "kinds" in given:
+            statement = statement.where(col(Decision.kind).in_(sa.bindparam("kinds", expanding=True)))
+        if "outcome" in given:
+            statement = statement.where(col(Decision.outcome) == sa.bindparam("outcome"))
+        if "decided_from" in given:
+            statement = statement.where(col(Decision.decided_on) >= sa.bindparam("decided_from"))
+        if "decided_to" in given:
+            statement = statement.where(col(Decision.decided_on) <= sa.bindparam("decided_to"))
+        if "meeting_id" in given:
+            statement = statement.where(col(Decision.meeting_id) == sa.bindparam("meeting_id"))
+        return statement if found is None else statement.where(found)
+
     return await paginate(
         session,
-        statement,
+        build,
+        model=Decision,
         sort=[col(Decision.decided_on), col(Decision.id)],
         key=lambda d: [d.decided_on.isoformat(), d.id],
         parse=lambda values: [date.fromisoformat(values[0]), int(values[1])],
         first=first,
         after=after,
         max_page_size=max_page_size,
+        shape=None if found is not None else ("register", *sorted(given)),
+        params=given,
     )

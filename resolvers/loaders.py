@@ -1,15 +1,19 @@
 """Batch loads for nested fields: one query per kind of field and request, never one per row.
 
-Each function takes the keys a request asked for and returns one result per key, in order.
+Each function takes the keys a request asked for and returns one result per key, in order. Rows
+come back as plain records (`resolvers.reads`), not ORM instances: loaders serve reads only. Each
+statement is built once per shape (`built_once`) and runs with the keys, and today's date, as
+bound parameters; what it depends on besides (the model, the column, the order, the principal's
+role and country for visibility) is its key.
 """
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
 from typing import Any, NamedTuple, Protocol, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy import ColumnElement
-from sqlmodel import SQLModel, col, or_, select
+from sqlmodel import SQLModel, col, or_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import CommitteeMember, clock
@@ -20,6 +24,7 @@ from models.proposal import Proposal, SidePosition
 from models.subjects import SubjectType
 from models.tpe import TpeDesignation
 from models.visibility import visible_designations, visible_proposals
+from resolvers.reads import KEYS, built_once, keys_in, record_of, records, rows, select_records
 
 T = TypeVar("T", bound=SQLModel)
 R = TypeVar("R")
@@ -40,24 +45,42 @@ class MembersKey(NamedTuple):
     include_former: bool
 
 
-def _serving_on(day: date) -> ColumnElement[bool]:
-    return or_(col(CommitteeMember.until).is_(None), col(CommitteeMember.until) >= day)
+TODAY = "today"
+
+
+def _serving_on() -> ColumnElement[bool]:
+    """Serving on the day given as parameter `today`."""
+    return or_(col(CommitteeMember.until).is_(None), col(CommitteeMember.until) >= sa.bindparam(TODAY, type_=sa.Date))
+
+
+def _keys(keys: Sequence[Any], **more: Any) -> dict[str, Any]:
+    return {KEYS: list(set(keys)), **more}
+
+
+def _visibility(principal: Principal) -> tuple[Any, ...]:
+    """What visibility depends on, as part of a statement's key: not the token's name."""
+    return (principal.role, principal.country_code)
+
+
+def _members_statement(include_former: bool) -> sa.Select[Any]:
+    statement = select_records(CommitteeMember).where(keys_in(col(CommitteeMember.committee_id)))
+    return statement if include_former else statement.where(_serving_on())
 
 
 async def members(session: AsyncSession, keys: Sequence[MembersKey]) -> list[list[CommitteeMember]]:
     """Members per (committee, side, includeFormer): Japan's side first, co-chairs first, then by start."""
-    statement = select(CommitteeMember).where(col(CommitteeMember.committee_id).in_({key.committee_id for key in keys}))
-    if not any(key.include_former for key in keys):
-        statement = statement.where(_serving_on(clock.today()))
-    rows = (await session.exec(statement)).all()
+    include_former = any(key.include_former for key in keys)
+    statement = built_once(("members", include_former), lambda: _members_statement(include_former))
     today = clock.today()
+    params = _keys([key.committee_id for key in keys], **({} if include_former else {TODAY: today}))
+    found = await records(session, CommitteeMember, statement, params)
     role_order = {MemberRole.CO_CHAIR: 0, MemberRole.MEMBER: 1, MemberRole.OBSERVER: 2}
     side_order = {Side.JAPAN: 0, Side.PARTNER: 1}
-    rows = sorted(rows, key=lambda m: (side_order[m.side], role_order[m.role], m.since, m.id))
+    found.sort(key=lambda m: (side_order[m.side], role_order[m.role], m.since, m.id))
     return [
         [
             m
-            for m in rows
+            for m in found
             if m.committee_id == key.committee_id
             and (key.side is None or m.side == key.side)
             and (key.include_former or m.until is None or m.until >= today)
@@ -68,21 +91,27 @@ async def members(session: AsyncSession, keys: Sequence[MembersKey]) -> list[lis
 
 async def co_chairs(session: AsyncSession, keys: Sequence[tuple[int, Side]]) -> list[CommitteeMember | None]:
     """The co-chair serving today for each (committee, side)."""
-    today = clock.today()
-    statement = select(CommitteeMember).where(
-        col(CommitteeMember.committee_id).in_({committee_id for committee_id, _ in keys}),
-        col(CommitteeMember.role) == MemberRole.CO_CHAIR,
-        col(CommitteeMember.since) <= today,
-        _serving_on(today),
+    statement = built_once(
+        "co_chairs",
+        lambda: select_records(CommitteeMember).where(
+            keys_in(col(CommitteeMember.committee_id)),
+            col(CommitteeMember.role) == MemberRole.CO_CHAIR,
+            col(CommitteeMember.since) <= sa.bindparam(TODAY, type_=sa.Date),
+            _serving_on(),
+        ),
     )
-    found = {(m.committee_id, m.side): m for m in (await session.exec(statement)).all()}
+    params = _keys([committee_id for committee_id, _ in keys], **{TODAY: clock.today()})
+    found = {(m.committee_id, m.side): m for m in await records(session, CommitteeMember, statement, params)}
     return [found.get(key) for key in keys]
 
 
-async def _by_key(session: AsyncSession, statement: Any, key_column: str, keys: Sequence[Any]) -> list[list[Any]]:
-    """The rows of `statement` whose `key_column` is each key, grouped in the statement's order."""
-    found: dict[Any, list[Any]] = defaultdict(list)
-    for row in (await session.exec(statement)).all():
+async def _by_key(
+    session: AsyncSession, model: type[R], statement: Any, key_column: str, keys: Sequence[Any], **more: Any
+) -> list[list[R]]:
+    """The records of `statement` (a select of `model`'s records, filtered by `keys_in`) whose
+    `key_column` is each key, grouped in the statement's order."""
+    found: dict[Any, list[R]] = defaultdict(list)
+    for row in await records(session, model, statement, _keys(keys, **more)):
         found[getattr(row, key_column)].append(row)
     return [found[key] for key in keys]
 
@@ -101,22 +130,31 @@ async def grouped(
     session: AsyncSession, model: type[T], key_column: str, order_by: str, keys: Sequence[Any]
 ) -> list[list[T]]:
     """Rows of `model` per value of `key_column`, in `order_by` order."""
-    column = getattr(model, key_column)
-    statement = select(model).where(col(column).in_(set(keys))).order_by(_ordered(model, order_by))
-    return await _by_key(session, statement, key_column, keys)
+    statement = built_once(
+        ("grouped", model, key_column, order_by),
+        lambda: (
+            select_records(model).where(keys_in(col(getattr(model, key_column)))).order_by(_ordered(model, order_by))
+        ),
+    )
+    return await _by_key(session, model, statement, key_column, keys)
 
 
 async def one_by(session: AsyncSession, model: type[T], key_column: str, keys: Sequence[Any]) -> list[T | None]:
     """The row of `model` whose unique `key_column` is each key, or None."""
-    statement = select(model).where(col(getattr(model, key_column)).in_(set(keys)))
-    return _first_of(await _by_key(session, statement, key_column, keys))
+    statement = built_once(
+        ("one_by", model, key_column), lambda: select_records(model).where(keys_in(col(getattr(model, key_column))))
+    )
+    return _first_of(await _by_key(session, model, statement, key_column, keys))
 
 
 async def positions(session: AsyncSession, keys: Sequence[tuple[int, int]]) -> list[list[SidePosition]]:
     """Positions per (proposal, round), Japan's side first."""
-    statement = select(SidePosition).where(col(SidePosition.proposal_id).in_({p for p, _ in keys}))
+    statement = built_once(
+        "positions", lambda: select_records(SidePosition).where(keys_in(col(SidePosition.proposal_id)))
+    )
     found: dict[tuple[int, int], list[SidePosition]] = defaultdict(list)
-    for row in sorted((await session.exec(statement)).all(), key=lambda r: (r.side is not Side.JAPAN, r.id)):
+    loaded = await records(session, SidePosition, statement, _keys([p for p, _ in keys]))
+    for row in sorted(loaded, key=lambda r: (r.side is not Side.JAPAN, r.id)):
         found[(row.proposal_id, row.round)].append(row)
     return [found[key] for key in keys]
 
@@ -124,21 +162,27 @@ async def positions(session: AsyncSession, keys: Sequence[tuple[int, int]]) -> l
 async def visible_proposals_by_id(
     session: AsyncSession, principal: Principal, ids: Sequence[int]
 ) -> list[Proposal | None]:
-    statement = select(Proposal).where(col(Proposal.id).in_(set(ids)), visible_proposals(principal))
-    return _first_of(await _by_key(session, statement, "id", ids))
+    statement = built_once(
+        ("visible_proposals", _visibility(principal)),
+        lambda: select_records(Proposal).where(keys_in(col(Proposal.id)), visible_proposals(principal)),
+    )
+    return _first_of(await _by_key(session, Proposal, statement, "id", ids))
 
 
 async def grouped_visible(
     session: AsyncSession, principal: Principal, model: type[P], key_column: str, order_by: str, keys: Sequence[Any]
 ) -> list[list[P]]:
     """Like `grouped`, for subjects of proposals: only those whose proposal the principal may see."""
-    statement = (
-        select(model)
-        .join(Proposal, col(Proposal.id) == col(model.proposal_id))
-        .where(col(getattr(model, key_column)).in_(set(keys)), visible_proposals(principal))
-        .order_by(_ordered(model, order_by))
+    statement = built_once(
+        ("grouped_visible", model, key_column, order_by, _visibility(principal)),
+        lambda: (
+            select_records(model)
+            .join(Proposal, col(Proposal.id) == col(model.proposal_id))
+            .where(keys_in(col(getattr(model, key_column))), visible_proposals(principal))
+            .order_by(_ordered(model, order_by))
+        ),
     )
-    return await _by_key(session, statement, key_column, keys)
+    return await _by_key(session, model, statement, key_column, keys)
 
 
 async def one_visible(
@@ -152,28 +196,34 @@ async def decisions_about(
     session: AsyncSession, subject_type: SubjectType, keys: Sequence[int]
 ) -> list[list[Decision]]:
     """The decisions on every proposal about each subject, oldest first."""
-    statement = (
-        select(Decision, Proposal.subject_id)
-        .join(Proposal, col(Proposal.id) == col(Decision.proposal_id))
-        .where(col(Proposal.subject_type) == subject_type, col(Proposal.subject_id).in_(set(keys)))
-        .order_by(col(Decision.id))
+    statement = built_once(
+        ("decisions_about", subject_type),
+        lambda: (
+            select_records(Decision, Proposal.subject_id)
+            .join(Proposal, col(Proposal.id) == col(Decision.proposal_id))
+            .where(col(Proposal.subject_type) == subject_type, keys_in(col(Proposal.subject_id)))
+            .order_by(col(Decision.id))
+        ),
     )
     # subject_id is typed optional (a proposal may be about no subject); the IN filter makes it a key.
     found: dict[int | None, list[Decision]] = defaultdict(list)
-    for decision, subject_id in (await session.exec(statement)).all():
-        found[subject_id].append(decision)
+    for row in await rows(session, statement, _keys(keys)):
+        found[row[-1]].append(record_of(Decision, row))
     return [found[key] for key in keys]
 
 
 async def visible_designations_of(
     session: AsyncSession, principal: Principal, key_column: str, keys: Sequence[int]
 ) -> list[list[TpeDesignation]]:
-    statement = (
-        select(TpeDesignation)
-        .where(col(getattr(TpeDesignation, key_column)).in_(set(keys)), visible_designations(principal))
-        .order_by(col(TpeDesignation.id))
+    statement = built_once(
+        ("visible_designations", key_column, _visibility(principal)),
+        lambda: (
+            select_records(TpeDesignation)
+            .where(keys_in(col(getattr(TpeDesignation, key_column))), visible_designations(principal))
+            .order_by(col(TpeDesignation.id))
+        ),
     )
-    return await _by_key(session, statement, key_column, keys)
+    return await _by_key(session, TpeDesignation, statement, key_column, keys)
 
 
 async def one_of_visible_designations(

@@ -12,6 +12,7 @@ from models.methodology import Methodology, MethodologyScope
 from models.principal import Principal
 from models.visibility import visible_methodologies
 from resolvers.pagination import Page, paginate_by_id
+from resolvers.reads import as_records, records
 from resolvers.search import matches
 
 APPROVED = re.compile(r"^[A-Z]{2}_AM\d+$")
@@ -27,7 +28,8 @@ async def find_methodology(session: AsyncSession, principal: Principal, referenc
         )
     else:
         statement = statement.where(col(Methodology.proposed_reference) == reference).order_by(col(Methodology.id))
-    return (await session.exec(statement.limit(1))).first()
+    found = await records(session, Methodology, as_records(Methodology, statement.limit(1)))
+    return found[0] if found else None
 
 
 async def list_methodologies(

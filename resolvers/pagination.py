@@ -1,20 +1,22 @@
-"""Keyset pagination: opaque cursors over the sort key, a capped page size, a total count."""
+"""Keyset pagination: opaque cursors over the sort key, a capped page size, a total count.
+
+Pages are reads: their rows are plain records (`resolvers.reads`), not ORM instances."""
 
 import base64
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession as SAAsyncSession
 from sqlalchemy.sql.elements import SQLCoreOperations
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.errors import invalid
 from models.types import MAX_INTEGER
 from models.validation import unstorable
+from resolvers.reads import as_records, built_once, record_of, rows
 
 T = TypeVar("T")
 
@@ -73,44 +75,71 @@ def check_first(first: int, max_page_size: int) -> None:
         raise invalid("first", f"first must be between 1 and {max_page_size}.")
 
 
+def _page_statements(
+    statement: sa.Select, model: type[SQLModel], sort: Sequence[SQLCoreOperations[Any]], after: bool
+) -> tuple[sa.Select, sa.Select]:
+    """The page (records, then the total) and the count alone, for `statement` (a select of
+    `model`); the cursor's values and the page's limit are bound parameters."""
+    statement = as_records(model, statement)
+    count = select(sa.func.count()).select_from(statement.order_by(None).subquery())
+    # The total rides along with the page as a scalar subquery: one statement, not two.
+    page = statement.add_columns(count.scalar_subquery().label("total")).order_by(*(c.desc() for c in sort))
+    if after:
+        cursor = [sa.bindparam(f"{AFTER}{i}", type_=cast(sa.ColumnElement[Any], c).type) for i, c in enumerate(sort)]
+        page = page.where(sa.tuple_(*sort) < sa.tuple_(*cursor))
+    return page.limit(sa.bindparam(LIMIT, type_=sa.Integer)), count
+
+
+AFTER = "page_after_"
+LIMIT = "page_limit"
+
+
 async def paginate(
     session: AsyncSession,
-    statement: sa.Select,
+    statement: sa.Select | Callable[[], sa.Select],
     *,
+    model: type[SQLModel],
     sort: Sequence[SQLCoreOperations[Any]],
     key: Callable[[Any], list[Any]],
     parse: Callable[[list[Any]], list[Any]],
     first: int,
     after: str | None,
     max_page_size: int,
+    shape: Hashable | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> Page[Any]:
-    """One page of `statement` in descending `sort` order after the cursor, plus the total.
+    """One page of `statement` (a select of `model`, with its joins and filters) in descending
+    `sort` order after the cursor, plus the total; the rows are records of `model`.
 
     `key` turns a row into its cursor values (JSON-friendly); `parse` turns them back into values
-    to compare with the columns.
+    to compare with the columns. With a `shape`, `statement` is a function building the select
+    with its filter values as bound parameters (given in `params`): the page's statements are then
+    built once per shape (`resolvers.reads.built_once`), and `shape` must say everything the
+    function's result depends on.
     """
     check_first(first, max_page_size)
-    count = select(sa.func.count()).select_from(statement.order_by(None).subquery())
-    # The total rides along with the page as a scalar subquery: one statement, not two.
-    page = statement.add_columns(count.scalar_subquery().label("total")).order_by(*(c.desc() for c in sort))
+    bound = dict(params or {})
     if after is not None:
         try:
             values = parse(decode_cursor(after, len(sort)))
         except (TypeError, ValueError, OverflowError):
             raise invalid("after", "after is not a cursor of this list.") from None
-        page = page.where(sa.tuple_(*sort) < sa.tuple_(*values))
-    # sqlmodel's exec() would keep only the first column of a select of one model; the page needs
-    # the model and the total, so it goes through SQLAlchemy's own execute.
-    found = list((await SAAsyncSession.execute(session, page.limit(first + 1))).all())
-    rows = [row[0] for row in found]
+        bound.update({f"{AFTER}{i}": value for i, value in enumerate(values)})
+
+    def build() -> tuple[sa.Select, sa.Select]:
+        return _page_statements(statement() if callable(statement) else statement, model, sort, after is not None)
+
+    page, count = build() if shape is None else built_once(("page", model, shape, after is not None), build)
+    found = await rows(session, page, {**bound, LIMIT: first + 1})
+    records = [record_of(model, row) for row in found[:first]]
     if found:
-        total = found[0][1]
+        total = found[0][-1]
     else:  # past the end, or an empty list: the count alone
-        total = (await session.exec(count)).one() if after is not None else 0
+        total = (await rows(session, count, params))[0][0] if after is not None else 0
     return Page(
-        rows=rows[:first],
-        cursors=[encode_cursor(key(row)) for row in rows[:first]],
-        has_next=len(rows) > first,
+        rows=records,
+        cursors=[encode_cursor(key(row)) for row in records],
+        has_next=len(found) > first,
         has_previous=after is not None,
         total=total,
     )
@@ -123,6 +152,7 @@ async def paginate_by_id(
     return await paginate(
         session,
         statement,
+        model=model,
         sort=[model.id],
         key=lambda row: [row.id],
         parse=lambda values: [int(values[0])],

@@ -11,6 +11,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from models.db import dialect_name
 from models.search_index import fold, tsvector_sql
+from resolvers.reads import as_records, records
 
 Row = TypeVar("Row")
 
@@ -70,4 +71,4 @@ async def ranked(
             .where(sa.text(f"fts_{table} MATCH :fts_{table}_query").bindparams(parameter))
             .order_by(fts.c.rank, col(model.id).desc())  # bm25: lower is better
         )
-    return list((await session.exec(statement.limit(limit))).all())
+    return await records(session, model, as_records(model, statement.limit(limit)))

@@ -13,6 +13,7 @@ from models.decision import Decision
 from models.enums import DecisionOutcome, MethodologyStatus, ProposalKind, Region
 from models.methodology import Methodology, MethodologyScope
 from models.reference_data import SectoralScope
+from resolvers.reads import records, select_records
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +59,10 @@ async def valid_methodologies_by_scope(session: AsyncSession) -> list[tuple[int,
 
 async def published_projects_by_country(session: AsyncSession) -> list[Country]:
     """Partner countries in signing order, with the project counts published for them."""
-    statement = select(Country).where(col(Country.signing_order).is_not(None)).order_by(col(Country.signing_order))
-    return list((await session.exec(statement)).all())
+    statement = (
+        select_records(Country).where(col(Country.signing_order).is_not(None)).order_by(col(Country.signing_order))
+    )
+    return await records(session, Country, statement)
 
 
 async def published_projects_by_region(session: AsyncSession) -> list[tuple[Region, int, int]]:

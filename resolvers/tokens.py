@@ -8,6 +8,7 @@ swept for revoked tokens every few seconds on any database.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,6 +19,7 @@ from models.errors import DomainError, ErrorCode, invalid, not_found
 from models.principal import Principal
 from models.token import hash_secret, new_secret
 from models.validation import clean_required
+from resolvers.reads import built_once, one_record, select_records
 
 TOKEN_REVOKED_CHANNEL = "jcm_token_revoked"
 
@@ -81,10 +83,13 @@ async def revoked_among(session: AsyncSession, token_ids: Iterable[int]) -> set[
 
 async def principal_for_secret(session: AsyncSession, secret: str) -> Principal | None:
     """The principal a presented token stands for, or None when it is unknown or revoked."""
-    statement = select(ApiToken).where(
-        col(ApiToken.token_hash) == hash_secret(secret), col(ApiToken.revoked_at).is_(None)
+    statement = built_once(
+        "token_by_hash",
+        lambda: select_records(ApiToken).where(
+            col(ApiToken.token_hash) == sa.bindparam("token_hash", type_=sa.String), col(ApiToken.revoked_at).is_(None)
+        ),
     )
-    token = (await session.exec(statement)).one_or_none()
+    token = await one_record(session, ApiToken, statement, {"token_hash": hash_secret(secret)})
     if token is None:
         return None
     return Principal(role=token.role, country_code=token.country_code, name=token.name, token_id=token.id)

@@ -10,16 +10,18 @@ from models.principal import Principal
 from models.tpe import DesignationScope, ThirdPartyEntity, TpeDesignation
 from models.visibility import visible_designations
 from resolvers.pagination import Page, paginate_by_id
+from resolvers.reads import one_record, records, select_records
 from resolvers.search import matches
 
 
 async def find_designation(session: AsyncSession, reference: str) -> TpeDesignation | None:
-    statement = select(TpeDesignation).where(col(TpeDesignation.reference) == reference.strip().upper())
-    return (await session.exec(statement)).one_or_none()
+    statement = select_records(TpeDesignation).where(col(TpeDesignation.reference) == reference.strip().upper())
+    return await one_record(session, TpeDesignation, statement)
 
 
 async def list_entities(session: AsyncSession) -> list[ThirdPartyEntity]:
-    return list((await session.exec(select(ThirdPartyEntity).order_by(col(ThirdPartyEntity.name)))).all())
+    statement = select_records(ThirdPartyEntity).order_by(col(ThirdPartyEntity.name))
+    return await records(session, ThirdPartyEntity, statement)
 
 
 async def list_designations(

@@ -3,7 +3,9 @@
 Fields return rows (or what a loader holds) and `render` turns each into the object of the type
 registered for its row class. Each type registers itself with `@renders(RowClass)` in its own
 module, so type modules need not import each other to render a relation: they import only this
-module, and name the types of other modules lazily in annotations. The same registration says
+module, and name the types of other modules lazily in annotations. A table model's registration
+covers its record class too (`models.records`): reads render records, mutations' payloads render
+the ORM instances they wrote, and `render` takes either. The same registration says
 how the type is found by global id (`node=`, for `Query.node`) and, for what proposals are about,
 which `SubjectType` it is and how a proposal's subject is loaded (`subject=`, `subject_loader=`).
 
@@ -20,6 +22,7 @@ from strawberry.types.base import get_object_definition
 
 from api.context import Info
 from api.loaders import Loaders
+from models.records import record_class
 from models.subjects import SubjectType
 
 
@@ -65,9 +68,11 @@ def renders(
 
     def register(cls: C) -> C:
         render = cls.from_row
-        if row_class in _RENDER:
-            raise TypeError(f"{row_class.__name__} is rendered by two types")
-        _RENDER[row_class] = render
+        row_classes = [row_class, record_class(row_class)] if hasattr(row_class, "__table__") else [row_class]
+        for each in row_classes:
+            if each in _RENDER:
+                raise TypeError(f"{each.__name__} is rendered by two types")
+            _RENDER[each] = render
         name = get_object_definition(cls, strict=True).name
         if node is not None:
             _NODES[name] = Lookup(cls, node, render)
