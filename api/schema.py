@@ -1,6 +1,6 @@
 """Schema assembly: the roots of every area, with limits and error masking on by default."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from functools import partial
 
 import strawberry
@@ -14,6 +14,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.types.graphql import OperationType
 
 from api.errors import MaskUnexpectedErrors, Schema, logger
 from api.limits import OperationLimits, refusal_rule
@@ -68,7 +69,13 @@ class Mutation(
 
 
 class CloseSession(SchemaExtension):
-    """Returns the operation's database connection to the pool when the operation ends."""
+    """Tells the operation's session that a query only reads, before any resolver runs, and returns
+    its database connection to the pool when the operation ends."""
+
+    def on_execute(self) -> Iterator[None]:
+        if self.execution_context.operation_type is OperationType.QUERY:
+            self.execution_context.context.db.reads_only()
+        yield
 
     async def on_operation(self) -> AsyncIterator[None]:
         yield

@@ -115,6 +115,29 @@ def new_session(engine: AsyncEngine) -> AsyncSession:
     return AsyncSession(engine, expire_on_commit=False)
 
 
+AUTOCOMMIT: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
+
+
+def read_only_options(engine: AsyncEngine) -> dict[str, Any]:
+    """Connection options for an operation that only reads.
+
+    PostgreSQL at READ COMMITTED (its default) takes a fresh snapshot for every statement, inside a
+    transaction or not, so a BEGIN ... ROLLBACK around reads changes no answer and costs two round
+    trips: such reads run in autocommit (asyncpg then sends neither, and the pool's rollback on
+    return has no transaction to end). At a stricter default level the transaction gives the reads
+    one snapshot, so they keep it; so does a connection whose level is not known yet (the engine
+    learns it on its first connection). SQLite keeps its BEGIN too: it is a call into the library,
+    not a round trip, and gives the operation's reads one snapshot of the WAL.
+
+    On return to the pool, SQLAlchemy sets the connection back to the default level by name, so a
+    write on it later begins with `BEGIN ISOLATION LEVEL READ COMMITTED`: the level it had anyway.
+    """
+    dialect = engine.dialect
+    if dialect.name == "postgresql" and getattr(dialect, "default_isolation_level", None) == "READ COMMITTED":
+        return AUTOCOMMIT
+    return {}
+
+
 @asynccontextmanager
 async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
     """One write transaction: commits on success, rolls back everything on any exception.
