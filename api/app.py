@@ -29,7 +29,7 @@ from api.rate_limit import RateLimitMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings
 from api.websocket import GuardedSocket, OpenSockets, SocketView
-from models.db import create_engine, is_sqlite, ping
+from models.db import create_engine, is_sqlite, ping, prewarm
 from models.principal import PUBLIC, Principal
 from resolvers.events import DecisionBroker
 from resolvers.listener import Listener
@@ -154,7 +154,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     settings = settings or get_settings()
     owns_engine = engine is None
     engine = engine or create_engine(
-        settings.database_url, settings.database_schema, statement_timeout_ms=settings.statement_timeout_ms
+        settings.database_url,
+        settings.database_schema,
+        statement_timeout_ms=settings.statement_timeout_ms,
+        pool_size=settings.database_pool_size,
     )
     view = GraphQLView(settings, engine)
     graphql = CachedGraphQLGet(view, engine, view.listener)
@@ -169,6 +172,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            await prewarm(engine, settings.database_pool_size)
+        except Exception:  # the service starts anyway: /healthz reports the database, requests retry it
+            logger.warning("could not open the database connections at start-up", exc_info=True)
         yield
         await close_listeners(app)
         if owns_engine:
