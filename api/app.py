@@ -25,6 +25,7 @@ from api.exports import export_routes
 from api.feeds import feed_routes
 from api.http_cache import CachedGraphQLGet
 from api.idempotency import IdempotencyMiddleware
+from api.json_encoding import encode_json
 from api.rate_limit import RateLimitMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings
@@ -56,6 +57,9 @@ class GraphQLView(SocketView):
         self.listener = None if is_sqlite(engine) else Listener(engine)
         self.broker = DecisionBroker(self.listener, engine)
         self.sockets = OpenSockets(engine, settings, self.listener)
+
+    def encode_json(self, data: object) -> str:
+        return encode_json(data)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.scope.get("state", {})
