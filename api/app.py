@@ -23,6 +23,7 @@ from api.bench_endpoints import bench_routes
 from api.context import Context, Db, principal_for_authorization
 from api.exports import export_routes
 from api.feeds import feed_routes
+from api.gc_tuning import tune_for_serving
 from api.http_cache import CachedGraphQLGet
 from api.idempotency import IdempotencyMiddleware
 from api.json_encoding import encode_json
@@ -230,5 +231,8 @@ async def close_listeners(app: Starlette) -> None:
 
 
 def asgi_app() -> Any:
-    """Factory for `uvicorn --factory api.app:asgi_app`."""
-    return create_app()
+    """Factory for `uvicorn --factory api.app:asgi_app`: the app, with the garbage collector tuned
+    for serving (api/gc_tuning.py) once it is built."""
+    app = create_app()
+    tune_for_serving()
+    return app
