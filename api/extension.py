@@ -18,7 +18,6 @@ on_execute: a query's session told it only reads (api/db.py); the cost refused o
 """
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
 
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, ValidationRule
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
@@ -92,7 +91,7 @@ class OperationSteps(SchemaExtension):
         yield None
 
 
-async def close_session(context: ExecutionContext | Any) -> None:
+async def close_session(context: ExecutionContext) -> None:
     """Returns the operation's database connection to the pool when the operation ends."""
     try:
         await context.context.db.close()
