@@ -23,14 +23,16 @@ from api.bench_endpoints import bench_routes
 from api.context import Context, Db, principal_for_authorization
 from api.exports import export_routes
 from api.feeds import feed_routes
+from api.gc_tuning import tune_for_serving
 from api.http_cache import CachedGraphQLGet
 from api.idempotency import IdempotencyMiddleware
+from api.json_encoding import encode_json
 from api.rate_limit import RateLimitMiddleware
 from api.response_cache import ResponseCache, ResponseCacheStore
 from api.schema import build_schema
 from api.settings import Settings, get_settings
 from api.websocket import GuardedSocket, OpenSockets, SocketView
-from models.db import create_engine, is_sqlite, ping
+from models.db import create_engine, is_sqlite, ping, prewarm
 from models.principal import PUBLIC, Principal
 from resolvers.events import DecisionBroker
 from resolvers.listener import Listener
@@ -57,6 +59,9 @@ class GraphQLView(SocketView):
         self.listener = None if is_sqlite(engine) else Listener(engine)
         self.broker = DecisionBroker(self.listener, engine)
         self.sockets = OpenSockets(engine, settings, self.listener)
+
+    def encode_json(self, data: object) -> str:
+        return encode_json(data)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.scope.get("state", {})
@@ -155,7 +160,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     settings = settings or get_settings()
     owns_engine = engine is None
     engine = engine or create_engine(
-        settings.database_url, settings.database_schema, statement_timeout_ms=settings.statement_timeout_ms
+        settings.database_url,
+        settings.database_schema,
+        statement_timeout_ms=settings.statement_timeout_ms,
+        pool_size=settings.database_pool_size,
     )
     view = GraphQLView(settings, engine)
     graphql = CachedGraphQLGet(view, engine, view.listener)
@@ -174,6 +182,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            await prewarm(engine, settings.database_pool_size)
+        except Exception:  # the service starts anyway: /healthz reports the database, requests retry it
+            logger.warning("could not open the database connections at start-up", exc_info=True)
         yield
         await close_listeners(app)
         if owns_engine:
@@ -227,5 +239,8 @@ async def close_listeners(app: Starlette) -> None:
 
 
 def asgi_app() -> Any:
-    """Factory for `uvicorn --factory api.app:asgi_app`."""
-    return create_app()
+    """Factory for `uvicorn --factory api.app:asgi_app`: the app, with the garbage collector tuned
+    for serving (api/gc_tuning.py) once it is built."""
+    app = create_app()
+    tune_for_serving()
+    return app

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.db import new_session
+from models.db import new_session, read_only_options
 
 T = TypeVar("T")
 
@@ -19,12 +19,21 @@ class Db:
     every use goes through the lock. When a field fails, GraphQL execution cancels its siblings;
     a database call cancelled half-way can leave its connection unusable (aiosqlite does), so each
     call is shielded and runs to its end, and closing waits for it.
+
+    A query operation says so (`reads_only`) before its first statement: its connection then reads
+    without a transaction where that changes no answer (models/db.py `read_only_options`). A
+    mutation's session is opened as always, and `write_transaction` begins its write on it.
     """
 
     def __init__(self, engine: AsyncEngine):
         self.engine = engine
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
+        self._reads_only = False
+
+    def reads_only(self) -> None:
+        """The operation only reads (a query): called before any resolver runs."""
+        self._reads_only = True
 
     @property
     def session(self) -> AsyncSession:
@@ -32,10 +41,18 @@ class Db:
             self._session = new_session(self.engine)
         return self._session
 
+    async def _opened(self) -> AsyncSession:
+        if self._session is None and self._reads_only and (options := read_only_options(self.engine)):
+            session = self.session
+            # Procures the connection with the options applied, before the session's first statement.
+            await session.connection(execution_options=options)
+            return session
+        return self.session
+
     async def run(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         async def locked() -> T:
             async with self._lock:
-                return await fn(self.session, *args, **kwargs)
+                return await fn(await self._opened(), *args, **kwargs)
 
         task = asyncio.ensure_future(locked())
         # Nobody awaits a shielded call whose caller was cancelled: read its outcome here.

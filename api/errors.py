@@ -6,8 +6,9 @@ import logging
 from typing import Any
 
 import strawberry
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 
 from models.db import StatementTimeout
 from models.errors import DomainError
@@ -33,7 +34,7 @@ class Schema(strawberry.Schema):
     included, at ERROR with a traceback (logger "strawberry.execution")."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        # Called with the original errors, before MaskUnexpectedErrors replaces them.
+        # Called with the original errors, before `mask_operation_result` replaces them.
         for error in errors:
             if is_unexpected(error):
                 logger.error(
@@ -46,19 +47,33 @@ class Schema(strawberry.Schema):
                 logger.debug("expected error in %s: %s", _where(error), error.message)
 
 
-class MaskUnexpectedErrors(MaskErrors):
-    """Masks unexpected exceptions with the request id the client is shown (`Schema` logged them)."""
+def masked(error: GraphQLError, request_id: str) -> GraphQLError:
+    """What the client is shown of an unexpected error: the request id to quote (`Schema` logged it)."""
+    return GraphQLError(
+        message=f"Internal error. Quote request id {request_id} when reporting it.",
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+    )
 
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=is_unexpected)
 
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        request_id = _request_id(self.execution_context)
-        return GraphQLError(
-            message=f"Internal error. Quote request id {request_id} when reporting it.",
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-        )
+def mask_unexpected_errors(result: Any, execution_context: Any) -> None:
+    """Replaces the unexpected errors of a result (or of a streamed result's parts) by masked ones,
+    as strawberry's MaskErrors does, the others left as they are."""
+    parts = [result, *(getattr(result, "incremental", None) or ()), *(getattr(result, "completed", None) or ())]
+    for part in parts:
+        errors = getattr(part, "errors", None)
+        if errors:
+            request_id = _request_id(execution_context)
+            part.errors = [masked(error, request_id) if is_unexpected(error) else error for error in errors]
+
+
+def mask_operation_result(execution_context: Any) -> None:
+    """At the end of an operation: its result's errors masked (an incremental result's first part)."""
+    result = execution_context.result
+    if isinstance(result, GraphQLExecutionResult | StrawberryExecutionResult):
+        mask_unexpected_errors(result, execution_context)
+    elif initial_result := getattr(result, "initial_result", None):
+        mask_unexpected_errors(initial_result, execution_context)

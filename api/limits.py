@@ -1,18 +1,20 @@
 """Limits on the work of one GraphQL operation, checked per request: its estimated cost before it
 runs, and its running time.
 
-Both live in one extension's `on_execute`, which every transport goes through (POST, GET and
-WebSocket) after validation and before any resolver: the cost needs the variables (`first: $n`),
-which a validation rule does not see, and validation stays cached per document. Its `on_validate`
-only guards validation itself against documents whose fragments expand past the limit.
+Both run at the start of execution (api/extension.py), which every transport goes through (POST, GET
+and WebSocket) after validation and before any resolver: the cost needs the variables (`first: $n`),
+which a validation rule does not see, and validation stays cached per document. Before validation,
+`refuse_oversized_document` only guards validation itself against documents whose fragments expand
+past the limit.
 """
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from graphql import GraphQLError, ValidationContext, ValidationRule
-from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from api.cost import expanded_size, operation_cost
@@ -48,59 +50,56 @@ def refusal_rule(max_cost: int) -> type[ValidationRule]:
     return TooCostly
 
 
-class OperationLimits(SchemaExtension):
-    """Refuses an operation whose estimated cost is over `max_query_cost`, then bounds a query's
-    execution by `request_timeout_s`.
+def refuse_oversized_document(context: ExecutionContext, max_cost: int, refusal: type[ValidationRule]) -> None:
+    """Before validation: a document whose fragments expand past the limit is refused by validation
+    alone (the `refusal` rule), since the other rules would expand it too."""
+    assert context.graphql_document is not None
+    if expanded_size(context.graphql_document) > max_cost:
+        context.validation_rules = (refusal,)
 
-    A mutation is not cut short: its database calls run to their end anyway (api/context.py `Db`
+
+def refuse_costly_operation(context: ExecutionContext, settings: Settings) -> None:
+    """Before any resolver: an operation whose estimated cost is over `max_query_cost` is refused."""
+    assert context.graphql_document is not None  # execution comes after parsing and validation
+    cost = operation_cost(
+        context.schema._schema,
+        context.graphql_document,
+        context.operation_name,
+        context.variables,
+        settings.max_page_size,
+    )
+    if cost > settings.max_query_cost:
+        raise too_costly(cost, settings.max_query_cost)
+
+
+@asynccontextmanager
+async def time_limit(context: ExecutionContext, settings: Settings) -> AsyncIterator[None]:
+    """Bounds a query's execution by `request_timeout_s`.
+
+    A mutation is not cut short: its database calls run to their end anyway (api/db.py `Db`
     shields them), so a client told TIMEOUT could not know whether its write committed. Its
     statements are bounded by PostgreSQL's statement timeout instead. A subscription's limit
     covers setting it up, not the life of the stream.
     """
-
-    def __init__(self, *, settings: Settings, refusal: type[ValidationRule]):
-        self.settings = settings
-        self.refusal = refusal
-
-    def on_validate(self) -> Iterator[None]:
-        """A document whose fragments expand past the limit is refused by validation alone: the
-        other rules would expand it too (before ValidationCache, which then validates it)."""
-        assert self.execution_context.graphql_document is not None
-        if expanded_size(self.execution_context.graphql_document) > self.settings.max_query_cost:
-            self.execution_context.validation_rules = (self.refusal,)
+    limit = settings.request_timeout_s
+    if not limit or context.operation_type is not OperationType.QUERY:
         yield
-
-    async def on_execute(self) -> AsyncIterator[None]:
-        context = self.execution_context
-        assert context.graphql_document is not None  # on_execute runs after parsing and validation
-        cost = operation_cost(
-            context.schema._schema,
-            context.graphql_document,
-            context.operation_name,
-            context.variables,
-            self.settings.max_page_size,
-        )
-        if cost > self.settings.max_query_cost:
-            raise too_costly(cost, self.settings.max_query_cost)
-
-        limit = self.settings.request_timeout_s
-        if not limit or context.operation_type is not OperationType.QUERY:
+        return
+    timeout = asyncio.timeout(limit)
+    try:
+        async with timeout:
             yield
-            return
-        timeout = asyncio.timeout(limit)
-        try:
-            async with timeout:
-                yield
-        except TimeoutError:
-            if not timeout.expired():
-                raise
-            await self._close_session()
-            raise timed_out(limit) from None
+    except TimeoutError:
+        if not timeout.expired():
+            raise
+        await _close_session(context)
+        raise timed_out(limit) from None
 
-    async def _close_session(self) -> None:
-        """Wait for the database call under way (shielded, it is not cancelled) and close the session,
-        so that the connection goes back to the pool idle, not mid-statement."""
-        try:
-            await self.execution_context.context.db.close()
-        except Exception:
-            logger.warning("closing the session of a query that ran out of time failed", exc_info=True)
+
+async def _close_session(context: ExecutionContext) -> None:
+    """Wait for the database call under way (shielded, it is not cancelled) and close the session,
+    so that the connection goes back to the pool idle, not mid-statement."""
+    try:
+        await context.context.db.close()
+    except Exception:
+        logger.warning("closing the session of a query that ran out of time failed", exc_info=True)

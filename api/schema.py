@@ -1,30 +1,24 @@
 """Schema assembly: the roots of every area, with limits and error masking on by default."""
 
-from collections.abc import AsyncIterator
 from functools import partial
 
 import strawberry
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
 )
 
 from api.compiled.execute import CompiledReads
-from api.errors import MaskUnexpectedErrors, Schema, logger
-from api.limits import OperationLimits, refusal_rule
+from api.errors import Schema
+from api.extension import OperationSteps, Steps
+from api.limits import refusal_rule
 from api.mutations.committees import CommitteeMutations
 from api.mutations.methodologies import MethodologyMutations
 from api.mutations.proposals import ProposalMutations
 from api.mutations.rules import RuleMutations
 from api.mutations.tpes import TpeMutations
 from api.settings import Settings
-from api.storable_text import RefuseUnstorableText
 from api.subscriptions import Subscription
 from api.types.audit import AuditQueries
 from api.types.committee import CommitteeQueries
@@ -68,19 +62,6 @@ class Mutation(
     pass
 
 
-class CloseSession(SchemaExtension):
-    """Returns the operation's database connection to the pool when the operation ends."""
-
-    async def on_operation(self) -> AsyncIterator[None]:
-        yield
-        try:
-            await self.execution_context.context.db.close()
-        except Exception:
-            # The result stands; a connection that broke (a field failed mid-query and its
-            # siblings were cancelled) is discarded by the pool.
-            logger.warning("closing the operation's session failed", exc_info=True)
-
-
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Validation rules are built once: the validation cache only hits when an operation is
     # validated against the very same rule classes as before.
@@ -90,25 +71,15 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.introspection:
         rules += DisableIntrospection().validation_rules
-    extensions: list = [
-        CloseSession,
-        MaskUnexpectedErrors,
-        # Before the parser cache: the token limit is a parse option.
-        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        ParserCache,
-        partial(AddValidationRules, rules),
-        # Before the validation cache: a document too large once expanded skips the other rules.
-        # Then, per request before any resolver: the cost, and the running time.
-        partial(OperationLimits, settings=settings, refusal=refusal_rule(settings.max_query_cost)),
-        ValidationCache,
-        RefuseUnstorableText,  # after ValidationCache, which sets the validation errors it adds to
-    ]
+    # One extension runs every per-operation step (limits, caches, masking, the session), in the
+    # order api/extension.py documents.
+    steps = Steps(settings, rules, refusal_rule(settings.max_query_cost))
     return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=node_types(),  # as registered by each area's type module, so that `node(id)` may return them
-        extensions=extensions,
+        extensions=[partial(OperationSteps, steps)],
         execution_context_class=CompiledReads if settings.compiled_reads else None,
     )
 

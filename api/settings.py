@@ -4,6 +4,8 @@ from limits import parse_many
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.db import POOL_SIZE
+
 
 class Settings(BaseSettings):
     """Every setting comes from an environment variable with the JCM_ prefix (JCM_DATABASE_URL ...)."""
@@ -12,6 +14,8 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///jcm.db"
     database_schema: str | None = None  # PostgreSQL only: the schema holding the tables
+    # Database connections kept open (models/db.py POOL_SIZE); as many are opened at start-up.
+    database_pool_size: int = Field(default=POOL_SIZE, ge=1)
     host: str = "127.0.0.1"
     port: int = 8000
     graphiql: bool = True

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError, StringValueNode, Visitor, visit
-from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from models.validation import unstorable
 
@@ -73,19 +73,15 @@ class _Literals(Visitor):
             self.errors.append(_error("Argument", list(self.path), problem, node))
 
 
-class RefuseUnstorableText(SchemaExtension):
-    """Listed after ValidationCache: it adds its errors to the validation errors, and an operation
-    with any is answered with them instead of running."""
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        errors = [
-            error for name, value in (context.variables or {}).items() for error in variable_errors(value, ["$" + name])
-        ]
-        if context.graphql_document is not None:
-            literals = _Literals()
-            visit(context.graphql_document, literals)
-            errors += literals.errors
-        if errors:
-            context.pre_execution_errors = [*(context.pre_execution_errors or []), *errors]
-        yield
+def refuse_unstorable_text(context: ExecutionContext) -> None:
+    """After validation (api/extension.py): adds its errors to the validation errors, and an
+    operation with any is answered with them instead of running."""
+    errors = [
+        error for name, value in (context.variables or {}).items() for error in variable_errors(value, ["$" + name])
+    ]
+    if context.graphql_document is not None:
+        literals = _Literals()
+        visit(context.graphql_document, literals)
+        errors += literals.errors
+    if errors:
+        context.pre_execution_errors = [*(context.pre_execution_errors or []), *errors]

@@ -19,6 +19,7 @@ that locks rows outside `write_transaction` (nothing does today). A write that P
 anyway (deadlock, serialization failure) is run again by `api.mutations.base.mutate`.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -35,6 +36,11 @@ WRITE = "jcm_write"
 WRITE_LOCK = 4_711_000_001
 # PostgreSQL channel told of every committed write, so that other processes drop cached state.
 CHANGED_CHANNEL = "jcm_changed"
+# Connections the pool keeps open: 8 requests at once (the benchmark's concurrency) plus the one
+# PostgreSQL LISTEN connection (resolvers/listener.py, held for the life of the process) and one
+# for the short reads beside a request (the publication version, a token's lookup). Below that,
+# every request past the fifth opened a connection and closed it on return (the pool's default 5).
+POOL_SIZE = 10
 
 
 def is_sqlite(engine: AsyncEngine) -> bool:
@@ -52,13 +58,19 @@ class StatementTimeout(Exception):
         self.extensions = {"code": "TIMEOUT", "limitMilliseconds": timeout_ms}
 
 
-def create_engine(url: str, schema: str | None = None, statement_timeout_ms: int = 0, **kwargs: Any) -> AsyncEngine:
+def create_engine(
+    url: str, schema: str | None = None, statement_timeout_ms: int = 0, pool_size: int = POOL_SIZE, **kwargs: Any
+) -> AsyncEngine:
     """An async engine; on SQLite with foreign keys on and write transactions that lock at BEGIN.
 
     `schema` (PostgreSQL) puts the tables in that schema instead of the default one.
     `statement_timeout_ms` (PostgreSQL, 0 = none) has the server cancel any longer statement; the
     serving engine sets it, migrations and the CLI do not (they may rightly run long).
+    `pool_size` connections are kept open once opened (see POOL_SIZE); up to 10 more are opened
+    when all are busy, and closed again on return.
     """
+    if "poolclass" not in kwargs and ":memory:" not in url:  # an in-memory SQLite has one connection
+        kwargs.setdefault("pool_size", pool_size)
     connect_args = kwargs.setdefault("connect_args", {})
     if url.startswith("sqlite"):
         connect_args.setdefault("timeout", 30)
@@ -115,6 +127,29 @@ def new_session(engine: AsyncEngine) -> AsyncSession:
     return AsyncSession(engine, expire_on_commit=False)
 
 
+AUTOCOMMIT: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
+
+
+def read_only_options(engine: AsyncEngine) -> dict[str, Any]:
+    """Connection options for an operation that only reads.
+
+    PostgreSQL at READ COMMITTED (its default) takes a fresh snapshot for every statement, inside a
+    transaction or not, so a BEGIN ... ROLLBACK around reads changes no answer and costs two round
+    trips: such reads run in autocommit (asyncpg then sends neither, and the pool's rollback on
+    return has no transaction to end). At a stricter default level the transaction gives the reads
+    one snapshot, so they keep it; so does a connection whose level is not known yet (the engine
+    learns it on its first connection). SQLite keeps its BEGIN too: it is a call into the library,
+    not a round trip, and gives the operation's reads one snapshot of the WAL.
+
+    On return to the pool, SQLAlchemy sets the connection back to the default level by name, so a
+    write on it later begins with `BEGIN ISOLATION LEVEL READ COMMITTED`: the level it had anyway.
+    """
+    dialect = engine.dialect
+    if dialect.name == "postgresql" and getattr(dialect, "default_isolation_level", None) == "READ COMMITTED":
+        return AUTOCOMMIT
+    return {}
+
+
 @asynccontextmanager
 async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
     """One write transaction: commits on success, rolls back everything on any exception.
@@ -146,6 +181,20 @@ async def notify(session: AsyncSession, channel: str, payload: str = "") -> None
     if it rolls back). SQLite has no such thing: a no-op there."""
     if dialect_name(session) == "postgresql":
         await session.exec(select(sa.func.pg_notify(channel, payload)))
+
+
+async def prewarm(engine: AsyncEngine, count: int) -> None:
+    """Open `count` connections at once and hand them to the pool, so that the first requests after
+    start-up find them open (a PostgreSQL connection costs a few round trips and a backend
+    process), and the engine knows the server's default isolation level before the first query
+    (models.db.read_only_options)."""
+    opened = await asyncio.gather(*(engine.connect() for _ in range(count)), return_exceptions=True)
+    for connection in opened:
+        if not isinstance(connection, BaseException):
+            await connection.close()
+    failed = [error for error in opened if isinstance(error, BaseException)]
+    if failed:
+        raise failed[0]
 
 
 async def ping(engine: AsyncEngine) -> None:
