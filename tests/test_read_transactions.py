@@ -90,6 +90,20 @@ async def test_a_query_reads_without_begin_or_rollback_on_postgresql(gql, engine
         assert wire.control == [], wire.sent
 
 
+async def test_a_token_holders_query_reads_its_token_without_begin_or_rollback_on_postgresql(gql, engine, tokens):
+    # Given Japan's token
+    token = await tokens.japan()
+
+    # When Japan's client reads committees and decisions
+    with on_the_wire(engine) as wire:
+        data = await gql(READ, token=token)
+        await settled()
+
+    # Then the token's lookup, like the query, was SELECTs alone on PostgreSQL
+    assert len(data["committees"]) == 30
+    assert wire.control == (["BEGIN", "BEGIN"] if is_sqlite(engine) else []), wire.sent
+
+
 async def test_many_queries_in_a_row_send_no_transaction_control_on_postgresql(gql, engine):
     # Given connections that have served reads and gone back to the pool
     await gql(READ)
