@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import SQLModel, select
 
 from models import JointCommittee, Meeting
@@ -191,6 +191,7 @@ async def build(engine: AsyncEngine, decisions: int, seed: int = 2026) -> None:
                     }
                 )
         counters = [{"committee_id": c, "sequence": f"decision-{y}", "last_value": s} for (c, y), s in serials.items()]
+        postgresql = connection.dialect.name == "postgresql"
         for model, rows in (
             (Meeting, meetings),
             (Proposal, proposals),
@@ -199,11 +200,27 @@ async def build(engine: AsyncEngine, decisions: int, seed: int = 2026) -> None:
             (WorkflowEvent, events),
             (ReferenceCounter, counters),
         ):
+            if postgresql and rows:
+                await _copy(connection, _rows(model), rows)
+                continue
             for first in range(0, len(rows), CHUNK):
                 await connection.execute(sa.insert(_rows(model)), rows[first : first + CHUNK])
-        if connection.dialect.name == "postgresql":
+        if postgresql:
             for table in ("meeting", "proposal", "decision"):
                 await connection.execute(
                     sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
                 )
             await connection.execute(sa.text("ANALYZE"))
+
+
+async def _copy(connection: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """COPY the rows in (PostgreSQL), in the transaction under way: several times faster than
+    INSERT statements for 100,000 decisions with their 700,000 related rows, and it fires the same
+    triggers and index updates."""
+    columns = list(rows[0])
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    await driver.copy_records_to_table(
+        table.name, columns=columns, records=[tuple(row[column] for column in columns) for row in rows]
+    )
