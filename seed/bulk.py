@@ -1,6 +1,7 @@
 """A realistic register for benchmarks: many years of decisions across the 30 committees, each with
 its proposal, history, both sides' positions and, for some, a meeting. Rows go in with bulk
-inserts in one transaction; the triggers of the full-text index run as for any other row."""
+inserts (COPY on PostgreSQL) in one transaction; the triggers of the full-text index run as for
+any other row."""
 
 import random
 from collections import defaultdict
@@ -214,9 +215,12 @@ async def build(engine: AsyncEngine, decisions: int, seed: int = 2026) -> None:
 
 
 async def _copy(connection: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """COPY the rows in (PostgreSQL), in the transaction under way: several times faster than
-    INSERT statements for 100,000 decisions with their 700,000 related rows, and it fires the same
-    triggers and index updates."""
+    """COPY the rows in (PostgreSQL), in the transaction under way, with the same triggers,
+    constraints and index updates as INSERT. Measured on 10,000 decisions: about half the time of
+    batched INSERTs for proposals, positions and history (0.50 → 0.25 s, 0.48 → 0.28 s, 1.06 →
+    0.65 s). Decisions take as long either way (4.7–5.1 s): their full-text index evaluates its
+    accent-folding expression per row, and so does ANALYZE over its sample; building that index
+    after the rows instead was no faster, measured alternately."""
     columns = list(rows[0])
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
