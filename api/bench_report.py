@@ -35,6 +35,8 @@ class Figure:
 
     def rate_cell(self) -> str:
         rates = [batch.per_second for batch in self.batches]
+        if not rates:
+            return "n/a"
         if len(rates) == 1:
             return f"{rates[0]:,.0f}"
         return f"{self.rate:,.0f} ({min(rates):,.0f}–{max(rates):,.0f})"
@@ -80,10 +82,11 @@ def _figures_table(runs: list[Measured], cached: bool) -> list[str]:
         cells = [runs[0].figures[key].label]
         for run in runs:
             figure = run.figures[key]
-            cells += [figure.rate_cell(), f"{figure.server_ms:.2f}"]
+            measured = bool(figure.batches)  # not, for the cached reads of a server without the cache
+            cells += [figure.rate_cell(), f"{figure.server_ms:.2f}" if measured else "n/a"]
             if run.counts_database_cpu:
-                database_ms = figure.database_ms
-                cells.append("" if database_ms is None else f"{database_ms:.2f}")
+                database_ms = figure.database_ms if measured else None
+                cells.append("n/a" if database_ms is None else f"{database_ms:.2f}")
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
