@@ -195,7 +195,9 @@ def parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("benchmark", help="build a 100,000-decision register, serve it, measure it")
     bench.add_argument("--database", default="benchmark.db", help="SQLite file to build or reuse")
     bench.add_argument("--decisions", type=int, default=100_000)
-    bench.add_argument("--requests", type=int, default=2_000, help="requests per figure and round (5× for 304s)")
+    bench.add_argument(
+        "--requests", type=int, default=2_000, help="requests per figure and round (5× for 304s and cached reads)"
+    )
     bench.add_argument("--concurrency", type=int, default=8)
     bench.add_argument(
         "--database-url",
