@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, cast
 
 WARM_UP = 5  # requests per connection before the measured batch
+TIMEOUT_S = 900  # a batch that takes longer has a server that stopped answering
 FIXED_ANSWER = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
 _LENGTH = re.compile(rb"\ncontent-length:\s*(\d+)")
 
@@ -163,7 +164,7 @@ async def _drive(clients: list[_Client], request: bytes, requests: int) -> None:
     for client in clients:
         assert client.transport is not None
         run.next(client.transport)
-    await run.done
+    await asyncio.wait_for(run.done, TIMEOUT_S)
 
 
 async def measure(
