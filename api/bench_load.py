@@ -8,7 +8,8 @@ no coroutine, no stream, no future per request. `ceiling` measures what the clie
 drive, against a fixed answer served from yet another process.
 
 CPU comes from /proc/<pid>/stat (utime + stime, all threads, in clock ticks) read just before and
-after the measured batch, when the server is idle: warm-up requests and connecting are not counted.
+after the measured batch, when the server is idle: warm-up requests and connecting are not counted
+(PostgreSQL's backends are also read during the batch, see DatabaseCpu).
 """
 
 import asyncio
@@ -53,30 +54,62 @@ def ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
-def database_pids(database: str) -> list[int]:
-    """PostgreSQL backends connected to `database`, by their title, `postgres: [cluster:] user
-    database host(port) state`: other databases on the same server, such as a test run next door,
-    and the server's background processes are not counted."""
-    pids = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            if Path(entry.path, "comm").read_bytes().strip() != b"postgres":
+class DatabaseCpu:
+    """CPU of the PostgreSQL backends connected to one database, known by their title, `postgres:
+    [cluster:] user database host(port) state`: other databases on the same server (a test run next
+    door) and the server's background processes are not counted.
+
+    Read every POLL_S while a batch runs, keeping each backend's last reading: the pool closes a
+    connection it has no room for mid-batch, and an exited backend can no longer be read. A backend
+    that starts during the batch counts from zero, its start-up included: a cost of the requests."""
+
+    POLL_S = 0.1
+
+    def __init__(self, database: str):
+        self.database = database.encode()
+        self.elsewhere: set[int] = set()  # processes known not to be this database's backends
+        self.before: dict[int, int] = {}
+        self.last: dict[int, int] = {}
+
+    def _backends(self) -> list[int]:
+        pids = []
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit() or (pid := int(entry.name)) in self.elsewhere:
                 continue
-            title = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").split()
-        except OSError:
-            continue
-        if title[:1] != [b"postgres:"]:
-            continue
-        words = title[2:] if len(title) > 1 and title[1].endswith(b":") else title[1:]  # Debian names the cluster
-        if len(words) >= 2 and words[1] == database.encode():
-            pids.append(int(entry.name))
-    return pids
+            try:
+                if Path(entry.path, "comm").read_bytes().strip() != b"postgres":
+                    self.elsewhere.add(pid)
+                    continue
+                title = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").split()
+            except OSError:
+                continue
+            if title[:1] != [b"postgres:"]:
+                continue  # the postmaster, or a child that has not set its title yet
+            words = title[2:] if len(title) > 1 and title[1].endswith(b":") else title[1:]  # Debian names the cluster
+            if len(words) >= 2 and words[1] == self.database:
+                pids.append(pid)
+            else:
+                self.elsewhere.add(pid)
+        return pids
 
+    def read(self) -> None:
+        for pid in self._backends():
+            if now := ticks(pid):
+                self.last[pid] = max(self.last.get(pid, 0), now)
 
-def _database_ticks(database: str | None) -> dict[int, int]:
-    return {pid: ticks(pid) for pid in database_pids(database)} if database else {}
+    def start(self) -> None:
+        self.read()
+        self.before = dict(self.last)
+
+    def seconds(self) -> float:
+        """CPU seconds since `start`."""
+        self.read()
+        return sum(now - self.before.get(pid, 0) for pid, now in self.last.items()) / os.sysconf("SC_CLK_TCK")
+
+    async def follow(self, until: "asyncio.Future[None]") -> None:
+        while not until.done():
+            self.read()
+            await asyncio.wait([until], timeout=self.POLL_S)
 
 
 def answer_length(buffer: bytearray) -> tuple[int, int] | None:
@@ -157,14 +190,19 @@ class _Client(asyncio.Protocol):
             self.run.fail(ConnectionError(f"the server closed a connection: {exc}"))
 
 
-async def _drive(clients: list[_Client], request: bytes, requests: int) -> None:
+async def _drive(clients: list[_Client], request: bytes, requests: int, database: DatabaseCpu | None = None) -> None:
     run = _Run(request, requests, len(clients))
     for client in clients:
         client.run = run
+    following = asyncio.create_task(database.follow(run.done)) if database else None
     for client in clients:
         assert client.transport is not None
         run.next(client.transport)
-    await asyncio.wait_for(run.done, TIMEOUT_S)
+    try:
+        await asyncio.wait_for(run.done, TIMEOUT_S)
+    finally:
+        if following:
+            await following
 
 
 async def measure(
@@ -176,31 +214,28 @@ async def measure(
     for _ in range(concurrency):
         _, client = await loop.create_connection(_Client, "127.0.0.1", port)
         clients.append(client)
+    database_cpu = DatabaseCpu(database) if database else None
     try:
         await _drive(clients, request, WARM_UP * concurrency)
         server_before = ticks(server_pid) if server_pid else 0
-        database_before = _database_ticks(database)
+        if database_cpu:
+            database_cpu.start()
         client_before = os.times()
         started = time.perf_counter()
-        await _drive(clients, request, requests)
+        await _drive(clients, request, requests, database_cpu)
         seconds = time.perf_counter() - started
         client_after = os.times()
         server_after = ticks(server_pid) if server_pid else 0
-        database_after = _database_ticks(database)
     finally:
         for client in clients:
             client.run = None
             if client.transport is not None:
                 client.transport.close()
-    tick = os.sysconf("SC_CLK_TCK")
-    database_cpu = None
-    if database is not None:  # a backend that started meanwhile counts from zero, one that ended is lost
-        database_cpu = sum(after - database_before.get(pid, 0) for pid, after in database_after.items()) / tick
     return Batch(
         requests,
         seconds,
-        (server_after - server_before) / tick,
-        database_cpu,
+        (server_after - server_before) / os.sysconf("SC_CLK_TCK"),
+        database_cpu.seconds() if database_cpu else None,
         (client_after.user + client_after.system) - (client_before.user + client_before.system),
     )
 
