@@ -300,7 +300,7 @@ def _header(targets: list[Target], requests: int, concurrency: int, rounds: int,
     databases = " and ".join(target.name for target in targets)
     return (
         f"Measured {date.today().isoformat()} on {os.cpu_count()} cores, {databases}, one uvicorn worker; "
-        f"{rounds} rounds, each figure measured once per round (GraphQL and its plain twin one after the other), "
+        f"{rounds} round{'s' if rounds != 1 else ''}, each figure measured once per round (GraphQL and its plain twin one after the other), "
         f"medians (min–max) over the rounds; {requests:,} requests per figure ({5 * requests:,} for 304s and cached reads), "
         f"{concurrency} connections with one request in flight each, from a separate uvloop process "
         f"(its ceiling against a fixed answer from another process: {ceiling.per_second:,.0f} req/s, "
@@ -325,6 +325,8 @@ def main(
     import logging
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request would drown the table
+    if rounds < 1 or requests < 1 or concurrency < 1:
+        raise SystemExit("--rounds, --requests and --concurrency take a positive number")
     targets = [Target("SQLite", f"sqlite+aiosqlite:///{database}")]
     if rebuild or not database.exists():
         for suffix in ("", "-wal", "-shm"):
