@@ -153,6 +153,8 @@ def cmd_benchmark(settings: Settings, args: argparse.Namespace) -> None:
             args.concurrency,
             args.rebuild,
             Path(args.readme) if args.readme else None,
+            database_url=args.database_url,
+            rounds=args.rounds,
         )
     )
 
@@ -193,9 +195,19 @@ def parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("benchmark", help="build a 100,000-decision register, serve it, measure it")
     bench.add_argument("--database", default="benchmark.db", help="SQLite file to build or reuse")
     bench.add_argument("--decisions", type=int, default=100_000)
-    bench.add_argument("--requests", type=int, default=2_000, help="requests per throughput figure")
+    bench.add_argument(
+        "--requests", type=int, default=2_000, help="requests per figure and round (5× for 304s and cached reads)"
+    )
     bench.add_argument("--concurrency", type=int, default=8)
-    bench.add_argument("--rebuild", action="store_true", help="build the database even if the file exists")
+    bench.add_argument(
+        "--database-url",
+        help="also measure PostgreSQL, e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/jcm_bench "
+        "(created if missing, built if empty; the table then holds SQLite and PostgreSQL side by side)",
+    )
+    bench.add_argument("--rounds", type=int, default=5, help="every figure is measured once per round; medians")
+    bench.add_argument(
+        "--rebuild", action="store_true", help="build the databases even if they exist (drops a PostgreSQL one)"
+    )
     bench.add_argument("--readme", help="write the table into this README between the benchmark markers")
     bench.set_defaults(handler=cmd_benchmark)
 

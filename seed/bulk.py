@@ -1,6 +1,7 @@
 """A realistic register for benchmarks: many years of decisions across the 30 committees, each with
 its proposal, history, both sides' positions and, for some, a meeting. Rows go in with bulk
-inserts in one transaction; the triggers of the full-text index run as for any other row."""
+inserts (COPY on PostgreSQL) in one transaction; the triggers of the full-text index run as for
+any other row."""
 
 import random
 from collections import defaultdict
@@ -8,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import SQLModel, select
 
 from models import JointCommittee, Meeting
@@ -191,6 +192,7 @@ async def build(engine: AsyncEngine, decisions: int, seed: int = 2026) -> None:
                     }
                 )
         counters = [{"committee_id": c, "sequence": f"decision-{y}", "last_value": s} for (c, y), s in serials.items()]
+        postgresql = connection.dialect.name == "postgresql"
         for model, rows in (
             (Meeting, meetings),
             (Proposal, proposals),
@@ -199,11 +201,30 @@ async def build(engine: AsyncEngine, decisions: int, seed: int = 2026) -> None:
             (WorkflowEvent, events),
             (ReferenceCounter, counters),
         ):
+            if postgresql and rows:
+                await _copy(connection, _rows(model), rows)
+                continue
             for first in range(0, len(rows), CHUNK):
                 await connection.execute(sa.insert(_rows(model)), rows[first : first + CHUNK])
-        if connection.dialect.name == "postgresql":
+        if postgresql:
             for table in ("meeting", "proposal", "decision"):
                 await connection.execute(
                     sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
                 )
             await connection.execute(sa.text("ANALYZE"))
+
+
+async def _copy(connection: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """COPY the rows in (PostgreSQL), in the transaction under way, with the same triggers,
+    constraints and index updates as INSERT. Measured on 10,000 decisions: about half the time of
+    batched INSERTs for proposals, positions and history (0.50 → 0.25 s, 0.48 → 0.28 s, 1.06 →
+    0.65 s). Decisions take as long either way (4.7–5.1 s): their full-text index evaluates its
+    accent-folding expression per row, and so does ANALYZE over its sample; building that index
+    after the rows instead was no faster, measured alternately."""
+    columns = list(rows[0])
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    await driver.copy_records_to_table(
+        table.name, columns=columns, records=[tuple(row[column] for column in columns) for row in rows]
+    )
