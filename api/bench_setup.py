@@ -3,6 +3,7 @@ same server when missing and filled with the seed and the bulk register when emp
 benchmark reads from them beside the measured server (a deep cursor, statement counts)."""
 
 import asyncio
+from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
@@ -75,8 +76,17 @@ async def count_statements(url: str, page: str, headers: dict[str, str]) -> tupl
     engine = create_engine(url)
     counted: list[str] = []
     sa.event.listen(engine.sync_engine, "before_cursor_execute", lambda *a: counted.append(a[2]))
-    for control in ("begin", "commit", "rollback"):
-        sa.event.listen(engine.sync_engine, control, lambda *a, control=control: counted.append(control))
+
+    def control(name: str) -> Callable[[sa.Connection], None]:
+        def listen(connection: sa.Connection) -> None:
+            # in autocommit the driver sends no BEGIN, COMMIT or ROLLBACK, though SQLAlchemy still says so
+            if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+                counted.append(name)
+
+        return listen
+
+    for name in ("begin", "commit", "rollback"):
+        sa.event.listen(engine.sync_engine, name, control(name))
     app = create_app(Settings(database_url=url), engine=engine)
     statements, transactions = [], 0
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
