@@ -173,7 +173,9 @@ class _Render:
         assert resolve is not None
         values = [resolve(item, info, **arguments) for item in objects]
         pending = [index for index, value in enumerate(values) if isawaitable(value)]
-        if pending:
+        if len(pending) == 1:  # a root field, or one object: no task for it
+            values[pending[0]] = await values[pending[0]]
+        elif pending:
             for index, result in zip(pending, await _all(values[index] for index in pending), strict=True):
                 values[index] = result
         return await self.complete(field, values)
