@@ -16,7 +16,7 @@ this executor as around graphql-core's.
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any, cast
@@ -206,21 +206,35 @@ def _leaves(field: FieldPlan, values: list[Any]) -> list[Any]:
     """Scalar or enum values serialised; the two common shapes (`T!` and `T`) without the walk."""
     serialize = field.serialize
     assert serialize is not None
+
+    def serialized(item: Any) -> Any:
+        out = serialize(item)
+        if out is None or out is Undefined:
+            raise Unrenderable(f"{item!r} does not serialise")
+        return out
+
     if field.wrappers == (NON_NULL,):
         if any(value is None for value in values):
             raise Unrenderable("null where the schema promises a value")
-        serialized = [serialize(value) for value in values]
-    elif not field.wrappers:
-        serialized = [None if value is None else serialize(value) for value in values]
-    else:
-        return [_leaf(value, field.wrappers, 0, serialize) for value in values]
-    for value, out in zip(values, serialized, strict=True):
-        if value is not None and (out is None or out is Undefined):
-            raise Unrenderable(f"{value!r} does not serialise")
-    return serialized
+        return [serialized(value) for value in values]
+    if not field.wrappers:
+        return [None if value is None else serialized(value) for value in values]
+    return [_walk(value, field.wrappers, 0, serialized) for value in values]
 
 
-def _leaf(value: Any, wrappers: tuple[str, ...], at: int, serialize: Any) -> Any:
+def _shape(value: Any, wrappers: tuple[str, ...], at: int, found: list[Any]) -> Any:
+    """The value with each object replaced by a slot, the objects appended to `found` in order."""
+
+    def slot(item: Any) -> Any:
+        found.append(item)
+        return _SLOT
+
+    return _walk(value, wrappers, at, slot)
+
+
+def _walk(value: Any, wrappers: tuple[str, ...], at: int, innermost: Callable[[Any], Any]) -> Any:
+    """The value through its list and non-null wrappers (checked as graphql-core checks them), with
+    `innermost` applied to each value inside them."""
     if at < len(wrappers) and wrappers[at] == NON_NULL:
         if value is None:
             raise Unrenderable("null where the schema promises a value")
@@ -230,27 +244,8 @@ def _leaf(value: Any, wrappers: tuple[str, ...], at: int, serialize: Any) -> Any
     if at < len(wrappers):  # a list
         if not isinstance(value, list | tuple):
             raise Unrenderable("not a list")
-        return [_leaf(item, wrappers, at + 1, serialize) for item in value]
-    serialized = serialize(value)
-    if serialized is None or serialized is Undefined:
-        raise Unrenderable(f"{value!r} does not serialise")
-    return serialized
-
-
-def _shape(value: Any, wrappers: tuple[str, ...], at: int, found: list[Any]) -> Any:
-    """The value with each object replaced by a slot, the objects appended to `found` in order."""
-    if at < len(wrappers) and wrappers[at] == NON_NULL:
-        if value is None:
-            raise Unrenderable("null where the schema promises a value")
-        at += 1
-    elif value is None:
-        return None
-    if at < len(wrappers):
-        if not isinstance(value, list | tuple):
-            raise Unrenderable("not a list")
-        return [_shape(item, wrappers, at + 1, found) for item in value]
-    found.append(value)
-    return _SLOT
+        return [_walk(item, wrappers, at + 1, innermost) for item in value]
+    return innermost(value)
 
 
 def _fill(shaped: Any, rendered: Any) -> Any:
