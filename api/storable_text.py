@@ -8,13 +8,13 @@ variable alike: a GraphQL error whose `extensions.field` names the argument (`["
 "search"]`) or the variable (`["$input", "title"]`). The operation does not run, so nothing is written.
 """
 
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError, StringValueNode, Visitor, visit
 from strawberry.types import ExecutionContext
 
+from api.memo import ByIdentity
 from models.validation import unstorable
 
 
@@ -86,21 +86,16 @@ def refuse_unstorable_text(context: ExecutionContext) -> None:
         context.pre_execution_errors = [*(context.pre_execution_errors or []), *errors]
 
 
-LITERALS_KEPT = 512  # documents whose literals were checked (the parser cache keeps as many)
-_CHECKED: OrderedDict[int, tuple[DocumentNode, list[GraphQLError]]] = OrderedDict()
+_LITERALS: ByIdentity[list[GraphQLError]] = ByIdentity(512)  # as many documents as the parser cache keeps
 
 
 def literal_errors(document: DocumentNode) -> list[GraphQLError]:
-    """The errors of the document's string literals, found once per document: walking a document
-    costs 50-70 µs, and the parser cache hands the same document object to every request with the
-    same text (the entry holds the document, so its id is not reused while kept)."""
-    entry = _CHECKED.get(id(document))
-    if entry is not None and entry[0] is document:
-        _CHECKED.move_to_end(id(document))
-        return entry[1]
-    literals = _Literals()
-    visit(document, literals)
-    _CHECKED[id(document)] = (document, literals.errors)
-    if len(_CHECKED) > LITERALS_KEPT:
-        _CHECKED.popitem(last=False)
-    return literals.errors
+    """The errors of the document's string literals, found once per document (walking a document
+    costs 50-70 µs)."""
+
+    def walked() -> list[GraphQLError]:
+        literals = _Literals()
+        visit(document, literals)
+        return literals.errors
+
+    return _LITERALS.get((document,), walked)

@@ -15,18 +15,18 @@ this executor as around graphql-core's.
 """
 
 import asyncio
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any, cast
 
-from graphql import GraphQLObjectType, OperationDefinitionNode, Undefined, get_argument_values
+from graphql import GraphQLObjectType, Undefined, get_argument_values
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.compiled.plan import NON_NULL, FieldPlan, Kind, NotPlanned, ObjectPlan, plan_operation
 from api.context import Context
+from api.memo import ByIdentity
 
 PLANS_KEPT = 512  # documents; one plan is a few kilobytes
 
@@ -46,9 +46,8 @@ class Counts:
 
 COUNTS = Counts()
 
-# Plans by operation node. The parser cache hands the same document object to every request with
-# the same text, so a plan is found by identity; the entry holds the node, so its id is not reused.
-_PLANS: OrderedDict[int, tuple[OperationDefinitionNode, Any, ObjectPlan | None]] = OrderedDict()
+# Plans by operation (and schema: tests build several), made once per parsed document.
+_PLANS: ByIdentity[ObjectPlan | None] = ByIdentity(PLANS_KEPT)
 
 
 class CompiledReads(StrawberryGraphQLCoreExecutionContext):
@@ -62,20 +61,14 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
     def _plan(self) -> ObjectPlan | None:
         if self.middleware_manager is not None and self.middleware_manager.middlewares:
             return None  # field middleware would wrap every resolver: graphql-core's job
-        key = id(self.operation)
-        entry = _PLANS.get(key)
-        if entry is not None and entry[0] is self.operation and entry[1] is self.schema:
-            _PLANS.move_to_end(key)
-            return entry[2]
+        return _PLANS.get((self.operation, self.schema), self._make_plan)
+
+    def _make_plan(self) -> ObjectPlan | None:
         try:
             fragments = {name: details.definition for name, details in self.fragments.items()}
-            plan: ObjectPlan | None = plan_operation(self.schema, self.operation, fragments)
+            return plan_operation(self.schema, self.operation, fragments)
         except NotPlanned:
-            plan = None
-        _PLANS[key] = (self.operation, self.schema, plan)
-        if len(_PLANS) > PLANS_KEPT:
-            _PLANS.popitem(last=False)
-        return plan
+            return None
 
     async def _render(self, plan: ObjectPlan, serially: bool | None) -> Any:
         context = self.context_value
