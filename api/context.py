@@ -11,7 +11,7 @@ from starlette.websockets import WebSocket
 from api.db import Db
 from api.loaders import Loaders
 from api.settings import Settings
-from models.db import new_session, read_only_options
+from models.db import new_session, reading_only
 from models.principal import Principal
 from resolvers.events import DecisionBroker
 from resolvers.tokens import principal_for_secret
@@ -50,10 +50,8 @@ async def principal_for_authorization(engine: AsyncEngine, authorization: str) -
     scheme, _, secret = authorization.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
-    async with new_session(engine) as session:
-        if options := read_only_options(engine):  # one SELECT: no BEGIN/ROLLBACK around it (models/db.py)
-            await session.connection(execution_options=options)
-        return await principal_for_secret(session, secret.strip())
+    async with new_session(engine) as session:  # one SELECT, without BEGIN/ROLLBACK where that is allowed
+        return await principal_for_secret(await reading_only(session, engine), secret.strip())
 
 
 Info = strawberry.Info[Context, None]

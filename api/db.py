@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.db import new_session, read_only_options
+from models.db import new_session, reading_only
 
 T = TypeVar("T")
 
@@ -42,11 +42,8 @@ class Db:
         return self._session
 
     async def _opened(self) -> AsyncSession:
-        if self._session is None and self._reads_only and (options := read_only_options(self.engine)):
-            session = self.session
-            # Procures the connection with the options applied, before the session's first statement.
-            await session.connection(execution_options=options)
-            return session
+        if self._session is None and self._reads_only:
+            return await reading_only(self.session, self.engine)
         return self.session
 
     async def run(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:

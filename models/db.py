@@ -150,6 +150,14 @@ def read_only_options(engine: AsyncEngine) -> dict[str, Any]:
     return {}
 
 
+async def reading_only(session: AsyncSession, engine: AsyncEngine) -> AsyncSession:
+    """`session`, before its first statement, on a connection that reads without a transaction where
+    `read_only_options` allows it (otherwise unchanged)."""
+    if options := read_only_options(engine):
+        await session.connection(execution_options=options)
+    return session
+
+
 @asynccontextmanager
 async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
     """One write transaction: commits on success, rolls back everything on any exception.
