@@ -19,6 +19,7 @@ from resolvers.meetings import schedule_meeting
 from seed import loader as seed_loader
 from seed.data import PARTNERS
 from tests.support.db import count_statements, snapshot
+from tests.support.documents import TWO_OPERATIONS
 
 DECISIONS = "{ decisions(first: 5) { totalCount edges { node { reference outcome } } } }"
 
@@ -38,10 +39,6 @@ mutation ($input: ScheduleMeetingInput!) {
 }
 """
 
-TWO_OPERATIONS = """
-query Who { viewer { role } }
-mutation Meet { scheduleMeeting(input: {committeeCode: "VN", heldOn: "2026-12-15"}) { meeting { number } } }
-"""
 
 SUBSCRIPTION = "subscription { decisionMade { reference } }"
 

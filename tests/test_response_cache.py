@@ -15,26 +15,13 @@ from models.principal import Principal
 from resolvers.meetings import schedule_meeting
 from resolvers.tokens import create_token, revoke_token
 from tests.support.db import count_statements
+from tests.support.documents import COMMENT, SCHEDULE, TWO_OPERATIONS
 from tests.support.http import app_with, http
 
 PAGE = "query ($first: Int) { decisions(first: $first) { totalCount edges { node { reference outcome } } } }"
 MEETINGS = '{ committee(code: "VN") { meetings { number heldOn } } }'
 CODE = "query ($code: String!) { committee(code: $code) { code } }"
 VIEWER = "{ viewer { role name } }"
-SCHEDULE = """
-mutation ($input: ScheduleMeetingInput!) {
-  scheduleMeeting(input: $input) { meeting { number heldOn } userErrors { code message field } }
-}
-"""
-COMMENT = """
-mutation ($input: CommentInput!) {
-  submitPublicComment(input: $input) { comment { author body } userErrors { code message field } }
-}
-"""
-TWO_OPERATIONS = """
-query Who { viewer { role } }
-mutation Meet { scheduleMeeting(input: {committeeCode: "VN", heldOn: "2026-12-15"}) { meeting { number } } }
-"""
 
 
 async def post(client: httpx.AsyncClient, query: str, variables=None, **headers: str) -> httpx.Response:

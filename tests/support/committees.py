@@ -27,24 +27,15 @@ async def given_members_and_meetings_everywhere(engine):
     async with new_session(engine) as session:
         for code in ["CR", "MX", "CL", "VN", "ID", "MN", "TZ"]:
             for side in Side:
-                await appoint_member(
-                    session,
-                    SECRETARIAT,
-                    committee_code=code,
-                    side=side,
-                    role=MemberRole.CO_CHAIR,
-                    name=f"Co-chair {code} {side.value}",
-                    organization="Ministry",
-                    since=date(2025, 1, 1),
-                )
-                await appoint_member(
-                    session,
-                    SECRETARIAT,
-                    committee_code=code,
-                    side=side,
-                    role=MemberRole.MEMBER,
-                    name=f"Member {code} {side.value}",
-                    organization="Ministry",
-                    since=date(2025, 1, 1),
-                )
+                for role, title in ((MemberRole.CO_CHAIR, "Co-chair"), (MemberRole.MEMBER, "Member")):
+                    await appoint_member(
+                        session,
+                        SECRETARIAT,
+                        committee_code=code,
+                        side=side,
+                        role=role,
+                        name=f"{title} {code} {side.value}",
+                        organization="Ministry",
+                        since=date(2025, 1, 1),
+                    )
             await schedule_meeting(session, SECRETARIAT, committee_code=code, held_on=date(2025, 6, 1))

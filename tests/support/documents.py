@@ -106,6 +106,12 @@ mutation ($input: ScheduleMeetingInput!) {
 }
 """
 
+# A query and a mutation in one document: each request picks one by operationName.
+TWO_OPERATIONS = """
+query Who { viewer { role } }
+mutation Meet { scheduleMeeting(input: {committeeCode: "VN", heldOn: "2026-12-15"}) { meeting { number } } }
+"""
+
 PROPOSAL = "query ($id: ID!) { node(id: $id) { ... on Proposal { %s } } }" % PROPOSAL_FIELDS
 
 
