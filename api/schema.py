@@ -15,6 +15,7 @@ from api.extension import OperationSteps, Steps
 from api.limits import refusal_rule
 from api.mutations.committees import CommitteeMutations
 from api.mutations.methodologies import MethodologyMutations
+from api.mutations.projects import ProjectMutations
 from api.mutations.proposals import ProposalMutations
 from api.mutations.rules import RuleMutations
 from api.mutations.tpes import TpeMutations
@@ -25,6 +26,7 @@ from api.types.committee import CommitteeQueries
 from api.types.decision import DecisionQueries
 from api.types.methodology import MethodologyQueries
 from api.types.node import NodeQueries
+from api.types.project import ProjectQueries
 from api.types.proposal import ProposalQueries
 from api.types.rows import node_types
 from api.types.search import SearchQueries
@@ -45,6 +47,7 @@ class Query(
     AuditQueries,
     MethodologyQueries,
     TpeQueries,
+    ProjectQueries,
     StatisticsQueries,
     SearchQueries,
 ):
@@ -57,6 +60,7 @@ class Mutation(
     RuleMutations,
     MethodologyMutations,
     TpeMutations,
+    ProjectMutations,
     CommitteeMutations,
 ):
     pass

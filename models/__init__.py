@@ -12,6 +12,7 @@ from models.idempotency import IdempotencyKey
 from models.meeting import Meeting
 from models.member import CommitteeMember
 from models.methodology import Methodology, MethodologyScope
+from models.project import CreditAllocation, CreditAuthorization, CreditIssuance, Project, ProjectScope
 from models.proposal import Proposal, PublicComment, SidePosition, WorkflowEvent
 from models.reference_data import RuleDocumentKind, SectoralScope
 from models.rule import RuleDocument, RuleVersion
@@ -26,6 +27,9 @@ __all__ = [
     "AuditEvent",
     "CommitteeMember",
     "Country",
+    "CreditAllocation",
+    "CreditAuthorization",
+    "CreditIssuance",
     "Decision",
     "DesignationScope",
     "IdempotencyKey",
@@ -33,6 +37,8 @@ __all__ = [
     "Meeting",
     "Methodology",
     "MethodologyScope",
+    "Project",
+    "ProjectScope",
     "Proposal",
     "PublicComment",
     "ReferenceCounter",

@@ -38,6 +38,12 @@ class Action(StrEnum):
     PROPOSE_TPE_SUSPENSION = "proposeTpeSuspension"
     PROPOSE_TPE_WITHDRAWAL = "proposeTpeWithdrawal"
     RECORD_VOLUNTARY_WITHDRAWAL = "recordVoluntaryWithdrawal"
+    PROPOSE_PLANNED_PROJECT = "proposePlannedProject"
+    RECORD_PROJECT_DESIGN_DOCUMENT = "recordProjectDesignDocument"
+    PROPOSE_REGISTRATION = "proposeRegistration"
+    PROPOSE_PROJECT_WITHDRAWAL = "proposeProjectWithdrawal"
+    REQUEST_ISSUANCE = "requestIssuance"
+    AUTHORIZE_CREDITS = "authorizeCredits"
 
 
 POLICY: dict[Action, Reach] = {
@@ -54,6 +60,13 @@ POLICY: dict[Action, Reach] = {
     Action.PROPOSE_TPE_SUSPENSION: Reach.COMMITTEE,
     Action.PROPOSE_TPE_WITHDRAWAL: Reach.COMMITTEE,
     Action.RECORD_VOLUNTARY_WITHDRAWAL: Reach.SECRETARIAT,
+    Action.PROPOSE_PLANNED_PROJECT: Reach.COMMITTEE,
+    Action.RECORD_PROJECT_DESIGN_DOCUMENT: Reach.SECRETARIAT,
+    Action.PROPOSE_REGISTRATION: Reach.SECRETARIAT,
+    Action.PROPOSE_PROJECT_WITHDRAWAL: Reach.COMMITTEE,
+    Action.REQUEST_ISSUANCE: Reach.SECRETARIAT,
+    # Article 6.3: each government for its own side, the side taken from the token.
+    Action.AUTHORIZE_CREDITS: Reach.GOVERNMENTS,
 }
 
 

@@ -72,12 +72,17 @@ class WorkflowEvent(SQLModel, table=True):
 
 
 class PublicComment(SQLModel, table=True):
-    """A comment from anyone during a proposal's public-input window; public once given."""
+    """A comment from anyone during a public-input window, a proposal's or a project design
+    document's (exactly one of the two); public once given."""
 
     __tablename__ = "public_comment"
+    __table_args__ = (
+        sa.CheckConstraint("(proposal_id IS NULL) <> (project_id IS NULL)", name="ck_comment_on_one_window"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    proposal_id: int | None = Field(default=None, foreign_key="proposal.id", index=True)
+    project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
     author: str = Field(max_length=200)
     affiliation: str | None = Field(default=None, max_length=200)
     body: str = Field(sa_type=sa.Text)

@@ -8,12 +8,18 @@ import unicodedata
 import sqlalchemy as sa
 from sqlalchemy import event
 
-# table -> the text columns searched, in that order
+# table -> the text columns searched, in that order. SEARCHED holds the tables migration 0003
+# indexed, and that migration reads it: it must not grow. A table indexed later goes into LATER
+# under the migration that creates its table and index; INDEXED is all of them.
 SEARCHED: dict[str, list[str]] = {
     "decision": ["reference", "title", "summary"],
     "methodology": ["proposed_reference", "reference", "title", "summary"],
     "third_party_entity": ["name"],
 }
+LATER: dict[str, dict[str, list[str]]] = {
+    "0005": {"project": ["pin_reference", "reference", "title", "participants"]},
+}
+INDEXED: dict[str, list[str]] = SEARCHED | {t: c for tables in LATER.values() for t, c in tables.items()}
 
 
 def _accent_folding() -> tuple[str, str]:
@@ -42,7 +48,7 @@ def fold(text: str) -> str:
 def tsvector_sql(table: str, qualified: bool = True) -> str:
     """The expression the PostgreSQL index covers; queries must repeat it to use the index."""
     prefix = f"{table}." if qualified else ""
-    parts = " || ' ' || ".join(f"coalesce({prefix}{column}, '')" for column in SEARCHED[table])
+    parts = " || ' ' || ".join(f"coalesce({prefix}{column}, '')" for column in INDEXED[table])
     # Diacritics are folded as FTS5 folds them, and punctuation becomes space, so that
     # "JC-VN-2027-001" is the words jc, vn, 2027 and 001 (PostgreSQL's parser would otherwise read
     # "-001" as a signed number), as on SQLite.
@@ -51,7 +57,7 @@ def tsvector_sql(table: str, qualified: bool = True) -> str:
 
 
 def statements(table: str, dialect: str) -> list[str]:
-    columns = SEARCHED[table]
+    columns = INDEXED[table]
     if dialect == "postgresql":
         return [f"CREATE INDEX fts_{table} ON {table} USING gin (({tsvector_sql(table, qualified=False)}))"]
     names = ", ".join(columns)
@@ -86,7 +92,7 @@ def is_search_object(name: str | None) -> bool:
 
 def attach(metadata: sa.MetaData) -> None:
     """Create the full-text objects whenever metadata creates the tables (tests, fresh databases)."""
-    for table_name in SEARCHED:
+    for table_name in INDEXED:
         table = metadata.tables[table_name]
 
         def create(target: sa.Table, connection: sa.Connection, _table: str = table_name, **_: object) -> None:

@@ -25,6 +25,8 @@ class SubjectType(StrEnum):
     RULE_VERSION = "RuleVersion"
     METHODOLOGY = "Methodology"
     TPE_DESIGNATION = "TpeDesignation"
+    PROJECT = "Project"
+    CREDIT_ISSUANCE = "CreditIssuance"
 
 
 Decided = Callable[[AsyncSession, Principal, Proposal, Decision], Awaitable[None]]

@@ -3,7 +3,9 @@
 The public sees decisions, and proposals once published (from public input or circulation on),
 without the sides' positions until decided. The secretariat and Japan see everything. A partner
 sees everything of its own committee and what the public sees of the others. A proposal's subject
-(a methodology, a designation) is seen as its proposal is, until it is approved.
+(a methodology, a designation) is seen as its proposal is, until it is approved. A project is
+public from the committee's decision on its PIN (either way) on, with its design document; a
+credit issuance as its proposal is.
 """
 
 import sqlalchemy as sa
@@ -15,6 +17,7 @@ from models.committee import JointCommittee
 from models.enums import Role
 from models.methodology import Methodology
 from models.principal import Principal
+from models.project import CreditIssuance, Project
 from models.proposal import Proposal
 from models.subjects import SubjectType
 from models.tpe import TpeDesignation
@@ -60,6 +63,23 @@ def visible_designations(principal: Principal) -> sa.ColumnElement[bool]:
         col(Proposal.subject_type) == SubjectType.TPE_DESIGNATION, visible_proposals(principal)
     )
     return sa.or_(col(TpeDesignation.reference).is_not(None), col(TpeDesignation.id).in_(proposed))
+
+
+def visible_projects(principal: Principal) -> sa.ColumnElement[bool]:
+    """Public once its PIN was decided (`published_at`); drafts to the secretariat, Japan and its partner."""
+    if sees_all_committees(principal):
+        return sa.true()
+    published = col(Project.published_at).is_not(None)
+    if principal.role is Role.PARTNER:
+        return sa.or_(published, col(Project.committee_id) == own_committee(principal))
+    return published
+
+
+def visible_issuances(principal: Principal) -> sa.ColumnElement[bool]:
+    """An issuance request is seen as its CREDIT_ISSUANCE proposal is."""
+    if sees_all_committees(principal):
+        return sa.true()
+    return col(CreditIssuance.proposal_id).in_(select(Proposal.id).where(visible_proposals(principal)))
 
 
 def visible_trail(principal: Principal, committee_id: SQLCoreOperations[int | None]) -> sa.ColumnElement[bool]:

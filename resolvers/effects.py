@@ -15,7 +15,7 @@ from models.subjects import MissingSubjectEffects, effects_of, unregistered
 
 # Importing the areas registers their effects: every module that decides or withdraws imports this
 # one, so the registry is complete whenever a decision can run. A new area adds its module here.
-from resolvers import methodologies, rules, tpes  # noqa: F401
+from resolvers import issuances, methodologies, projects, rules, tpes  # noqa: F401
 
 if missing := unregistered():
     raise MissingSubjectEffects(f"No effects registered for {', '.join(sorted(missing))}: see models.subjects.")

@@ -20,7 +20,7 @@ from models import CommitteeMember, clock
 from models.decision import Decision
 from models.enums import MemberRole, Side
 from models.principal import Principal
-from models.proposal import Proposal, SidePosition
+from models.proposal import Proposal, PublicComment, SidePosition
 from models.subjects import SubjectType
 from models.tpe import TpeDesignation
 from models.visibility import visible_designations, visible_proposals
@@ -57,7 +57,7 @@ def _keys(keys: Sequence[Any], **more: Any) -> dict[str, Any]:
     return {KEYS: list(set(keys)), **more}
 
 
-def _visibility(principal: Principal) -> tuple[Any, ...]:
+def visibility_key(principal: Principal) -> tuple[Any, ...]:
     """What visibility depends on, as part of a statement's key: not the token's name."""
     return (principal.role, principal.country_code)
 
@@ -163,7 +163,7 @@ async def visible_proposals_by_id(
     session: AsyncSession, principal: Principal, ids: Sequence[int]
 ) -> list[Proposal | None]:
     statement = built_once(
-        ("visible_proposals", _visibility(principal)),
+        ("visible_proposals", visibility_key(principal)),
         lambda: select_records(Proposal).where(keys_in(col(Proposal.id)), visible_proposals(principal)),
     )
     return _first_of(await _by_key(session, Proposal, statement, "id", ids))
@@ -174,7 +174,7 @@ async def grouped_visible(
 ) -> list[list[P]]:
     """Like `grouped`, for subjects of proposals: only those whose proposal the principal may see."""
     statement = built_once(
-        ("grouped_visible", model, key_column, order_by, _visibility(principal)),
+        ("grouped_visible", model, key_column, order_by, visibility_key(principal)),
         lambda: (
             select_records(model)
             .join(Proposal, col(Proposal.id) == col(model.proposal_id))
@@ -216,7 +216,7 @@ async def visible_designations_of(
     session: AsyncSession, principal: Principal, key_column: str, keys: Sequence[int]
 ) -> list[list[TpeDesignation]]:
     statement = built_once(
-        ("visible_designations", key_column, _visibility(principal)),
+        ("visible_designations", key_column, visibility_key(principal)),
         lambda: (
             select_records(TpeDesignation)
             .where(keys_in(col(getattr(TpeDesignation, key_column))), visible_designations(principal))
@@ -230,3 +230,17 @@ async def one_of_visible_designations(
     session: AsyncSession, principal: Principal, ids: Sequence[int]
 ) -> list[TpeDesignation | None]:
     return _first_of(await visible_designations_of(session, principal, "id", ids))
+
+
+async def window_comments(
+    session: AsyncSession, keys: Sequence[tuple[int | None, int | None]]
+) -> list[list[PublicComment]]:
+    """Comments per public-input window, oldest first: a proposal's, keyed (proposal id, None), or a
+    project design document's, keyed (None, project id). One statement per kind asked for."""
+    found: dict[tuple[int | None, int | None], list[PublicComment]] = {}
+    for position, column in ((0, "proposal_id"), (1, "project_id")):
+        ids = [key[position] for key in keys if key[position] is not None]
+        if ids:
+            for pk, group in zip(ids, await grouped(session, PublicComment, column, "id", ids), strict=True):
+                found[(pk, None) if position == 0 else (None, pk)] = group
+    return [found.get(key, []) for key in keys]

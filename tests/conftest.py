@@ -31,6 +31,7 @@ from seed.loader import load
 from tests.support.db import PG_URL, Database, Prebuilt, without_fsync
 from tests.support.graphql import GraphQLClient
 from tests.support.methodologies import Methodologies
+from tests.support.projects import ProjectSteps
 from tests.support.rules import Rules
 from tests.support.tokens import Tokens
 from tests.support.tpes import TpeSteps
@@ -45,7 +46,7 @@ def _postgres_ddl() -> str:
     for table in models.metadata.sorted_tables:
         statements.append(str(CreateTable(table).compile(dialect=dialect)))
         statements += [str(CreateIndex(index).compile(dialect=dialect)) for index in table.indexes]
-        if table.name in search_index.SEARCHED:  # what metadata's after_create would add
+        if table.name in search_index.INDEXED:  # what metadata's after_create would add
             statements += search_index.statements(table.name, "postgresql")
     return ";\n".join(statements)
 
@@ -231,3 +232,9 @@ async def live_server(settings: Settings, engine: AsyncEngine) -> AsyncIterator[
     server.should_exit = True
     await task
     await close_listeners(app)
+
+
+@pytest.fixture
+def projects(gql: GraphQLClient, tokens: Tokens, engine: AsyncEngine) -> ProjectSteps:
+    """`flow` with methodologies, entities, projects and issuances (tests/support/projects.py)."""
+    return ProjectSteps(gql, tokens, engine)

@@ -34,5 +34,5 @@ async def test_an_event_is_published_once_after_its_commit_and_never_after_a_rol
 def test_every_subject_type_has_effects_and_an_unknown_one_is_refused():
     assert unregistered() == set()
     assert effects_of(SubjectType.METHODOLOGY) is effects_of("Methodology")
-    with pytest.raises(MissingSubjectEffects, match="'Project'"):
-        effects_of("Project")
+    with pytest.raises(MissingSubjectEffects, match="'Registry'"):
+        effects_of("Registry")

@@ -279,7 +279,7 @@ async def test_unknown_exports_are_404_and_bad_filters_400_naming_the_parameter(
             "/exports/decisions.csv?kind=OTHER&kind=NOPE",
             "kind",
             "kind must be one of RULE_VERSION, METHODOLOGY_APPROVAL, METHODOLOGY_REVISION, TPE_DESIGNATION, "
-            "TPE_SUSPENSION, TPE_WITHDRAWAL, PLANNED_PROJECT, PROJECT_REGISTRATION, CREDIT_ISSUANCE, OTHER.",
+            "TPE_SUSPENSION, TPE_WITHDRAWAL, PLANNED_PROJECT, PROJECT_REGISTRATION, CREDIT_ISSUANCE, PROJECT_WITHDRAWAL, OTHER.",
         ),
         ("/exports/methodologies.csv?scope=x", "scope", "scope must be a whole number."),
         (

@@ -14,6 +14,7 @@ from functools import cached_property
 from api.loaders.base import LoaderGroup, now_or_later
 from api.loaders.committees import CommitteeLoaders
 from api.loaders.methodologies import MethodologyLoaders
+from api.loaders.projects import ProjectLoaders
 from api.loaders.proposals import ProposalLoaders
 from api.loaders.rules import RuleLoaders
 from api.loaders.tpes import TpeLoaders
@@ -27,6 +28,7 @@ class Loaders(
     RuleLoaders,
     MethodologyLoaders,
     TpeLoaders,
+    ProjectLoaders,
 ):
     """The loaders of one operation (`Context.loaders`); made again after a write."""
 

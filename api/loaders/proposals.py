@@ -39,8 +39,9 @@ class ProposalLoaders(LoaderGroup):
         return self.batch(batch.positions)
 
     @cached_property
-    def comments(self) -> DataLoader[int, list[PublicComment]]:
-        return self.batch(batch.grouped, PublicComment, "proposal_id", "id")
+    def window_comments(self) -> DataLoader[tuple[int | None, int | None], list[PublicComment]]:
+        """Comments per public-input window: (proposal id, None) or (None, project id)."""
+        return self.batch(batch.window_comments)
 
     @cached_property
     def history(self) -> DataLoader[int, list[WorkflowEvent]]:

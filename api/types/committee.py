@@ -6,11 +6,12 @@ from api.context import Info
 from api.ids import to_global_id
 from api.types.common import LocalizedText, Node
 from api.types.country import Country
-from api.types.enums import ProposalStatus, Region, Side
+from api.types.enums import ProjectStatus, ProposalStatus, Region, Side
 from api.types.meeting import Meeting
 from api.types.member import CommitteeMember
 from api.types.methodology import Methodology, MethodologyFilter, methodology_page
 from api.types.pagination import Connection, connection, page_args, visible_page
+from api.types.project import Project, project_page
 from api.types.relations import relation
 from api.types.rows import render, render_all, renders
 from api.types.scope import SectoralScope
@@ -120,6 +121,16 @@ class JointCommittee(Node):
         filter: TpeFilter | None = None,
     ) -> Connection[TpeDesignation]:
         return await tpe_page(info, first, after, filter, committee_code=self.code)
+
+    @strawberry.field(description="This committee's projects you may see, newest first, optionally by status.")
+    async def projects(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        status: list[ProjectStatus] | None = None,
+    ) -> Connection[Project]:
+        return await project_page(info, first, after, self.code, status)
 
     meetings = relation(
         list[Meeting],

@@ -14,12 +14,15 @@ from strawberry.types.enum import has_enum_definition
 
 from models.enums import (
     AccreditationBasis,
+    CreditHolder,
     DecisionMode,
     DecisionOutcome,
     DesignationStatus,
+    IssuanceStatus,
     MemberRole,
     MethodologyStatus,
     Position,
+    ProjectStatus,
     ProposalKind,
     ProposalStatus,
     Region,
@@ -28,6 +31,7 @@ from models.enums import (
     RuleVersionStatus,
     Side,
     TpeFunction,
+    UsePurpose,
 )
 from models.errors import ErrorCode
 
@@ -36,12 +40,15 @@ UserErrorCode = ErrorCode
 
 __all__ = [
     "AccreditationBasis",
+    "CreditHolder",
     "DecisionMode",
     "DecisionOutcome",
     "DesignationStatus",
+    "IssuanceStatus",
     "MemberRole",
     "MethodologyStatus",
     "Position",
+    "ProjectStatus",
     "ProposalKind",
     "ProposalStatus",
     "Region",
@@ -50,6 +57,7 @@ __all__ = [
     "RuleVersionStatus",
     "Side",
     "TpeFunction",
+    "UsePurpose",
     "UserErrorCode",
 ]
 
@@ -126,6 +134,7 @@ _describe(
         "PLANNED_PROJECT": "No objection, or objection, to a planned project (PIN).",
         "PROJECT_REGISTRATION": "Register a project.",
         "CREDIT_ISSUANCE": "Decide the credits to notify for a project and monitoring period.",
+        "PROJECT_WITHDRAWAL": "Withdraw a registered project.",
         "OTHER": "Anything else, such as interim special measures.",
     },
 )
@@ -222,5 +231,45 @@ _describe(
         "WITHDRAWN": "Withdrawn by the committee.",
         "VOLUNTARILY_WITHDRAWN": "Withdrawn on the entity's own notice.",
         "NOT_APPROVED": "The first designation proposal was objected to.",
+    },
+)
+_describe(
+    ProjectStatus,
+    "Where a project is in the project cycle.",
+    {
+        "PROPOSED": "A Project Idea Note awaiting the committee's decision; not yet public.",
+        "PLANNED": "The committee did not object to its PIN: its PDD may be recorded and put to public input.",
+        "OBJECTED": "A side objected to its PIN; the objection's statement is published with the decision.",
+        "REGISTRATION_REQUESTED": "Its registration is proposed to the committee.",
+        "REGISTERED": "Registered under its project reference (VN051); credits may be requested.",
+        "NOT_REGISTERED": "A side objected to its registration.",
+        "WITHDRAWN": "Its PIN was withdrawn before a decision, or the committee withdrew the registered project.",
+    },
+)
+_describe(
+    CreditHolder,
+    "Who receives a share of the credits notified for a monitoring period.",
+    {
+        "PARTNER_GOVERNMENT": "The partner country's government, into its own registry.",
+        "JAPAN_GOVERNMENT": "The Government of Japan, into Japan's JCM registry.",
+        "PROJECT_PARTICIPANTS": "The project participants.",
+    },
+)
+_describe(
+    UsePurpose,
+    "What authorized credits may be used for (Article 6.3).",
+    {
+        "NDC": "Towards a nationally determined contribution.",
+        "OTHER_INTERNATIONAL_MITIGATION": "Other international mitigation purposes.",
+    },
+)
+_describe(
+    IssuanceStatus,
+    "Where a request for the credits of a monitoring period stands.",
+    {
+        "REQUESTED": "Before the committee, as a CREDIT_ISSUANCE proposal.",
+        "NOTIFIED": "The committee decided the amount to notify; each government may now authorize it.",
+        "NOT_APPROVED": "A side objected.",
+        "WITHDRAWN": "Withdrawn before a decision; its period may be requested again.",
     },
 )

@@ -84,10 +84,12 @@ class PublicComment:
 class PublicInputWindow:
     opens_on: date
     closes_on: date
-    proposal_pk: strawberry.Private[int]
+    # Whose window it is: a proposal's, or a project design document's.
+    proposal_pk: strawberry.Private[int | None] = None
+    project_pk: strawberry.Private[int | None] = None
     comments = relation(
         list[PublicComment],
-        lambda loaders: loaders.comments,
-        lambda window: window.proposal_pk,
+        lambda loaders: loaders.window_comments,
+        lambda window: (window.proposal_pk, window.project_pk),
         description="Comments received, oldest first.",
     )

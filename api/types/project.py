@@ -1,0 +1,286 @@
+"""Projects and credit issuances as GraphQL types, and the area's Query root."""
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, Self
+
+import strawberry
+
+from api.context import Info
+from api.ids import to_global_id
+from api.types.common import Node
+from api.types.enums import CreditHolder, IssuanceStatus, ProjectStatus, Side, UsePurpose
+from api.types.methodology import Methodology
+from api.types.pagination import Connection, visible_page
+from api.types.relations import relation
+from api.types.rows import render_all, renders
+from api.types.scope import SectoralScope
+from api.types.tpe import TpeDesignation
+from api.types.workflow import PublicInputWindow
+from models import enums
+from models.project import CreditAllocation as AllocationRow
+from models.project import CreditAuthorization as AuthorizationRow
+from models.project import CreditIssuance as IssuanceRow
+from models.project import Project as ProjectRow
+from models.subjects import SubjectType
+from models.types import saved_id
+from resolvers import project_queries
+
+if TYPE_CHECKING:
+    from api.types.committee import JointCommittee
+    from api.types.decision import Decision
+    from api.types.proposal import Proposal
+
+
+@strawberry.type(description="A project design document (PDD) as recorded, with its public-input window.")
+class ProjectDesignDocument:
+    uri: str = strawberry.field(description="Where the document is published.")
+    sha256: str = strawberry.field(description="The SHA-256 digest of the document, 64 lower-case hex digits.")
+    recorded_on: date
+    public_input: PublicInputWindow = strawberry.field(
+        description="Opened when the PDD was recorded (30 days by default); anyone may comment with "
+        "submitPublicComment(projectId:) while it is open."
+    )
+
+
+@renders(
+    ProjectRow,
+    node=lambda loaders: loaders.visible_project,
+    subject=SubjectType.PROJECT,
+    subject_loader=lambda loaders: loaders.visible_project,
+)
+@strawberry.type(
+    description="A JCM project: a Project Idea Note (VN_PIN001), then, once registered, a project (VN051). "
+    "Public from the committee's decision on its PIN; before that its committee's sides and the secretariat see it."
+)
+class Project(Node):
+    row: strawberry.Private[ProjectRow]
+    pin_reference: str = strawberry.field(description="VN_PIN001: given when the PIN is proposed, per committee.")
+    reference: str | None = strawberry.field(
+        description="VN051: given on registration, numbered after the committee's published projects."
+    )
+    title: str
+    participants: list[str] = strawberry.field(description="The project participants, as named in the PIN.")
+    status: ProjectStatus
+    registered_on: date | None
+    committee = relation(
+        Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
+        lambda loaders: loaders.committee,
+        lambda project: project.row.committee_id,
+        description="The committee that decides on it.",
+    )
+
+    @classmethod
+    def from_row(cls, row: ProjectRow) -> Self:
+        return cls(
+            id=strawberry.ID(to_global_id("Project", saved_id(row))),
+            row=row,
+            pin_reference=row.pin_reference,
+            reference=row.reference,
+            title=row.title,
+            participants=row.participant_list,
+            status=row.status,
+            registered_on=row.registered_on,
+        )
+
+    @strawberry.field(description="Its sectoral scopes, by number.")
+    async def sectoral_scopes(self, info: Info) -> list[SectoralScope]:
+        links = await info.context.loaders.project_scopes.load(saved_id(self.row))
+        rows = await info.context.loaders.scope.load_many([link.scope for link in links])
+        return render_all(rows)
+
+    methodology = relation(
+        Methodology | None,
+        lambda loaders: loaders.methodology,
+        lambda project: project.row.methodology_id,
+        description="The approved methodology its registration names (from the registration proposal on).",
+    )
+    validator = relation(
+        TpeDesignation | None,
+        lambda loaders: loaders.designation,
+        lambda project: project.row.validator_id,
+        description="The designated entity that validated it (from the registration proposal on).",
+    )
+
+    @strawberry.field(description="Its PDD, once recorded.")
+    def design_document(self) -> ProjectDesignDocument | None:
+        row = self.row
+        if row.pdd_uri is None or row.pdd_sha256 is None or row.pdd_recorded_on is None:
+            return None
+        assert row.pdd_opens_on is not None and row.pdd_closes_on is not None  # recorded together
+        return ProjectDesignDocument(
+            uri=row.pdd_uri,
+            sha256=row.pdd_sha256,
+            recorded_on=row.pdd_recorded_on,
+            public_input=PublicInputWindow(
+                opens_on=row.pdd_opens_on, closes_on=row.pdd_closes_on, project_pk=saved_id(row)
+            ),
+        )
+
+    decisions = relation(
+        list[Annotated["Decision", strawberry.lazy("api.types.decision")]],
+        lambda loaders: loaders.project_decisions,
+        lambda project: project.row.id,
+        description="The committee's decisions on it, oldest first: PIN, registration, issuances, withdrawal.",
+    )
+    issuances = relation(
+        list["CreditIssuance"],
+        lambda loaders: loaders.project_issuances,
+        lambda project: project.row.id,
+        description="Its credit issuance requests you may see, in the order requested.",
+    )
+    pin_proposal = relation(
+        Annotated["Proposal", strawberry.lazy("api.types.proposal")] | None,
+        lambda loaders: loaders.visible_proposal,
+        lambda project: project.row.pin_proposal_id,
+        description="The PLANNED_PROJECT proposal that carried its PIN to the committee.",
+    )
+
+
+@renders(AllocationRow)
+@strawberry.type(description="One holder's share of an issuance.")
+class CreditAllocation:
+    holder: CreditHolder
+    requested_amount: int = strawberry.field(description="t-CO2e, as requested.")
+    notified_amount: int = strawberry.field(
+        description="t-CO2e notified by the committee's decision; 0 until the issuance is NOTIFIED."
+    )
+    issued_amount: int | None = strawberry.field(description="Issued into a registry; null until recorded there.")
+    issued_on: date | None
+
+    @classmethod
+    def from_row(cls, row: AllocationRow) -> Self:
+        return cls(
+            holder=row.holder,
+            requested_amount=row.requested_amount,
+            notified_amount=row.notified_amount or 0,
+            issued_amount=None,
+            issued_on=None,
+        )
+
+
+@renders(AuthorizationRow)
+@strawberry.type(description="One government's authorization of an issuance's credits under Article 6.3.")
+class Authorization:
+    side: Side
+    amount: int = strawberry.field(description="t-CO2e authorized: at most the amount notified.")
+    use_purposes: list[UsePurpose]
+    authorized_on: date
+    recorded_by: str = strawberry.field(description="Who recorded it for the government (the token's holder).")
+
+    @classmethod
+    def from_row(cls, row: AuthorizationRow) -> Self:
+        return cls(
+            side=row.side,
+            amount=row.amount,
+            use_purposes=[enums.UsePurpose(p) for p in row.use_purposes],
+            authorized_on=row.authorized_on,
+            recorded_by=row.recorded_by,
+        )
+
+
+@renders(
+    IssuanceRow,
+    node=lambda loaders: loaders.visible_issuance,
+    subject=SubjectType.CREDIT_ISSUANCE,
+    subject_loader=lambda loaders: loaders.visible_issuance,
+)
+@strawberry.type(description="A request for the credits of one monitoring period of a registered project.")
+class CreditIssuance(Node):
+    row: strawberry.Private[IssuanceRow]
+    number: int = strawberry.field(description="1, 2 … per project, in the order requested.")
+    monitoring_from: date
+    monitoring_to: date
+    requested_amount: int = strawberry.field(description="t-CO2e requested.")
+    notified_amount: int | None = strawberry.field(description="t-CO2e the committee decided to notify.")
+    notified_on: date | None
+    status: IssuanceStatus
+    project = relation(
+        Project,
+        lambda loaders: loaders.project,
+        lambda issuance: issuance.row.project_id,
+        description="The registered project.",
+    )
+    verifier = relation(
+        TpeDesignation,
+        lambda loaders: loaders.designation,
+        lambda issuance: issuance.row.verifier_id,
+        description="The designated entity that verified the period.",
+    )
+    allocations = relation(
+        list[CreditAllocation],
+        lambda loaders: loaders.allocations,
+        lambda issuance: issuance.row.id,
+        description="The split among holders, each at most once.",
+    )
+    decision = relation(
+        Annotated["Decision", strawberry.lazy("api.types.decision")] | None,
+        lambda loaders: loaders.decision_of_proposal,
+        lambda issuance: issuance.row.proposal_id,
+        description="The committee's decision on it, once decided.",
+    )
+    proposal = relation(
+        Annotated["Proposal", strawberry.lazy("api.types.proposal")],
+        lambda loaders: loaders.proposal,
+        lambda issuance: issuance.row.proposal_id,
+        description="The CREDIT_ISSUANCE proposal that carries it.",
+    )
+    authorizations = relation(
+        list[Authorization],
+        lambda loaders: loaders.authorizations,
+        lambda issuance: issuance.row.id,
+        description="Article 6.3: at most one per government.",
+    )
+
+    @classmethod
+    def from_row(cls, row: IssuanceRow) -> Self:
+        return cls(
+            id=strawberry.ID(to_global_id("CreditIssuance", saved_id(row))),
+            row=row,
+            number=row.number,
+            monitoring_from=row.monitoring_from,
+            monitoring_to=row.monitoring_to,
+            requested_amount=row.requested_amount,
+            notified_amount=row.notified_amount,
+            notified_on=row.notified_on,
+            status=row.status,
+        )
+
+    @strawberry.field(description="True once both governments authorized these credits.")
+    async def authorized(self, info: Info) -> bool:
+        rows = await info.context.loaders.authorizations.load(saved_id(self.row))
+        return {row.side for row in rows} == set(enums.Side)
+
+    @strawberry.field(
+        description="The amount both governments authorized: the smaller of the two; null until both have."
+    )
+    async def authorized_amount(self, info: Info) -> int | None:
+        rows = await info.context.loaders.authorizations.load(saved_id(self.row))
+        return min(row.amount for row in rows) if {row.side for row in rows} == set(enums.Side) else None
+
+
+async def project_page(
+    info: Info, first: int | None, after: str | None, committee_code: str | None, status: list[ProjectStatus] | None
+) -> Any:
+    """The list behind Query.projects and JointCommittee.projects."""
+    return await visible_page(
+        info, project_queries.list_projects, first, after, committee_code=committee_code, statuses=status
+    )
+
+
+@strawberry.type
+class ProjectQueries:
+    @strawberry.field(description="One project by its PIN reference (VN_PIN001) or project reference (VN051).")
+    async def project(self, info: Info, reference: str) -> Project | None:
+        row = await info.context.db.run(project_queries.find_project, info.context.principal, reference)
+        return Project.from_row(row) if row else None
+
+    @strawberry.field(description="Projects you may see, newest first, optionally of one committee and by status.")
+    async def projects(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        committee_code: str | None = None,
+        status: list[ProjectStatus] | None = None,
+    ) -> Connection[Project]:
+        return await project_page(info, first, after, committee_code, status)
