@@ -60,6 +60,13 @@ KNOWN_SIZES: dict[tuple[str, str], int] = {
     ("Proposal", "history"): 20,  # a workflow's steps, a few more when circulated again
     ("TpeDesignation", "decisions"): 10,
     ("ThirdPartyEntity", "designations"): 30,  # at most one standing designation per committee
+    ("Project", "sectoralScopes"): 15,
+    ("Project", "participants"): 50,  # resolvers/projects.py PARTICIPANTS_MAX
+    ("Project", "decisions"): 20,  # PIN, registration, one per issuance, withdrawal
+    ("Project", "issuances"): 20,  # one per monitoring period
+    ("CreditIssuance", "allocations"): 3,  # one per holder
+    ("CreditIssuance", "authorizations"): 2,  # one per government
+    ("Authorization", "usePurposes"): 2,
     ("*", "positions"): 2,  # one per side
     ("*", "userErrors"): 5,
 }

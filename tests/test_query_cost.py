@@ -214,8 +214,16 @@ async def test_fragments_spread_twice_at_every_level_are_refused_at_once(client,
             {},
         ),
         ("{ committees { decisions(first: 20) { edges { node { reference proposal { history { at } } } } } } }", {}),
+        (
+            "{ projects(first: 100) { totalCount edges { node { pinReference reference title participants status"
+            " sectoralScopes { number } methodology { reference } validator { reference } decisions { reference }"
+            " designDocument { uri publicInput { closesOn } }"
+            " issuances { number status notifiedAmount authorized allocations { holder notifiedAmount }"
+            " authorizations { side amount usePurposes } } } } } }",
+            {},
+        ),
     ],
-    ids=["benchmark-page", "rules-of-every-committee", "entities", "readme-tpes", "committees-history"],
+    ids=["benchmark-page", "rules-of-every-committee", "entities", "readme-tpes", "committees-history", "project-page"],
 )
 async def test_legitimate_heavy_queries_pass_the_default_limit(gql, query, variables):
     assert await gql(query, variables)
