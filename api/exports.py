@@ -1,18 +1,14 @@
 """CSV and JSON exports of what a frontend can list, streamed page by page.
 
 `GET /exports/{decisions,methodologies,tpes}.{csv,json}` with the filters of the matching
-GraphQL list. Exports show what the public sees, whoever asks. Column names are stable: they are
+GraphQL list; projects and issuances come from api/project_exports.py. Exports show what the public sees, whoever asks. Column names are stable: they are
 documented in the README and a test holds them.
 """
 
 import csv
 import io
 import json
-import re
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
-from datetime import date
-from enum import Enum
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,104 +17,32 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from api.http_input import BadParameter, parameter_error, query_params
-from models import JointCommittee, Meeting
+from api.export_params import (
+    Export,
+    after_cursor,
+    committee_codes,
+    date_param,
+    enum_values,
+    int_param,
+    iso,
+    one,
+    one_enum,
+)
+from api.http_input import BadParameter, parameter_error
+from api.project_exports import PROJECT_EXPORTS
+from models import Meeting
 from models.db import StatementTimeout, new_session
 from models.decision import Decision
 from models.enums import DecisionOutcome, DesignationStatus, MethodologyStatus, ProposalKind, Side, TpeFunction
-from models.errors import DomainError, invalid
+from models.errors import DomainError
 from models.methodology import Methodology, MethodologyScope
 from models.principal import PUBLIC
 from models.proposal import Proposal
 from models.tpe import DesignationScope, ThirdPartyEntity, TpeDesignation
-from models.types import saved_id
 from resolvers import decisions, methodology_queries, tpe_queries
 from resolvers import loaders as batch
 
 BATCH = 500
-
-Rows = Callable[[AsyncSession, dict[str, Any], str | None], Awaitable[tuple[list[dict[str, Any]], str | None]]]
-
-
-@dataclass(frozen=True)
-class Export:
-    name: str
-    columns: list[str]
-    parse: Callable[[Request], dict[str, Any]]
-    rows: Rows  # one page of rows and the cursor after it (None at the end)
-
-
-# -- filters ------------------------------------------------------------------------------------
-
-
-# Longer than any reference, code or search a person types; a longer value is a mistake or an attack.
-MAX_PARAMETER = 200
-# ASCII digits only (str.isdigit() also takes "²", which int() refuses), few enough to fit an integer column.
-WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
-
-
-def _values(request: Request, name: str) -> list[str]:
-    """The parameter's values, read strictly (http_input.BadParameter when not text)."""
-    values = query_params(request.scope).get(name, [])
-    if any(len(value) > MAX_PARAMETER for value in values):
-        raise invalid(name, f"{name} must be at most {MAX_PARAMETER} characters.")
-    return values
-
-
-def _one(request: Request, name: str) -> str | None:
-    value = next(iter(_values(request, name)), None)
-    return value.strip() if value and value.strip() else None
-
-
-def _enums(request: Request, name: str, enum: type[Enum]) -> list[Any] | None:
-    values = [v for raw in _values(request, name) for v in raw.split(",") if v.strip()]
-    try:
-        return [enum(v.strip().upper()) for v in values] or None
-    except ValueError:
-        raise invalid(name, f"{name} must be one of {', '.join(e.value for e in enum)}.") from None
-
-
-def _enum(request: Request, name: str, enum: type[Enum]) -> Any:
-    """A filter that takes one value."""
-    values = _enums(request, name, enum) or [None]
-    if len(values) > 1:
-        raise invalid(name, f"{name} takes one value.")
-    return values[0]
-
-
-def _date(request: Request, name: str) -> date | None:
-    value = _one(request, name)
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise invalid(name, f"{name} must be a date like 2026-11-28.") from None
-
-
-def _int(request: Request, name: str) -> int | None:
-    value = _one(request, name)
-    if value is None:
-        return None
-    if not (value.isascii() and value.isdigit()):
-        raise invalid(name, f"{name} must be a whole number.")
-    if not WHOLE_NUMBER.fullmatch(value):
-        raise invalid(name, f"{name} is too large.")
-    return int(value)
-
-
-# -- rows ---------------------------------------------------------------------------------------
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-async def _committee_codes(session: AsyncSession, ids: list[int]) -> dict[int, str]:
-    rows = await batch.one_by(session, JointCommittee, "id", sorted(set(ids)))
-    return {saved_id(row): row.code for row in rows if row}
-
-
-def _after(page: Any) -> str | None:
-    return page.cursors[-1] if page.has_next else None
 
 
 async def _decision_rows(
@@ -126,7 +50,7 @@ async def _decision_rows(
 ) -> tuple[list[dict], str | None]:
     page = await decisions.list_decisions(session, first=BATCH, after=after, max_page_size=BATCH, **filters)
     rows: list[Decision] = page.rows
-    codes = await _committee_codes(session, [d.committee_id for d in rows])
+    codes = await committee_codes(session, [d.committee_id for d in rows])
     meetings = {
         m.id: m
         for m in await batch.one_by(session, Meeting, "id", sorted({d.meeting_id for d in rows if d.meeting_id}))
@@ -152,7 +76,7 @@ async def _decision_rows(
                 "objection_statement": objection,
             }
         )
-    return out, _after(page)
+    return out, after_cursor(page)
 
 
 async def _methodology_rows(
@@ -162,7 +86,7 @@ async def _methodology_rows(
         session, PUBLIC, first=BATCH, after=after, max_page_size=BATCH, **filters
     )
     rows: list[Methodology] = page.rows
-    codes = await _committee_codes(session, [m.committee_id for m in rows])
+    codes = await committee_codes(session, [m.committee_id for m in rows])
     scopes = await batch.grouped(session, MethodologyScope, "methodology_id", "scope", [m.id for m in rows])
     proposals = await batch.one_by(session, Proposal, "id", [m.proposal_id for m in rows])
     decided = await batch.one_by(session, Decision, "proposal_id", [m.proposal_id for m in rows])
@@ -179,13 +103,13 @@ async def _methodology_rows(
                 "title": methodology.title,
                 "sectoral_scopes": ";".join(str(link.scope) for link in links),
                 "proponent": methodology.proponent,
-                "public_input_opens_on": _iso(proposal.public_input_opens_on),
-                "public_input_closes_on": _iso(proposal.public_input_closes_on),
-                "approved_on": _iso(methodology.approved_on),
+                "public_input_opens_on": iso(proposal.public_input_opens_on),
+                "public_input_closes_on": iso(proposal.public_input_closes_on),
+                "approved_on": iso(methodology.approved_on),
                 "decision_reference": decision.reference if decision else None,
             }
         )
-    return out, _after(page)
+    return out, after_cursor(page)
 
 
 async def _tpe_rows(session: AsyncSession, filters: dict[str, Any], after: str | None) -> tuple[list[dict], str | None]:
@@ -193,7 +117,7 @@ async def _tpe_rows(session: AsyncSession, filters: dict[str, Any], after: str |
         session, PUBLIC, first=BATCH, after=after, max_page_size=BATCH, **filters
     )
     rows: list[TpeDesignation] = page.rows
-    codes = await _committee_codes(session, [d.committee_id for d in rows])
+    codes = await committee_codes(session, [d.committee_id for d in rows])
     entities = {
         e.id: e for e in await batch.one_by(session, ThirdPartyEntity, "id", sorted({d.entity_id for d in rows})) if e
     }
@@ -213,7 +137,7 @@ async def _tpe_rows(session: AsyncSession, filters: dict[str, Any], after: str |
                 "entity_country": entity.country_code,
                 "accreditation": entity.accreditation.value,
                 "status": designation.status.value,
-                "designated_on": _iso(designation.designated_on),
+                "designated_on": iso(designation.designated_on),
                 "validation_scopes": listed(links, TpeFunction.VALIDATION, DesignationStatus.DESIGNATED),
                 "verification_scopes": listed(links, TpeFunction.VERIFICATION, DesignationStatus.DESIGNATED),
                 "suspended_scopes": ";".join(
@@ -221,7 +145,7 @@ async def _tpe_rows(session: AsyncSession, filters: dict[str, Any], after: str |
                 ),
             }
         )
-    return out, _after(page)
+    return out, after_cursor(page)
 
 
 EXPORTS = {
@@ -243,12 +167,12 @@ EXPORTS = {
                 "objection_statement",
             ],
             lambda r: {
-                "committee_code": _one(r, "committee"),
-                "kinds": _enums(r, "kind", ProposalKind),
-                "outcome": _enum(r, "outcome", DecisionOutcome),
-                "decided_from": _date(r, "from"),
-                "decided_to": _date(r, "to"),
-                "search": _one(r, "search"),
+                "committee_code": one(r, "committee"),
+                "kinds": enum_values(r, "kind", ProposalKind),
+                "outcome": one_enum(r, "outcome", DecisionOutcome),
+                "decided_from": date_param(r, "from"),
+                "decided_to": date_param(r, "to"),
+                "search": one(r, "search"),
             },
             _decision_rows,
         ),
@@ -269,10 +193,10 @@ EXPORTS = {
                 "decision_reference",
             ],
             lambda r: {
-                "committee_code": _one(r, "committee"),
-                "statuses": _enums(r, "status", MethodologyStatus),
-                "sectoral_scope": _int(r, "scope"),
-                "search": _one(r, "search"),
+                "committee_code": one(r, "committee"),
+                "statuses": enum_values(r, "status", MethodologyStatus),
+                "sectoral_scope": int_param(r, "scope"),
+                "search": one(r, "search"),
             },
             _methodology_rows,
         ),
@@ -291,14 +215,15 @@ EXPORTS = {
                 "suspended_scopes",
             ],
             lambda r: {
-                "committee_code": _one(r, "committee"),
-                "function": _enum(r, "function", TpeFunction),
-                "sectoral_scope": _int(r, "scope"),
-                "statuses": _enums(r, "status", DesignationStatus),
-                "search": _one(r, "search"),
+                "committee_code": one(r, "committee"),
+                "function": one_enum(r, "function", TpeFunction),
+                "sectoral_scope": int_param(r, "scope"),
+                "statuses": enum_values(r, "status", DesignationStatus),
+                "search": one(r, "search"),
             },
             _tpe_rows,
         ),
+        *PROJECT_EXPORTS,
     ]
 }
 
@@ -318,7 +243,10 @@ async def _csv(pages: AsyncIterator[list[dict[str, Any]]], columns: list[str]) -
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     async for rows in pages:
-        writer.writerows(rows)
+        # CSV has no booleans: true/false as JSON writes them, not Python's True/False.
+        writer.writerows(
+            [{k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in row.items()} for row in rows]
+        )
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -18,6 +18,7 @@ from tests.support.documents import CIRCULATE, CONSENT, OPEN_PUBLIC_INPUT, SUBMI
 from tests.support.methodologies import CYCLE_PROPOSE
 from tests.support.tpes import SUSPEND
 from tests.support.workflow import circulated_proposals
+from tests.test_project_exports import ISSUANCE_COLUMNS, PROJECT_COLUMNS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -179,7 +180,13 @@ def test_the_documented_columns_are_the_exported_ones():
     }
 
     # Then the exports have exactly those columns, in that order
-    assert documented == {"decisions": DECISION_COLUMNS, "methodologies": METHODOLOGY_COLUMNS, "tpes": TPE_COLUMNS}
+    assert documented == {
+        "decisions": DECISION_COLUMNS,
+        "methodologies": METHODOLOGY_COLUMNS,
+        "tpes": TPE_COLUMNS,
+        "projects": PROJECT_COLUMNS,
+        "issuances": ISSUANCE_COLUMNS,
+    }
     assert {name: export.columns for name, export in api.exports.EXPORTS.items()} == documented
 
 
@@ -266,7 +273,7 @@ async def test_the_filters_of_the_register_select_exactly_the_right_decisions(
 
 async def test_unknown_exports_are_404_and_bad_filters_400_naming_the_parameter(client):
     # When / Then
-    for path in ("/exports/projects.csv", "/exports/decisions.xml", "/exports/decisions.CSV"):
+    for path in ("/exports/meetings.csv", "/exports/decisions.xml", "/exports/decisions.CSV"):
         response = await client.get(path)
         assert response.status_code == 404, path
         assert response.json() == {"error": "No such export. Try /exports/decisions.csv or .json."}

@@ -3,6 +3,7 @@ import strawberry
 from api.context import Info
 from api.types.decision import Decision
 from api.types.methodology import Methodology
+from api.types.project import Project
 from api.types.tpe import ThirdPartyEntity
 from models.errors import invalid
 from resolvers import global_search
@@ -13,13 +14,16 @@ class SearchResults:
     decisions: list[Decision]
     methodologies: list[Methodology]
     entities: list[ThirdPartyEntity]
+    projects: list[Project] = strawberry.field(
+        description="Projects you may see, matched on PIN reference, reference, title and participants."
+    )
 
 
 @strawberry.type
 class SearchQueries:
     @strawberry.field(
         description="Full-text search: every word must match the start of a word of a reference, title or summary "
-        "(an entity's name). The best `first` hits of each kind, most relevant first."
+        "(an entity's name; a project's PIN reference, reference, title or participants). The best `first` hits of each kind, most relevant first."
     )
     async def search(self, info: Info, text: str, first: int | None = 10) -> SearchResults:
         limit = 10 if first is None else first
@@ -30,4 +34,5 @@ class SearchQueries:
             decisions=[Decision.from_row(row) for row in found.decisions],
             methodologies=[Methodology.from_row(row) for row in found.methodologies],
             entities=[ThirdPartyEntity.from_row(row) for row in found.entities],
+            projects=[Project.from_row(row) for row in found.projects],
         )

@@ -4,7 +4,7 @@ from api.context import Info
 from api.types.country import Country
 from api.types.enums import DecisionOutcome, ProposalKind, Region
 from api.types.scope import SectoralScope
-from resolvers import statistics
+from resolvers import project_stats, statistics
 
 
 @strawberry.type(description="Decisions of one committee, kind, outcome and year.")
@@ -22,20 +22,66 @@ class ScopeCount:
     count: int
 
 
-@strawberry.type(description="Projects published for one partner country (May 2025).")
+@strawberry.type(
+    description="Projects published for one partner country (May 2025, seed data): not counted from this register."
+)
 class CountryProjectCount:
     country: Country
     count: int = strawberry.field(description="0 where none was reported.")
 
 
-@strawberry.type(description="Partner countries and their published projects in one region.")
+@strawberry.type(description="Partner countries and their projects published (May 2025, seed data) in one region.")
 class RegionProjectCount:
     region: Region
     countries: int
     count: int
 
 
-@strawberry.type(description="Counts for dashboards; every list is computed by the database in one query.")
+@strawberry.type(description="Projects registered by this system's decisions in one committee.")
+class CommitteeProjectCount:
+    committee_code: str
+    count: int
+
+
+@strawberry.type(description="Projects registered by this system's decisions in one year (of registeredOn).")
+class YearProjectCount:
+    year: int
+    count: int
+
+
+@strawberry.type(description="Projects registered by this system's decisions that cover one sectoral scope.")
+class ScopeProjectCount:
+    scope: SectoralScope
+    count: int
+
+
+@strawberry.type(description="Credits notified by this system's issuance decisions in one committee.")
+class CommitteeCredits:
+    committee_code: str
+    credits: int = strawberry.field(description="t-CO2e: the sum of notifiedAmount of NOTIFIED issuances.")
+
+
+@strawberry.type(description="Credits notified by this system's issuance decisions in one year (of notifiedOn).")
+class YearCredits:
+    year: int
+    credits: int = strawberry.field(description="t-CO2e: the sum of notifiedAmount of NOTIFIED issuances.")
+
+
+@strawberry.type(description="Credits notified for projects that cover one sectoral scope.")
+class ScopeCredits:
+    scope: SectoralScope
+    credits: int = strawberry.field(
+        description="t-CO2e notified for projects covering the scope; an issuance of a project of several "
+        "scopes counts in each."
+    )
+
+
+@strawberry.type(
+    description="Counts for dashboards; every list is computed by the database in one query. Two sources stand "
+    "side by side: projectsByCountry and projectsByRegion are the counts published in May 2025 (seed data, "
+    "projects registered before this system); registeredProjectsBy* and notifiedCreditsBy* are counted from "
+    "this system's own decisions. Neither includes the other."
+)
 class Statistics:
     @strawberry.field(description="Decisions per committee, kind, outcome and year.")
     async def decisions(self, info: Info) -> list[DecisionCount]:
@@ -50,23 +96,69 @@ class Statistics:
         rows = await info.context.db.run(statistics.valid_methodologies_by_scope)
         return [ScopeCount(scope=SectoralScope(number=n, name=name), count=count) for n, name, count in rows]
 
-    @strawberry.field(description="Published project counts per partner country, in signing order.")
+    @strawberry.field(
+        description="Published project counts (May 2025, seed data) per partner country, in signing order."
+    )
     async def projects_by_country(self, info: Info) -> list[CountryProjectCount]:
         rows = await info.context.db.run(statistics.published_projects_by_country)
         return [
             CountryProjectCount(country=Country.from_row(row), count=row.published_project_count or 0) for row in rows
         ]
 
-    @strawberry.field(description="Published project counts per region.")
+    @strawberry.field(description="Published project counts (May 2025, seed data) per region.")
     async def projects_by_region(self, info: Info) -> list[RegionProjectCount]:
         rows = await info.context.db.run(statistics.published_projects_by_region)
         return [
             RegionProjectCount(region=region, countries=countries, count=count) for region, countries, count in rows
         ]
 
+    @strawberry.field(
+        description="Projects registered by this system (a registration decision approved them; later "
+        "withdrawals included) per committee, committees with none left out; by code."
+    )
+    async def registered_projects_by_committee(self, info: Info) -> list[CommitteeProjectCount]:
+        rows = await info.context.db.run(project_stats.registered_by_committee)
+        return [CommitteeProjectCount(committee_code=code, count=count) for code, count in rows]
+
+    @strawberry.field(description="Projects registered by this system per year of registeredOn, oldest first.")
+    async def registered_projects_by_year(self, info: Info) -> list[YearProjectCount]:
+        rows = await info.context.db.run(project_stats.registered_by_year)
+        return [YearProjectCount(year=year, count=count) for year, count in rows]
+
+    @strawberry.field(
+        description="Projects registered by this system per sectoral scope, all 15 scopes; a project of "
+        "several scopes counts in each."
+    )
+    async def registered_projects_by_scope(self, info: Info) -> list[ScopeProjectCount]:
+        rows = await info.context.db.run(project_stats.registered_by_scope)
+        return [ScopeProjectCount(scope=SectoralScope(number=n, name=name), count=count) for n, name, count in rows]
+
+    @strawberry.field(
+        description="Credits (t-CO2e) notified by this system's issuance decisions per committee, "
+        "committees with none left out; by code."
+    )
+    async def notified_credits_by_committee(self, info: Info) -> list[CommitteeCredits]:
+        rows = await info.context.db.run(project_stats.notified_by_committee)
+        return [CommitteeCredits(committee_code=code, credits=amount) for code, amount in rows]
+
+    @strawberry.field(description="Credits (t-CO2e) notified by this system per year of notifiedOn, oldest first.")
+    async def notified_credits_by_year(self, info: Info) -> list[YearCredits]:
+        rows = await info.context.db.run(project_stats.notified_by_year)
+        return [YearCredits(year=year, credits=amount) for year, amount in rows]
+
+    @strawberry.field(
+        description="Credits (t-CO2e) notified by this system per sectoral scope of their project, all 15 scopes."
+    )
+    async def notified_credits_by_scope(self, info: Info) -> list[ScopeCredits]:
+        rows = await info.context.db.run(project_stats.notified_by_scope)
+        return [ScopeCredits(scope=SectoralScope(number=n, name=name), credits=amount) for n, name, amount in rows]
+
 
 @strawberry.type
 class StatisticsQueries:
-    @strawberry.field(description="Counts for dashboards: decisions, methodologies per scope, published projects.")
+    @strawberry.field(
+        description="Counts for dashboards: decisions, methodologies per scope, published projects (May 2025), "
+        "and projects registered and credits notified by this system."
+    )
     def statistics(self) -> Statistics:
         return Statistics()
