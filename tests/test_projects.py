@@ -9,7 +9,7 @@ import pytest
 from api.ids import to_global_id
 from models import clock
 from tests.support.db import snapshot
-from tests.support.documents import DECISION
+from tests.support.documents import DECISION, WITHDRAW
 from tests.support.projects import (
     AUTHORIZE,
     COMMENT,
@@ -169,6 +169,28 @@ async def test_an_objection_to_a_pin_publishes_the_project_as_objected_with_the_
     ]
     decision = (await projects.gql(DECISION, {"reference": payload["decision"]["reference"]}))["decision"]
     assert decision["positions"] == [{"side": "JAPAN", "position": "OBJECTION", "statement": statement}]
+
+
+async def test_a_withdrawn_pin_proposal_withdraws_the_project(projects):
+    # Given a PIN proposed by the partner, still a DRAFT
+    proposed = await projects.ok(PROPOSE_PIN, pin_input(), "VN")
+
+    # When the secretariat withdraws its proposal
+    await projects.ok(WITHDRAW, {"id": proposed["proposal"]["id"], "reason": "Merged with another PIN."}, "secretariat")
+
+    # Then the project is WITHDRAWN, never published, and takes no design document
+    assert (await projects.project("VN_PIN001"))["status"] == "WITHDRAWN"
+    assert await projects.project("VN_PIN001", who=None) is None
+    pdd = {"projectId": proposed["project"]["id"], "uri": PDD_URI, "sha256": SHA}
+    await projects.refused(RECORD_PDD, pdd, "secretariat", "INVALID_TRANSITION", "projectId")
+
+
+async def test_a_project_mutation_given_another_kind_of_id_names_the_field(projects):
+    proposal = await projects.in_status("PUBLIC_INPUT")
+    pdd = {"projectId": proposal["id"], "uri": PDD_URI, "sha256": SHA}
+    assert "not the id of a Project" in await projects.refused(
+        RECORD_PDD, pdd, "secretariat", "INVALID_INPUT", "projectId"
+    )
 
 
 # --- the design document and its public input -------------------------------------------------
