@@ -12,6 +12,7 @@ from api.schema import build_schema
 from api.settings import Settings
 from models.db import new_session
 from models.enums import Role
+from resolvers.projects import propose_registration
 from resolvers.tokens import create_token, revoke_token
 from tests.support.db import snapshot
 from tests.support.documents import CIRCULATE, CONSENT, OPEN_PUBLIC_INPUT, SUBMIT
@@ -188,7 +189,7 @@ MUTATION_SAMPLES: dict[str, tuple[str, dict[str, Any], str]] = {
     ),
     "proposeProjectWithdrawal": (
         PROPOSE_WITHDRAWAL,
-        {"projectId": Given("REGISTERED_PROJECT"), "reason": "The plant closed."},
+        {"projectId": Given("OTHER_REGISTERED_PROJECT"), "reason": "The plant closed."},
         "secretariat",
     ),
     "requestIssuance": (
@@ -365,7 +366,7 @@ PROJECT_GIVENS = (
     "PDD_CLOSED_PROJECT",
     "PROJECT_METHODOLOGY",
     "PROJECT_TPE",
-    "REGISTERED_PROJECT",
+    "OTHER_REGISTERED_PROJECT",
     "REGISTERED_REFERENCE",
     "NOTIFIED_ISSUANCE",
 )
@@ -373,11 +374,21 @@ PROJECT_GIVENS = (
 
 async def given_projects(projects, frozen_clock) -> dict[str, str]:
     """The project objects the samples act on, built through the resolvers (tests/support/projects.py):
-    a PLANNED project, one whose PDD's public input has closed, and a registered project (with its
+    a PLANNED project, one whose PDD's public input has closed, a registered project (with its
     methodology and its entity designated in scope 3 for both functions) holding a NOTIFIED
-    issuance for the first half of 2025."""
+    issuance for the first half of 2025, and another registered project, to be withdrawn (a
+    proposed withdrawal would stop the issuance request)."""
     planned = await projects.planned()
     registered = await projects.registered(frozen_clock)
+    other = await projects.with_closed_pdd(frozen_clock)
+    registration = await projects.run(
+        "secretariat",
+        propose_registration,
+        project_id=other.id,
+        methodology_reference=registered["methodology"],
+        validator_reference=registered["tpe"],
+    )
+    await projects.decide(registration.proposal.id)
     closed = await projects.with_closed_pdd(frozen_clock)
     requested = await projects.requested(registered["reference"], registered["tpe"], ("2025-01-01", "2025-06-30"))
     await projects.decide(requested.proposal.id)
@@ -386,7 +397,7 @@ async def given_projects(projects, frozen_clock) -> dict[str, str]:
         "PDD_CLOSED_PROJECT": to_global_id("Project", closed.id),
         "PROJECT_METHODOLOGY": registered["methodology"],
         "PROJECT_TPE": registered["tpe"],
-        "REGISTERED_PROJECT": registered["id"],
+        "OTHER_REGISTERED_PROJECT": to_global_id("Project", other.id),
         "REGISTERED_REFERENCE": registered["reference"],
         "NOTIFIED_ISSUANCE": to_global_id("CreditIssuance", requested.issuance.id),
     }

@@ -159,23 +159,45 @@ async def test_a_withdrawn_issuance_proposal_withdraws_the_request(projects, mad
 
 
 async def test_a_project_withdrawn_by_decision_takes_no_more_requests(projects, made):
-    # Given a withdrawal proposed by the partner, refused while one is open, and approved
-    proposed = await projects.ok(PROPOSE_WITHDRAWAL, {"projectId": made["id"], "reason": "Plant closed."}, "VN")
+    withdrawal = {"projectId": made["id"], "reason": "Plant closed."}
+    # Given a request still before the committee, the project's withdrawal is refused: approving
+    # both would notify credits of a withdrawn project
+    message = await projects.refused(PROPOSE_WITHDRAWAL, withdrawal, "VN", "INVALID_TRANSITION", "projectId")
+    assert "Issuance request 2 of VN051 awaits the committee's decision" in message, message
+    await projects.ok(WITHDRAW, {"id": made["requested_proposal"], "reason": "Project closing."}, "secretariat")
+
+    # When the partner proposes the withdrawal
+    proposed = await projects.ok(PROPOSE_WITHDRAWAL, withdrawal, "VN")
     assert proposed["project"]["status"] == "REGISTERED"
+
+    # Then while it is open, neither a second withdrawal nor a new request is taken
     again = {"projectId": made["id"], "reason": "Again."}
     assert "already proposed" in await projects.refused(
         PROPOSE_WITHDRAWAL, again, "japan", "INVALID_TRANSITION", "projectId"
     )
-    await projects.decide_over_http(proposed["proposal"]["id"])
+    message = await projects.refused(
+        REQUEST_ISSUANCE, request(made), "secretariat", "INVALID_TRANSITION", "projectReference"
+    )
+    assert "withdrawal of VN051 is proposed" in message, message
 
-    # Then the project is WITHDRAWN, listed with the decision
+    # When both sides approve it, the project is WITHDRAWN, listed with the decision
+    await projects.decide_over_http(proposed["proposal"]["id"])
     project = await projects.project(made["reference"], who=None)
     assert project["status"] == "WITHDRAWN"
     assert project["decisions"][-1]["kind"] == "PROJECT_WITHDRAWAL"
 
     # And credits are no longer requested for it, nor is it withdrawn again
-    await projects.refused(REQUEST_ISSUANCE, request(made), "secretariat", "INVALID_TRANSITION", "projectReference")
+    message = await projects.refused(
+        REQUEST_ISSUANCE, request(made), "secretariat", "INVALID_TRANSITION", "projectReference"
+    )
+    assert "VN051 is WITHDRAWN" in message, message
     await projects.refused(PROPOSE_WITHDRAWAL, again, "secretariat", "INVALID_TRANSITION", "projectId")
+
+
+@pytest.mark.parametrize(("who", "code"), [("MN", "FORBIDDEN"), (None, "UNAUTHENTICATED")])
+async def test_a_project_withdrawal_is_proposed_by_its_committee_only(projects, made, who, code):
+    withdrawal = {"projectId": made["id"], "reason": "Plant closed."}
+    await projects.refused(PROPOSE_WITHDRAWAL, withdrawal, who, code, None)
 
 
 # --- Article 6.3 authorizations ---------------------------------------------------------------

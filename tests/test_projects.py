@@ -294,6 +294,7 @@ async def test_pin_numbers_are_gapless_per_committee_and_refused_pins_use_none(p
     await projects.refused(PROPOSE_PIN, pin_input(participants=[]), "japan", "INVALID_INPUT", "participants")
     dup = ["Example Co.", "example co."]
     await projects.refused(PROPOSE_PIN, pin_input(participants=dup), "VN", "INVALID_INPUT", "participants.1")
+    await projects.refused(PROPOSE_PIN, pin_input("XX"), "secretariat", "NOT_FOUND", "committeeCode")
     # or by a caller who may not
     await projects.refused(PROPOSE_PIN, pin_input(), "MN", "FORBIDDEN", None)
     await projects.refused(PROPOSE_PIN, pin_input(), None, "UNAUTHENTICATED", None)
