@@ -158,6 +158,19 @@ async def test_a_withdrawn_issuance_proposal_withdraws_the_request(projects, mad
     assert (await projects.ok(REQUEST_ISSUANCE, again, "secretariat"))["issuance"]["number"] == 4
 
 
+async def test_an_objection_to_an_issuance_leaves_it_not_approved_and_unauthorizable(projects, made):
+    # When Japan objects to the REQUESTED issuance
+    proposal = made["requested_proposal"]
+    await projects.decide_over_http(proposal, objection="The verification report is incomplete.")
+
+    # Then it is NOT_APPROVED, nothing notified, and no government authorizes it
+    issuance = await projects.issuance(made["requested"], who=None)
+    assert (issuance["status"], issuance["notifiedAmount"]) == ("NOT_APPROVED", None)
+    assert issuance["decision"]["outcome"] == "NOT_APPROVED"
+    authorize = {"issuanceId": made["requested"], "amount": 1, "usePurposes": ["NDC"]}
+    await projects.refused(AUTHORIZE, authorize, "japan", "INVALID_TRANSITION", "issuanceId")
+
+
 async def test_a_project_withdrawn_by_decision_takes_no_more_requests(projects, made):
     withdrawal = {"projectId": made["id"], "reason": "Plant closed."}
     # Given a request still before the committee, the project's withdrawal is refused: approving

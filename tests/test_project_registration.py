@@ -22,7 +22,8 @@ async def catalogue(projects: ProjectSteps, frozen_clock: Any) -> dict[str, str]
     both functions in scope 3), "mn_tpe", "verifier_only" (VN, verification 3), "other_scope"
     (VN, validation 1), "suspended" (VN, validation 3 suspended). Projects (global ids):
     "closed" (PDD window closed), "pin" (PROPOSED), "no_pdd" (PLANNED), "requested"
-    (REGISTRATION_REQUESTED), "registered", "open" (PDD window open)."""
+    (REGISTRATION_REQUESTED), "registered", "open" (PDD window open); "two_scopes" (PDD closed,
+    scopes 3 and 4) with "m34" (VN, VALID, scopes 3 and 4)."""
     made: dict[str, str] = {}
     made["good"] = await projects.valid_methodology(frozen_clock, "VN")
     made["scope1"] = await projects.valid_methodology(frozen_clock, "VN", scopes=(1,))
@@ -81,6 +82,8 @@ async def catalogue(projects: ProjectSteps, frozen_clock: Any) -> dict[str, str]
     opened = await projects.planned()
     await projects.with_pdd(opened.id)
     made["open"] = gid(opened)
+    made["m34"] = await projects.valid_methodology(frozen_clock, "VN", scopes=(3, 4))
+    made["two_scopes"] = gid(await projects.with_closed_pdd(frozen_clock, scopes=(3, 4)))
     return made
 
 
@@ -109,6 +112,16 @@ async def test_the_catalogue_registers_with_the_good_methodology_and_validator(p
     assert payload["project"]["validator"] == {"reference": made["validator"]}
 
 
+async def test_the_methodology_covers_every_scope_of_the_project_the_validator_one(projects, made):
+    # When a project in scopes 3 and 4 names a methodology of both and a validator of scope 3 only
+    chosen = registration(made, project="two_scopes", methodology="m34")
+    payload = await projects.ok(PROPOSE_REGISTRATION, chosen, "secretariat")
+
+    # Then its registration is proposed
+    assert [s["number"] for s in payload["project"]["sectoralScopes"]] == [3, 4]
+    assert payload["project"]["status"] == "REGISTRATION_REQUESTED"
+
+
 CASES = [
     # the project
     ("pin", {"project": "pin"}, "INVALID_TRANSITION", "projectId", "its PIN awaits the committee's decision"),
@@ -122,6 +135,13 @@ CASES = [
     ("pm-reference", {"methodology": "VN_PM001"}, "INVALID_INPUT", "methodologyReference", "approved as VN_AM001"),
     ("methodology-of-mn", {"methodology": "mn"}, "INVALID_INPUT", "methodologyReference", "another committee"),
     ("methodology-scope", {"methodology": "scope1"}, "INVALID_INPUT", "methodologyReference", "does not cover"),
+    (
+        "methodology-one-of-two-scopes",
+        {"project": "two_scopes"},
+        "INVALID_INPUT",
+        "methodologyReference",
+        "does not cover sectoral scope 4",
+    ),
     # the validator
     ("unknown-validator", {"validator": "TPE-VN-099"}, "NOT_FOUND", "validatorReference", "TPE-VN-099"),
     ("validator-of-mn", {"validator": "mn_tpe"}, "INVALID_INPUT", "validatorReference", "another committee"),
