@@ -7,12 +7,10 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from api.ids import to_global_id
 from api.schema import build_schema
 from api.settings import Settings
 from models.db import new_session
 from models.enums import Role
-from resolvers.projects import propose_registration
 from resolvers.tokens import create_token, revoke_token
 from tests.support.db import snapshot
 from tests.support.documents import CIRCULATE, CONSENT, OPEN_PUBLIC_INPUT, SUBMIT
@@ -372,40 +370,9 @@ PROJECT_GIVENS = (
 )
 
 
-async def given_projects(projects, frozen_clock) -> dict[str, str]:
-    """The project objects the samples act on, built through the resolvers (tests/support/projects.py):
-    a PLANNED project, one whose PDD's public input has closed, a registered project (with its
-    methodology and its entity designated in scope 3 for both functions) holding a NOTIFIED
-    issuance for the first half of 2025, and another registered project, to be withdrawn (a
-    proposed withdrawal would stop the issuance request)."""
-    planned = await projects.planned()
-    registered = await projects.registered(frozen_clock)
-    other = await projects.with_closed_pdd(frozen_clock)
-    registration = await projects.run(
-        "secretariat",
-        propose_registration,
-        project_id=other.id,
-        methodology_reference=registered["methodology"],
-        validator_reference=registered["tpe"],
-    )
-    await projects.decide(registration.proposal.id)
-    closed = await projects.with_closed_pdd(frozen_clock)
-    requested = await projects.requested(registered["reference"], registered["tpe"], ("2025-01-01", "2025-06-30"))
-    await projects.decide(requested.proposal.id)
-    return {
-        "PLANNED_PROJECT": to_global_id("Project", planned.id),
-        "PDD_CLOSED_PROJECT": to_global_id("Project", closed.id),
-        "PROJECT_METHODOLOGY": registered["methodology"],
-        "PROJECT_TPE": registered["tpe"],
-        "OTHER_REGISTERED_PROJECT": to_global_id("Project", other.id),
-        "REGISTERED_REFERENCE": registered["reference"],
-        "NOTIFIED_ISSUANCE": to_global_id("CreditIssuance", requested.issuance.id),
-    }
-
-
 async def given_objects(flow, tpe_flow, gql, tokens, frozen_clock, projects) -> dict[Given, str]:
     """One fresh object per Given the samples name, made through the API by the secretariat (the
-    project cycle's through the resolvers, see given_projects)."""
+    project cycle's through the resolvers, see ProjectSteps.sample_objects)."""
     secretariat = await tokens.secretariat()
     steps = {
         "SUBMITTED": [("submitProposal", {})],
@@ -422,7 +389,7 @@ async def given_objects(flow, tpe_flow, gql, tokens, frozen_clock, projects) -> 
             if given in made:
                 continue
             if given.what in PROJECT_GIVENS:
-                project_objects = project_objects or await given_projects(projects, frozen_clock)
+                project_objects = project_objects or await projects.sample_objects(frozen_clock)
                 made[given] = project_objects[given.what]
                 continue
             if given.what in ("ENTITY", "DESIGNATED_TPE"):

@@ -293,6 +293,36 @@ class ProjectSteps(Workflow):
         assert await snapshot(self.engine, *NO_TRACE_TABLES) == before
         return errors[0]["message"]
 
+    async def sample_objects(self, frozen_clock: Any) -> dict[str, str]:
+        """What tests/test_auth.py's samples act on, by Given kind: a PLANNED project, one whose
+        PDD's public input has closed, a registered project (with its methodology and its entity
+        designated in scope 3 for both functions) holding a NOTIFIED issuance for the first half
+        of 2025, and another registered project, to be withdrawn (a withdrawal proposed of the
+        first would stop its issuance request)."""
+        planned = await self.planned()
+        registered = await self.registered(frozen_clock)
+        other = await self.with_closed_pdd(frozen_clock)
+        registration = await self.run(
+            "secretariat",
+            propose_registration,
+            project_id=other.id,
+            methodology_reference=registered["methodology"],
+            validator_reference=registered["tpe"],
+        )
+        await self.decide(registration.proposal.id)
+        closed = await self.with_closed_pdd(frozen_clock)
+        requested = await self.requested(registered["reference"], registered["tpe"], ("2025-01-01", "2025-06-30"))
+        await self.decide(requested.proposal.id)
+        return {
+            "PLANNED_PROJECT": to_global_id("Project", planned.id),
+            "PDD_CLOSED_PROJECT": to_global_id("Project", closed.id),
+            "PROJECT_METHODOLOGY": registered["methodology"],
+            "PROJECT_TPE": registered["tpe"],
+            "OTHER_REGISTERED_PROJECT": to_global_id("Project", other.id),
+            "REGISTERED_REFERENCE": registered["reference"],
+            "NOTIFIED_ISSUANCE": to_global_id("CreditIssuance", requested.issuance.id),
+        }
+
     async def project(self, reference: str, who: str | None = "secretariat") -> dict | None:
         token = await self.token(who) if who else None
         return (await self.gql(PROJECT, {"reference": reference}, token=token))["project"]
