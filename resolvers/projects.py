@@ -8,6 +8,7 @@ dispatch on it.
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -75,6 +76,16 @@ async def project_for_update(
     committee = await committee_for_update(session, committee.code, field)
     project = (await session.exec(select(Project).where(col(Project.id) == project_id).with_for_update())).one()
     return LockedProject(project, committee)
+
+
+def _is_web_address(uri: str) -> bool:
+    """An http(s) address naming a host, without spaces: where anyone can fetch the document."""
+    try:
+        parts = urlsplit(uri)
+        host = parts.hostname
+    except ValueError:  # a bracketed host that is no IPv6 address, a bad port
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(host) and not any(c.isspace() for c in uri)
 
 
 def _clean_participants(participants: list[str]) -> str:
@@ -158,8 +169,10 @@ async def record_design_document(
                 "projectId",
             )
         cleaned_uri = clean_required("uri", uri, max_length=URI_MAX)
-        if not cleaned_uri.lower().startswith(("https://", "http://")) or any(c.isspace() for c in cleaned_uri):
-            raise invalid("uri", "uri is where the document is published: an http(s) address without spaces.")
+        if not _is_web_address(cleaned_uri):
+            raise invalid(
+                "uri", "uri is where the document is published: an http(s) address with a host, without spaces."
+            )
         digest = clean_sha256(sha256)
         if public_input_days not in PUBLIC_INPUT_DAYS:
             raise invalid(

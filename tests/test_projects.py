@@ -203,10 +203,23 @@ async def test_a_project_mutation_given_another_kind_of_id_names_the_field(proje
         ({"sha256": SHA[:-1]}, "sha256"),
         ({"uri": "ftp://example.org/pdd.pdf"}, "uri"),
         ({"uri": "https://example.org/a pdd.pdf"}, "uri"),
+        ({"uri": "https://"}, "uri"),
+        ({"uri": "https:///pdd.pdf"}, "uri"),
+        ({"uri": "http://[bad/pdd.pdf"}, "uri"),
         ({"publicInputDays": 0}, "publicInputDays"),
         ({"publicInputDays": 91}, "publicInputDays"),
     ],
-    ids=["sha-not-hex", "sha-short", "uri-not-http", "uri-with-space", "days-0", "days-91"],
+    ids=[
+        "sha-not-hex",
+        "sha-short",
+        "uri-not-http",
+        "uri-with-space",
+        "uri-without-host",
+        "uri-with-empty-host",
+        "uri-bad-ipv6",
+        "days-0",
+        "days-91",
+    ],
 )
 async def test_a_design_document_with_bad_input_is_refused_naming_the_field(projects, change, field):
     # Given a PLANNED project
