@@ -39,7 +39,7 @@ from models.visibility import visible_issuances
 from resolvers import audit
 from resolvers.committees import committee_for_update
 from resolvers.project_checks import tpe_designated_for
-from resolvers.projects import scopes_of
+from resolvers.projects import scopes_of, withdrawal_proposed
 from resolvers.workflow import new_proposal
 
 IS = IssuanceStatus
@@ -80,6 +80,13 @@ async def request_issuance(
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION,
                 f"{wanted} is {project.status.value}: credits are requested for a REGISTERED project only.",
+                "projectReference",
+            )
+        if await withdrawal_proposed(session, saved_id(project)):
+            raise DomainError(
+                ErrorCode.INVALID_TRANSITION,
+                f"The withdrawal of {wanted} is proposed to the committee; no credits are requested for it "
+                "until that proposal is decided or withdrawn.",
                 "projectReference",
             )
         today = clock.today()

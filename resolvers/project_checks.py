@@ -2,6 +2,7 @@
 project's scopes, and an entity designated today for a function in one of them. Each failure is
 its own error, naming the input field that holds the reference."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlmodel import col, select
@@ -19,17 +20,23 @@ FIELD = "methodologyReference"
 async def methodology_covering(
     session: AsyncSession, committee: JointCommittee, reference: str, scopes: list[int]
 ) -> Methodology:
-    """The VALID version of `reference`, approved by `committee`, whose scopes include all of `scopes`."""
+    """The VALID version of `reference`, approved by `committee`, whose scopes include all of `scopes`.
+
+    A reference that names a methodology which is not (or no longer) VALID, or only its proposed
+    (PM) reference, gets its own error saying so, apart from one that names nothing at all."""
     wanted = reference.strip().upper()
-    methodology = (
+    named = (
         await session.exec(
-            select(Methodology).where(
-                col(Methodology.reference) == wanted, col(Methodology.status) == MethodologyStatus.VALID
-            )
+            select(Methodology)
+            .where((col(Methodology.reference) == wanted) | (col(Methodology.proposed_reference) == wanted))
+            .order_by(col(Methodology.id))
         )
-    ).one_or_none()
+    ).all()
+    if not named:
+        raise not_found(FIELD, f"No methodology has the reference {reference!r}.")
+    methodology = next((m for m in named if m.reference == wanted and m.status is MethodologyStatus.VALID), None)
     if methodology is None:
-        raise not_found(FIELD, f"No valid approved methodology has the reference {reference!r}.")
+        raise invalid(FIELD, _not_valid(wanted, named))
     if methodology.committee_id != committee.id:
         raise invalid(FIELD, f"{wanted} was approved by another committee; name one of the {committee.code} committee.")
     covered = set(
@@ -46,6 +53,14 @@ async def methodology_covering(
             f"it covers {', '.join(map(str, sorted(covered)))}.",
         )
     return methodology
+
+
+def _not_valid(wanted: str, named: Sequence[Methodology]) -> str:
+    approved = next((m.reference for m in named if m.reference is not None and m.reference != wanted), None)
+    if approved is not None:
+        return f"{wanted} is a proposed reference, approved as {approved}; name the approved methodology by {approved}."
+    latest = named[-1]
+    return f"{wanted} is {latest.status.value}, not VALID: a registration names an approved methodology in force."
 
 
 async def tpe_designated_for(
@@ -69,20 +84,37 @@ async def tpe_designated_for(
         raise invalid(
             field, f"{wanted} is designated by another committee; name one of the {committee.code} committee."
         )
-    rows = (
+    held = (
         await session.exec(
-            select(DesignationScope).where(
-                col(DesignationScope.designation_id) == designation.id,
-                col(DesignationScope.function) == function,
-                col(DesignationScope.scope).in_(scopes),
-            )
+            select(DesignationScope)
+            .where(col(DesignationScope.designation_id) == designation.id)
+            .order_by(col(DesignationScope.function), col(DesignationScope.scope))
         )
     ).all()
+    rows = [row for row in held if row.function is function and row.scope in scopes]
     if any(row.status is DesignationStatus.DESIGNATED and row.since <= today for row in rows):
         return designation
-    held = sorted(f"scope {row.scope}: {row.status.value}" for row in rows)
     raise invalid(
         field,
         f"{wanted} is not designated today for {function.value} in any of the project's sectoral scopes "
-        f"({', '.join(map(str, scopes))})" + (f"; {', '.join(held)}." if held else "."),
+        f"({', '.join(map(str, scopes))}): {_why_not(held, rows, function, scopes)}.",
     )
+
+
+def _why_not(
+    held: Sequence[DesignationScope], rows: Sequence[DesignationScope], function: TpeFunction, scopes: list[int]
+) -> str:
+    """What the designation holds instead: the function in those scopes in another status (or
+    from a later day), the other function only, or the function in other scopes only."""
+    if rows:
+        return "; ".join(
+            f"{function.value} in scope {row.scope} is {row.status.value} since {row.since}" for row in rows
+        )
+    designated = [row for row in held if row.status is DesignationStatus.DESIGNATED]
+    reasons = []
+    if other := sorted({row.scope for row in designated if row.function is not function and row.scope in scopes}):
+        other_function = next(row.function for row in designated if row.function is not function)
+        reasons.append(f"in scope {', '.join(map(str, other))} it is designated for {other_function.value} only")
+    if elsewhere := sorted({row.scope for row in designated if row.function is function}):
+        reasons.append(f"it is designated for {function.value} in scope {', '.join(map(str, elsewhere))} only")
+    return "; ".join(reasons) or "none of its scopes is designated"

@@ -8,6 +8,7 @@ dispatch on it.
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -17,12 +18,20 @@ from models.committee import JointCommittee
 from models.country import Country
 from models.db import write_transaction
 from models.decision import Decision
-from models.enums import DecisionOutcome, ProjectStatus, ProposalKind, TpeFunction
+from models.enums import DecisionOutcome, IssuanceStatus, ProjectStatus, ProposalKind, TpeFunction
 from models.errors import DomainError, ErrorCode, invalid, not_found
 from models.methodology import clean_scopes
 from models.permissions import Action, ensure_allowed
 from models.principal import Principal
-from models.project import DEFAULT_PDD_DAYS, Project, ProjectScope, clean_sha256, pin_reference, project_reference
+from models.project import (
+    DEFAULT_PDD_DAYS,
+    CreditIssuance,
+    Project,
+    ProjectScope,
+    clean_sha256,
+    pin_reference,
+    project_reference,
+)
 from models.proposal import Proposal
 from models.subjects import SubjectType, register_effects
 from models.types import saved_id
@@ -67,6 +76,16 @@ async def project_for_update(
     committee = await committee_for_update(session, committee.code, field)
     project = (await session.exec(select(Project).where(col(Project.id) == project_id).with_for_update())).one()
     return LockedProject(project, committee)
+
+
+def _is_web_address(uri: str) -> bool:
+    """An http(s) address naming a host, without spaces: where anyone can fetch the document."""
+    try:
+        parts = urlsplit(uri)
+        host = parts.hostname
+    except ValueError:  # a bracketed host that is no IPv6 address, a bad port
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(host) and not any(c.isspace() for c in uri)
 
 
 def _clean_participants(participants: list[str]) -> str:
@@ -150,8 +169,10 @@ async def record_design_document(
                 "projectId",
             )
         cleaned_uri = clean_required("uri", uri, max_length=URI_MAX)
-        if not cleaned_uri.lower().startswith(("https://", "http://")) or any(c.isspace() for c in cleaned_uri):
-            raise invalid("uri", "uri is where the document is published: an http(s) address without spaces.")
+        if not _is_web_address(cleaned_uri):
+            raise invalid(
+                "uri", "uri is where the document is published: an http(s) address with a host, without spaces."
+            )
         digest = clean_sha256(sha256)
         if public_input_days not in PUBLIC_INPUT_DAYS:
             raise invalid(
@@ -236,17 +257,26 @@ async def propose_withdrawal(
                 "projectId",
             )
         reason = clean_required("reason", reason, max_length=REASON_MAX)
-        open_one = (
+        # An issuance request still before the committee would, if approved after the withdrawal,
+        # notify credits of a withdrawn project: it is decided or withdrawn first.
+        pending = (
             await session.exec(
-                select(Proposal.id).where(
-                    col(Proposal.subject_type) == SubjectType.PROJECT,
-                    col(Proposal.subject_id) == project.id,
-                    col(Proposal.kind) == ProposalKind.PROJECT_WITHDRAWAL,
-                    col(Proposal.status).in_(BEFORE_DECISION),
+                select(CreditIssuance.number)
+                .where(
+                    col(CreditIssuance.project_id) == project.id,
+                    col(CreditIssuance.status) == IssuanceStatus.REQUESTED,
                 )
+                .order_by(col(CreditIssuance.number))
             )
         ).first()
-        if open_one is not None:
+        if pending is not None:
+            raise DomainError(
+                ErrorCode.INVALID_TRANSITION,
+                f"Issuance request {pending} of {project.reference} awaits the committee's decision; "
+                "decide or withdraw it before proposing the project's withdrawal.",
+                "projectId",
+            )
+        if await withdrawal_proposed(session, saved_id(project)):
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION,
                 f"A withdrawal of {project.reference} is already proposed; decide or withdraw that proposal first.",
@@ -263,6 +293,21 @@ async def propose_withdrawal(
         await _link(session, proposal, project)
         await audit.record(session, principal, "projectWithdrawalProposed", project, committee_id=committee.id)
     return ProjectProposed(project, proposal)
+
+
+async def withdrawal_proposed(session: AsyncSession, project_id: int) -> bool:
+    """True while a PROJECT_WITHDRAWAL proposal of the project awaits the committee's decision."""
+    open_one = (
+        await session.exec(
+            select(Proposal.id).where(
+                col(Proposal.subject_type) == SubjectType.PROJECT,
+                col(Proposal.subject_id) == project_id,
+                col(Proposal.kind) == ProposalKind.PROJECT_WITHDRAWAL,
+                col(Proposal.status).in_(BEFORE_DECISION),
+            )
+        )
+    ).first()
+    return open_one is not None
 
 
 async def scopes_of(session: AsyncSession, project_id: int) -> list[int]:

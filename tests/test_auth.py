@@ -14,6 +14,17 @@ from models.enums import Role
 from resolvers.tokens import create_token, revoke_token
 from tests.support.db import snapshot
 from tests.support.documents import CIRCULATE, CONSENT, OPEN_PUBLIC_INPUT, SUBMIT
+from tests.support.projects import (
+    AUTHORIZE,
+    PROPOSE_PIN,
+    PROPOSE_REGISTRATION,
+    PROPOSE_WITHDRAWAL,
+    RECORD_PDD,
+    REQUEST_ISSUANCE,
+    SHA,
+    allocations,
+    pin_input,
+)
 
 VIEWER = "query { viewer { role name country { code } } }"
 
@@ -60,7 +71,8 @@ mutation ($input: CommentInput!) {
 
 
 class Given(NamedTuple):
-    """Stands for the id of an object the test creates beforehand: a member, or a proposal in a status."""
+    """Stands for the id of an object the test creates beforehand: a member, a proposal in a
+    status, an entity or designation, a methodology, or a project or issuance in a status."""
 
     what: str
     label: str = ""
@@ -132,7 +144,7 @@ MUTATION_SAMPLES: dict[str, tuple[str, dict[str, Any], str]] = {
     ),
     "registerEntity": (
         "mutation ($input: RegisterEntityInput!) { registerEntity(input: $input) { entity { id } userErrors { code message field } } }",
-        {"name": "Example Verification Ltd.", "accreditation": "ISO_14065", "countryCode": "JP"},
+        {"name": "Sample Verification Ltd.", "accreditation": "ISO_14065", "countryCode": "JP"},
         "secretariat",
     ),
     "proposeTpeDesignation": (
@@ -158,6 +170,43 @@ MUTATION_SAMPLES: dict[str, tuple[str, dict[str, Any], str]] = {
         {"proposalId": Given("PUBLIC_INPUT"), "author": "A. Reader", "body": "Agreed."},
         "public",
     ),
+    "proposePlannedProject": (PROPOSE_PIN, pin_input(), "japan"),
+    "recordProjectDesignDocument": (
+        RECORD_PDD,
+        {"projectId": Given("PLANNED_PROJECT"), "uri": "https://example.org/pdd.pdf", "sha256": SHA},
+        "secretariat",
+    ),
+    "proposeRegistration": (
+        PROPOSE_REGISTRATION,
+        {
+            "projectId": Given("PDD_CLOSED_PROJECT"),
+            "methodologyReference": Given("PROJECT_METHODOLOGY"),
+            "validatorReference": Given("PROJECT_TPE"),
+        },
+        "secretariat",
+    ),
+    "proposeProjectWithdrawal": (
+        PROPOSE_WITHDRAWAL,
+        {"projectId": Given("OTHER_REGISTERED_PROJECT"), "reason": "The plant closed."},
+        "secretariat",
+    ),
+    "requestIssuance": (
+        REQUEST_ISSUANCE,
+        {
+            "projectReference": Given("REGISTERED_REFERENCE"),
+            "monitoringFrom": "2025-07-01",  # after the notified issuance's period
+            "monitoringTo": "2025-12-31",
+            "verifierReference": Given("PROJECT_TPE"),
+            "requestedAmount": 1000,
+            "allocations": allocations(),
+        },
+        "secretariat",
+    ),
+    "authorizeCredits": (
+        AUTHORIZE,
+        {"issuanceId": Given("NOTIFIED_ISSUANCE"), "amount": 1000, "usePurposes": ["NDC"]},
+        "japan",
+    ),
 }
 
 CHANGED_BY_MUTATIONS = (
@@ -178,6 +227,11 @@ CHANGED_BY_MUTATIONS = (
     "designation_scope",
     "tpe_action",
     "audit_event",
+    "project",
+    "project_scope",
+    "credit_issuance",
+    "credit_allocation",
+    "credit_authorization",
 )
 
 INVALID_TOKEN_BODY = {
@@ -305,8 +359,20 @@ async def given_tpe(tpe_flow, gql, given: Given) -> str:
     return next(edge["node"]["reference"] for edge in designations if edge["node"]["entity"]["id"] == entity)
 
 
-async def given_objects(flow, tpe_flow, gql, tokens, frozen_clock) -> dict[Given, str]:
-    """One fresh object per Given the samples name, made through the API by the secretariat."""
+PROJECT_GIVENS = (
+    "PLANNED_PROJECT",
+    "PDD_CLOSED_PROJECT",
+    "PROJECT_METHODOLOGY",
+    "PROJECT_TPE",
+    "OTHER_REGISTERED_PROJECT",
+    "REGISTERED_REFERENCE",
+    "NOTIFIED_ISSUANCE",
+)
+
+
+async def given_objects(flow, tpe_flow, gql, tokens, frozen_clock, projects) -> dict[Given, str]:
+    """One fresh object per Given the samples name, made through the API by the secretariat (the
+    project cycle's through the resolvers, see ProjectSteps.sample_objects)."""
     secretariat = await tokens.secretariat()
     steps = {
         "SUBMITTED": [("submitProposal", {})],
@@ -317,8 +383,15 @@ async def given_objects(flow, tpe_flow, gql, tokens, frozen_clock) -> dict[Given
         ],
     }
     made: dict[Given, str] = {}
+    project_objects: dict[str, str] = {}
     for _, input_, _ in MUTATION_SAMPLES.values():
         for given in (value for value in input_.values() if isinstance(value, Given)):
+            if given in made:
+                continue
+            if given.what in PROJECT_GIVENS:
+                project_objects = project_objects or await projects.sample_objects(frozen_clock)
+                made[given] = project_objects[given.what]
+                continue
             if given.what in ("ENTITY", "DESIGNATED_TPE"):
                 made[given] = await given_tpe(tpe_flow, gql, given)
                 continue
@@ -343,10 +416,10 @@ async def given_objects(flow, tpe_flow, gql, tokens, frozen_clock) -> dict[Given
 
 
 async def test_every_mutation_needs_a_token_and_writes_nothing_without_one(
-    flow, tpe_flow, gql, engine, tokens, frozen_clock
+    flow, tpe_flow, gql, engine, tokens, frozen_clock, projects
 ):
     # Given the objects the samples act on
-    made = await given_objects(flow, tpe_flow, gql, tokens, frozen_clock)
+    made = await given_objects(flow, tpe_flow, gql, tokens, frozen_clock, projects)
 
     def sample(name: str) -> tuple[str, dict[str, Any]]:
         document, input_, _ = MUTATION_SAMPLES[name]

@@ -19,6 +19,8 @@ from resolvers.positions import give_position
 from resolvers.projects import propose_planned_project, propose_registration, record_design_document
 from resolvers.proposals import circulate_proposal
 from resolvers.tpes import propose_designation, register_entity
+from tests.support.db import snapshot
+from tests.support.documents import CIRCULATE, CONSENT, OBJECT, SUBMIT
 from tests.support.workflow import Workflow
 
 PROJECT_FIELDS = """
@@ -88,6 +90,9 @@ PROJECT_TABLES = (
     "reference_counter",
     "audit_event",
 )
+
+# What a refused project or credit mutation must leave as it was: the tables above and the decisions.
+NO_TRACE_TABLES = (*PROJECT_TABLES, "decision", "side_position")
 
 SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 PDD_URI = "https://www.jcm.go.jp/vn-jp/projects/pdd/VN_PIN001.pdf"
@@ -264,6 +269,59 @@ class ProjectSteps(Workflow):
 
     async def authorized_by(self, who: str, issuance_pk: int, amount: int = 1000) -> None:
         await self.run(who, authorize_credits, issuance_id=issuance_pk, amount=amount, use_purposes=[UsePurpose.NDC])
+
+    async def decide_over_http(self, proposal_id: str, committee: str = "VN", objection: str | None = None) -> dict:
+        """The action under test for a decision: submitted and circulated by the secretariat, then
+        consented to by Japan and the partner (or objected to by Japan), all over HTTP; the payload
+        of the deciding position."""
+        await self.ok(SUBMIT, {"id": proposal_id}, "secretariat")
+        deadline = (clock.today() + timedelta(days=14)).isoformat()
+        await self.ok(CIRCULATE, {"id": proposal_id, "mode": "ELECTRONIC", "deadline": deadline}, "secretariat")
+        if objection is not None:
+            return await self.ok(OBJECT, {"id": proposal_id, "statement": objection}, "japan")
+        await self.ok(CONSENT, {"id": proposal_id}, "japan")
+        return await self.ok(CONSENT, {"id": proposal_id}, committee)
+
+    async def refused(self, document: str, input: dict, who: str | None, code: str, field: str | None) -> str:
+        """Posts `document` and asserts that it was refused with one userError of `code` naming
+        `field` (None: no field) and that nothing changed; the error's message."""
+        before = await snapshot(self.engine, *NO_TRACE_TABLES)
+        payload = await self.call(document, input, who)
+        errors = payload["userErrors"]
+        assert [(e["code"], e["field"]) for e in errors] == [(code, None if field is None else [field])], errors
+        assert [value for key, value in payload.items() if key != "userErrors"] in ([None], [None, None]), payload
+        assert await snapshot(self.engine, *NO_TRACE_TABLES) == before
+        return errors[0]["message"]
+
+    async def sample_objects(self, frozen_clock: Any) -> dict[str, str]:
+        """What tests/test_auth.py's samples act on, by Given kind: a PLANNED project, one whose
+        PDD's public input has closed, a registered project (with its methodology and its entity
+        designated in scope 3 for both functions) holding a NOTIFIED issuance for the first half
+        of 2025, and another registered project, to be withdrawn (a withdrawal proposed of the
+        first would stop its issuance request)."""
+        planned = await self.planned()
+        registered = await self.registered(frozen_clock)
+        other = await self.with_closed_pdd(frozen_clock)
+        registration = await self.run(
+            "secretariat",
+            propose_registration,
+            project_id=other.id,
+            methodology_reference=registered["methodology"],
+            validator_reference=registered["tpe"],
+        )
+        await self.decide(registration.proposal.id)
+        closed = await self.with_closed_pdd(frozen_clock)
+        requested = await self.requested(registered["reference"], registered["tpe"], ("2025-01-01", "2025-06-30"))
+        await self.decide(requested.proposal.id)
+        return {
+            "PLANNED_PROJECT": to_global_id("Project", planned.id),
+            "PDD_CLOSED_PROJECT": to_global_id("Project", closed.id),
+            "PROJECT_METHODOLOGY": registered["methodology"],
+            "PROJECT_TPE": registered["tpe"],
+            "OTHER_REGISTERED_PROJECT": to_global_id("Project", other.id),
+            "REGISTERED_REFERENCE": registered["reference"],
+            "NOTIFIED_ISSUANCE": to_global_id("CreditIssuance", requested.issuance.id),
+        }
 
     async def project(self, reference: str, who: str | None = "secretariat") -> dict | None:
         token = await self.token(who) if who else None
