@@ -51,7 +51,7 @@ async def submit_public_comment(
         else:
             assert project_id is not None
             locked = await project_for_update(session, principal, project_id)
-            committee, project = locked.committee, locked.project
+            committee, project = locked.committee, locked.row
             _check_open(
                 project.status is ProjectStatus.PLANNED,
                 project.pdd_opens_on,

@@ -1,6 +1,9 @@
 """Countries and committees: public reference data. Reads return records (`resolvers.reads`);
 `committee_for_update` is for writes and loads the ORM instance."""
 
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -40,6 +43,40 @@ async def committee_for_update(session: AsyncSession, code: str, field: str = "c
     if committee is None:
         raise not_found(field, f"No joint committee has the code {code!r}.")
     return committee
+
+
+class OfCommittee(Protocol):
+    """A table row that belongs to one committee."""
+
+    id: int | None
+    committee_id: int
+
+
+R = TypeVar("R", bound=OfCommittee)
+
+
+@dataclass(frozen=True)
+class InCommittee(Generic[R]):
+    """A row and its committee, both locked for the rest of the write transaction."""
+
+    row: R
+    committee: JointCommittee
+
+
+async def lock_in_committee(
+    session: AsyncSession, model: type[R], where: Any, field: str, missing: str
+) -> InCommittee[R]:
+    """The one row of `model` matching `where`, locked in the order every write takes them (models.db):
+    its committee first, then the row itself, so that two writes never wait on each other;
+    NOT_FOUND on `field` with the message `missing` when there is none."""
+    statement = select(model).where(where)
+    found = (await session.exec(statement)).one_or_none()
+    if found is None:
+        raise not_found(field, missing)
+    code = (await session.exec(select(JointCommittee.code).where(col(JointCommittee.id) == found.committee_id))).one()
+    committee = await committee_for_update(session, code, field)
+    locked = statement.with_for_update().execution_options(populate_existing=True)
+    return InCommittee((await session.exec(locked)).one(), committee)
 
 
 async def list_sectoral_scopes(session: AsyncSession) -> list[SectoralScope]:

@@ -8,7 +8,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import clock
-from models.committee import JointCommittee
 from models.db import write_transaction
 from models.decision import Decision
 from models.enums import (
@@ -20,7 +19,7 @@ from models.enums import (
     TpeFunction,
     UsePurpose,
 )
-from models.errors import DomainError, ErrorCode, invalid, not_found
+from models.errors import DomainError, ErrorCode, invalid
 from models.permissions import Action, ensure_allowed
 from models.principal import Principal
 from models.project import (
@@ -37,7 +36,7 @@ from models.subjects import SubjectType, register_effects
 from models.types import saved_id
 from models.visibility import visible_issuances
 from resolvers import audit
-from resolvers.committees import committee_for_update
+from resolvers.committees import lock_in_committee
 from resolvers.project_checks import tpe_designated_for
 from resolvers.projects import scopes_of, withdrawal_proposed
 from resolvers.workflow import new_proposal
@@ -69,13 +68,15 @@ async def request_issuance(
     of the project's scopes, split among the holders to the exact amount."""
     async with write_transaction(session):
         wanted = project_reference.strip().upper()
-        found = (await session.exec(select(Project).where(col(Project.reference) == wanted))).one_or_none()
-        if found is None:
-            raise not_found("projectReference", f"No registered project has the reference {project_reference!r}.")
-        committee = await session.get_one(JointCommittee, found.committee_id)
-        committee = await committee_for_update(session, committee.code, "projectReference")
+        locked = await lock_in_committee(
+            session,
+            Project,
+            col(Project.reference) == wanted,
+            "projectReference",
+            f"No registered project has the reference {project_reference!r}.",
+        )
+        project, committee = locked.row, locked.committee
         ensure_allowed(principal, Action.REQUEST_ISSUANCE, committee.code)
-        project = (await session.exec(select(Project).where(col(Project.id) == found.id).with_for_update())).one()
         if project.status is not ProjectStatus.REGISTERED:
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION,
@@ -174,21 +175,17 @@ async def authorize_credits(
     """One government's Article 6.3 authorization of a NOTIFIED issuance, for its own side, once,
     for at most the notified amount."""
     async with write_transaction(session):
-        found = (
-            await session.exec(
-                select(CreditIssuance).where(col(CreditIssuance.id) == issuance_id, visible_issuances(principal))
-            )
-        ).one_or_none()
-        if found is None:
-            raise not_found("issuanceId", "No credit issuance has this id.")
-        committee = await session.get_one(JointCommittee, found.committee_id)
-        committee = await committee_for_update(session, committee.code, "issuanceId")
+        locked = await lock_in_committee(
+            session,
+            CreditIssuance,
+            (col(CreditIssuance.id) == issuance_id) & visible_issuances(principal),
+            "issuanceId",
+            "No credit issuance has this id.",
+        )
+        issuance, committee = locked.row, locked.committee
         ensure_allowed(principal, Action.AUTHORIZE_CREDITS, committee.code)
         side = principal.side
         assert side is not None  # a government within reach has a side
-        issuance = (
-            await session.exec(select(CreditIssuance).where(col(CreditIssuance.id) == issuance_id).with_for_update())
-        ).one()
         if issuance.status is not IS.NOTIFIED or issuance.notified_amount is None:
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION,
@@ -230,7 +227,16 @@ async def authorize_credits(
         )
         session.add(authorization)
         await session.flush()
-        await audit.record(session, principal, "creditsAuthorized", authorization, committee_id=committee.id)
+        # Recorded on the issuance, so that its trail (auditTrail(subjectId: issuance)) shows who authorized what.
+        await audit.record(
+            session,
+            principal,
+            "creditsAuthorized",
+            issuance,
+            committee_id=committee.id,
+            before=audit.snapshot(issuance),
+            after=audit.snapshot(issuance) | {"authorization": audit.snapshot(authorization)},
+        )
         proposal = await session.get_one(Proposal, issuance.proposal_id)
     return IssuanceResult(issuance, proposal)
 

@@ -19,7 +19,7 @@ from models.country import Country
 from models.db import write_transaction
 from models.decision import Decision
 from models.enums import DecisionOutcome, IssuanceStatus, ProjectStatus, ProposalKind, TpeFunction
-from models.errors import DomainError, ErrorCode, invalid, not_found
+from models.errors import DomainError, ErrorCode, invalid
 from models.methodology import clean_scopes
 from models.permissions import Action, ensure_allowed
 from models.principal import Principal
@@ -39,7 +39,7 @@ from models.validation import clean_required
 from models.visibility import visible_projects
 from models.workflow import BEFORE_DECISION, PUBLIC_INPUT_DAYS, public_input_window
 from resolvers import audit
-from resolvers.committees import committee_for_update
+from resolvers.committees import InCommittee, committee_for_update, lock_in_committee
 from resolvers.project_checks import methodology_covering, tpe_designated_for
 from resolvers.sequences import next_number
 from resolvers.workflow import new_proposal
@@ -56,26 +56,12 @@ class ProjectProposed:
     proposal: Proposal
 
 
-@dataclass(frozen=True)
-class LockedProject:
-    project: Project
-    committee: JointCommittee
-
-
 async def project_for_update(
     session: AsyncSession, principal: Principal, project_id: int, field: str = "projectId"
-) -> LockedProject:
-    """The project, if `principal` may see it, with its committee and then itself locked (in the
-    lock order of models.db); NOT_FOUND otherwise."""
-    found = (
-        await session.exec(select(Project).where(col(Project.id) == project_id, visible_projects(principal)))
-    ).one_or_none()
-    if found is None:
-        raise not_found(field, "No project has this id.")
-    committee = await session.get_one(JointCommittee, found.committee_id)
-    committee = await committee_for_update(session, committee.code, field)
-    project = (await session.exec(select(Project).where(col(Project.id) == project_id).with_for_update())).one()
-    return LockedProject(project, committee)
+) -> InCommittee[Project]:
+    """The project, if `principal` may see it, with its committee and then itself locked; NOT_FOUND otherwise."""
+    where = (col(Project.id) == project_id) & visible_projects(principal)
+    return await lock_in_committee(session, Project, where, field, "No project has this id.")
 
 
 def _is_web_address(uri: str) -> bool:
@@ -152,7 +138,7 @@ async def record_design_document(
     """Record a PLANNED project's PDD and open its public input today, for `public_input_days`."""
     async with write_transaction(session):
         locked = await project_for_update(session, principal, project_id)
-        project = locked.project
+        project = locked.row
         ensure_allowed(principal, Action.RECORD_PROJECT_DESIGN_DOCUMENT, locked.committee.code)
         if project.status is not P.PLANNED:
             raise DomainError(
@@ -209,7 +195,7 @@ async def propose_registration(
     designated today for VALIDATION in one of them. Each unmet condition is its own error."""
     async with write_transaction(session):
         locked = await project_for_update(session, principal, project_id)
-        project, committee = locked.project, locked.committee
+        project, committee = locked.row, locked.committee
         ensure_allowed(principal, Action.PROPOSE_REGISTRATION, committee.code)
         if project.status is not P.PLANNED:
             raise DomainError(ErrorCode.INVALID_TRANSITION, _not_registrable(project), "projectId")
@@ -248,7 +234,7 @@ async def propose_withdrawal(
     """A PROJECT_WITHDRAWAL proposal for a REGISTERED project; one open at a time."""
     async with write_transaction(session):
         locked = await project_for_update(session, principal, project_id)
-        project, committee = locked.project, locked.committee
+        project, committee = locked.row, locked.committee
         ensure_allowed(principal, Action.PROPOSE_PROJECT_WITHDRAWAL, committee.code)
         if project.status is not P.REGISTERED:
             raise DomainError(
@@ -334,7 +320,7 @@ def _check_public_input_closed(project: Project, today: date) -> None:
         )
     if project.pdd_closes_on >= today:
         raise DomainError(
-            ErrorCode.WINDOW_CLOSED,
+            ErrorCode.INVALID_TRANSITION,
             f"Public input on the design document of {project.pin_reference} is open until {project.pdd_closes_on}; "
             "propose its registration after the window has closed.",
             "projectId",

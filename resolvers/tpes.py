@@ -38,7 +38,7 @@ from models.tpe import (
 from models.types import saved_id
 from models.validation import clean_required, clean_text
 from resolvers import audit
-from resolvers.committees import committee_for_update
+from resolvers.committees import InCommittee, committee_for_update, lock_in_committee
 from resolvers.sequences import next_number
 from resolvers.tpe_scopes import reached, scopes_of, set_scopes, set_status
 from resolvers.workflow import new_proposal
@@ -173,7 +173,7 @@ async def propose_action(
     action = Action.PROPOSE_TPE_SUSPENSION if kind is ProposalKind.TPE_SUSPENSION else Action.PROPOSE_TPE_WITHDRAWAL
     async with write_transaction(session):
         locked = await _designation_by_reference(session, reference)
-        designation, committee = locked.designation, locked.committee
+        designation, committee = locked.row, locked.committee
         ensure_allowed(principal, action, committee.code)
         reason = clean_required("reason", reason, max_length=REASON_MAX)
         named = clean_scopes(scopes or [], "scopes", allow_empty=True)
@@ -221,7 +221,7 @@ async def record_voluntary_withdrawal(
     """The entity's own notice: effective at once, no decision needed, recorded in the audit trail."""
     async with write_transaction(session):
         locked = await _designation_by_reference(session, reference)
-        designation, committee = locked.designation, locked.committee
+        designation, committee = locked.row, locked.committee
         ensure_allowed(principal, Action.RECORD_VOLUNTARY_WITHDRAWAL, committee.code)
         reason = clean_required("reason", reason, max_length=REASON_MAX)
         named = clean_scopes(scopes or [], "scopes", allow_empty=True)
@@ -313,23 +313,15 @@ async def _designation_for_update(
     return designation
 
 
-@dataclass(frozen=True)
-class _Locked:
-    designation: TpeDesignation
-    committee: JointCommittee
-
-
-async def _designation_by_reference(session: AsyncSession, reference: str) -> _Locked:
-    """The designation and its committee, locked in the order every TPE write takes them:
-    the committee first, then the designation, so that two writes never wait on each other."""
-    statement = select(TpeDesignation).where(col(TpeDesignation.reference) == reference.strip().upper())
-    found = (await session.exec(statement)).one_or_none()
-    if found is None:
-        raise not_found("reference", f"No designated third-party entity has the reference {reference!r}.")
-    code = (await session.exec(select(JointCommittee.code).where(col(JointCommittee.id) == found.committee_id))).one()
-    committee = await committee_for_update(session, code)
-    locked = statement.with_for_update().execution_options(populate_existing=True)
-    return _Locked((await session.exec(locked)).one(), committee)
+async def _designation_by_reference(session: AsyncSession, reference: str) -> InCommittee[TpeDesignation]:
+    """The designation and its committee, locked in the order every TPE write takes them."""
+    return await lock_in_committee(
+        session,
+        TpeDesignation,
+        col(TpeDesignation.reference) == reference.strip().upper(),
+        "reference",
+        f"No designated third-party entity has the reference {reference!r}.",
+    )
 
 
 async def _refuse_open_proposal(session: AsyncSession, designation: TpeDesignation) -> None:

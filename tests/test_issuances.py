@@ -271,3 +271,26 @@ async def test_each_government_authorizes_once_and_both_make_the_credits_authori
     }
     # And the public reads the same
     assert (await projects.issuance(made["notified"], who=None))["authorizedAmount"] == 800
+
+
+async def test_the_issuances_audit_trail_shows_each_governments_authorization(projects, made, gql):
+    # Given both governments authorized the notified issuance
+    await projects.ok(AUTHORIZE, authorization(made, amount=800), "japan")
+    await projects.ok(AUTHORIZE, authorization(made), "VN")
+
+    # When the secretariat reads the issuance's audit trail
+    trail = (
+        await gql(
+            "query ($id: ID!) { auditTrail(subjectId: $id) { action actor after } }",
+            {"id": made["notified"]},
+            token=await projects.token("secretariat"),
+        )
+    )["auditTrail"]
+
+    # Then it holds the request, the notification and both authorizations, each with its side and amount
+    actions = [event["action"] for event in trail]
+    assert actions[:2] == ["issuanceRequested", "issuanceNotified"] and actions[2:] == ["creditsAuthorized"] * 2
+    authorized = [
+        (e["actor"], e["after"]["authorization"]["side"], e["after"]["authorization"]["amount"]) for e in trail[2:]
+    ]
+    assert authorized == [("MOEJ", "JAPAN", 800), ("Authority of VN (VN)", "PARTNER", 1000)]

@@ -128,7 +128,7 @@ CASES = [
     ("second", {"project": "requested"}, "INVALID_TRANSITION", "projectId", "its registration is already proposed"),
     ("registered", {"project": "registered"}, "INVALID_TRANSITION", "projectId", "already registered as VN051"),
     ("no-pdd", {"project": "no_pdd"}, "INVALID_TRANSITION", "projectId", "has no design document yet"),
-    ("pdd-open", {"project": "open"}, "WINDOW_CLOSED", "projectId", "is open until"),
+    ("pdd-open", {"project": "open"}, "INVALID_TRANSITION", "projectId", "is open until"),
     # the methodology
     ("unknown-methodology", {"methodology": "VN_AM099"}, "NOT_FOUND", "methodologyReference", "VN_AM099"),
     ("methodology-not-valid", {"methodology": "proposed"}, "INVALID_INPUT", "methodologyReference", "not VALID"),

@@ -46,7 +46,8 @@ async def propose_registration(info: Info, input: ProposeRegistrationInput) -> P
 
 @strawberry.mutation(
     description="Propose withdrawing a REGISTERED project, as a DRAFT PROJECT_WITHDRAWAL proposal; approval makes "
-    "it WITHDRAWN. One open at a time. The secretariat, Japan, or that committee's partner."
+    "it WITHDRAWN. One open at a time, and not while an issuance request of the project awaits the committee. "
+    "The secretariat, Japan, or that committee's partner."
 )
 async def propose_project_withdrawal(info: Info, input: ProposeProjectWithdrawalInput) -> ProjectPayload:
     return await mutate(

@@ -34,7 +34,8 @@ class RequestIssuanceInput:
 
 @strawberry.mutation(
     description="Request the credits of a monitoring period: a REQUESTED issuance with a DRAFT CREDIT_ISSUANCE "
-    "proposal. Approval notifies them (NOTIFIED); an objection, NOT_APPROVED; withdrawal, WITHDRAWN. The secretariat."
+    "proposal. Approval notifies them (NOTIFIED); an objection, NOT_APPROVED; withdrawal, WITHDRAWN. Not while the "
+    "project's withdrawal is proposed. The secretariat."
 )
 async def request_issuance(info: Info, input: RequestIssuanceInput) -> IssuancePayload:
     return await mutate(
