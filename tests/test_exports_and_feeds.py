@@ -16,9 +16,9 @@ from models.principal import Principal
 from resolvers.positions import give_position
 from tests.support.documents import CIRCULATE, CONSENT, OPEN_PUBLIC_INPUT, SUBMIT
 from tests.support.methodologies import CYCLE_PROPOSE
+from tests.support.project_exports import ISSUANCE_COLUMNS, PROJECT_COLUMNS
 from tests.support.tpes import SUSPEND
 from tests.support.workflow import circulated_proposals
-from tests.test_project_exports import ISSUANCE_COLUMNS, PROJECT_COLUMNS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

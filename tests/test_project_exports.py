@@ -4,65 +4,18 @@ the GraphQL list, a 400 naming a bad parameter, and a page that costs the same s
 
 import csv
 import io
-from datetime import date
 
 import pytest
 
 import api.exports
 import api.project_exports
-from api.ids import from_global_id
 from tests.support.db import count_statements
-
-PROJECT_COLUMNS = [
-    "pin_reference",
-    "reference",
-    "committee",
-    "title",
-    "participants",
-    "sectoral_scopes",
-    "status",
-    "methodology",
-    "methodology_version",
-    "validator",
-    "registered_on",
-    "pdd_uri",
-    "pdd_sha256",
-    "pdd_public_input_opens_on",
-    "pdd_public_input_closes_on",
-    "pin_decision",
-    "registration_decision",
-    "withdrawal_decision",
-]
-ISSUANCE_COLUMNS = [
-    "project_reference",
-    "number",
-    "committee",
-    "monitoring_from",
-    "monitoring_to",
-    "verifier",
-    "requested_amount",
-    "notified_amount",
-    "notified_on",
-    "status",
-    "decision",
-    "partner_government_amount",
-    "japan_government_amount",
-    "project_participants_amount",
-    "japan_authorized_amount",
-    "partner_authorized_amount",
-    "authorized",
-    "authorized_amount",
-]
+from tests.support.project_exports import ISSUANCE_COLUMNS, PROJECT_COLUMNS, counted, given_a_hundred_of_each
+from tests.support.workflow import pk
 
 
 def csv_rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
-
-
-def pk(global_id: str) -> int:
-    decoded = from_global_id(global_id)
-    assert decoded is not None
-    return decoded[1]
 
 
 async def given_projects_and_issuances(projects, frozen_clock) -> dict:
@@ -287,32 +240,6 @@ async def test_an_export_of_several_batches_lists_every_row_once_in_order(
 
 
 # --- the statement count ----------------------------------------------------------------------
-
-
-async def given_a_hundred_of_each(projects, frozen_clock) -> dict:
-    """`given_projects_and_issuances` without its draft, plus 99 more public issuance requests of
-    VN051 (monthly periods from January 2016) and 99 more planned Indonesian projects: 100
-    public projects and 100 public issuances."""
-    notified = await projects.notified(frozen_clock, "VN")
-    issuance = pk(notified["issuance"])
-    await projects.authorized_by("japan", issuance, 1000)
-    await projects.authorized_by("VN", issuance, 800)
-    for month in range(99):
-        year, index = divmod(month, 12)
-        start = date(2016 + year, index + 1, 1)
-        end = date(2016 + year + (index == 11), 1 if index == 11 else index + 2, 1).toordinal() - 1
-        requested = await projects.requested(
-            notified["reference"], notified["tpe"], (start.isoformat(), date.fromordinal(end).isoformat()), 100
-        )
-        await projects.submit(requested.proposal.id)
-        await projects.circulate(requested.proposal.id)
-    for _ in range(99):
-        await projects.planned("ID")
-    return notified
-
-
-def counted(statements: list[str]) -> list[str]:
-    return [s for s in statements if s.strip().upper() != "BEGIN"]
 
 
 async def test_an_export_page_of_100_costs_the_same_statements_as_a_page_of_1(

@@ -10,8 +10,8 @@ import httpx
 from api.ids import to_global_id
 from resolvers.projects import propose_planned_project, propose_registration
 from tests.support.db import count_statements
-from tests.test_project_exports import counted, given_a_hundred_of_each
-from tests.test_websocket import init, receive, socket, subscribe
+from tests.support.project_exports import counted, given_a_hundred_of_each
+from tests.support.websocket import init, receive, socket, subscribe
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

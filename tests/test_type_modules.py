@@ -55,3 +55,16 @@ def test_type_modules_import_no_cycle_and_nothing_inside_functions():
 def test_every_subject_type_has_a_registered_graphql_type():
     schema_sdl()  # imports every type module
     assert rows.subject_kinds() == set(SubjectType)
+
+
+def test_test_modules_import_only_from_tests_support():
+    """A test module that imports another test module runs that module's tests' imports and fixtures
+    in its own namespace and breaks when the other is renamed: what tests share lives in tests/support/."""
+    tests = Path(__file__).resolve().parent
+    offenders = []
+    for path in sorted(tests.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            offenders += [f"{path.name} imports {name}" for name in names if name.startswith("tests.test_")]
+    assert offenders == []

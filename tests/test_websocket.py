@@ -3,14 +3,11 @@ revocation closes it, tokens may come in connection_init, and messages and opera
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import suppress
 from datetime import date
-from typing import Any
 
 import httpx
 import pytest
-import websockets
 from websockets.exceptions import ConnectionClosed
 
 from api.ids import to_global_id
@@ -22,8 +19,8 @@ from resolvers.proposals import circulate_proposal, create_proposal, submit_prop
 from resolvers.tokens import create_token, revoke_token
 from tests.support.db import snapshot
 from tests.support.tokens import Tokens
+from tests.support.websocket import init, receive, socket, subscribe
 
-PROTOCOL = "graphql-transport-ws"
 SUBSCRIBE = 'subscription { decisionMade(committeeCode: "VN") { reference committee { code } } }'
 VIEWER = "query { viewer { role name } }"
 CREATE = """mutation ($input: CreateProposalInput!) {
@@ -49,28 +46,6 @@ async def revoke_from_the_cli(database, token_id: int) -> None:
             await revoke_token(session, token_id)
     finally:
         await other.dispose()
-
-
-@asynccontextmanager
-async def socket(live_server, header: str | None = None, protocol: str = PROTOCOL) -> AsyncIterator[Any]:
-    headers = {"Authorization": f"Bearer {header}"} if header else None
-    async with websockets.connect(live_server.ws_url, subprotocols=[protocol], additional_headers=headers) as ws:
-        yield ws
-
-
-async def init(ws, payload: dict | None = None) -> dict:
-    await ws.send(json.dumps({"type": "connection_init", **({"payload": payload} if payload is not None else {})}))
-    return json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
-
-
-async def subscribe(ws, id: str, query: str, variables: dict | None = None) -> None:
-    await ws.send(
-        json.dumps({"id": id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}})
-    )
-
-
-async def receive(ws) -> dict:
-    return json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
 
 
 async def until_closed(ws) -> tuple[int, str, list[dict]]:
