@@ -23,6 +23,7 @@ from models.committee import JointCommittee
 from models.enums import IssuanceStatus
 from models.project import CreditIssuance, Project, ProjectScope
 from models.reference_data import SectoralScope
+from resolvers.reads import rows
 
 
 def _year(column: Any) -> sa.ColumnElement[int]:
@@ -108,3 +109,39 @@ async def notified_by_scope(session: AsyncSession) -> list[tuple[int, str, int]]
         .order_by(col(SectoralScope.number))
     )
     return [(n, name, int(amount)) for n, name, amount in (await session.exec(statement)).all()]
+
+
+async def registered_by_committee_year_scope(session: AsyncSession) -> list[tuple[str, int, int, str, int]]:
+    """(committee code, year of registration, scope number, scope name, projects registered): the three
+    breakdowns above at once, for a dashboard that filters by any of them; only non-zero rows."""
+    year = _year(col(Project.registered_on))
+    statement = (
+        sa.select(col(JointCommittee.code), year, col(SectoralScope.number), col(SectoralScope.name), sa.func.count())
+        .select_from(Project)
+        .join(JointCommittee, col(JointCommittee.id) == col(Project.committee_id))
+        .join(ProjectScope, col(ProjectScope.project_id) == col(Project.id))
+        .join(SectoralScope, col(SectoralScope.number) == col(ProjectScope.scope))
+        .where(_REGISTERED)
+        .group_by(col(JointCommittee.code), year, col(SectoralScope.number), col(SectoralScope.name))
+        .order_by(col(JointCommittee.code), year, col(SectoralScope.number))
+    )
+    found: list[Any] = list(await rows(session, statement))
+    return [(code, y, n, name, count) for code, y, n, name, count in found]
+
+
+async def notified_by_committee_year_scope(session: AsyncSession) -> list[tuple[str, int, int, str, int]]:
+    """(committee code, year of notification, scope number, scope name, t-CO2e notified); an issuance of a
+    project of several scopes counts in each; only non-zero rows."""
+    year = _year(col(CreditIssuance.notified_on))
+    statement = (
+        sa.select(col(JointCommittee.code), year, col(SectoralScope.number), col(SectoralScope.name), _credits())
+        .select_from(CreditIssuance)
+        .join(JointCommittee, col(JointCommittee.id) == col(CreditIssuance.committee_id))
+        .join(ProjectScope, col(ProjectScope.project_id) == col(CreditIssuance.project_id))
+        .join(SectoralScope, col(SectoralScope.number) == col(ProjectScope.scope))
+        .where(_NOTIFIED)
+        .group_by(col(JointCommittee.code), year, col(SectoralScope.number), col(SectoralScope.name))
+        .order_by(col(JointCommittee.code), year, col(SectoralScope.number))
+    )
+    found: list[Any] = list(await rows(session, statement))
+    return [(code, y, n, name, int(amount)) for code, y, n, name, amount in found]

@@ -30,6 +30,8 @@ STATISTICS = """{
     notifiedCreditsByCommittee { committeeCode credits }
     notifiedCreditsByYear { year credits }
     notifiedCreditsByScope { scope { number } credits }
+    registeredProjects { committeeCode year scope { number } count }
+    notifiedCredits { committeeCode year scope { number } credits }
   }
 }"""
 SUBJECTS = """{
@@ -206,6 +208,18 @@ async def test_statistics_count_projects_registered_and_credits_notified_next_to
         {"scope": {"number": n}, "credits": credits.get(n, 0)} for n in range(1, 16)
     ]
 
+    # and the same by committee, year and scope together
+    assert statistics["registeredProjects"] == [
+        {"committeeCode": "ID", "year": 2027, "scope": {"number": 1}, "count": 1},
+        {"committeeCode": "ID", "year": 2027, "scope": {"number": 3}, "count": 1},
+        {"committeeCode": "VN", "year": 2026, "scope": {"number": 3}, "count": 1},
+    ]
+    assert statistics["notifiedCredits"] == [
+        {"committeeCode": "ID", "year": 2027, "scope": {"number": 1}, "credits": 300},
+        {"committeeCode": "ID", "year": 2027, "scope": {"number": 3}, "credits": 300},
+        {"committeeCode": "VN", "year": 2026, "scope": {"number": 3}, "credits": 1000},
+    ]
+
     # and the published counts of May 2025 beside them, unchanged
     by_country = {row["country"]["code"]: row["count"] for row in statistics["projectsByCountry"]}
     assert (by_country["VN"], by_country["ID"], by_country["MN"]) == (50, 54, 11)
@@ -219,7 +233,7 @@ async def test_project_statistics_on_an_empty_register(gql):
     # Then empty lists, and every scope at zero
     for field in ("registeredProjectsByCommittee", "registeredProjectsByYear"):
         assert statistics[field] == [], field
-    for field in ("notifiedCreditsByCommittee", "notifiedCreditsByYear"):
+    for field in ("notifiedCreditsByCommittee", "notifiedCreditsByYear", "registeredProjects", "notifiedCredits"):
         assert statistics[field] == [], field
     assert [row["count"] for row in statistics["registeredProjectsByScope"]] == [0] * 15
     assert [row["credits"] for row in statistics["notifiedCreditsByScope"]] == [0] * 15

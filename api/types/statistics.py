@@ -76,6 +76,25 @@ class ScopeCredits:
     )
 
 
+@strawberry.type(description="Projects registered by this system's decisions in one committee, year and scope.")
+class RegisteredProjectCount:
+    committee_code: str
+    year: int = strawberry.field(description="Of registeredOn.")
+    scope: SectoralScope
+    count: int
+
+
+@strawberry.type(description="Credits notified by this system's decisions in one committee, year and scope.")
+class NotifiedCredits:
+    committee_code: str
+    year: int = strawberry.field(description="Of notifiedOn.")
+    scope: SectoralScope
+    credits: int = strawberry.field(
+        description="t-CO2e notified for projects covering the scope; an issuance of a project of several "
+        "scopes counts in each."
+    )
+
+
 @strawberry.type(
     description="Counts for dashboards; every list is computed by the database in one query. Two sources stand "
     "side by side: projectsByCountry and projectsByRegion are the counts published in May 2025 (seed data, "
@@ -152,6 +171,30 @@ class Statistics:
     async def notified_credits_by_scope(self, info: Info) -> list[ScopeCredits]:
         rows = await info.context.db.run(project_stats.notified_by_scope)
         return [ScopeCredits(scope=SectoralScope(number=n, name=name), credits=amount) for n, name, amount in rows]
+
+    @strawberry.field(
+        description="Projects registered by this system per committee, year and sectoral scope together "
+        "(non-zero rows only), by code, year and scope: the three registeredProjectsBy* lists in one."
+    )
+    async def registered_projects(self, info: Info) -> list[RegisteredProjectCount]:
+        rows = await info.context.db.run(project_stats.registered_by_committee_year_scope)
+        return [
+            RegisteredProjectCount(
+                committee_code=code, year=year, scope=SectoralScope(number=n, name=name), count=count
+            )
+            for code, year, n, name, count in rows
+        ]
+
+    @strawberry.field(
+        description="Credits (t-CO2e) notified by this system per committee, year and sectoral scope together "
+        "(non-zero rows only), by code, year and scope: the three notifiedCreditsBy* lists in one."
+    )
+    async def notified_credits(self, info: Info) -> list[NotifiedCredits]:
+        rows = await info.context.db.run(project_stats.notified_by_committee_year_scope)
+        return [
+            NotifiedCredits(committee_code=code, year=year, scope=SectoralScope(number=n, name=name), credits=amount)
+            for code, year, n, name, amount in rows
+        ]
 
 
 @strawberry.type
