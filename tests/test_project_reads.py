@@ -1,0 +1,512 @@
+"""Reading projects and credit issuances: by reference, as keyset connections with totals, by
+global id and as what proposals and decisions are about; each visibility rule in SQL, counts
+included, as the public and as each kind of token holder."""
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlmodel import col, select
+
+from api.app import close_listeners, create_app
+from api.ids import to_global_id
+from api.settings import Settings
+from models import clock
+from models.db import new_session
+from models.enums import CreditHolder, DecisionMode, Position, UsePurpose
+from models.project import Project
+from resolvers.comments import submit_public_comment
+from resolvers.issuances import authorize_credits, request_issuance
+from resolvers.positions import give_position
+from resolvers.projects import propose_planned_project, propose_registration, record_design_document
+from resolvers.proposals import circulate_proposal, submit_proposal
+from tests.support.db import count_statements
+from tests.support.graphql import GraphQLClient
+from tests.support.projects import PDD_URI, PROJECT, SHA, ProjectSteps
+from tests.support.tokens import principal
+from tests.support.workflow import pk
+
+LIST = """
+query ($first: Int, $after: String, $committeeCode: String, $status: [ProjectStatus!]) {
+  projects(first: $first, after: $after, committeeCode: $committeeCode, status: $status) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor node { pinReference reference status committee { code } } }
+  }
+}
+"""
+
+COMMITTEE_LIST = """
+query ($code: String!, $first: Int, $after: String, $status: [ProjectStatus!]) {
+  committee(code: $code) {
+    projects(first: $first, after: $after, status: $status) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { pinReference status } }
+    }
+  }
+}
+"""
+
+NODE = """
+query ($id: ID!) {
+  node(id: $id) {
+    ... on Project { pinReference status }
+    ... on CreditIssuance { number issuanceStatus: status project { reference } }
+  }
+}
+"""
+
+SUBJECT = """
+query ($id: ID!) {
+  node(id: $id) {
+    ... on Proposal {
+      kind status
+      subject { __typename ... on Project { pinReference } ... on CreditIssuance { number } }
+    }
+  }
+}
+"""
+
+DECISION_SUBJECT = """
+query ($reference: String!) {
+  decision(reference: $reference) {
+    kind outcome
+    subject { __typename ... on Project { pinReference status } ... on CreditIssuance { number issuanceStatus: status } }
+  }
+}
+"""
+
+ISSUANCE_READ = """
+query ($id: ID!) {
+  node(id: $id) {
+    ... on CreditIssuance {
+      number status monitoringFrom monitoringTo requestedAmount notifiedAmount notifiedOn
+      project { pinReference reference }
+      verifier { reference }
+      decision { reference outcome kind }
+      proposal { kind status }
+      allocations { holder requestedAmount notifiedAmount }
+      authorizations { side amount usePurposes }
+      authorized authorizedAmount
+    }
+  }
+}
+"""
+
+SECRETARIAT, JAPAN, VIET_NAM = principal("secretariat"), principal("japan"), principal("VN")
+ROLES = [None, "secretariat", "japan", "VN", "MN"]
+
+
+async def a_portfolio(projects: ProjectSteps, frozen_clock: Any) -> dict[str, Any]:
+    """Projects of Viet Nam and Mongolia in every stage a read tells apart:
+
+    VN_PIN001  VN051, REGISTERED: issuance 1 NOTIFIED and authorized by both (1,000 and 800);
+               issuance 2 requested, its proposal a DRAFT
+    VN_PIN002  PLANNED, its PDD in public input with one comment
+    VN_PIN003  PROPOSED by Viet Nam, its PIN proposal a DRAFT
+    VN_PIN004  PROPOSED, its PIN proposal circulated (published) but not yet decided
+    VN_PIN005  OBJECTED by Japan
+    MN_PIN001  PLANNED
+    MN_PIN002  PROPOSED, its PIN proposal a DRAFT
+    """
+    notified = await projects.notified(frozen_clock)
+    first_issuance = pk(notified["issuance"])
+    await projects.authorized_by("japan", first_issuance)
+    await projects.authorized_by("VN", first_issuance, 800)
+    draft_issuance = await projects.requested(notified["reference"], notified["tpe"], ("2026-01-01", "2026-06-30"))
+
+    planned = await projects.planned()
+    await projects.with_pdd(planned.id)
+    await projects.run(
+        "secretariat",
+        submit_public_comment,
+        project_id=planned.id,
+        author="Nguyen Van A",
+        body="Please publish the baseline data.",
+    )
+    draft_pin = await projects.pin(who="VN")
+    circulated_pin = await projects.pin()
+    await projects.submit(circulated_pin.proposal.id)
+    await projects.circulate(circulated_pin.proposal.id)
+    objected = await projects.pin()
+    await projects.decide(objected.proposal.id, objection="Not additional.")
+    await projects.planned("MN")
+    mongolian_draft = await projects.pin("MN")
+
+    decisions = (await projects.gql(PROJECT, {"reference": "VN051"}))["project"]["decisions"]
+    return {
+        "registered": notified["id"],
+        "issuance": notified["issuance"],
+        "draft_issuance": to_global_id("CreditIssuance", draft_issuance.issuance.id),
+        "draft_issuance_proposal": to_global_id("Proposal", draft_issuance.proposal.id),
+        "planned": to_global_id("Project", planned.id),
+        "vn_draft": to_global_id("Project", draft_pin.project.id),
+        "circulated": to_global_id("Project", circulated_pin.project.id),
+        "circulated_proposal": to_global_id("Proposal", circulated_pin.proposal.id),
+        "objected": to_global_id("Project", objected.project.id),
+        "mn_draft": to_global_id("Project", mongolian_draft.project.id),
+        "decisions": [d["reference"] for d in decisions],
+    }
+
+
+PUBLIC = ["MN_PIN001", "VN_PIN005", "VN_PIN002", "VN_PIN001"]  # newest first
+SEES = {
+    None: PUBLIC,
+    "secretariat": ["MN_PIN002", "MN_PIN001", "VN_PIN005", "VN_PIN004", "VN_PIN003", "VN_PIN002", "VN_PIN001"],
+    "japan": ["MN_PIN002", "MN_PIN001", "VN_PIN005", "VN_PIN004", "VN_PIN003", "VN_PIN002", "VN_PIN001"],
+    "VN": ["MN_PIN001", "VN_PIN005", "VN_PIN004", "VN_PIN003", "VN_PIN002", "VN_PIN001"],
+    "MN": ["MN_PIN002", "MN_PIN001", "VN_PIN005", "VN_PIN002", "VN_PIN001"],
+}
+
+
+async def as_(projects: ProjectSteps, who: str | None, document: str, variables: dict[str, Any]) -> dict[str, Any]:
+    token = await projects.token(who) if who else None
+    return await projects.gql(document, variables, token=token)
+
+
+async def every_page(projects: ProjectSteps, who: str | None, first: int, **filters: Any) -> tuple[list[str], int]:
+    """Walk the list page by page; the references seen and the totalCount of the first page."""
+    seen: list[str] = []
+    after, total = None, None
+    while True:
+        page = (await as_(projects, who, LIST, {"first": first, "after": after} | filters))["projects"]
+        total = page["totalCount"] if total is None else total
+        assert page["totalCount"] == total
+        seen += [edge["node"]["pinReference"] for edge in page["edges"]]
+        assert page["pageInfo"]["hasPreviousPage"] is (after is not None)
+        if not page["pageInfo"]["hasNextPage"]:
+            return seen, total
+        after = page["pageInfo"]["endCursor"]
+
+
+@pytest.mark.parametrize("who", ROLES, ids=lambda who: who or "public")
+async def test_each_reader_lists_and_counts_the_projects_it_may_see(who, projects, frozen_clock, prebuilt):
+    # Given projects of two committees in every stage
+    await prebuilt(a_portfolio, projects, frozen_clock)
+
+    # When the reader walks the list two at a time
+    seen, total = await every_page(projects, who, 2)
+
+    # Then it sees exactly its projects, newest first, and the total counts only those
+    assert seen == SEES[who]
+    assert total == len(SEES[who])
+
+    # and the committee filter (any case) and the status filter apply in the same query
+    vn, vn_total = await every_page(projects, who, 2, committeeCode="vn")
+    assert vn == [r for r in SEES[who] if r.startswith("VN")] and vn_total == len(vn)
+    proposed, proposed_total = await every_page(projects, who, 5, status=["PROPOSED", "OBJECTED"])
+    assert proposed == [r for r in SEES[who] if r in ("MN_PIN002", "VN_PIN005", "VN_PIN004", "VN_PIN003")]
+    assert proposed_total == len(proposed)
+
+    # and committee { projects } is the same list
+    for code in ("VN", "MN"):
+        page = (await as_(projects, who, COMMITTEE_LIST, {"code": code, "first": 10}))["committee"]["projects"]
+        assert [edge["node"]["pinReference"] for edge in page["edges"]] == [r for r in SEES[who] if r.startswith(code)]
+        assert page["totalCount"] == len(page["edges"])
+    planned = (await as_(projects, who, COMMITTEE_LIST, {"code": "VN", "first": 10, "status": ["PLANNED"]}))[
+        "committee"
+    ]["projects"]
+    assert [edge["node"]["pinReference"] for edge in planned["edges"]] == ["VN_PIN002"]
+    assert planned["totalCount"] == 1
+
+
+@pytest.mark.parametrize("who", ROLES, ids=lambda who: who or "public")
+async def test_each_reader_finds_by_reference_and_global_id_only_what_it_may_see(who, projects, frozen_clock, prebuilt):
+    # Given projects of two committees in every stage
+    state = await prebuilt(a_portfolio, projects, frozen_clock)
+    every = SEES["secretariat"]
+
+    for reference in every:
+        # When the reader asks for each by its PIN (in lower case)
+        found = (await as_(projects, who, PROJECT, {"reference": reference.lower()}))["project"]
+
+        # Then it gets exactly those it may see
+        assert (found is not None) is (reference in SEES[who]), reference
+    # and the registered one by its project reference, in any case
+    for reference in ("VN051", "vn051", " Vn051 "):
+        found = (await as_(projects, who, PROJECT, {"reference": reference}))["project"]
+        assert found is not None and found["pinReference"] == "VN_PIN001"
+
+    # and node(id:) follows the same rule
+    for key, reference in [
+        ("registered", "VN_PIN001"),
+        ("planned", "VN_PIN002"),
+        ("vn_draft", "VN_PIN003"),
+        ("circulated", "VN_PIN004"),
+        ("objected", "VN_PIN005"),
+        ("mn_draft", "MN_PIN002"),
+    ]:
+        node = (await as_(projects, who, NODE, {"id": state[key]}))["node"]
+        assert (node is not None) is (reference in SEES[who]), reference
+        assert node is None or node["pinReference"] == reference
+
+
+@pytest.mark.parametrize("who", ROLES, ids=lambda who: who or "public")
+async def test_a_published_pin_proposal_does_not_reveal_its_undecided_project(who, projects, frozen_clock, prebuilt):
+    # Given VN_PIN004's proposal circulated, so public, while the project awaits the decision
+    state = await prebuilt(a_portfolio, projects, frozen_clock)
+
+    # When the reader asks for the proposal and what it is about
+    proposal = (await as_(projects, who, SUBJECT, {"id": state["circulated_proposal"]}))["node"]
+
+    # Then everyone sees the proposal; only those who see the project see its subject
+    assert proposal is not None and (proposal["kind"], proposal["status"]) == ("PLANNED_PROJECT", "UNDER_CONSIDERATION")
+    visible = "VN_PIN004" in SEES[who]
+    assert proposal["subject"] == ({"__typename": "Project", "pinReference": "VN_PIN004"} if visible else None)
+
+
+@pytest.mark.parametrize("who", ROLES, ids=lambda who: who or "public")
+async def test_issuances_are_seen_as_their_proposals_are(who, projects, frozen_clock, prebuilt):
+    # Given VN051 with a notified, authorized issuance and a second one whose proposal is a DRAFT
+    state = await prebuilt(a_portfolio, projects, frozen_clock)
+    sees_drafts = who in ("secretariat", "japan", "VN")
+
+    # When the reader reads the project's issuances and each issuance by global id
+    project = (await as_(projects, who, PROJECT, {"reference": "VN051"}))["project"]
+    notified = (await as_(projects, who, ISSUANCE_READ, {"id": state["issuance"]}))["node"]
+    draft = (await as_(projects, who, NODE, {"id": state["draft_issuance"]}))["node"]
+    draft_proposal = (await as_(projects, who, SUBJECT, {"id": state["draft_issuance_proposal"]}))["node"]
+
+    # Then the notified issuance is everyone's, with its relations
+    assert notified == {
+        "number": 1,
+        "status": "NOTIFIED",
+        "monitoringFrom": "2025-01-01",
+        "monitoringTo": "2025-12-31",
+        "requestedAmount": 1000,
+        "notifiedAmount": 1000,
+        "notifiedOn": notified["notifiedOn"],
+        "project": {"pinReference": "VN_PIN001", "reference": "VN051"},
+        "verifier": {"reference": notified["verifier"]["reference"]},
+        "decision": {"reference": state["decisions"][-1], "outcome": "APPROVED", "kind": "CREDIT_ISSUANCE"},
+        "proposal": {"kind": "CREDIT_ISSUANCE", "status": "APPROVED"},
+        "allocations": [
+            {"holder": "PARTNER_GOVERNMENT", "requestedAmount": 100, "notifiedAmount": 100},
+            {"holder": "JAPAN_GOVERNMENT", "requestedAmount": 400, "notifiedAmount": 400},
+            {"holder": "PROJECT_PARTICIPANTS", "requestedAmount": 500, "notifiedAmount": 500},
+        ],
+        "authorizations": [
+            {"side": "JAPAN", "amount": 1000, "usePurposes": ["NDC"]},
+            {"side": "PARTNER", "amount": 800, "usePurposes": ["NDC"]},
+        ],
+        "authorized": True,
+        "authorizedAmount": 800,
+    }
+    assert notified["verifier"]["reference"].startswith("TPE-VN-")
+    # and the requested one only to those who see its draft proposal: in the list and by id
+    assert [i["number"] for i in project["issuances"]] == ([1, 2] if sees_drafts else [1])
+    assert (draft is not None) is sees_drafts
+    assert draft is None or draft == {"number": 2, "issuanceStatus": "REQUESTED", "project": {"reference": "VN051"}}
+    assert (draft_proposal is not None) is sees_drafts
+    assert draft_proposal is None or draft_proposal["subject"] == {"__typename": "CreditIssuance", "number": 2}
+
+
+@pytest.mark.parametrize("who", [None, "MN"], ids=lambda who: who or "public")
+async def test_decisions_on_a_project_name_it_as_their_subject(who, projects, frozen_clock, prebuilt):
+    # Given VN051: decided as a PIN, a registration and an issuance
+    state = await prebuilt(a_portfolio, projects, frozen_clock)
+
+    # When anyone reads the project's decisions and each decision's subject
+    project = (await as_(projects, who, PROJECT, {"reference": "VN051"}))["project"]
+    subjects = [
+        (await as_(projects, who, DECISION_SUBJECT, {"reference": reference}))["decision"]
+        for reference in state["decisions"]
+    ]
+
+    # Then they are the PIN's, the registration's and the issuance's, oldest first
+    assert [(d["kind"], d["outcome"]) for d in project["decisions"]] == [
+        ("PLANNED_PROJECT", "APPROVED"),
+        ("PROJECT_REGISTRATION", "APPROVED"),
+        ("CREDIT_ISSUANCE", "APPROVED"),
+    ]
+    assert [d["subject"] for d in subjects] == [
+        {"__typename": "Project", "pinReference": "VN_PIN001", "status": "REGISTERED"},
+        {"__typename": "Project", "pinReference": "VN_PIN001", "status": "REGISTERED"},
+        {"__typename": "CreditIssuance", "number": 1, "issuanceStatus": "NOTIFIED"},
+    ]
+    # and the objected PIN's decision is public with its project
+    objected = (
+        await as_(
+            projects,
+            who,
+            "query ($r: String!) { project(reference: $r) { status decisions { outcome } } }",
+            {"r": "VN_PIN005"},
+        )
+    )["project"]
+    assert objected == {"status": "OBJECTED", "decisions": [{"outcome": "NOT_APPROVED"}]}
+
+
+async def test_the_design_document_and_its_comments_are_public(projects, frozen_clock, prebuilt):
+    # Given VN_PIN002's PDD in its 30-day public input, with one comment
+    await prebuilt(a_portfolio, projects, frozen_clock)
+
+    # When the public reads the project
+    project = (await as_(projects, None, PROJECT, {"reference": "vn_pin002"}))["project"]
+
+    # Then the document, its window and the comment are there
+    document = project["designDocument"]
+    assert document["uri"].startswith("https://") and len(document["sha256"]) == 64
+    window = document["publicInput"]
+    assert window["opensOn"] == document["recordedOn"]
+    assert window["comments"] == [{"author": "Nguyen Van A", "body": "Please publish the baseline data."}]
+    assert project["status"] == "PLANNED" and project["issuances"] == [] and project["reference"] is None
+    assert [d["kind"] for d in project["decisions"]] == ["PLANNED_PROJECT"]
+
+
+# --- the statement bound -------------------------------------------------------------------------
+
+FULL_PAGE = """
+query ($first: Int) {
+  projects(first: $first) {
+    totalCount
+    edges { node { %s } }
+  }
+}
+"""
+
+COMMITTEE_PAGE = """
+query ($first: Int) {
+  committee(code: "VN") { projects(first: $first) { totalCount edges { node { %s } } } }
+}
+"""
+
+EVERYTHING = """
+  pinReference reference title participants status registeredOn
+  committee { code partner { name { en } } }
+  sectoralScopes { number }
+  methodology { reference version }
+  validator { reference }
+  designDocument { uri publicInput { opensOn closesOn comments { author body } } }
+  pinProposal { kind status }
+  issuances {
+    number status
+    allocations { holder notifiedAmount }
+    authorizations { side amount }
+    authorized authorizedAmount
+    verifier { reference }
+    project { pinReference }
+    decision { reference }
+  }
+  decisions { reference kind subject { __typename } }
+"""
+
+
+async def decided(session: Any, proposal_id: int) -> None:
+    """Submitted, circulated and consented to by both sides: approved."""
+    await submit_proposal(session, SECRETARIAT, proposal_id=proposal_id)
+    await circulate_proposal(
+        session,
+        SECRETARIAT,
+        proposal_id=proposal_id,
+        mode=DecisionMode.ELECTRONIC,
+        deadline=clock.today() + timedelta(days=14),
+    )
+    for who in (JAPAN, VIET_NAM):
+        await give_position(session, who, proposal_id=proposal_id, position=Position.CONSENT)
+
+
+async def fully_loaded_projects(projects: ProjectSteps, frozen_clock: Any, count: int) -> None:
+    """`count` VN projects, each with every nested relation filled: scopes, a PDD with a comment,
+    a methodology and a validator, a registration, and a notified issuance authorized by both
+    governments. Built through the resolvers, in one session."""
+    methodology = await projects.valid_methodology(frozen_clock)
+    tpe = await projects.designated_entity()
+    ids = []
+    async with new_session(projects.engine) as session:
+        for n in range(count):
+            pin = await propose_planned_project(
+                session,
+                SECRETARIAT,
+                committee_code="VN",
+                title=f"Project {n + 1}",
+                participants=[f"Developer {n + 1}", "Viet Textile JSC"],
+                sectoral_scopes=[3],
+            )
+            await decided(session, pin.proposal.id)
+            await record_design_document(
+                session, SECRETARIAT, project_id=pin.project.id, uri=PDD_URI, sha256=SHA, public_input_days=1
+            )
+            await submit_public_comment(
+                session, SECRETARIAT, project_id=pin.project.id, author=f"Reader {n}", body="Baseline?"
+            )
+            ids.append(pin.project.id)
+        frozen_clock.set(frozen_clock.at + timedelta(days=1))
+        for project_id in ids:
+            registration = await propose_registration(
+                session, SECRETARIAT, project_id=project_id, methodology_reference=methodology, validator_reference=tpe
+            )
+            await decided(session, registration.proposal.id)
+            reference = (await session.exec(select(Project.reference).where(col(Project.id) == project_id))).one()
+            issuance = await request_issuance(
+                session,
+                SECRETARIAT,
+                project_reference=reference or "",
+                monitoring_from=date(2025, 1, 1),
+                monitoring_to=date(2025, 12, 31),
+                verifier_reference=tpe,
+                requested_amount=1000,
+                allocations=[(CreditHolder.JAPAN_GOVERNMENT, 400), (CreditHolder.PARTNER_GOVERNMENT, 600)],
+            )
+            await decided(session, issuance.proposal.id)
+            for who in (JAPAN, VIET_NAM):
+                await authorize_credits(
+                    session, who, issuance_id=issuance.issuance.id, amount=1000, use_purposes=[UsePurpose.NDC]
+                )
+
+
+@pytest.fixture
+async def unlimited(settings: Settings, engine: Any) -> Any:
+    """A GraphQL client per read path (compiled, graphql-core), with no cost limit, so that a page of
+    100 with everything nested is answered, and no response cache, so that every answer is read."""
+    clients = {}
+    apps = []
+    for compiled in (True, False):
+        update = {"compiled_reads": compiled, "max_query_cost": 10**9, "response_cache_bytes": 0}
+        app = create_app(settings.model_copy(update=update), engine=engine)
+        apps.append(app)
+        clients[compiled] = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jcm")
+    yield {compiled: GraphQLClient(client) for compiled, client in clients.items()}
+    for client, app in zip(clients.values(), apps, strict=True):
+        await client.aclose()
+        await close_listeners(app)
+
+
+async def statements_for(
+    engine: Any, gql: GraphQLClient, document: str, first: int, token: str | None
+) -> tuple[int, dict[str, Any]]:
+    with count_statements(engine) as counter:
+        data = await gql(document, {"first": first}, token=token)
+    return counter.count, data
+
+
+async def test_a_page_of_100_projects_costs_the_statements_of_a_page_of_1(unlimited, engine, projects, frozen_clock):
+    # Given 100 registered projects, each with every nested relation filled (built once: on
+    # PostgreSQL a state is not kept between tests, so every reader and path is asked here)
+    await fully_loaded_projects(projects, frozen_clock, 100)
+
+    for who, compiled, document in itertools.product(
+        [None, "VN"], [True, False], [FULL_PAGE % EVERYTHING, COMMITTEE_PAGE % EVERYTHING]
+    ):
+        token = await projects.token(who) if who else None
+
+        # When a page of 1 and a page of 100 are read with every nested field
+        one, small = await statements_for(engine, unlimited[compiled], document, 1, token)
+        hundred, large = await statements_for(engine, unlimited[compiled], document, 100, token)
+
+        # Then both cost the same statements, and the large page holds everything
+        page = large.get("projects") or large["committee"]["projects"]
+        assert len(page["edges"]) == 100 and page["totalCount"] == 100
+        last = page["edges"][-1]["node"]
+        assert last["pinReference"] == "VN_PIN001" and last["reference"] == "VN051"
+        assert last["designDocument"]["publicInput"]["comments"] == [{"author": "Reader 0", "body": "Baseline?"}]
+        assert last["issuances"][0]["authorized"] is True and len(last["issuances"][0]["allocations"]) == 2
+        assert [d["kind"] for d in last["decisions"]] == ["PLANNED_PROJECT", "PROJECT_REGISTRATION", "CREDIT_ISSUANCE"]
+        assert (small.get("projects") or small["committee"]["projects"])["edges"][0]["node"]["reference"] == "VN150"
+        assert one == hundred, (who, compiled, document, one, hundred)
+        # 18–22 statements: BEGIN (and the token's lookup), the page with its count, then one
+        # batch per relation (committee, country, scopes, methodology, validator, comments, PIN
+        # proposal, issuances, allocations, authorizations, verifier, decisions and their subjects)
+        assert one <= 22, (who, compiled, one)
