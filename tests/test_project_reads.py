@@ -360,6 +360,35 @@ async def test_the_design_document_and_its_comments_are_public(projects, frozen_
     assert [d["kind"] for d in project["decisions"]] == ["PLANNED_PROJECT"]
 
 
+async def test_bad_paging_of_projects_is_an_input_error_and_unknown_names_find_nothing(
+    projects, frozen_clock, prebuilt
+):
+    # Given projects of two committees in every stage
+    await prebuilt(a_portfolio, projects, frozen_clock)
+
+    async def error_of(variables: dict[str, Any]) -> dict[str, Any]:
+        body = (await projects.gql.raw(LIST, variables)).json()
+        assert body["data"] is None, body
+        [error] = body["errors"]
+        return {"message": error["message"], "extensions": error["extensions"]}
+
+    # When a page size outside 1–100 or a cursor of no list is asked for, Then an input error
+    for first in (0, 101):
+        assert await error_of({"first": first}) == {
+            "message": "first must be between 1 and 100.",
+            "extensions": {"code": "INVALID_INPUT", "field": ["first"]},
+        }
+    assert await error_of({"first": 2, "after": "bm90IGEgY3Vyc29y"}) == {
+        "message": "after is not a cursor of this list.",
+        "extensions": {"code": "INVALID_INPUT", "field": ["after"]},
+    }
+    # and an unknown committee or reference finds nothing
+    empty = (await projects.gql(LIST, {"first": 5, "committeeCode": "XX"}))["projects"]
+    assert (empty["totalCount"], empty["edges"], empty["pageInfo"]["hasNextPage"]) == (0, [], False)
+    for reference in ("VN_PIN999", "VN999", "nothing", ""):
+        assert (await projects.gql(PROJECT, {"reference": reference}))["project"] is None
+
+
 # --- the statement bound -------------------------------------------------------------------------
 
 FULL_PAGE = """
