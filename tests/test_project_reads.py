@@ -389,6 +389,30 @@ async def test_bad_paging_of_projects_is_an_input_error_and_unknown_names_find_n
         assert (await projects.gql(PROJECT, {"reference": reference}))["project"] is None
 
 
+async def test_the_public_sees_a_project_as_soon_as_its_pin_is_decided_even_through_the_cache(projects):
+    # Given a PIN circulated to the committee, and the public's (cached) answer without it
+    proposed = await projects.pin()
+    await projects.submit(proposed.proposal.id)
+    await projects.circulate(proposed.proposal.id)
+    for _ in range(2):
+        before = (await projects.gql(LIST, {"first": 5}))["projects"]
+        assert (before["totalCount"], before["edges"]) == (0, [])
+
+    # When the committee decides on it
+    await projects.position(proposed.proposal.id, "japan")
+    await projects.position(proposed.proposal.id, "VN")
+
+    # Then the same anonymous question is answered afresh: the project is there, PLANNED
+    after = (await projects.gql(LIST, {"first": 5}))["projects"]
+    assert after["totalCount"] == 1
+    assert after["edges"][0]["node"] == {
+        "pinReference": "VN_PIN001",
+        "reference": None,
+        "status": "PLANNED",
+        "committee": {"code": "VN"},
+    }
+
+
 # --- the statement bound -------------------------------------------------------------------------
 
 FULL_PAGE = """
