@@ -99,10 +99,20 @@ async def project_rows(
         await batch.one_by(session, TpeDesignation, "id", sorted({p.validator_id for p in rows if p.validator_id}))
     )
     decided = await project_queries.project_decisions(session, [p.id for p in rows if p.id is not None])
+    # A registration request whose proposal is still a draft is not public: PLANNED, without them.
+    requests = [
+        p.registration_proposal_id
+        for p in rows
+        if p.status is ProjectStatus.REGISTRATION_REQUESTED and p.registration_proposal_id is not None
+    ]
+    published = {p.id for p in await batch.visible_proposals_by_id(session, PUBLIC, requests) if p is not None}
     out = []
     for project, links, decisions in zip(rows, scopes, decided, strict=True):
-        methodology = methodologies.get(project.methodology_id) if project.methodology_id else None
-        validator = validators.get(project.validator_id) if project.validator_id else None
+        draft = (
+            project.status is ProjectStatus.REGISTRATION_REQUESTED and project.registration_proposal_id not in published
+        )
+        methodology = methodologies.get(project.methodology_id) if project.methodology_id and not draft else None
+        validator = validators.get(project.validator_id) if project.validator_id and not draft else None
         out.append(
             {
                 "pin_reference": project.pin_reference,
@@ -111,7 +121,7 @@ async def project_rows(
                 "title": project.title,
                 "participants": ";".join(project.participants.split("\n")),
                 "sectoral_scopes": ";".join(str(link.scope) for link in links),
-                "status": project.status.value,
+                "status": ProjectStatus.PLANNED.value if draft else project.status.value,
                 "methodology": methodology.reference if methodology else None,
                 "methodology_version": methodology.version if methodology else None,
                 "validator": validator.reference if validator else None,

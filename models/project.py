@@ -35,9 +35,12 @@ class Project(SQLModel, table=True):
     # search covers it like any other column; `participant_list` splits it.
     participants: str = Field(sa_type=sa.Text)
     status: ProjectStatus = Field(sa_type=enum_type(ProjectStatus), index=True)
-    # Named by the registration proposal; cleared again if that proposal is withdrawn.
+    # Named by the registration proposal; cleared again if that proposal is withdrawn. While that
+    # proposal is a draft, only those who see it see them (and REGISTRATION_REQUESTED): see
+    # models.visibility.registration_seen.
     methodology_id: int | None = Field(default=None, foreign_key="methodology.id")
     validator_id: int | None = Field(default=None, foreign_key="tpe_designation.id")
+    registration_proposal_id: int | None = Field(default=None, foreign_key="proposal.id")
     # The project design document and its public-input window (both days included).
     pdd_uri: str | None = Field(default=None, max_length=2000)
     pdd_sha256: str | None = Field(default=None, max_length=64)

@@ -4,9 +4,11 @@ The public sees decisions, and proposals once published (from public input or ci
 without the sides' positions until decided. The secretariat and Japan see everything. A partner
 sees everything of its own committee and what the public sees of the others. A proposal's subject
 (a methodology, a designation) is seen as its proposal is, until it is approved. A project is
-public from the committee's decision on its PIN (either way) on, with its design document; a
-credit issuance as its proposal is.
+public from the committee's decision on its PIN (either way) on, with its design document, and
+its registration request once that proposal is published; a credit issuance as its proposal is.
 """
+
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import SQLCoreOperations
@@ -14,7 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from models.committee import JointCommittee
-from models.enums import Role
+from models.enums import ProjectStatus, Role
 from models.methodology import Methodology
 from models.principal import Principal
 from models.project import CreditIssuance, Project
@@ -73,6 +75,32 @@ def visible_projects(principal: Principal) -> sa.ColumnElement[bool]:
     if principal.role is Role.PARTNER:
         return sa.or_(published, col(Project.committee_id) == own_committee(principal))
     return published
+
+
+def registration_seen(principal: Principal) -> sa.ColumnElement[bool]:
+    """Whether `principal` sees a project's registration request: its status REGISTRATION_REQUESTED,
+    methodology and validator. A draft registration proposal is seen as any draft is (the
+    secretariat, Japan, that committee's partner); until it is published the others see the project
+    as PLANNED, without them."""
+    if sees_all_committees(principal):
+        return sa.true()
+    seen = select(Proposal.id).where(
+        col(Proposal.id) == col(Project.registration_proposal_id), visible_proposals(principal)
+    )
+    return sa.or_(col(Project.registration_proposal_id).is_(None), seen.exists())
+
+
+def project_status_seen(principal: Principal) -> SQLCoreOperations[Any]:
+    """The status `principal` is shown, in SQL, so that a list filtered by status agrees with it."""
+    if sees_all_committees(principal):
+        return col(Project.status)
+    return sa.case(
+        (
+            sa.and_(col(Project.status) == ProjectStatus.REGISTRATION_REQUESTED.value, ~registration_seen(principal)),
+            sa.literal(ProjectStatus.PLANNED.value),
+        ),
+        else_=col(Project.status),
+    )
 
 
 def visible_issuances(principal: Principal) -> sa.ColumnElement[bool]:

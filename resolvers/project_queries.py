@@ -16,7 +16,7 @@ from models.principal import Principal
 from models.project import CreditIssuance, Project
 from models.proposal import Proposal
 from models.subjects import SubjectType
-from models.visibility import visible_issuances, visible_projects
+from models.visibility import project_status_seen, visible_issuances, visible_projects
 from resolvers.loaders import visibility_key
 from resolvers.pagination import Page, paginate_by_id
 from resolvers.reads import KEYS, built_once, keys_in, one_record, record_of, records, rows, select_records
@@ -49,7 +49,8 @@ async def list_projects(
             col(JointCommittee.code) == committee_code.strip().upper()
         )
     if statuses:
-        statement = statement.where(col(Project.status).in_(statuses))
+        # The status each reader is shown: a registration still in draft reads PLANNED to outsiders.
+        statement = statement.where(project_status_seen(principal).in_([s.value for s in statuses]))
     return await paginate_by_id(session, statement, Project, first=first, after=after, max_page_size=max_page_size)
 
 

@@ -224,6 +224,7 @@ async def propose_registration(
             status=P.REGISTRATION_REQUESTED,
             methodology_id=methodology.id,
             validator_id=validator.id,
+            registration_proposal_id=proposal.id,
         )
     return ProjectProposed(project, proposal)
 
@@ -385,6 +386,7 @@ async def on_withdrawal(session: AsyncSession, principal: Principal, proposal: P
             status=P.PLANNED,
             methodology_id=None,
             validator_id=None,
+            registration_proposal_id=None,
         )
 
 

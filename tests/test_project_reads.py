@@ -2,22 +2,13 @@
 global id and as what proposals and decisions are about; each visibility rule in SQL, counts
 included, as the public and as each kind of token holder."""
 
-import json
 from typing import Any
 
-import httpx
 import pytest
-from graphql import build_schema
 
-import api.compiled.execute as compiled
-from api.app import close_listeners, create_app
-from api.ids import to_global_id
-from api.settings import Settings
-from resolvers.comments import submit_public_comment
-from tests.support.corpus import ROOT, documents_in_tests, generated_documents, variables_for
-from tests.support.graphql import GraphQLClient
-from tests.support.projects import ISSUANCE_NODE, PROJECT, ProjectSteps
-from tests.support.workflow import pk
+from resolvers.projects import propose_registration
+from tests.support.project_portfolio import ROLES, a_portfolio
+from tests.support.projects import PROJECT, ProjectSteps
 
 LIST = """
 query ($first: Int, $after: String, $committeeCode: String, $status: [ProjectStatus!]) {
@@ -75,61 +66,6 @@ query ($id: ID!) {
   }
 }
 """
-
-ROLES = [None, "secretariat", "japan", "VN", "MN"]
-
-
-async def a_portfolio(projects: ProjectSteps, frozen_clock: Any) -> dict[str, Any]:
-    """Projects of Viet Nam and Mongolia in every stage a read tells apart:
-
-    VN_PIN001  VN051, REGISTERED: issuance 1 NOTIFIED and authorized by both (1,000 and 800);
-               issuance 2 requested, its proposal a DRAFT
-    VN_PIN002  PLANNED, its PDD in public input with one comment
-    VN_PIN003  PROPOSED by Viet Nam, its PIN proposal a DRAFT
-    VN_PIN004  PROPOSED, its PIN proposal circulated (published) but not yet decided
-    VN_PIN005  OBJECTED by Japan
-    MN_PIN001  PLANNED
-    MN_PIN002  PROPOSED, its PIN proposal a DRAFT
-    """
-    notified = await projects.notified(frozen_clock)
-    first_issuance = pk(notified["issuance"])
-    await projects.authorized_by("japan", first_issuance)
-    await projects.authorized_by("VN", first_issuance, 800)
-    draft_issuance = await projects.requested(notified["reference"], notified["tpe"], ("2026-01-01", "2026-06-30"))
-
-    planned = await projects.planned()
-    await projects.with_pdd(planned.id)
-    await projects.run(
-        "secretariat",
-        submit_public_comment,
-        project_id=planned.id,
-        author="Nguyen Van A",
-        body="Please publish the baseline data.",
-    )
-    draft_pin = await projects.pin(who="VN")
-    circulated_pin = await projects.pin()
-    await projects.submit(circulated_pin.proposal.id)
-    await projects.circulate(circulated_pin.proposal.id)
-    objected = await projects.pin()
-    await projects.decide(objected.proposal.id, objection="Not additional.")
-    await projects.planned("MN")
-    mongolian_draft = await projects.pin("MN")
-
-    decisions = (await projects.gql(PROJECT, {"reference": "VN051"}))["project"]["decisions"]
-    return {
-        "registered": notified["id"],
-        "issuance": notified["issuance"],
-        "draft_issuance": to_global_id("CreditIssuance", draft_issuance.issuance.id),
-        "draft_issuance_proposal": to_global_id("Proposal", draft_issuance.proposal.id),
-        "planned": to_global_id("Project", planned.id),
-        "vn_draft": to_global_id("Project", draft_pin.project.id),
-        "circulated": to_global_id("Project", circulated_pin.project.id),
-        "circulated_proposal": to_global_id("Proposal", circulated_pin.proposal.id),
-        "objected": to_global_id("Project", objected.project.id),
-        "mn_draft": to_global_id("Project", mongolian_draft.project.id),
-        "decisions": [d["reference"] for d in decisions],
-    }
-
 
 PUBLIC = ["MN_PIN001", "VN_PIN005", "VN_PIN002", "VN_PIN001"]  # newest first
 SEES = {
@@ -388,80 +324,65 @@ async def test_the_public_sees_a_project_as_soon_as_its_pin_is_decided_even_thro
     }
 
 
-# --- the compiled read path ----------------------------------------------------------------------
+REGISTRATION_SEEN = """
+query ($reference: String!, $status: [ProjectStatus!]) {
+  project(reference: $reference) { status methodology { reference } validator { reference } }
+  projects(status: $status) { totalCount }
+}
+"""
 
 
-@pytest.fixture
-async def unlimited(settings: Settings, engine: Any) -> Any:
-    """A GraphQL client per read path (compiled, graphql-core), with no cost limit, so that
-    documents selecting everything are answered, and no response cache, so that every answer is read."""
-    clients = {}
-    apps = []
-    for on in (True, False):
-        update = {"compiled_reads": on, "max_query_cost": 10**9, "response_cache_bytes": 0}
-        app = create_app(settings.model_copy(update=update), engine=engine)
-        apps.append(app)
-        clients[on] = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jcm")
-    yield {on: GraphQLClient(client) for on, client in clients.items()}
-    for client, app in zip(clients.values(), apps, strict=True):
-        await client.aclose()
-        await close_listeners(app)
-
-
-def _same(answer: dict[str, Any]) -> dict[str, Any]:
-    """Masked errors quote the request's own id."""
-    for error in answer.get("errors") or []:
-        error.get("extensions", {}).pop("requestId", None)
-        error["message"] = error["message"].split(" Quote request id")[0]
-    return answer
+async def a_drafted_registration(projects: ProjectSteps, frozen_clock: Any) -> dict[str, Any]:
+    """VN_PIN001 PLANNED with its PDD window closed, and its registration proposed: a DRAFT proposal."""
+    methodology = await projects.valid_methodology(frozen_clock)
+    tpe = await projects.designated_entity()
+    project = await projects.with_closed_pdd(frozen_clock)
+    proposed = await projects.run(
+        "secretariat",
+        propose_registration,
+        project_id=project.id,
+        methodology_reference=methodology,
+        validator_reference=tpe,
+    )
+    return {"proposal": proposed.proposal.id, "methodology": methodology, "tpe": tpe}
 
 
 @pytest.mark.parametrize("who", ROLES, ids=lambda who: who or "public")
-async def test_project_reads_answer_the_same_on_the_compiled_path(who, unlimited, projects, frozen_clock, prebuilt):
-    # Given projects of two committees in every stage, and every project or issuance document of
-    # the tests plus those generated from the schema, filled with each of them in turn
-    state = await prebuilt(a_portfolio, projects, frozen_clock)
-    schema = build_schema((ROOT / "schema.graphql").read_text(encoding="utf-8"))
-    written = [d for d in documents_in_tests(schema) if "project" in d.lower() or "issuance" in d.lower()]
-    written += [PROJECT, ISSUANCE_NODE]  # made with %, so not string constants
-    keys = ["registered", "planned", "vn_draft", "circulated", "mn_draft", "issuance", "draft_issuance"]
-    value_sets = [
-        {
-            "id": state[key],
-            "reference": reference,
-            "r": reference,
-            "project.reference": reference,
-            "decision.reference": state["decisions"][-1],
-            "code": "VN",
-            "committeeCode": "VN",
-            "first": 10,
+async def test_a_registration_in_draft_is_seen_as_a_draft_is(who, projects, frozen_clock, prebuilt, client):
+    # Given a registration proposal still in draft for a public, PLANNED project
+    made = await prebuilt(a_drafted_registration, projects, frozen_clock)
+    insider = who in ("secretariat", "japan", "VN")
+    variables = {"reference": "VN_PIN001", "status": ["REGISTRATION_REQUESTED"]}
+
+    # When the reader asks for the project and for the projects requesting registration
+    read = await as_(projects, who, REGISTRATION_SEEN, variables)
+
+    # Then only those who see the draft see the request, its methodology and validator, in the
+    # project and in the filtered count alike; the others see the project as it was, PLANNED
+    if insider:
+        assert read["project"] == {
+            "status": "REGISTRATION_REQUESTED",
+            "methodology": {"reference": made["methodology"]},
+            "validator": {"reference": made["tpe"]},
         }
-        for key, reference in zip(
-            keys, ["VN051", "vn_pin002", "VN_PIN003", "VN_PIN004", "MN_PIN002", "x", "y"], strict=True
-        )
-    ]
-    generated = [d for d in generated_documents(schema, value_sets[0]) if "project" in d.lower()]
-    headers = {"Authorization": f"Bearer {await projects.token(who)}"} if who else {}
+        assert read["projects"]["totalCount"] == 1
+    else:
+        assert read["project"] == {"status": "PLANNED", "methodology": None, "validator": None}
+        assert read["projects"]["totalCount"] == 0
+        planned = await as_(projects, who, REGISTRATION_SEEN, variables | {"status": ["PLANNED"]})
+        assert planned["projects"]["totalCount"] == 1
+    if who is None:  # and the public export agrees
+        exported = (await client.get("/exports/projects.json")).json()
+        assert [(p["status"], p["methodology"], p["validator"]) for p in exported] == [("PLANNED", None, None)]
 
-    # When each is asked of both paths, once per distinct set of variables
-    payloads = {
-        json.dumps({"query": document, "variables": variables_for(document, values)}, sort_keys=True)
-        for document in written + generated
-        for values in value_sets
-    }
-    differences: list[Any] = []
-    not_compiled: list[str] = []
-    for text in sorted(payloads):
-        payload = json.loads(text)
-        before = compiled.COUNTS.compiled
-        fast, slow = [await unlimited[on].http.post("/graphql", json=payload, headers=headers) for on in (True, False)]
-        if (fast.status_code, _same(fast.json())) != (slow.status_code, _same(slow.json())):
-            differences.append((payload, fast.json(), slow.json()))
-        if payload["query"] in generated and "errors" not in fast.json() and compiled.COUNTS.compiled == before:
-            not_compiled.append(payload["query"])
+    # When the proposal is circulated (published)
+    await projects.submit(made["proposal"])
+    await projects.circulate(made["proposal"])
 
-    # Then every answer is the same, and the compiled path answered every generated document
-    # itself (those written with fragments on Node or ProposalSubject go to graphql-core by design)
-    assert differences == []
-    assert len(written) >= 12 and len(generated) >= 2
-    assert not_compiled == []
+    # Then every reader sees the request
+    read = await as_(projects, who, REGISTRATION_SEEN, variables)
+    assert (read["project"]["status"], read["project"]["validator"], read["projects"]["totalCount"]) == (
+        "REGISTRATION_REQUESTED",
+        {"reference": made["tpe"]},
+        1,
+    )

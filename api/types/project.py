@@ -1,5 +1,7 @@
 """Projects and credit issuances as GraphQL types, and the area's Query root."""
 
+import inspect
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
@@ -7,12 +9,13 @@ import strawberry
 
 from api.context import Info
 from api.ids import to_global_id
+from api.loaders import now_or_later
 from api.types.common import Node
 from api.types.enums import CreditHolder, IssuanceStatus, ProjectStatus, Side, UsePurpose
 from api.types.methodology import Methodology
 from api.types.pagination import Connection, visible_page
 from api.types.relations import relation
-from api.types.rows import render_all, renders
+from api.types.rows import render, render_all, renders
 from api.types.scope import SectoralScope
 from api.types.tpe import TpeDesignation
 from api.types.workflow import PublicInputWindow
@@ -60,7 +63,6 @@ class Project(Node):
     )
     title: str
     participants: list[str] = strawberry.field(description="The project participants, as named in the PIN.")
-    status: ProjectStatus
     registered_on: date | None
     committee = relation(
         Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
@@ -78,7 +80,6 @@ class Project(Node):
             reference=row.reference,
             title=row.title,
             participants=row.participant_list,
-            status=row.status,
             registered_on=row.registered_on,
         )
 
@@ -88,18 +89,48 @@ class Project(Node):
         rows = await info.context.loaders.scope.load_many([link.scope for link in links])
         return render_all(rows)
 
-    methodology = relation(
-        Methodology | None,
-        lambda loaders: loaders.methodology,
-        lambda project: project.row.methodology_id,
-        description="The approved methodology its registration names (from the registration proposal on).",
+    @strawberry.field(
+        description="Where it is in the project cycle. A registration proposal still in draft is seen as a draft "
+        "is: until it is published, the public and other committees' partners see the project as PLANNED."
     )
-    validator = relation(
-        TpeDesignation | None,
-        lambda loaders: loaders.designation,
-        lambda project: project.row.validator_id,
-        description="The designated entity that validated it (from the registration proposal on).",
+    def status(self, info: Info) -> ProjectStatus:
+        row = self.row
+        return self._if_registration_seen(info, lambda: row.status, lambda: enums.ProjectStatus.PLANNED)
+
+    @strawberry.field(
+        description="The approved methodology its registration names, from the registration proposal on "
+        "(seen as that proposal is while it is a draft)."
     )
+    def methodology(self, info: Info) -> Methodology | None:
+        key, loader = self.row.methodology_id, info.context.loaders.methodology
+        return self._if_registration_seen(info, lambda: now_or_later(loader, key, render), lambda: None, key)
+
+    @strawberry.field(
+        description="The designated entity that validated it, from the registration proposal on "
+        "(seen as that proposal is while it is a draft)."
+    )
+    def validator(self, info: Info) -> TpeDesignation | None:
+        key, loader = self.row.validator_id, info.context.loaders.designation
+        return self._if_registration_seen(info, lambda: now_or_later(loader, key, render), lambda: None, key)
+
+    def _if_registration_seen(
+        self, info: Info, seen: Callable[[], Any], unseen: Callable[[], Any], key: int | None = 0
+    ) -> Any:
+        """`seen()` unless the project's registration request is in a proposal the reader may not see
+        (then `unseen()`), at once where nothing needs loading; None where `key` is None."""
+        row = self.row
+        if key is None:
+            return None
+        proposal_id = row.registration_proposal_id
+        if row.status is not enums.ProjectStatus.REGISTRATION_REQUESTED or proposal_id is None:
+            return seen()
+        loaded = info.context.loaders.visible_proposal
+
+        async def later() -> Any:
+            value = seen() if await loaded.load(proposal_id) is not None else unseen()
+            return await value if inspect.isawaitable(value) else value
+
+        return later()
 
     @strawberry.field(description="Its PDD, once recorded.")
     def design_document(self) -> ProjectDesignDocument | None:
