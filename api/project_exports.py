@@ -18,8 +18,8 @@ from models.methodology import Methodology
 from models.principal import PUBLIC
 from models.project import CreditAllocation, CreditAuthorization, CreditIssuance, Project, ProjectScope
 from models.tpe import TpeDesignation
-from resolvers import issuance_list, project_queries
 from resolvers import loaders as batch
+from resolvers import project_queries
 
 BATCH = 500
 
@@ -141,7 +141,9 @@ async def project_rows(
 async def issuance_rows(
     session: AsyncSession, filters: dict[str, Any], after: str | None
 ) -> tuple[list[dict], str | None]:
-    page = await issuance_list.list_issuances(session, PUBLIC, first=BATCH, after=after, max_page_size=BATCH, **filters)
+    page = await project_queries.list_issuances(
+        session, PUBLIC, first=BATCH, after=after, max_page_size=BATCH, **filters
+    )
     rows: list[CreditIssuance] = page.rows
     ids = [i.id for i in rows]
     codes = await committee_codes(session, [i.committee_id for i in rows])

@@ -4,6 +4,7 @@
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -77,6 +78,18 @@ async def lock_in_committee(
     committee = await committee_for_update(session, code, field)
     locked = statement.with_for_update().execution_options(populate_existing=True)
     return InCommittee((await session.exec(locked)).one(), committee)
+
+
+Q = TypeVar("Q", bound=sa.Select[Any])
+
+
+def of_committee(statement: Q, committee_id: Any, code: str | None) -> Q:
+    """`statement` kept to the rows whose `committee_id` column is the committee of partner `code` (any
+    case); unchanged when `code` is None. Every list filtered by committee filters this way."""
+    if code is None:
+        return statement
+    joined = statement.join(JointCommittee, col(JointCommittee.id) == committee_id)
+    return joined.where(col(JointCommittee.code) == code.strip().upper())
 
 
 async def list_sectoral_scopes(session: AsyncSession) -> list[SectoralScope]:

@@ -5,12 +5,12 @@ import re
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.committee import JointCommittee
 from models.db import dialect_name
 from models.enums import MethodologyStatus
 from models.methodology import Methodology, MethodologyScope
 from models.principal import Principal
 from models.visibility import visible_methodologies
+from resolvers.committees import of_committee
 from resolvers.pagination import Page, paginate_by_id
 from resolvers.reads import as_records, records
 from resolvers.search import matches
@@ -46,10 +46,7 @@ async def list_methodologies(
 ) -> Page[Methodology]:
     """Methodologies the principal may see, newest first."""
     statement = visible_methodologies(principal)
-    if committee_code is not None:
-        statement = statement.join(JointCommittee, col(JointCommittee.id) == col(Methodology.committee_id)).where(
-            col(JointCommittee.code) == committee_code.strip().upper()
-        )
+    statement = of_committee(statement, col(Methodology.committee_id), committee_code)
     if statuses:
         statement = statement.where(col(Methodology.status).in_(statuses))
     if sectoral_scope is not None:

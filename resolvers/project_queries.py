@@ -1,5 +1,6 @@
-"""Reading projects and credit issuances: by reference, the keyset list, and the batch loads of
-their nested fields. Visibility (models.visibility) is applied in SQL, counts included."""
+"""Reading projects and credit issuances: by reference, the keyset lists (issuances across projects
+for the export), and the batch loads of their nested fields. Visibility (models.visibility) is
+applied in SQL, counts included."""
 
 import re
 from collections import defaultdict
@@ -9,14 +10,14 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.committee import JointCommittee
 from models.decision import Decision
-from models.enums import ProjectStatus
+from models.enums import IssuanceStatus, ProjectStatus
 from models.principal import Principal
 from models.project import CreditIssuance, Project
 from models.proposal import Proposal
 from models.subjects import SubjectType
 from models.visibility import project_status_seen, visible_issuances, visible_projects
+from resolvers.committees import of_committee
 from resolvers.loaders import visibility_key
 from resolvers.pagination import Page, paginate_by_id
 from resolvers.reads import KEYS, built_once, keys_in, one_record, record_of, records, rows, select_records
@@ -44,14 +45,38 @@ async def list_projects(
 ) -> Page[Project]:
     """Projects the principal may see, newest first."""
     statement = select(Project).where(visible_projects(principal))
-    if committee_code is not None:
-        statement = statement.join(JointCommittee, col(JointCommittee.id) == col(Project.committee_id)).where(
-            col(JointCommittee.code) == committee_code.strip().upper()
-        )
+    statement = of_committee(statement, col(Project.committee_id), committee_code)
     if statuses:
         # The status each reader is shown: a registration still in draft reads PLANNED to outsiders.
         statement = statement.where(project_status_seen(principal).in_([s.value for s in statuses]))
     return await paginate_by_id(session, statement, Project, first=first, after=after, max_page_size=max_page_size)
+
+
+async def list_issuances(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int,
+    after: str | None,
+    max_page_size: int,
+    committee_code: str | None = None,
+    project_reference: str | None = None,
+    statuses: list[IssuanceStatus] | None = None,
+) -> Page[CreditIssuance]:
+    """Issuances the principal may see, newest request first."""
+    statement = select(CreditIssuance).where(visible_issuances(principal))
+    statement = of_committee(statement, col(CreditIssuance.committee_id), committee_code)
+    if project_reference is not None:
+        statement = statement.where(
+            col(CreditIssuance.project_id).in_(
+                select(Project.id).where(col(Project.reference) == project_reference.strip().upper())
+            )
+        )
+    if statuses:
+        statement = statement.where(col(CreditIssuance.status).in_(statuses))
+    return await paginate_by_id(
+        session, statement, CreditIssuance, first=first, after=after, max_page_size=max_page_size
+    )
 
 
 async def visible_projects_by_id(

@@ -5,12 +5,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import clock
-from models.committee import JointCommittee
 from models.enums import ProposalStatus
 from models.principal import Principal
 from models.proposal import Proposal
 from models.visibility import visible_proposals
 from models.workflow import effective_status_sql
+from resolvers.committees import of_committee
 from resolvers.pagination import Page, paginate_by_id
 
 
@@ -31,10 +31,7 @@ async def list_proposals(
 ) -> Page[Proposal]:
     """Proposals the principal may see, newest first, filtered by the status a reader sees."""
     statement = select(Proposal).where(visible_proposals(principal))
-    if committee_code is not None:
-        statement = statement.join(JointCommittee, col(JointCommittee.id) == col(Proposal.committee_id)).where(
-            col(JointCommittee.code) == committee_code.strip().upper()
-        )
+    statement = of_committee(statement, col(Proposal.committee_id), committee_code)
     if statuses:
         statement = statement.where(effective_status().in_([s.value for s in statuses]))
     return await paginate_by_id(session, statement, Proposal, first=first, after=after, max_page_size=max_page_size)

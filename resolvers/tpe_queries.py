@@ -3,12 +3,12 @@
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.committee import JointCommittee
 from models.db import dialect_name
 from models.enums import DesignationStatus, TpeFunction
 from models.principal import Principal
 from models.tpe import DesignationScope, ThirdPartyEntity, TpeDesignation
 from models.visibility import visible_designations
+from resolvers.committees import of_committee
 from resolvers.pagination import Page, paginate_by_id
 from resolvers.reads import one_record, records, select_records
 from resolvers.search import matches
@@ -44,10 +44,7 @@ async def list_designations(
     they apply to the designations.
     """
     statement = select(TpeDesignation).where(visible_designations(principal))
-    if committee_code is not None:
-        statement = statement.join(JointCommittee, col(JointCommittee.id) == col(TpeDesignation.committee_id)).where(
-            col(JointCommittee.code) == committee_code.strip().upper()
-        )
+    statement = of_committee(statement, col(TpeDesignation.committee_id), committee_code)
     if function is not None or sectoral_scope is not None:
         matching = select(DesignationScope.designation_id)
         if function is not None:
