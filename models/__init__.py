@@ -15,6 +15,7 @@ from models.methodology import Methodology, MethodologyScope
 from models.project import CreditAllocation, CreditAuthorization, CreditIssuance, Project, ProjectScope
 from models.proposal import Proposal, PublicComment, SidePosition, WorkflowEvent
 from models.reference_data import RuleDocumentKind, SectoralScope
+from models.registry import Registry, RegistryAccount, Transfer, UnitBlock
 from models.rule import RuleDocument, RuleVersion
 from models.token import ApiToken
 from models.tpe import DesignationScope, ThirdPartyEntity, TpeAction, TpeDesignation
@@ -42,6 +43,8 @@ __all__ = [
     "Proposal",
     "PublicComment",
     "ReferenceCounter",
+    "Registry",
+    "RegistryAccount",
     "RuleDocument",
     "RuleDocumentKind",
     "RuleVersion",
@@ -50,6 +53,8 @@ __all__ = [
     "ThirdPartyEntity",
     "TpeAction",
     "TpeDesignation",
+    "Transfer",
+    "UnitBlock",
     "WorkflowEvent",
     "metadata",
 ]

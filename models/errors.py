@@ -12,6 +12,7 @@ class ErrorCode(StrEnum):
     STALE_VERSION = "STALE_VERSION"
     WINDOW_CLOSED = "WINDOW_CLOSED"
     BUSY = "BUSY"
+    INSUFFICIENT_UNITS = "INSUFFICIENT_UNITS"
 
 
 class DomainError(Exception):

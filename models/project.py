@@ -100,6 +100,10 @@ class CreditAllocation(SQLModel, table=True):
     holder: CreditHolder = Field(sa_type=enum_type(CreditHolder))
     requested_amount: int
     notified_amount: int | None = None
+    # Recorded by the operator of the registry that issued the share (recordIssued), once.
+    issued_amount: int | None = None
+    issued_on: date | None = None
+    issued_account_id: int | None = Field(default=None, foreign_key="registry_account.id")
 
 
 class CreditAuthorization(SQLModel, table=True):

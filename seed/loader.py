@@ -2,6 +2,7 @@
 when they differ, so a second run changes nothing."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlmodel import SQLModel, select
@@ -11,6 +12,7 @@ from models import Country, JointCommittee, RuleDocument, RuleDocumentKind, Sect
 from models.db import write_transaction
 from models.enums import Role
 from models.principal import Principal
+from models.registry import SEEDED_KINDS, Registry, RegistryAccount, account_number, first_day, seeded_holder
 from resolvers import audit
 from seed.data import JAPAN, PARTNERS, RULE_DOCUMENT_KINDS, SECTORAL_SCOPES, committee_names
 
@@ -73,6 +75,8 @@ async def load(session: AsyncSession) -> SeedReport:
         scopes = await _Table(session, report, SectoralScope, "number").load()
         kinds = await _Table(session, report, RuleDocumentKind, "type").load()
         documents = await _Table(session, report, RuleDocument, "committee_id", "type", "form_name").load()
+        registries = await _Table(session, report, Registry, "code").load()
+        accounts = await _Table(session, report, RegistryAccount, "registry_id", "kind", "sequence").load()
 
         code, name_en, name_ja = JAPAN
         countries.upsert(code, name_en=name_en, name_ja=name_ja)
@@ -98,6 +102,22 @@ async def load(session: AsyncSession) -> SeedReport:
             # Every committee keeps its own version line of each document.
             for committee in committees.rows.values():
                 documents.upsert((committee.id, doc_type, ""), title=title, position=position)
+        # A registry per country, Japan's and each partner's, with its government, nullification and
+        # cancellation accounts, opened the day its country signed (Japan's with the first partner).
+        for country in countries.rows.values():
+            registries.upsert(country.code, country_id=country.id)
+        await session.flush()
+        opened = {p.code: first_day(p.signed_on, date(2013, 1, 1)) for p in PARTNERS}
+        opened[code] = min(opened.values())
+        for registry in registries.rows.values():
+            country = countries.rows[registry.code]
+            for kind in SEEDED_KINDS:
+                accounts.upsert(
+                    (registry.id, kind, 1),
+                    number=account_number(registry.code, kind, 1),
+                    holder_name=seeded_holder(kind, country.name_en),
+                    opened_on=opened[registry.code],
+                )
         await session.flush()
         if first_seed:
             report.changes.clear()  # a new database's reference data is its starting point

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.app import create_app
 from api.cli import main
 from api.settings import Settings, get_settings
+from models.registry import SEEDED_KINDS
 from seed.data import PARTNERS, RULE_DOCUMENT_KINDS, SECTORAL_SCOPES
 from tests.support.db import Database, snapshot
 
@@ -36,8 +37,16 @@ mutation ($input: ScheduleMeetingInput!) {
 
 TOKEN_LIST_HEADER = f"{'ID':>4}  {'ROLE':<11}  {'COUNTRY':<7}  {'CREATED':<20}  {'REVOKED':<20}  NAME"
 
-# Japan, the partners and their committees, the scopes, the document kinds, and each committee's documents.
-SEEDED_ROWS = 1 + 2 * len(PARTNERS) + len(SECTORAL_SCOPES) + len(RULE_DOCUMENT_KINDS) * (1 + len(PARTNERS))
+# Japan, the partners and their committees, the scopes, the document kinds, each committee's documents,
+# and a registry per country with its government, nullification and cancellation accounts.
+REGISTRIES = 1 + len(PARTNERS)
+SEEDED_ROWS = (
+    1
+    + 2 * len(PARTNERS)
+    + len(SECTORAL_SCOPES)
+    + len(RULE_DOCUMENT_KINDS) * (1 + len(PARTNERS))
+    + REGISTRIES * (1 + len(SEEDED_KINDS))
+)
 
 
 @dataclass

@@ -118,6 +118,7 @@ _describe(
         "STALE_VERSION": "expectedVersion did not match: reload and retry.",
         "WINDOW_CLOSED": "The public-input period or deadline is already over.",
         "BUSY": "The database stayed busy with concurrent changes; nothing was changed: try again.",
+        "INSUFFICIENT_UNITS": "The source account holds fewer units of that issuance than asked to move.",
     },
     name="UserErrorCode",
 )
