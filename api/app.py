@@ -1,5 +1,5 @@
 """The Starlette application: /graphql (GraphQL over POST, GET and WebSocket, GraphiQL for browsers),
-/exports, /feeds and /healthz."""
+/exports, /feeds, /healthz and the registry's public keys (/.well-known/jcm-registry-keys.json)."""
 
 import logging
 import uuid
@@ -31,9 +31,11 @@ from api.rate_limit import RateLimitMiddleware
 from api.response_cache import ResponseCache, ResponseCacheStore
 from api.schema import build_schema
 from api.settings import Settings, get_settings
+from api.signing_keys import key_routes
 from api.websocket import GuardedSocket, OpenSockets, SocketView
 from models.db import create_engine, is_sqlite, ping, prewarm
 from models.principal import PUBLIC, Principal
+from models.signing import KeyStore
 from resolvers.events import DecisionBroker
 from resolvers.listener import Listener
 
@@ -192,6 +194,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             await engine.dispose()
 
     benchmark = bench_routes(engine) if settings.benchmark_endpoints else []
+    # The signing keys, read again when their files change; certificates sign with its ring too.
+    key_store = KeyStore(settings.signing_key_path)
     app = Starlette(
         routes=[
             *benchmark,
@@ -200,6 +204,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             Route("/healthz", healthz, methods=["GET"]),
             *export_routes(engine),
             *feed_routes(engine),
+            *key_routes(key_store),
         ],
         exception_handlers={BodyTooLarge: _body_too_large},
         lifespan=lifespan,
@@ -227,6 +232,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.listener = view.listener
     app.state.publication = graphql.publication
     app.state.response_cache = response_cache
+    app.state.key_store = key_store
     return app
 
 

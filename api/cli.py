@@ -1,4 +1,4 @@
-"""`jcm`: run, migrate and seed the service, manage tokens, export the schema, verify the audit trail.
+"""`jcm`: run, migrate and seed the service, manage tokens and signing keys, export the schema, verify the audit trail and certificates.
 
 Every command reads the same JCM_* settings. Results go to stdout, messages to stderr, so that
 `TOKEN=$(jcm token create ...)` captures only the token.
@@ -51,9 +51,23 @@ def seed(settings: Settings) -> None:
     _say(str(_with_session(settings, load)))
 
 
+def ensure_signing_key(settings: Settings) -> None:
+    """The first start creates the key that signs certificates; later starts keep it."""
+    from models.signing import KeyFileError, ensure_key_ring
+
+    path = settings.signing_key_path
+    try:
+        ring, created = ensure_key_ring(path)
+    except KeyFileError as error:
+        _say(f"error: {error}")
+        raise SystemExit(1) from None
+    _say(f"signing key {ring.current_id} {'created in' if created else 'read from'} {path}")
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
+    ensure_signing_key(settings)
     migrate(settings)
     seed(settings)
     host, port = args.host or settings.host, args.port or settings.port
@@ -138,6 +152,56 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> None:
     _say(f"audit trail intact: {check.checked} events verified")
 
 
+def cmd_keys_create(settings: Settings, args: argparse.Namespace) -> None:
+    from models.signing import KeyFileError, create_key, load_key_ring
+
+    path = settings.signing_key_path
+    try:
+        key = create_key(path)
+        earlier = len(load_key_ring(path).keys) - 1
+    except KeyFileError as error:
+        _say(f"error: {error}")
+        raise SystemExit(1) from None
+    _say(
+        f"signing key {key.key_id} created in {path}; it signs from now on. "
+        f"{earlier} earlier public key{'s stay' if earlier != 1 else ' stays'} published"
+    )
+    print(key.key_id)
+
+
+def cmd_certificate_verify(settings: Settings, args: argparse.Namespace) -> None:
+    """Offline: the keys come from the key ring beside JCM_SIGNING_KEY_FILE, or from --keys, a copy
+    of /.well-known/jcm-registry-keys.json."""
+    import json
+
+    from models.signing import (
+        KeyFileError,
+        MalformedCertificate,
+        load_key_ring,
+        parse_certificate,
+        parse_public_keys,
+        why_invalid,
+    )
+
+    try:
+        certificate = parse_certificate(Path(args.file).read_text(encoding="utf-8"))
+        if args.keys:
+            keys = parse_public_keys(json.loads(Path(args.keys).read_text(encoding="utf-8")), args.keys)
+        else:
+            keys = load_key_ring(settings.signing_key_path, signer_needed=False).keys
+    except MalformedCertificate as error:
+        _say(f"{args.file} is not a certificate: {error}")
+        raise SystemExit(1) from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyFileError) as error:
+        _say(f"error: {error}")
+        raise SystemExit(1) from None
+    reason = why_invalid(certificate.document, certificate.signature, certificate.key_id, keys)
+    if reason is not None:
+        _say(f"NOT VALID: {reason}")
+        raise SystemExit(1)
+    _say(f"OK: signed by key {certificate.key_id}")
+
+
 def cmd_benchmark(settings: Settings, args: argparse.Namespace) -> None:
     try:
         import httpx  # noqa: F401
@@ -163,7 +227,9 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="jcm", description=__doc__.splitlines()[0])
     commands = root.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="migrate, seed and serve GraphQL at /graphql")
+    serve = commands.add_parser(
+        "serve", help="create the signing key if missing, migrate, seed and serve GraphQL at /graphql"
+    )
     serve.add_argument("--host", help="default: JCM_HOST or 127.0.0.1")
     serve.add_argument("--port", type=int, help="default: JCM_PORT or 8000")
     serve.add_argument("--workers", type=int, default=1)
@@ -210,6 +276,24 @@ def parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--readme", help="write the table into this README between the benchmark markers")
     bench.set_defaults(handler=cmd_benchmark)
+
+    keys = commands.add_parser("keys", help="the keys that sign certificates").add_subparsers(
+        dest="keys_command", required=True
+    )
+    keys.add_parser(
+        "create", help="make a new signing key (prints its id); earlier public keys stay published and valid"
+    ).set_defaults(handler=cmd_keys_create)
+
+    certificate = commands.add_parser("certificate", help="account certificates").add_subparsers(
+        dest="certificate_command", required=True
+    )
+    verify = certificate.add_parser("verify", help="check a certificate's signature offline; exits 1 if not valid")
+    verify.add_argument("file", help='a JSON file {"document", "signature", "keyId"} as accountCertificate returns it')
+    verify.add_argument(
+        "--keys",
+        help="a saved /.well-known/jcm-registry-keys.json to trust (default: the key ring beside JCM_SIGNING_KEY_FILE)",
+    )
+    verify.set_defaults(handler=cmd_certificate_verify)
 
     audit = commands.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="check the hash chain; exits 1 at the first broken event").set_defaults(

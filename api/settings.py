@@ -1,10 +1,12 @@
 from functools import lru_cache
+from pathlib import Path
 
 from limits import parse_many
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.db import POOL_SIZE
+from models.signing import default_key_file
 
 
 class Settings(BaseSettings):
@@ -68,6 +70,11 @@ class Settings(BaseSettings):
     # (api/response_cache.py); 0 switches the cache off. Counted per process.
     response_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
 
+    # The Ed25519 private key that signs account certificates (PEM, mode 0600), kept out of the
+    # database; its public keys live beside it in `<name>.pub.json` (models/signing.py). Default:
+    # jcm-signing-key.pem in the SQLite database's folder, or the working folder for PostgreSQL.
+    signing_key_file: Path | None = None
+
     @field_validator("rate_limit", "rate_limit_public_comments")
     @classmethod
     def _rate_limit(cls, value: str) -> str:
@@ -81,6 +88,10 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("JCM_PUBLIC_URL must be an absolute http:// or https:// address")
         return value
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.signing_key_file or default_key_file(self.database_url)
 
     @property
     def base_url(self) -> str:

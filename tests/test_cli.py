@@ -4,26 +4,18 @@ The CLI runs its own event loop (asyncio.run), so these tests are plain function
 check in the database or through the app runs in a loop of its own too, on a fresh engine.
 """
 
-import asyncio
 import hashlib
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
-import httpx
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.app import create_app
-from api.cli import main
-from api.settings import Settings, get_settings
+from api.settings import get_settings
 from models.registry import SEEDED_KINDS
 from seed.data import PARTNERS, RULE_DOCUMENT_KINDS, SECTORAL_SCOPES
-from tests.support.db import Database, snapshot
-
-T = TypeVar("T")
+from tests.support.cli import Jcm, Run
+from tests.support.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,67 +39,6 @@ SEEDED_ROWS = (
     + len(RULE_DOCUMENT_KINDS) * (1 + len(PARTNERS))
     + REGISTRIES * (1 + len(SEEDED_KINDS))
 )
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-class Jcm:
-    """Runs `jcm ARGS...` in this process, as the console script does, and captures what it says."""
-
-    def __init__(self, database: Database, capsys: pytest.CaptureFixture[str]):
-        self.database, self.capsys = database, capsys
-
-    def __call__(self, *argv: str) -> Run:
-        self.capsys.readouterr()
-        try:
-            main(list(argv))
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 1
-        captured = self.capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    def on_db(self, fn: Callable[[AsyncEngine], Awaitable[T]]) -> T:
-        """Run `fn(engine)` on the test's database, in an event loop of its own."""
-
-        async def run() -> T:
-            engine = self.database.engine()
-            try:
-                return await fn(engine)
-            finally:
-                await engine.dispose()
-
-        return asyncio.run(run())
-
-    def graphql(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> httpx.Response:
-        """Post to the app serving the test's database, as a client would."""
-
-        async def post(engine: AsyncEngine) -> httpx.Response:
-            app = create_app(
-                Settings(database_url=self.database.url, database_schema=self.database.schema), engine=engine
-            )
-            headers = {"Authorization": f"Bearer {token}"} if token else {}
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
-                return await client.post(
-                    "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-                )
-
-        return self.on_db(post)
-
-    def rows(self, *tables: str) -> dict[str, list[tuple[Any, ...]]]:
-        return self.on_db(lambda engine: snapshot(engine, *tables))
-
-    def execute(self, sql: str, **params: Any) -> None:
-        async def execute(engine: AsyncEngine) -> None:
-            async with engine.begin() as connection:
-                await connection.execute(sa.text(sql), params)
-
-        self.on_db(execute)
 
 
 @pytest.fixture
