@@ -7,7 +7,8 @@ each hold a lock the other waits for (a deadlock PostgreSQL resolves by aborting
    `write_transaction` right after BEGIN; on SQLite the database's own lock, taken by BEGIN IMMEDIATE;
 2. the committee row (`resolvers.committees.committee_for_update`);
 3. the proposal row (`resolvers.workflow.lock_and_lapse`, which also lapses it if its deadline passed);
-4. the subject rows: methodology, designation, rule document, member, reference counter;
+4. the subject rows: methodology, designation, rule document, member, project, issuance,
+   reference counter; then a registry's unit blocks, lowest serials first (`resolvers.unit_moves`);
 5. inserts (history, positions, decisions, audit events), whose foreign keys take KEY SHARE
    locks on the rows above.
 

@@ -13,7 +13,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import clock
-from models.committee import JointCommittee
 from models.db import write_transaction
 from models.enums import CreditHolder, IssuanceStatus, RegistryAccountKind
 from models.errors import DomainError, ErrorCode, invalid, not_found
@@ -34,6 +33,7 @@ from models.registry import (
 from models.types import saved_id
 from models.validation import clean_required
 from resolvers import audit
+from resolvers.committees import lock_in_committee
 
 K = RegistryAccountKind
 HOLDER_MAX = 300
@@ -123,12 +123,14 @@ async def record_issued(
     the partner's into its registry's, the participants' into the participant account named. Once
     per allocation, never more than notified, by the operator of the issuing registry."""
     async with write_transaction(session):
-        issuance = (
-            await session.exec(select(CreditIssuance).where(col(CreditIssuance.id) == issuance_id).with_for_update())
-        ).one_or_none()
-        if issuance is None:
-            raise not_found("issuanceId", "No credit issuance has this id.")
-        committee = await session.get_one(JointCommittee, issuance.committee_id)
+        locked = await lock_in_committee(
+            session,
+            CreditIssuance,
+            col(CreditIssuance.id) == issuance_id,
+            "issuanceId",
+            "No credit issuance has this id.",
+        )
+        issuance, committee = locked.row, locked.committee
         account = await _issuing_account(session, holder, committee.code, account_number_given)
         registry = await session.get_one(Registry, account.registry_id)
         ensure_operates(principal, registry.code)
