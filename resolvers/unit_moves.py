@@ -65,16 +65,13 @@ async def _source(
 
 async def _move(session: AsyncSession, source: Source, to: RegistryAccount, quantity: int) -> list[list[int]]:
     """Move `quantity` units of the issuance from the source account to `to`, lowest serials first;
-    the ranges moved. INSUFFICIENT_UNITS when the account holds fewer."""
-    blocks = (
-        await session.exec(
-            select(UnitBlock)
-            .where(col(UnitBlock.account_id) == source.account.id, col(UnitBlock.issuance_id) == source.issuance.id)
-            .order_by(col(UnitBlock.first_unit))
-            .with_for_update()
-        )
-    ).all()
-    held = sum(block.quantity for block in blocks)
+    the ranges moved. INSUFFICIENT_UNITS when the account holds fewer.
+
+    An account may hold many blocks of one issuance (every partial transfer splits one): the total
+    is summed in SQL, and only the blocks needed are read, in growing batches, never all of them."""
+    holding = (col(UnitBlock.account_id) == source.account.id, col(UnitBlock.issuance_id) == source.issuance.id)
+    units = col(UnitBlock.last_unit) - col(UnitBlock.first_unit) + 1
+    held = (await session.exec(select(sa.func.coalesce(sa.func.sum(units), 0)).where(*holding))).one()
     if held < quantity:
         raise DomainError(
             ErrorCode.INSUFFICIENT_UNITS,
@@ -82,26 +79,37 @@ async def _move(session: AsyncSession, source: Source, to: RegistryAccount, quan
             "quantity",
         )
     ranges: list[list[int]] = []
-    left = quantity
-    for block in blocks:
-        if left == 0:
-            break
-        if block.quantity <= left:
-            block.account_id = saved_id(to)
-            session.add(block)
-            ranges.append([block.first_unit, block.last_unit])
-            left -= block.quantity
-            continue
-        moved = UnitBlock(
-            issuance_id=block.issuance_id,
-            account_id=saved_id(to),
-            first_unit=block.first_unit,
-            last_unit=block.first_unit + left - 1,
+    left, after, batch = quantity, 0, 16
+    while left > 0:
+        statement = (
+            select(UnitBlock)
+            .where(*holding, col(UnitBlock.first_unit) > after)
+            .order_by(col(UnitBlock.first_unit))
+            .limit(batch)
+            .with_for_update()
         )
-        block.first_unit += left
-        session.add_all([block, moved])
-        ranges.append([moved.first_unit, moved.last_unit])
-        left = 0
+        blocks = (await session.exec(statement)).all()
+        for block in blocks:
+            if left == 0:
+                break
+            after = block.first_unit
+            if block.quantity <= left:
+                block.account_id = saved_id(to)
+                session.add(block)
+                ranges.append([block.first_unit, block.last_unit])
+                left -= block.quantity
+                continue
+            moved = UnitBlock(
+                issuance_id=block.issuance_id,
+                account_id=saved_id(to),
+                first_unit=block.first_unit,
+                last_unit=block.first_unit + left - 1,
+            )
+            block.first_unit += left
+            session.add_all([block, moved])
+            ranges.append([moved.first_unit, moved.last_unit])
+            left = 0
+        batch *= 4
     await session.flush()
     return ranges
 

@@ -395,3 +395,35 @@ async def test_two_transfers_racing_for_the_same_units_one_wins(issued, engine):
         results
     )
     assert balances(await holdings(engine))["VN-200-0001"] == 100
+
+
+async def test_a_transfer_gathers_as_many_blocks_as_it_needs_lowest_serials_first(issued, engine):
+    # Given VN-100-0001 holding its own 100 units (401–500) and 30 blocks of 10 received one by one
+    ids = await account_ids(engine)
+    move = {"issuance_id": issued["issuance_pk"]}
+    for _ in range(30):
+        await run(
+            engine,
+            "VN",
+            transfer_units,
+            from_account_id=ids["VN-200-0001"],
+            to_account_id=ids["VN-100-0001"],
+            quantity=10,
+            **move,
+        )
+    assert len((await holdings(engine))["VN-100-0001"]) == 31
+
+    # When 250 units leave it in one transfer
+    moved = await run(
+        engine,
+        "VN",
+        transfer_units,
+        from_account_id=ids["VN-100-0001"],
+        to_account_id=ids["VN-200-0001"],
+        quantity=250,
+        **move,
+    )
+
+    # Then the lowest serials went, the first block whole and the received ones after it, the last in part
+    assert moved.ranges == [[401, 500], *[[first, first + 9] for first in range(501, 641, 10)], [641, 650]]
+    assert balances(await holdings(engine)) == {"JP-100-0001": 400, "VN-100-0001": 150, "VN-200-0001": 450}
