@@ -157,14 +157,18 @@ class _Check:
         return self.number(account_id)
 
     def overlaps(self) -> list[str]:
+        """Blocks in order of first unit; each compared with the earlier block reaching furthest."""
         found = []
-        for before, after in zip(self.blocks, self.blocks[1:], strict=False):
-            if after.first_unit <= before.last_unit:
+        reach: UnitBlock | None = None
+        for block in self.blocks:
+            if reach is not None and block.first_unit <= reach.last_unit:
                 found.append(
-                    f"{self.label}: units {after.first_unit}–{min(before.last_unit, after.last_unit)} are in two "
-                    f"blocks (block {before.id} in {self._n(before.account_id)}, block {after.id} in "
-                    f"{self._n(after.account_id)})"
+                    f"{self.label}: units {block.first_unit}–{min(reach.last_unit, block.last_unit)} are in two "
+                    f"blocks (block {reach.id} in {self._n(reach.account_id)}, block {block.id} in "
+                    f"{self._n(block.account_id)})"
                 )
+            if reach is None or block.last_unit > reach.last_unit:
+                reach = block
         return found
 
     def bounds(self) -> list[str]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.settings import get_settings
 from models.db import new_session
 from models.errors import DomainError
+from resolvers.reconcile import Reconciliation, reconcile
 from resolvers.unit_moves import transfer_units
 from tests.support.cli import Jcm, Run
 from tests.support.db import Database
@@ -185,3 +186,24 @@ def test_a_burst_of_parallel_transfers_leaves_a_ledger_that_reconciles(jcm, ledg
     run = jcm("registry", "reconcile")
     assert (run.code, run.out) == (0, ""), run
     assert run.err.startswith("registry reconciled: 3 issuances, "), run.err
+
+
+def test_a_block_inside_a_wider_one_is_found_beyond_its_neighbour(jcm, ledger):
+    # Given JP-300-0001's block 1–300 widened to 1–600: it covers JP-100-0001's 301–400 and VN-100-0001's 401–500
+    wide = block_id(jcm, "JP-300-0001", 1)
+    jcm.execute("UPDATE unit_block SET last_unit = 600 WHERE id = :id", id=wide)
+    result = jcm.on_db(reconciled)
+
+    # Then each block it covers is named, not only the next one
+    inner = [block_id(jcm, "JP-100-0001", 301), block_id(jcm, "VN-100-0001", 401)]
+    overlaps = [d for d in result.discrepancies if "in two blocks" in d]
+    assert [f"block {wide} in JP-300-0001, block {id_} in" in d for d, id_ in zip(overlaps, inner, strict=False)] == [
+        True,
+        True,
+    ]
+    assert len(overlaps) == 3  # also 501–600 of JP-300-0001's own block 501–650
+
+
+async def reconciled(engine: AsyncEngine) -> Reconciliation:
+    async with new_session(engine) as session:
+        return await reconcile(session)
