@@ -1,4 +1,4 @@
-"""`jcm`: run, migrate and seed the service, manage tokens and signing keys, export the schema, verify the audit trail and certificates.
+"""`jcm`: run, migrate and seed the service, manage tokens and signing keys, export the schema, verify the audit trail and certificates, reconcile the registry.
 
 Every command reads the same JCM_* settings. Results go to stdout, messages to stderr, so that
 `TOKEN=$(jcm token create ...)` captures only the token.
@@ -152,6 +152,20 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> None:
     _say(f"audit trail intact: {check.checked} events verified")
 
 
+def cmd_registry_reconcile(settings: Settings, args: argparse.Namespace) -> None:
+    from resolvers.reconcile import reconcile
+
+    result = _with_session(settings, reconcile)
+    if result.discrepancies:
+        more = len(result.discrepancies) - 1
+        _say(f"registry NOT reconciled: {result.discrepancies[0]}" + (f" (and {more} more)" if more else ""))
+        raise SystemExit(1)
+    _say(
+        f"registry reconciled: {result.issuances} issuances, {result.blocks} unit blocks and "
+        f"{result.transfers} transfers agree"
+    )
+
+
 def cmd_keys_create(settings: Settings, args: argparse.Namespace) -> None:
     from models.signing import KeyFileError, create_key, load_key_ring
 
@@ -299,6 +313,12 @@ def parser() -> argparse.ArgumentParser:
     audit.add_parser("verify", help="check the hash chain; exits 1 at the first broken event").set_defaults(
         handler=cmd_audit_verify
     )
+    registry = commands.add_parser("registry", help="the JCM registry").add_subparsers(
+        dest="registry_command", required=True
+    )
+    registry.add_parser(
+        "reconcile", help="check the unit blocks against issuance and the transfers; exits 1 at the first discrepancy"
+    ).set_defaults(handler=cmd_registry_reconcile)
     return root
 
 

@@ -25,6 +25,7 @@ from api.types.audit import AuditQueries
 from api.types.committee import CommitteeQueries
 from api.types.decision import DecisionQueries
 from api.types.methodology import MethodologyQueries
+from api.types.ndc import NdcQueries
 from api.types.node import NodeQueries
 from api.types.project import ProjectQueries
 from api.types.proposal import ProposalQueries
@@ -50,6 +51,7 @@ class Query(
     ProjectQueries,
     StatisticsQueries,
     SearchQueries,
+    NdcQueries,
 ):
     pass
 
