@@ -28,6 +28,7 @@ from api.types.methodology import MethodologyQueries
 from api.types.node import NodeQueries
 from api.types.project import ProjectQueries
 from api.types.proposal import ProposalQueries
+from api.types.registry import RegistryQueries
 from api.types.rows import node_types
 from api.types.search import SearchQueries
 from api.types.statistics import StatisticsQueries
@@ -48,6 +49,7 @@ class Query(
     MethodologyQueries,
     TpeQueries,
     ProjectQueries,
+    RegistryQueries,
     StatisticsQueries,
     SearchQueries,
 ):

@@ -23,11 +23,7 @@ NOT_YET_BUILT = {
     "Mutation.recordIssued",
     "Mutation.nullifyForNdc",
     # The JCM registry (issue 13)
-    "Query.registry",
-    "Query.account",
-    "Query.transfers",
     "Query.accountCertificate",
-    "Query.unit",
     "Mutation.openAccount",
     "Mutation.transferUnits",
     "Mutation.nullifyUnits",
