@@ -17,6 +17,7 @@ from api.mutations.committees import CommitteeMutations
 from api.mutations.methodologies import MethodologyMutations
 from api.mutations.projects import ProjectMutations
 from api.mutations.proposals import ProposalMutations
+from api.mutations.registry import RegistryMutations
 from api.mutations.rules import RuleMutations
 from api.mutations.tpes import TpeMutations
 from api.settings import Settings
@@ -63,6 +64,7 @@ class Mutation(
     MethodologyMutations,
     TpeMutations,
     ProjectMutations,
+    RegistryMutations,
     CommitteeMutations,
 ):
     pass
