@@ -16,6 +16,7 @@ from api.types.common import UserError
 from api.types.enums import CreditHolder
 from api.types.registry import RegistryAccount, Transfer
 from models import enums
+from models.errors import DomainError
 from models.principal import Principal
 from models.project import CreditIssuance
 from models.proposal import Proposal
@@ -199,9 +200,15 @@ async def nullify_units(info: Info, input: NullifyUnitsInput) -> TransferPayload
 )
 async def nullify_for_ndc(info: Info, input: NullifyInput) -> IssuancePayload:
     async def operation(session: AsyncSession, principal: Principal) -> IssuanceResult:
-        transfer = await unit_moves.nullify_for_ndc(
-            session, principal, issuance_id=_issuance(input), amount=input.amount
-        )
+        try:
+            transfer = await unit_moves.nullify_for_ndc(
+                session, principal, issuance_id=_issuance(input), amount=input.amount
+            )
+        except DomainError as error:
+            # The resolver names nullifyUnits' fields; this input calls the quantity `amount`.
+            if error.field == ["quantity"]:
+                error.field = ["amount"]
+            raise
         return await _issuance_result(session, transfer.issuance_id)
 
     return await mutate(info, operation, IssuancePayload, render_issuance)
