@@ -251,3 +251,24 @@ async def test_holdings_and_transfers_cost_the_same_statements_for_a_page_of_1_a
     assert transfers_1 == transfers_100
     assert holdings_1 == holdings_100
     assert registry_jp == registry_vn
+
+
+async def test_a_transfers_counterparty_shows_its_number_and_holder_but_not_its_units(projects, state):
+    # When Viet Nam reads its participants' transfer into Japan's registry
+    document = """
+    query { transfers(accountNumber: "VN-200-0001", first: 1) {
+      edges { node { kind to { number holderName balance holdings { totalCount } } } }
+    } }
+    """
+    node = (await read(projects, document, "VN"))["transfers"]["edges"][0]["node"]
+
+    # Then it sees where the units went, but not what JP-200-0001 holds
+    assert node == {
+        "kind": "INTERNATIONAL",
+        "to": {
+            "number": "JP-200-0001",
+            "holderName": "Example Engineering Co.",
+            "balance": 0,
+            "holdings": {"totalCount": 0},
+        },
+    }
