@@ -67,6 +67,7 @@ KNOWN_SIZES: dict[tuple[str, str], int] = {
     ("CreditIssuance", "allocations"): 3,  # one per holder
     ("CreditIssuance", "authorizations"): 2,  # one per government
     ("Authorization", "usePurposes"): 2,
+    ("Transfer", "serialRanges"): 5,  # one range, a few when the units came from several blocks
     ("*", "positions"): 2,  # one per side
     ("*", "userErrors"): 5,
 }

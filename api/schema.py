@@ -17,11 +17,13 @@ from api.mutations.committees import CommitteeMutations
 from api.mutations.methodologies import MethodologyMutations
 from api.mutations.projects import ProjectMutations
 from api.mutations.proposals import ProposalMutations
+from api.mutations.registry import RegistryMutations
 from api.mutations.rules import RuleMutations
 from api.mutations.tpes import TpeMutations
 from api.settings import Settings
 from api.subscriptions import Subscription
 from api.types.audit import AuditQueries
+from api.types.certificate import CertificateQueries
 from api.types.committee import CommitteeQueries
 from api.types.decision import DecisionQueries
 from api.types.methodology import MethodologyQueries
@@ -29,6 +31,7 @@ from api.types.ndc import NdcQueries
 from api.types.node import NodeQueries
 from api.types.project import ProjectQueries
 from api.types.proposal import ProposalQueries
+from api.types.registry import RegistryQueries
 from api.types.rows import node_types
 from api.types.search import SearchQueries
 from api.types.statistics import StatisticsQueries
@@ -49,6 +52,8 @@ class Query(
     MethodologyQueries,
     TpeQueries,
     ProjectQueries,
+    RegistryQueries,
+    CertificateQueries,
     StatisticsQueries,
     SearchQueries,
     NdcQueries,
@@ -63,6 +68,7 @@ class Mutation(
     MethodologyMutations,
     TpeMutations,
     ProjectMutations,
+    RegistryMutations,
     CommitteeMutations,
 ):
     pass

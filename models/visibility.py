@@ -16,11 +16,12 @@ from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from models.committee import JointCommittee
-from models.enums import ProjectStatus, Role
+from models.enums import ProjectStatus, RegistryAccountKind, Role, TransferKind
 from models.methodology import Methodology
 from models.principal import Principal
 from models.project import CreditIssuance, Project
 from models.proposal import Proposal
+from models.registry import JAPAN, Registry, RegistryAccount, Transfer
 from models.subjects import SubjectType
 from models.tpe import TpeDesignation
 
@@ -121,3 +122,65 @@ def visible_trail(principal: Principal, committee_id: SQLCoreOperations[int | No
 
 def sees_positions(principal: Principal, committee_code: str, decided: bool) -> bool:
     return decided or sees_inside(principal, committee_code)
+
+
+# --- the registry -------------------------------------------------------------------------------
+#
+# Public: account numbers, kinds, holder names and balances of the government, nullification and
+# cancellation accounts, and every nullification. A PARTICIPANT_HOLDING account (its holder, balance,
+# holdings) and the transfers touching it are seen by the secretariat and by that registry's
+# government only: Japan for JP's registry, a partner for its own. To everyone else such an account
+# does not exist.
+
+
+def own_registry_code(principal: Principal) -> str | None:
+    """The registry whose participant accounts a government sees: JP for Japan, its own for a partner."""
+    if principal.role is Role.JAPAN:
+        return JAPAN
+    if principal.role is Role.PARTNER:
+        return principal.country_code
+    return None
+
+
+def sees_participants_of(principal: Principal, registry_code: str) -> bool:
+    return principal.role is Role.SECRETARIAT or own_registry_code(principal) == registry_code
+
+
+def _own_accounts(principal: Principal) -> Any:
+    """The ids of the accounts of the principal's own registry (none for the public)."""
+    code = own_registry_code(principal)
+    registry = select(Registry.id).where(col(Registry.code) == (code or ""))
+    return select(RegistryAccount.id).where(col(RegistryAccount.registry_id).in_(registry))
+
+
+def visible_accounts(principal: Principal) -> sa.ColumnElement[bool]:
+    """Accounts `principal` may see: every non-participant account; participant accounts to the
+    secretariat and their registry's government."""
+    if principal.role is Role.SECRETARIAT:
+        return sa.true()
+    others = col(RegistryAccount.kind) != RegistryAccountKind.PARTICIPANT_HOLDING
+    if own_registry_code(principal) is None:
+        return others
+    return sa.or_(others, col(RegistryAccount.id).in_(_own_accounts(principal)))
+
+
+def _participant_accounts() -> Any:
+    return select(RegistryAccount.id).where(col(RegistryAccount.kind) == RegistryAccountKind.PARTICIPANT_HOLDING)
+
+
+def visible_transfers(principal: Principal) -> sa.ColumnElement[bool]:
+    """Transfers `principal` may see: all to the secretariat; to everyone every NULLIFICATION and
+    every transfer touching no participant account; to a registry's government every transfer from or
+    into an account of its registry."""
+    if principal.role is Role.SECRETARIAT:
+        return sa.true()
+    source, target = col(Transfer.from_account_id), col(Transfer.to_account_id)
+    hidden = _participant_accounts()
+    seen = [
+        col(Transfer.kind) == TransferKind.NULLIFICATION,
+        sa.and_(sa.or_(source.is_(None), source.not_in(hidden)), target.not_in(hidden)),
+    ]
+    if own_registry_code(principal) is not None:
+        own = _own_accounts(principal)
+        seen += [source.in_(own), target.in_(own)]
+    return sa.or_(*seen)

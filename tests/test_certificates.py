@@ -16,7 +16,7 @@ from api.db import Db
 from api.settings import get_settings
 from models.db import new_session
 from models.errors import DomainError
-from models.signing import KeyStore, create_key, load_key_ring, verify, why_invalid
+from models.signing import KeyStore, create_key, load_key_ring, parse_public_keys, verify, why_invalid
 from resolvers.certificates import account_holdings
 from resolvers.unit_moves import nullify_for_ndc
 from tests.support.cli import Jcm, Run
@@ -190,19 +190,54 @@ def test_jcm_certificate_verify_accepts_a_certificate_and_refuses_a_tampered_one
     assert why_invalid(tampered, signed.signature, signed.key_id, load_key_ring(key_file).keys) is not None
 
 
-def test_the_graphql_type_names_the_registry_types_lazily():
-    # The field is wired into the schema with api/types/registry.py; until then the type must not import it
-    from strawberry.types.base import get_object_definition
-    from strawberry.types.lazy_type import LazyType
+CERTIFICATE = """query ($number: String!, $asOf: DateTime) {
+  accountCertificate(number: $number, asOf: $asOf) {
+    asOf document signature keyId account { number kind } blocks { serialStart serialEnd quantity }
+  }
+}"""
 
-    from api.types.certificate import AccountCertificate, CertificateQueries
 
-    fields = {f.python_name: f for f in get_object_definition(AccountCertificate, strict=True).fields}
-    assert set(fields) == {"as_of", "document", "signature", "key_id", "account", "blocks"}
-    account, blocks = fields["account"].type_annotation, fields["blocks"].type_annotation
-    assert account is not None and blocks is not None
-    lazy = account.annotation
-    assert isinstance(lazy, LazyType) and (lazy.module, lazy.type_name) == ("api.types.registry", "RegistryAccount")
-    assert "account_certificate" in {
-        f.python_name for f in get_object_definition(CertificateQueries, strict=True).fields
-    }
+@pytest.fixture
+async def signing_client(settings, engine, key_file):
+    """The app with its signing key in `key_file`, over HTTP."""
+    import httpx
+
+    from api.app import close_listeners, create_app
+
+    app = create_app(settings.model_copy(update={"signing_key_file": key_file}), engine=engine)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jcm") as client:
+        yield client
+    await close_listeners(app)
+
+
+async def test_anyone_gets_a_government_accounts_certificate_over_graphql_and_checks_it_with_the_published_keys(
+    issued, signing_client
+):
+    # When the public asks for the certificate of Japan's government account, now and before the nullification
+    now = (
+        await signing_client.post("/graphql", json={"query": CERTIFICATE, "variables": {"number": "JP-100-0001"}})
+    ).json()
+    before = LATER - timedelta(seconds=1)
+    past = {"number": "JP-100-0001", "asOf": before.isoformat()}
+    earlier = (await signing_client.post("/graphql", json={"query": CERTIFICATE, "variables": past})).json()
+
+    # Then each states the holdings at its instant, as blocks and in the signed document
+    certified = now["data"]["accountCertificate"]
+    assert certified["account"] == {"number": "JP-100-0001", "kind": "GOVERNMENT_HOLDING"}
+    assert certified["blocks"] == [
+        {"serialStart": "VN051-0001-000000301", "serialEnd": "VN051-0001-000000400", "quantity": 100}
+    ]
+    assert json.loads(earlier["data"]["accountCertificate"]["document"])["total"] == 400
+
+    # And both verify against the keys the registry publishes; an altered document does not
+    published = (await signing_client.get("/.well-known/jcm-registry-keys.json")).json()
+    ring = parse_public_keys(published, "the published keys")
+    for signed in (certified, earlier["data"]["accountCertificate"]):
+        assert verify(signed["document"], signed["signature"], signed["keyId"], ring)
+    assert not verify(
+        certified["document"].replace('"total":100', '"total":101'), certified["signature"], certified["keyId"], ring
+    )
+
+    # And a company's account has none for the public
+    private = {"query": CERTIFICATE, "variables": {"number": "JP-200-0001"}}
+    assert (await signing_client.post("/graphql", json=private)).json() == {"data": {"accountCertificate": None}}

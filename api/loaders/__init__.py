@@ -16,6 +16,7 @@ from api.loaders.committees import CommitteeLoaders
 from api.loaders.methodologies import MethodologyLoaders
 from api.loaders.projects import ProjectLoaders
 from api.loaders.proposals import ProposalLoaders
+from api.loaders.registry import RegistryLoaders
 from api.loaders.rules import RuleLoaders
 from api.loaders.tpes import TpeLoaders
 
@@ -29,6 +30,7 @@ class Loaders(
     MethodologyLoaders,
     TpeLoaders,
     ProjectLoaders,
+    RegistryLoaders,
 ):
     """The loaders of one operation (`Context.loaders`); made again after a write."""
 

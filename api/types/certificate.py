@@ -15,7 +15,7 @@ from api.context import Info
 from api.types.rows import render, render_all
 
 if TYPE_CHECKING:
-    from api.types.registry import RegistryAccount, UnitBlock  # type: ignore[import-not-found,unused-ignore]
+    from api.types.registry import RegistryAccount, UnitBlock
 
 
 @strawberry.type(

@@ -184,8 +184,8 @@ class CreditAllocation:
             holder=row.holder,
             requested_amount=row.requested_amount,
             notified_amount=row.notified_amount or 0,
-            issued_amount=None,
-            issued_on=None,
+            issued_amount=row.issued_amount,
+            issued_on=row.issued_on,
         )
 
 

@@ -1,11 +1,14 @@
 """One valid sample document per mutation, with the objects it acts on (`Given`), made fresh for
 a test: what tests/test_auth.py sends with and without a token, and the tables a mutation may change."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from api.ids import from_global_id, to_global_id
 from api.schema import build_schema
 from api.settings import Settings
+from models.enums import CreditHolder, RegistryAccountKind
+from resolvers.registry import open_account, record_issued
 from tests.support.documents import CIRCULATE, CONSENT, OPEN_PUBLIC_INPUT, SUBMIT
 from tests.support.projects import (
     AUTHORIZE,
@@ -30,6 +33,31 @@ mutation ($input: EndMembershipInput!) {
   endMembership(input: $input) { member { id until } userErrors { code message field } }
 }
 """
+
+OPEN_ACCOUNT = """
+mutation ($input: OpenAccountInput!) {
+  openAccount(input: $input) { account { id number } userErrors { code message field } }
+}
+"""
+RECORD_ISSUED = """
+mutation ($input: RecordIssuedInput!) {
+  recordIssued(input: $input) { issuance { id } proposal { id } userErrors { code message field } }
+}
+"""
+NULLIFY_FOR_NDC = """
+mutation ($input: NullifyInput!) {
+  nullifyForNdc(input: $input) { issuance { id } proposal { id } userErrors { code message field } }
+}
+"""
+MOVES = {
+    name: "mutation ($input: %s!) { %s(input: $input) { transfer { id kind quantity serialRanges } userErrors { code message field } } }"
+    % (input_type, name)
+    for name, input_type in [
+        ("transferUnits", "TransferUnitsInput"),
+        ("nullifyUnits", "NullifyUnitsInput"),
+        ("cancelUnits", "CancelUnitsInput"),
+    ]
+}
 
 SCHEDULE_MEETING = """
 mutation ($input: ScheduleMeetingInput!) {
@@ -198,6 +226,53 @@ MUTATION_SAMPLES: dict[str, tuple[str, dict[str, Any], str]] = {
         {"issuanceId": Given("NOTIFIED_ISSUANCE"), "amount": 1000, "usePurposes": ["NDC"]},
         "japan",
     ),
+    "openAccount": (
+        OPEN_ACCOUNT,
+        {"registryCode": "JP", "kind": "PARTICIPANT_HOLDING", "holderName": "Sample Trading Co."},
+        "secretariat",
+    ),
+    "recordIssued": (
+        RECORD_ISSUED,
+        {
+            "issuanceId": Given("NOTIFIED_ISSUANCE"),
+            "holder": "JAPAN_GOVERNMENT",
+            "issuedAmount": 100,
+            "issuedOn": "2025-07-01",
+        },
+        "secretariat",
+    ),
+    "transferUnits": (
+        MOVES["transferUnits"],
+        {
+            "fromAccountId": Given("UNITS_ACCOUNT"),
+            "toAccountId": Given("OTHER_JP_ACCOUNT"),
+            "issuanceId": Given("NOTIFIED_ISSUANCE"),
+            "quantity": 10,
+        },
+        "secretariat",
+    ),
+    "nullifyUnits": (
+        MOVES["nullifyUnits"],
+        {
+            "fromAccountId": Given("UNITS_ACCOUNT"),
+            "issuanceId": Given("NOTIFIED_ISSUANCE"),
+            "quantity": 10,
+            "purpose": "SHK_OFFSET",
+            "beneficiary": "Sample Trading Co.",
+        },
+        "secretariat",
+    ),
+    "cancelUnits": (
+        MOVES["cancelUnits"],
+        {
+            "fromAccountId": Given("UNITS_ACCOUNT"),
+            "issuanceId": Given("NOTIFIED_ISSUANCE"),
+            "quantity": 10,
+            "reason": "Not for the NDC.",
+        },
+        "secretariat",
+    ),
+    "nullifyForNdc": (NULLIFY_FOR_NDC, {"issuanceId": Given("NOTIFIED_ISSUANCE"), "amount": 10}, "japan"),
 }
 
 CHANGED_BY_MUTATIONS = (
@@ -223,6 +298,9 @@ CHANGED_BY_MUTATIONS = (
     "credit_issuance",
     "credit_allocation",
     "credit_authorization",
+    "registry_account",
+    "unit_block",
+    "transfer",
 )
 
 
@@ -267,6 +345,46 @@ PROJECT_GIVENS = (
 )
 
 
+REGISTRY_GIVENS = ("UNITS_ACCOUNT", "OTHER_JP_ACCOUNT")
+
+
+async def registry_objects(projects, notified_issuance: str, today: date) -> dict[str, str]:
+    """Units of the samples' NOTIFIED issuance to move, through the resolvers: Viet Nam authorized it
+    (Japan does in the authorizeCredits sample, recordIssued issues Japan's share), Viet Nam's share
+    is issued, and the participants' 500 units into JP-200-0001; JP-200-0002 is opened empty."""
+    decoded = from_global_id(notified_issuance)
+    assert decoded is not None
+    issuance = decoded[1]
+    await projects.authorized_by("VN", issuance, 1000)
+    accounts = {}
+    for holder in ("Example Engineering Co.", "Other Engineering Co."):
+        accounts[holder] = await projects.run(
+            "secretariat",
+            open_account,
+            registry_code="JP",
+            kind=RegistryAccountKind.PARTICIPANT_HOLDING,
+            holder_name=holder,
+        )
+    units = accounts["Example Engineering Co."]
+    for who, holder, amount, number in (
+        ("VN", CreditHolder.PARTNER_GOVERNMENT, 100, None),
+        ("secretariat", CreditHolder.PROJECT_PARTICIPANTS, 500, units.number),
+    ):
+        await projects.run(
+            who,
+            record_issued,
+            issuance_id=issuance,
+            holder=holder,
+            issued_amount=amount,
+            issued_on=today,
+            account_number_given=number,
+        )
+    return {
+        "UNITS_ACCOUNT": to_global_id("RegistryAccount", units.id),
+        "OTHER_JP_ACCOUNT": to_global_id("RegistryAccount", accounts["Other Engineering Co."].id),
+    }
+
+
 async def given_objects(flow, tpe_flow, gql, tokens, frozen_clock, projects) -> dict[Given, str]:
     """One fresh object per Given the samples name, made through the API by the secretariat (the
     project cycle's through the resolvers, see ProjectSteps.sample_objects)."""
@@ -281,9 +399,17 @@ async def given_objects(flow, tpe_flow, gql, tokens, frozen_clock, projects) -> 
     }
     made: dict[Given, str] = {}
     project_objects: dict[str, str] = {}
+    units: dict[str, str] = {}
     for _, input_, _ in MUTATION_SAMPLES.values():
         for given in (value for value in input_.values() if isinstance(value, Given)):
             if given in made:
+                continue
+            if given.what in REGISTRY_GIVENS:
+                project_objects = project_objects or await projects.sample_objects(frozen_clock)
+                units = units or await registry_objects(
+                    projects, project_objects["NOTIFIED_ISSUANCE"], frozen_clock.at.date()
+                )
+                made[given] = units[given.what]
                 continue
             if given.what in PROJECT_GIVENS:
                 project_objects = project_objects or await projects.sample_objects(frozen_clock)
