@@ -237,6 +237,20 @@ def cmd_benchmark(settings: Settings, args: argparse.Namespace) -> None:
     )
 
 
+def cmd_benchmark_registry(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        import httpx  # noqa: F401
+    except ImportError:
+        raise SystemExit("jcm benchmark-registry needs the test extras: pip install -e '.[test]'") from None
+    from api.bench_registry import main as benchmark
+
+    raise SystemExit(
+        benchmark(
+            Path(args.database), args.blocks, args.rounds, args.reads, args.transfers, database_url=args.database_url
+        )
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="jcm", description=__doc__.splitlines()[0])
     commands = root.add_subparsers(dest="command", required=True)
@@ -290,6 +304,20 @@ def parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--readme", help="write the table into this README between the benchmark markers")
     bench.set_defaults(handler=cmd_benchmark)
+
+    bench_registry = commands.add_parser(
+        "benchmark-registry",
+        help="an account of 100,000 blocks: holdings read latency and transferUnits per second",
+    )
+    bench_registry.add_argument("--database", default="benchmark-bench_registry.db", help="SQLite file, made anew")
+    bench_registry.add_argument(
+        "--database-url", help="also on PostgreSQL: a database whose name contains 'bench', made anew"
+    )
+    bench_registry.add_argument("--blocks", type=int, default=100_000)
+    bench_registry.add_argument("--rounds", type=int, default=5)
+    bench_registry.add_argument("--reads", type=int, default=50, help="holdings reads per round")
+    bench_registry.add_argument("--transfers", type=int, default=100, help="transfers per round")
+    bench_registry.set_defaults(handler=cmd_benchmark_registry)
 
     keys = commands.add_parser("keys", help="the keys that sign certificates").add_subparsers(
         dest="keys_command", required=True

@@ -1,8 +1,9 @@
 """CSV and JSON exports of what a frontend can list, streamed page by page.
 
 `GET /exports/{decisions,methodologies,tpes}.{csv,json}` with the filters of the matching
-GraphQL list; projects and issuances come from api/project_exports.py. Exports show what the public sees, whoever asks. Column names are stable: they are
-documented in the README and a test holds them.
+GraphQL list; projects and issuances come from api/project_exports.py, transfers from
+api/registry_exports.py. Exports show what the public sees, whoever asks. Column names are
+stable: they are documented in the README and a test holds them.
 """
 
 import csv
@@ -30,6 +31,7 @@ from api.export_params import (
 )
 from api.http_input import BadParameter, parameter_error
 from api.project_exports import PROJECT_EXPORTS
+from api.registry_exports import REGISTRY_EXPORTS
 from models import Meeting
 from models.db import StatementTimeout, new_session
 from models.decision import Decision
@@ -224,6 +226,7 @@ EXPORTS = {
             _tpe_rows,
         ),
         *PROJECT_EXPORTS,
+        *REGISTRY_EXPORTS,
     ]
 }
 

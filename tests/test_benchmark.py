@@ -62,3 +62,18 @@ def test_a_small_run_writes_its_tables_into_the_readme_and_fails_its_goals(tmp_p
     assert text.split(START)[1].split(END)[0].strip() == capsys.readouterr().out.strip()
     # And the command fails: 40 decisions are not the 100,000 of the goal
     assert code == 1
+
+
+def test_a_small_registry_run_prints_its_figures_with_equal_statement_counts(tmp_path: Path, capsys):
+    from api.bench_registry import main as registry_benchmark
+
+    # When the registry benchmark runs on an account of 50 blocks, one short round
+    code = registry_benchmark(tmp_path / "registry.db", blocks=50, rounds=1, reads=2, transfers=3)
+
+    # Then it prints one row for SQLite, a page of holdings costing the statements of a page of one
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert code == 0 and lines[0].startswith("| database | `account { balance holdings(first: 100) }`, 50 blocks")
+    cells = [cell.strip() for cell in lines[2].strip("|").split("|")]
+    assert cells[0] == "SQLite"
+    hundred, one = cells[3].split(" / ")
+    assert hundred == one

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree as ET
 
 import api.exports
+from api.registry_exports import TRANSFER_COLUMNS
 from models.db import new_session
 from models.enums import Position, Role
 from models.principal import Principal
@@ -186,6 +187,7 @@ def test_the_documented_columns_are_the_exported_ones():
         "tpes": TPE_COLUMNS,
         "projects": PROJECT_COLUMNS,
         "issuances": ISSUANCE_COLUMNS,
+        "transfers": TRANSFER_COLUMNS,
     }
     assert {name: export.columns for name, export in api.exports.EXPORTS.items()} == documented
 
