@@ -146,6 +146,10 @@ async def _fill(connection: Any, blocks: int) -> tuple[int, int, int]:
         ),
         {"i": issuance, "a": accounts[0], "u": units, "r": f"[[1, {units}]]", "now": now},
     )
+    await connection.execute(
+        sa.text("INSERT INTO account_holding (account_id, issuance_id, units) VALUES (:a, :i, :u)"),
+        {"a": accounts[0], "i": issuance, "u": units},
+    )
     rows = [
         {"i": issuance, "a": accounts[0], "f": n * UNITS_PER_BLOCK + 1, "l": (n + 1) * UNITS_PER_BLOCK}
         for n in range(blocks)

@@ -15,7 +15,7 @@ from models.methodology import Methodology, MethodologyScope
 from models.project import CreditAllocation, CreditAuthorization, CreditIssuance, Project, ProjectScope
 from models.proposal import Proposal, PublicComment, SidePosition, WorkflowEvent
 from models.reference_data import RuleDocumentKind, SectoralScope
-from models.registry import Registry, RegistryAccount, Transfer, UnitBlock
+from models.registry import AccountHolding, Registry, RegistryAccount, Transfer, UnitBlock
 from models.rule import RuleDocument, RuleVersion
 from models.token import ApiToken
 from models.tpe import DesignationScope, ThirdPartyEntity, TpeAction, TpeDesignation
@@ -24,6 +24,7 @@ metadata = SQLModel.metadata
 search_index.attach(metadata)
 
 __all__ = [
+    "AccountHolding",
     "ApiToken",
     "AuditEvent",
     "CommitteeMember",

@@ -73,6 +73,18 @@ class UnitBlock(SQLModel, table=True):
         return self.last_unit - self.first_unit + 1
 
 
+class AccountHolding(SQLModel, table=True):
+    """How many units of one issuance an account holds: the sum of its blocks, kept with every
+    movement, so that a balance or a transfer's check never adds up an account's blocks (an account
+    may hold a hundred thousand). `jcm registry reconcile` checks it against the blocks."""
+
+    __tablename__ = "account_holding"
+
+    account_id: int = Field(foreign_key="registry_account.id", primary_key=True)
+    issuance_id: int = Field(foreign_key="credit_issuance.id", primary_key=True)
+    units: int
+
+
 class Transfer(SQLModel, table=True):
     """One movement of units of one issuance: issued into an account, moved between accounts, or
     nullified or cancelled. Never changed once written."""

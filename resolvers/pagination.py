@@ -76,17 +76,22 @@ def check_first(first: int, max_page_size: int) -> None:
 
 
 def _page_statements(
-    statement: sa.Select, model: type[SQLModel], sort: Sequence[SQLCoreOperations[Any]], after: bool
+    statement: sa.Select,
+    model: type[SQLModel],
+    sort: Sequence[SQLCoreOperations[Any]],
+    after: bool,
+    ascending: bool = False,
 ) -> tuple[sa.Select, sa.Select]:
     """The page (records, then the total) and the count alone, for `statement` (a select of
     `model`); the cursor's values and the page's limit are bound parameters."""
     statement = as_records(model, statement)
     count = select(sa.func.count()).select_from(statement.order_by(None).subquery())
     # The total rides along with the page as a scalar subquery: one statement, not two.
-    page = statement.add_columns(count.scalar_subquery().label("total")).order_by(*(c.desc() for c in sort))
+    order = [c.asc() if ascending else c.desc() for c in sort]
+    page = statement.add_columns(count.scalar_subquery().label("total")).order_by(*order)
     if after:
         cursor = [sa.bindparam(f"{AFTER}{i}", type_=cast(sa.ColumnElement[Any], c).type) for i, c in enumerate(sort)]
-        page = page.where(sa.tuple_(*sort) < sa.tuple_(*cursor))
+        page = page.where(sa.tuple_(*sort) > sa.tuple_(*cursor) if ascending else sa.tuple_(*sort) < sa.tuple_(*cursor))
     return page.limit(sa.bindparam(LIMIT, type_=sa.Integer)), count
 
 
@@ -107,9 +112,11 @@ async def paginate(
     max_page_size: int,
     shape: Hashable | None = None,
     params: Mapping[str, Any] | None = None,
+    ascending: bool = False,
 ) -> Page[Any]:
     """One page of `statement` (a select of `model`, with its joins and filters) in descending
-    `sort` order after the cursor, plus the total; the rows are records of `model`.
+    `sort` order (ascending with `ascending`) after the cursor, plus the total; the rows are
+    records of `model`.
 
     `key` turns a row into its cursor values (JSON-friendly); `parse` turns them back into values
     to compare with the columns. With a `shape`, `statement` is a function building the select
@@ -127,9 +134,10 @@ async def paginate(
         bound.update({f"{AFTER}{i}": value for i, value in enumerate(values)})
 
     def build() -> tuple[sa.Select, sa.Select]:
-        return _page_statements(statement() if callable(statement) else statement, model, sort, after is not None)
+        built = statement() if callable(statement) else statement
+        return _page_statements(built, model, sort, after is not None, ascending)
 
-    page, count = build() if shape is None else built_once(("page", model, shape, after is not None), build)
+    page, count = build() if shape is None else built_once(("page", model, shape, after is not None, ascending), build)
     found = await rows(session, page, {**bound, LIMIT: first + 1})
     records = [record_of(model, row) for row in found[:first]]
     if found:

@@ -9,7 +9,8 @@ movement is found and named rather than certified:
 - no unit is in two blocks (no two blocks of one issuance overlap);
 - every unit number lies within 1..issued;
 - units in a NULLIFICATION or CANCELLATION account only ever entered it (no transfer out of one);
-- replaying the transfers in order (each moving units its source held) gives the blocks.
+- replaying the transfers in order (each moving units its source held) gives the blocks;
+- each account's holding of the issuance (`AccountHolding`, kept for balances) is what its blocks hold.
 
 `Replay` is also how a certificate finds an account's holdings at a past instant.
 """
@@ -24,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import RegistryAccountKind
 from models.project import CreditAllocation, CreditIssuance, Project
-from models.registry import FINAL, RegistryAccount, Transfer, UnitBlock
+from models.registry import FINAL, AccountHolding, RegistryAccount, Transfer, UnitBlock
 from models.types import saved_id
 
 
@@ -108,13 +109,16 @@ async def reconcile(session: AsyncSession) -> Reconciliation:
         await session.exec(select(UnitBlock).order_by(col(UnitBlock.issuance_id), col(UnitBlock.first_unit)))
     ).all()
     transfers = (await session.exec(select(Transfer).order_by(col(Transfer.id)))).all()
+    kept: dict[int, dict[int, int]] = defaultdict(dict)
+    for holding in (await session.exec(select(AccountHolding))).all():
+        kept[holding.issuance_id][holding.account_id] = holding.units
     by_issuance: dict[int, list[UnitBlock]] = defaultdict(list)
     for block in blocks:
         by_issuance[block.issuance_id].append(block)
     moves: dict[int, list[Transfer]] = defaultdict(list)
     for transfer in transfers:
         moves[transfer.issuance_id].append(transfer)
-    ids = sorted(set(issued) | set(by_issuance) | set(moves))
+    ids = sorted(set(issued) | set(by_issuance) | set(moves) | set(kept))
     labels = (
         {
             id_: f"{reference}-{number:04d}"
@@ -136,7 +140,7 @@ async def reconcile(session: AsyncSession) -> Reconciliation:
     found: list[str] = []
     for id_ in ids:
         label = f"issuance {labels.get(id_, id_)}"
-        check = _Check(label, issued.get(id_, 0), by_issuance[id_], moves[id_], accounts, number)
+        check = _Check(label, issued.get(id_, 0), by_issuance[id_], moves[id_], kept[id_], accounts, number)
         found += check.all()
     return Reconciliation(len(ids), len(blocks), len(transfers), found)
 
@@ -147,11 +151,12 @@ class _Check:
     issued: int
     blocks: list[UnitBlock]
     transfers: list[Transfer]
+    kept: dict[int, int]  # account -> units, as models.registry.AccountHolding keeps them
     accounts: dict[int, tuple[str, RegistryAccountKind]]
     number: Callable[[int | None], str]
 
     def all(self) -> list[str]:
-        return self.overlaps() + self.bounds() + self.totals() + self.final_exits() + self.replayed()
+        return self.overlaps() + self.bounds() + self.totals() + self.final_exits() + self.replayed() + self.holdings()
 
     def _n(self, account_id: int | None) -> str:
         return self.number(account_id)
@@ -184,6 +189,18 @@ class _Check:
         if held == self.issued:
             return []
         return [f"{self.label}: the accounts hold {held:,} units, {self.issued:,} were issued"]
+
+    def holdings(self) -> list[str]:
+        """The units each account is said to hold (its holding) are those its blocks hold."""
+        by_blocks: dict[int, int] = defaultdict(int)
+        for block in self.blocks:
+            by_blocks[block.account_id] += block.last_unit - block.first_unit + 1
+        return [
+            f"{self.label}: {self._n(account)} is kept as holding {self.kept.get(account, 0):,} units, "
+            f"its blocks hold {by_blocks.get(account, 0):,}"
+            for account in sorted(set(by_blocks) | set(self.kept), key=self._n)
+            if self.kept.get(account, 0) != by_blocks.get(account, 0)
+        ]
 
     def final_exits(self) -> list[str]:
         return [

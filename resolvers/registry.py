@@ -21,6 +21,7 @@ from models.principal import Principal
 from models.project import CreditAllocation, CreditIssuance, Project
 from models.registry import (
     JAPAN,
+    AccountHolding,
     Registry,
     RegistryAccount,
     Transfer,
@@ -187,6 +188,7 @@ async def record_issued(
             recorded_by=principal.label,
         )
         session.add_all([block, transfer])
+        await add_units(session, saved_id(account), saved_id(issuance), issued_amount)
         allocation.issued_amount, allocation.issued_on, allocation.issued_account_id = (
             issued_amount,
             issued_on,
@@ -227,6 +229,23 @@ async def _issuing_account(
     if given and given.strip().upper() != account.number:
         raise invalid("accountNumber", f"The {holder.value} share is issued into {account.number}, not {given!r}.")
     return account
+
+
+async def held(session: AsyncSession, account_id: int, issuance_id: int) -> AccountHolding | None:
+    """The account's holding of that issuance, locked for the transaction; None when it never held any."""
+    statement = select(AccountHolding).where(
+        col(AccountHolding.account_id) == account_id, col(AccountHolding.issuance_id) == issuance_id
+    )
+    return (await session.exec(statement.with_for_update())).one_or_none()
+
+
+async def add_units(session: AsyncSession, account_id: int, issuance_id: int, units: int) -> None:
+    """Keep the account's holding of the issuance with its blocks: `units` more (fewer when negative)."""
+    holding = await held(session, account_id, issuance_id)
+    if holding is None:
+        holding = AccountHolding(account_id=account_id, issuance_id=issuance_id, units=0)
+    holding.units += units
+    session.add(holding)
 
 
 async def account_by_number(session: AsyncSession, number: str, field: str) -> RegistryAccount:

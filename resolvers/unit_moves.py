@@ -23,7 +23,7 @@ from models.registry import FINAL, JAPAN, Registry, RegistryAccount, Transfer, U
 from models.types import saved_id
 from models.validation import clean_required, clean_text
 from resolvers import audit
-from resolvers.registry import account_of, ensure_operates, registry_by_code
+from resolvers.registry import account_of, add_units, ensure_operates, held, registry_by_code
 
 K = RegistryAccountKind
 BENEFICIARY_MAX, REASON_MAX = 300, 5_000
@@ -67,15 +67,17 @@ async def _move(session: AsyncSession, source: Source, to: RegistryAccount, quan
     """Move `quantity` units of the issuance from the source account to `to`, lowest serials first;
     the ranges moved. INSUFFICIENT_UNITS when the account holds fewer.
 
-    An account may hold many blocks of one issuance (every partial transfer splits one): the total
-    is summed in SQL, and only the blocks needed are read, in growing batches, never all of them."""
-    holding = (col(UnitBlock.account_id) == source.account.id, col(UnitBlock.issuance_id) == source.issuance.id)
-    units = col(UnitBlock.last_unit) - col(UnitBlock.first_unit) + 1
-    held = (await session.exec(select(sa.func.coalesce(sa.func.sum(units), 0)).where(*holding))).one()
-    if held < quantity:
+    An account may hold many blocks of one issuance (every partial transfer splits one): its total
+    comes from its holding (models.registry.AccountHolding, kept with the blocks), and only the
+    blocks needed are read, in growing batches, never all of them."""
+    account, issuance = saved_id(source.account), saved_id(source.issuance)
+    holding = (col(UnitBlock.account_id) == account, col(UnitBlock.issuance_id) == issuance)
+    kept = await held(session, account, issuance)
+    held_units = kept.units if kept is not None else 0
+    if held_units < quantity:
         raise DomainError(
             ErrorCode.INSUFFICIENT_UNITS,
-            f"{source.account.number} holds {held:,} units of this issuance; {quantity:,} cannot be moved.",
+            f"{source.account.number} holds {held_units:,} units of this issuance; {quantity:,} cannot be moved.",
             "quantity",
         )
     ranges: list[list[int]] = []
@@ -110,6 +112,8 @@ async def _move(session: AsyncSession, source: Source, to: RegistryAccount, quan
             ranges.append([moved.first_unit, moved.last_unit])
             left = 0
         batch *= 4
+    await add_units(session, account, issuance, -quantity)
+    await add_units(session, saved_id(to), issuance, quantity)
     await session.flush()
     return ranges
 

@@ -110,6 +110,18 @@ def test_an_issued_amount_the_blocks_do_not_hold_is_named(jcm, ledger):
     refused(jcm, "issuance VN051-0001: the accounts hold 1,000 units, 1,050 were issued")
 
 
+def test_a_holding_that_is_not_what_the_blocks_hold_is_named(jcm, ledger):
+    # Given Japan's government account said to hold 450 units of the issuance while its blocks hold 100
+    ids = jcm.on_db(account_ids)
+    jcm.execute(
+        "UPDATE account_holding SET units = 450 WHERE account_id = :a AND issuance_id = :i",
+        a=ids["JP-100-0001"],
+        i=ledger["issuance_pk"],
+    )
+
+    refused(jcm, "issuance VN051-0001: JP-100-0001 is kept as holding 450 units, its blocks hold 100")
+
+
 def test_a_block_moved_to_another_account_by_hand_disagrees_with_the_transfers(jcm, ledger):
     # Given VN-100-0001's block 401–500 put into JP-200-0001 without a transfer
     ids = jcm.on_db(account_ids)

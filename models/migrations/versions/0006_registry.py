@@ -48,6 +48,14 @@ def upgrade() -> None:
     with op.batch_alter_table('registry_account', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_registry_account_registry_id'), ['registry_id'], unique=False)
 
+    op.create_table('account_holding',
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('issuance_id', sa.Integer(), nullable=False),
+    sa.Column('units', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['registry_account.id'], ),
+    sa.ForeignKeyConstraint(['issuance_id'], ['credit_issuance.id'], ),
+    sa.PrimaryKeyConstraint('account_id', 'issuance_id')
+    )
     op.create_table('transfer',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('ISSUANCE', 'INTERNAL', 'INTERNATIONAL', 'NULLIFICATION', 'CANCELLATION', name='transferkind', native_enum=False, length=64), nullable=False),
@@ -114,6 +122,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_transfer_from')
 
     op.drop_table('transfer')
+    op.drop_table('account_holding')
     with op.batch_alter_table('registry_account', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_registry_account_registry_id'))
 
