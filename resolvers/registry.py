@@ -110,6 +110,42 @@ async def open_account(
     return account
 
 
+async def close_account(session: AsyncSession, principal: Principal, *, account_id: int) -> RegistryAccount:
+    """Close an empty PARTICIPANT_HOLDING account, today, by its registry's operator: it then receives
+    and sends nothing. Its number is never given again; its history stays readable."""
+    async with write_transaction(session):
+        account = (
+            await session.exec(select(RegistryAccount).where(col(RegistryAccount.id) == account_id).with_for_update())
+        ).one_or_none()
+        if account is None:
+            raise not_found("accountId", "No registry account has this id.")
+        registry = await session.get_one(Registry, account.registry_id)
+        ensure_operates(principal, registry.code)
+        if account.kind is not K.PARTICIPANT_HOLDING:
+            raise invalid(
+                "accountId", f"{account.number} is the registry's {account.kind.value} account; it stays open."
+            )
+        if account.closed_on is not None:
+            raise DomainError(
+                ErrorCode.INVALID_TRANSITION, f"{account.number} was closed on {account.closed_on}.", "accountId"
+            )
+        units = (
+            await session.exec(
+                select(sa.func.coalesce(sa.func.sum(AccountHolding.units), 0)).where(
+                    col(AccountHolding.account_id) == account.id
+                )
+            )
+        ).one()
+        if units:
+            raise DomainError(
+                ErrorCode.INVALID_TRANSITION,
+                f"{account.number} still holds {units:,} units: transfer, nullify or cancel them first.",
+                "accountId",
+            )
+        await audit.change(session, principal, "accountClosed", account, committee_id=None, closed_on=clock.today())
+    return account
+
+
 async def record_issued(
     session: AsyncSession,
     principal: Principal,

@@ -294,7 +294,8 @@ async def test_every_refused_move_answers_a_user_error_and_writes_nothing(projec
         "toAccountId",
     )
 
-    # A closed account (closed directly in the database: no mutation closes accounts yet)
+    # A closed account (closed directly in the database, with units still in it: closeAccount
+    # refuses that, tests/test_registry_accounts.py)
     async with projects.engine.begin() as connection:
         await connection.execute(
             sa.text("UPDATE registry_account SET closed_on = '2026-01-01' WHERE number = 'JP-200-0001'")

@@ -1,6 +1,6 @@
-"""The registry's mutations and their Mutation root: opening participant accounts, issuing a notified
-share as serial-numbered units (recordIssued), moving units (transferUnits), nullifying them
-(nullifyUnits, nullifyForNdc) and cancelling them (cancelUnits). Each is one `mutate` call over
+"""The registry's mutations and their Mutation root: opening and closing participant accounts,
+issuing a notified share as serial-numbered units (recordIssued), moving units (transferUnits),
+nullifying them (nullifyUnits, nullifyForNdc) and cancelling them (cancelUnits). Each is one `mutate` call over
 resolvers/registry.py or resolvers/unit_moves.py, which check who may act."""
 
 from datetime import date
@@ -130,6 +130,26 @@ async def open_account(info: Info, input: OpenAccountInput) -> AccountPayload:
     )
 
 
+@strawberry.input(description="A participant account to close.")
+class CloseAccountInput:
+    account_id: strawberry.ID = strawberry.field(description="An open PARTICIPANT_HOLDING account holding no units.")
+
+
+@strawberry.mutation(
+    description="Close an empty PARTICIPANT_HOLDING account today: it then receives and sends nothing; its number "
+    "and history stay. Its registry's operator (JP: the secretariat; a partner's: that partner)."
+)
+async def close_account(info: Info, input: CloseAccountInput) -> AccountPayload:
+    return await mutate(
+        info,
+        lambda session, principal: registry.close_account(
+            session, principal, account_id=_account(input.account_id, "accountId")
+        ),
+        AccountPayload,
+        render_account,
+    )
+
+
 @strawberry.mutation(
     description="Issue one holder's share of a NOTIFIED issuance as serial-numbered units, once per share: by the "
     "operator of the issuing registry (JP: the secretariat; a partner's: that partner). Japan's share goes into "
@@ -237,6 +257,7 @@ async def cancel_units(info: Info, input: CancelUnitsInput) -> TransferPayload:
 @strawberry.type
 class RegistryMutations:
     open_account = open_account
+    close_account = close_account
     record_issued = record_issued
     transfer_units = transfer_units
     nullify_units = nullify_units

@@ -231,6 +231,11 @@ MUTATION_SAMPLES: dict[str, tuple[str, dict[str, Any], str]] = {
         {"registryCode": "JP", "kind": "PARTICIPANT_HOLDING", "holderName": "Sample Trading Co."},
         "secretariat",
     ),
+    "closeAccount": (
+        "mutation ($input: CloseAccountInput!) { closeAccount(input: $input) { account { number closedOn } userErrors { code message field } } }",
+        {"accountId": Given("EMPTY_ACCOUNT")},
+        "secretariat",
+    ),
     "recordIssued": (
         RECORD_ISSUED,
         {
@@ -345,19 +350,19 @@ PROJECT_GIVENS = (
 )
 
 
-REGISTRY_GIVENS = ("UNITS_ACCOUNT", "OTHER_JP_ACCOUNT")
+REGISTRY_GIVENS = ("UNITS_ACCOUNT", "OTHER_JP_ACCOUNT", "EMPTY_ACCOUNT")
 
 
 async def registry_objects(projects, notified_issuance: str, today: date) -> dict[str, str]:
     """Units of the samples' NOTIFIED issuance to move, through the resolvers: Viet Nam authorized it
     (Japan does in the authorizeCredits sample, recordIssued issues Japan's share), Viet Nam's share
-    is issued, and the participants' 500 units into JP-200-0001; JP-200-0002 is opened empty."""
+    is issued, and the participants' 500 units into JP-200-0001; JP-200-0002 and JP-200-0003 are opened empty."""
     decoded = from_global_id(notified_issuance)
     assert decoded is not None
     issuance = decoded[1]
     await projects.authorized_by("VN", issuance, 1000)
     accounts = {}
-    for holder in ("Example Engineering Co.", "Other Engineering Co."):
+    for holder in ("Example Engineering Co.", "Other Engineering Co.", "Closing Co."):
         accounts[holder] = await projects.run(
             "secretariat",
             open_account,
@@ -382,6 +387,7 @@ async def registry_objects(projects, notified_issuance: str, today: date) -> dic
     return {
         "UNITS_ACCOUNT": to_global_id("RegistryAccount", units.id),
         "OTHER_JP_ACCOUNT": to_global_id("RegistryAccount", accounts["Other Engineering Co."].id),
+        "EMPTY_ACCOUNT": to_global_id("RegistryAccount", accounts["Closing Co."].id),
     }
 
 
