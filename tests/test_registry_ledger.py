@@ -232,146 +232,70 @@ async def test_units_move_within_a_registry_and_to_japan_then_are_nullified_and_
     assert held["JP-300-0001"] == [(1, 150), (501, 620)]
 
 
-async def test_every_bad_movement_is_refused_and_writes_nothing(issued, engine):
-    ids = await account_ids(engine)
-    move = {"issuance_id": issued["issuance_pk"]}
-
-    # Then: the wrong operator, the same account, nothing or too much, a final account, the wrong way
-    await refused(
-        engine,
+NDC, GX, VOLUNTARY = NullificationPurpose.NDC, NullificationPurpose.GX_ETS, NullificationPurpose.VOLUNTARY_OFFSET
+# (who, operation, code, field, source account, destination account or None, quantity, more arguments)
+BAD_MOVES = {
+    "wrong-operator-jp-government": (
         "secretariat",
         transfer_units,
         "FORBIDDEN",
         None,
-        from_account_id=ids["JP-100-0001"],
-        to_account_id=ids["JP-200-0001"],
-        quantity=1,
-        **move,
-    )
-    await refused(
-        engine,
-        "MN",
-        transfer_units,
-        "FORBIDDEN",
-        None,
-        from_account_id=ids["VN-200-0001"],
-        to_account_id=ids["JP-200-0001"],
-        quantity=1,
-        **move,
-    )
-    await refused(
-        engine,
-        "VN",
-        transfer_units,
-        "INVALID_INPUT",
-        "toAccountId",
-        from_account_id=ids["VN-200-0001"],
-        to_account_id=ids["VN-200-0001"],
-        quantity=1,
-        **move,
-    )
-    await refused(
-        engine,
-        "VN",
-        transfer_units,
-        "INVALID_INPUT",
-        "quantity",
-        from_account_id=ids["VN-200-0001"],
-        to_account_id=ids["VN-100-0001"],
-        quantity=0,
-        **move,
-    )
-    await refused(
-        engine,
-        "VN",
-        transfer_units,
-        "INSUFFICIENT_UNITS",
-        "quantity",
-        from_account_id=ids["VN-200-0001"],
-        to_account_id=ids["VN-100-0001"],
-        quantity=501,
-        **move,
-    )
-    await refused(
-        engine,
-        "VN",
-        transfer_units,
-        "INVALID_INPUT",
-        "toAccountId",
-        from_account_id=ids["VN-200-0001"],
-        to_account_id=ids["VN-400-0001"],
-        quantity=1,
-        **move,
-    )
-    await refused(
-        engine,
+        "JP-100-0001",
+        "JP-200-0001",
+        1,
+        {},
+    ),
+    "wrong-operator-other-registry": ("MN", transfer_units, "FORBIDDEN", None, "VN-200-0001", "JP-200-0001", 1, {}),
+    "same-account": ("VN", transfer_units, "INVALID_INPUT", "toAccountId", "VN-200-0001", "VN-200-0001", 1, {}),
+    "quantity-zero": ("VN", transfer_units, "INVALID_INPUT", "quantity", "VN-200-0001", "VN-100-0001", 0, {}),
+    "too-many": ("VN", transfer_units, "INSUFFICIENT_UNITS", "quantity", "VN-200-0001", "VN-100-0001", 501, {}),
+    "into-a-final-account": ("VN", transfer_units, "INVALID_INPUT", "toAccountId", "VN-200-0001", "VN-400-0001", 1, {}),
+    "international-not-into-jp": (
         "japan",
         transfer_units,
         "INVALID_INPUT",
         "toAccountId",
-        from_account_id=ids["JP-100-0001"],
-        to_account_id=ids["VN-100-0001"],
-        quantity=1,
-        **move,
-    )
+        "JP-100-0001",
+        "VN-100-0001",
+        1,
+        {},
+    ),
     # more than both governments authorized (800) in all, internationally
-    await refused(
-        engine,
-        "VN",
-        transfer_units,
-        "INVALID_INPUT",
-        "quantity",
-        from_account_id=ids["VN-200-0001"],
-        to_account_id=ids["JP-200-0001"],
-        quantity=801,
-        **move,
-    )
+    "beyond-the-authorized": ("VN", transfer_units, "INVALID_INPUT", "quantity", "VN-200-0001", "JP-200-0001", 801, {}),
     # nullification: for the NDC only from the government's account; a company's needs its name
-    await refused(
-        engine,
+    "ndc-from-a-company": (
         "secretariat",
         nullify_units,
         "INVALID_INPUT",
         "purpose",
-        from_account_id=ids["JP-200-0001"],
-        quantity=1,
-        purpose=NullificationPurpose.NDC,
-        **move,
-    )
-    await refused(
-        engine,
-        "japan",
-        nullify_units,
-        "INVALID_INPUT",
-        "beneficiary",
-        from_account_id=ids["JP-100-0001"],
-        quantity=1,
-        purpose=NullificationPurpose.GX_ETS,
-        **move,
-    )
-    await refused(
-        engine,
+        "JP-200-0001",
+        None,
+        1,
+        {"purpose": NDC},
+    ),
+    "no-beneficiary": ("japan", nullify_units, "INVALID_INPUT", "beneficiary", "JP-100-0001", None, 1, {"purpose": GX}),
+    "nullified-outside-jp": (
         "VN",
         nullify_units,
         "INVALID_INPUT",
         "fromAccountId",
-        from_account_id=ids["VN-100-0001"],
-        quantity=1,
-        purpose=NullificationPurpose.VOLUNTARY_OFFSET,
-        beneficiary="X",
-        **move,
-    )
-    await refused(
-        engine,
-        "VN",
-        cancel_units,
-        "INVALID_INPUT",
-        "reason",
-        from_account_id=ids["VN-100-0001"],
-        quantity=1,
-        reason=" ",
-        **move,
-    )
+        "VN-100-0001",
+        None,
+        1,
+        {"purpose": VOLUNTARY, "beneficiary": "X"},
+    ),
+    "blank-reason": ("VN", cancel_units, "INVALID_INPUT", "reason", "VN-100-0001", None, 1, {"reason": " "}),
+}
+
+
+@pytest.mark.parametrize("case", BAD_MOVES.values(), ids=BAD_MOVES.keys())
+async def test_every_bad_movement_is_refused_and_writes_nothing(issued, engine, case):
+    who, operation, code, field, source, target, quantity, more = case
+    ids = await account_ids(engine)
+    arguments = {"from_account_id": ids[source], "issuance_id": issued["issuance_pk"], "quantity": quantity} | more
+    if target is not None:
+        arguments["to_account_id"] = ids[target]
+    await refused(engine, who, operation, code, field, **arguments)
 
 
 async def test_two_transfers_racing_for_the_same_units_one_wins(issued, engine):

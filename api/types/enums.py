@@ -21,16 +21,19 @@ from models.enums import (
     IssuanceStatus,
     MemberRole,
     MethodologyStatus,
+    NullificationPurpose,
     Position,
     ProjectStatus,
     ProposalKind,
     ProposalStatus,
     Region,
+    RegistryAccountKind,
     Role,
     RuleDocumentType,
     RuleVersionStatus,
     Side,
     TpeFunction,
+    TransferKind,
     UsePurpose,
 )
 from models.errors import ErrorCode
@@ -47,16 +50,19 @@ __all__ = [
     "IssuanceStatus",
     "MemberRole",
     "MethodologyStatus",
+    "NullificationPurpose",
     "Position",
     "ProjectStatus",
     "ProposalKind",
     "ProposalStatus",
     "Region",
+    "RegistryAccountKind",
     "Role",
     "RuleDocumentType",
     "RuleVersionStatus",
     "Side",
     "TpeFunction",
+    "TransferKind",
     "UsePurpose",
     "UserErrorCode",
 ]
@@ -272,5 +278,36 @@ _describe(
         "NOTIFIED": "The committee decided the amount to notify; each government may now authorize it.",
         "NOT_APPROVED": "A side objected.",
         "WITHDRAWN": "Withdrawn before a decision; its period may be requested again.",
+    },
+)
+_describe(
+    RegistryAccountKind,
+    "What a registry account is for; its code in the account number (JP-100-0001).",
+    {
+        "GOVERNMENT_HOLDING": "100: the government's holding account; one per registry, from the start.",
+        "PARTICIPANT_HOLDING": "200: a project participant's holding account, opened by the registry's operator.",
+        "NULLIFICATION": "300: units made non-transferable; in Japan's registry, what counts toward Japan's NDC.",
+        "CANCELLATION": "400: units made non-transferable for other purposes.",
+    },
+)
+_describe(
+    NullificationPurpose,
+    "Why units were nullified in Japan's registry.",
+    {
+        "NDC": "Japan's nationally determined contribution, by the Japanese government.",
+        "SHK_OFFSET": "A company's offset in its report under the mandatory GHG accounting and reporting system (SHK).",
+        "GX_ETS": "A company's use in the GX emissions trading scheme.",
+        "VOLUNTARY_OFFSET": "A company's voluntary offsetting.",
+    },
+)
+_describe(
+    TransferKind,
+    "What a movement of units was.",
+    {
+        "ISSUANCE": "Units issued into an account (no source account).",
+        "INTERNAL": "Between two accounts of one registry.",
+        "INTERNATIONAL": "From a partner's registry into Japan's: the Article 6 first transfer.",
+        "NULLIFICATION": "Into Japan's nullification account.",
+        "CANCELLATION": "Into a registry's cancellation account.",
     },
 )

@@ -15,7 +15,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
-from strawberry.types.enum import has_enum_definition
 
 from api.context import Info
 from api.ids import from_global_id, to_global_id
@@ -38,22 +37,6 @@ from resolvers import registry_queries
 if TYPE_CHECKING:
     from api.types.country import Country
     from api.types.project import CreditIssuance
-
-RegistryAccountKind = strawberry.enum(
-    enums.RegistryAccountKind,
-    description="What an account is for; its code in the account number: 100 government, 200 participant, "
-    "300 nullification, 400 cancellation.",
-)
-NullificationPurpose = strawberry.enum(
-    enums.NullificationPurpose,
-    description="Why units were nullified: Japan's NDC, or on a company's behalf (SHK, GX-ETS, voluntary offsetting).",
-)
-TransferKind = strawberry.enum(
-    enums.TransferKind,
-    description="ISSUANCE into an account; INTERNAL within a registry; INTERNATIONAL from a partner's registry "
-    "to Japan's; NULLIFICATION into Japan's nullification account; CANCELLATION into a registry's cancellation account.",
-)
-assert has_enum_definition(RegistryAccountKind) and has_enum_definition(TransferKind)
 
 
 @renders(RegistryRow)
