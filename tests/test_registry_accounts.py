@@ -51,3 +51,25 @@ async def test_only_an_empty_participant_account_is_closed_by_its_operator(proje
     move = {"fromAccountId": vn, "toAccountId": jp, "issuanceId": issued["issuance"], "quantity": 10}
     message = await refused(projects, MOVES["transferUnits"], move, "VN", "INVALID_INPUT", "toAccountId")
     assert f"closed on {today}" in message
+
+
+RECORD_ISSUED = """mutation ($input: RecordIssuedInput!) {
+  recordIssued(input: $input) { issuance { id } userErrors { code message field } }
+}"""
+
+
+async def test_an_outsider_cannot_learn_which_participant_accounts_exist_by_issuing(projects, issued, frozen_clock):
+    # Given Viet Nam's participant account VN-200-0001, which Mongolia may not see
+    share = {
+        "issuanceId": issued["issuance"],
+        "holder": "PROJECT_PARTICIPANTS",
+        "issuedAmount": 1,
+        "issuedOn": frozen_clock.at.date().isoformat(),
+    }
+
+    # When Mongolia names it, and an account that does not exist, to issue into
+    existing = await refused(projects, RECORD_ISSUED, share | {"accountNumber": "VN-200-0001"}, "MN", "FORBIDDEN", None)
+    missing = await refused(projects, RECORD_ISSUED, share | {"accountNumber": "VN-200-0099"}, "MN", "FORBIDDEN", None)
+
+    # Then both answers are the same refusal
+    assert existing == missing
