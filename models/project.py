@@ -20,8 +20,6 @@ from models.enums import CreditHolder, IssuanceStatus, ProjectStatus, Side
 from models.errors import invalid
 from models.types import UTCDateTime, enum_type
 
-P = ProjectStatus
-
 
 class Project(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_project_committee", "committee_id", "id"),)
@@ -123,8 +121,6 @@ class CreditAuthorization(SQLModel, table=True):
     recorded_at: datetime = Field(sa_type=UTCDateTime)
 
 
-# Statuses from which the PIN decision has been taken (the project is public from then on).
-AFTER_PIN = frozenset(set(P) - {P.PROPOSED, P.WITHDRAWN})
 # An issuance request that still counts for overlap: all but withdrawn ones.
 COUNTED = frozenset(set(IssuanceStatus) - {IssuanceStatus.WITHDRAWN})
 DEFAULT_PDD_DAYS = 30

@@ -99,15 +99,18 @@ async def request_issuance(
             raise invalid(
                 "monitoringTo", f"monitoringTo ({monitoring_to}) is in the future; request credits for a past period."
             )
+        # Every request of the project, once: the standing ones for overlap, all of them for the number.
         earlier = (
             await session.exec(
                 select(CreditIssuance)
-                .where(col(CreditIssuance.project_id) == project.id, col(CreditIssuance.status).in_(COUNTED))
+                .where(col(CreditIssuance.project_id) == project.id)
                 .order_by(col(CreditIssuance.number))
             )
         ).all()
         for other in earlier:
-            if overlaps(monitoring_from, monitoring_to, other.monitoring_from, other.monitoring_to):
+            if other.status in COUNTED and overlaps(
+                monitoring_from, monitoring_to, other.monitoring_from, other.monitoring_to
+            ):
                 raise invalid(
                     "monitoringFrom",
                     f"The period {monitoring_from} – {monitoring_to} overlaps request {other.number} of {wanted} "
@@ -119,7 +122,7 @@ async def request_issuance(
             session, committee, verifier_reference, TpeFunction.VERIFICATION, scopes, today, "verifierReference"
         )
         check_allocations(requested_amount, allocations)
-        number = max((other.number for other in await _all_of(session, saved_id(project))), default=0) + 1
+        number = max((other.number for other in earlier), default=0) + 1
         proposal = await new_proposal(
             session,
             principal,
@@ -158,10 +161,6 @@ async def request_issuance(
             after=audit.snapshot(issuance) | {"allocations": {h.value: a for h, a in allocations}},
         )
     return IssuanceResult(issuance, proposal)
-
-
-async def _all_of(session: AsyncSession, project_id: int) -> list[CreditIssuance]:
-    return list((await session.exec(select(CreditIssuance).where(col(CreditIssuance.project_id) == project_id))).all())
 
 
 async def authorize_credits(

@@ -18,7 +18,7 @@ from models.enums import CreditHolder, IssuanceStatus, RegistryAccountKind
 from models.errors import DomainError, ErrorCode, invalid, not_found
 from models.permissions import ensure_authenticated
 from models.principal import Principal
-from models.project import CreditAllocation, CreditIssuance, Project
+from models.project import CreditAllocation, CreditIssuance
 from models.registry import (
     JAPAN,
     AccountHolding,
@@ -294,7 +294,3 @@ async def account_by_number(session: AsyncSession, number: str, field: str) -> R
     if account is None:
         raise not_found(field, f"No registry account has the number {number!r}.")
     return account
-
-
-async def project_of(session: AsyncSession, issuance: CreditIssuance) -> Project:
-    return await session.get_one(Project, issuance.project_id)

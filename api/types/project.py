@@ -1,11 +1,10 @@
 """Projects and credit issuances as GraphQL types, and the area's Query root."""
 
-import inspect
-from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from api.context import Info
 from api.ids import to_global_id
@@ -94,41 +93,48 @@ class Project(Node):
         "is: until it is published, the public and other committees' partners see the project as PLANNED."
     )
     def status(self, info: Info) -> ProjectStatus:
-        row = self.row
-        return self._if_registration_seen(info, lambda: row.status, lambda: enums.ProjectStatus.PLANNED)
+        request = self._draft_request()
+        if request is None:
+            return self.row.status
+        status = self.row.status
+        return now_or_later(
+            info.context.loaders.visible_proposal,
+            request,
+            lambda proposal: status if proposal is not None else enums.ProjectStatus.PLANNED,
+        )
 
     @strawberry.field(
         description="The approved methodology its registration names, from the registration proposal on "
         "(seen as that proposal is while it is a draft)."
     )
     def methodology(self, info: Info) -> Methodology | None:
-        key, loader = self.row.methodology_id, info.context.loaders.methodology
-        return self._if_registration_seen(info, lambda: now_or_later(loader, key, render), lambda: None, key)
+        return self._named(info, info.context.loaders.methodology, self.row.methodology_id)
 
     @strawberry.field(
         description="The designated entity that validated it, from the registration proposal on "
         "(seen as that proposal is while it is a draft)."
     )
     def validator(self, info: Info) -> TpeDesignation | None:
-        key, loader = self.row.validator_id, info.context.loaders.designation
-        return self._if_registration_seen(info, lambda: now_or_later(loader, key, render), lambda: None, key)
+        return self._named(info, info.context.loaders.designation, self.row.validator_id)
 
-    def _if_registration_seen(
-        self, info: Info, seen: Callable[[], Any], unseen: Callable[[], Any], key: int | None = 0
-    ) -> Any:
-        """`seen()` unless the project's registration request is in a proposal the reader may not see
-        (then `unseen()`), at once where nothing needs loading; None where `key` is None."""
+    def _draft_request(self) -> int | None:
+        """The registration proposal whose visibility decides what a reader is shown of the request
+        (models.visibility.registration_seen); None when the project requests no registration now."""
         row = self.row
+        return row.registration_proposal_id if row.status is enums.ProjectStatus.REGISTRATION_REQUESTED else None
+
+    def _named(self, info: Info, loader: DataLoader[int, Any], key: int | None) -> Any:
+        """What the registration names (`key` through `loader`), at once where nothing hides it; None
+        for a reader who may not see the registration proposal."""
         if key is None:
             return None
-        proposal_id = row.registration_proposal_id
-        if row.status is not enums.ProjectStatus.REGISTRATION_REQUESTED or proposal_id is None:
-            return seen()
-        loaded = info.context.loaders.visible_proposal
+        request = self._draft_request()
+        if request is None:
+            return now_or_later(loader, key, render)
+        proposals = info.context.loaders.visible_proposal
 
         async def later() -> Any:
-            value = seen() if await loaded.load(proposal_id) is not None else unseen()
-            return await value if inspect.isawaitable(value) else value
+            return None if await proposals.load(request) is None else render(await loader.load(key))
 
         return later()
 
