@@ -6,18 +6,20 @@ api/registry_exports.py. Exports show what the public sees, whoever asks. Column
 stable: they are documented in the README and a test holds them.
 """
 
-import csv
 import io
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from defusedcsv import csv as defused  # type: ignore[import-untyped]
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from api.asgi import json_error
+from api.conditional import Conditional
 from api.export_params import (
     Export,
     after_cursor,
@@ -241,15 +243,34 @@ async def _pages(engine: AsyncEngine, export: Export, filters: dict[str, Any]) -
                 return
 
 
+# Excel reads a CSV file without a byte order mark in the machine's code page (Shift_JIS on a
+# Japanese Windows): the BOM tells it the file is UTF-8. LibreOffice and Python's csv ignore it
+# (open with encoding="utf-8-sig", or strip it).
+BOM = "\ufeff"
+# defusedcsv prefixes a text cell starting with = + - @ | or % with an apostrophe (and escapes its
+# pipes), so that a spreadsheet shows it as text instead of running it as a formula; it leaves
+# numbers, and text that is a plain negative number such as "-1", as they are. OWASP also lists a
+# leading tab and carriage return, which defusedcsv 3.0 does not: those cells get the same
+# apostrophe here, after which defusedcsv leaves them alone.
+UNSAFE_START = ("\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    # CSV has no booleans: true/false as JSON writes them, not Python's True/False.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(UNSAFE_START):
+        return "'" + value
+    return value
+
+
 async def _csv(pages: AsyncIterator[list[dict[str, Any]]], columns: list[str]) -> AsyncIterator[str]:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    buffer.write(BOM)
+    writer = defused.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
-    async for rows in pages:
-        # CSV has no booleans: true/false as JSON writes them, not Python's True/False.
-        writer.writerows(
-            [{k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in row.items()} for row in rows]
-        )
+    async for rows in pages:  # one page at a time: the file is never held whole
+        writer.writerows([{k: _cell(v) for k, v in row.items()} for row in rows])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -268,26 +289,34 @@ async def _json(pages: AsyncIterator[list[dict[str, Any]]]) -> AsyncIterator[str
 
 
 def export_routes(engine: AsyncEngine) -> list[Route]:
+    conditional = Conditional(engine)
+
     async def export(request: Request) -> Response:
         spec = EXPORTS.get(request.path_params["name"])
         extension = request.path_params["format"]
         if spec is None or extension not in ("csv", "json"):
-            return JSONResponse({"error": "No such export. Try /exports/decisions.csv or .json."}, status_code=404)
+            return json_error(404, "No such export. Try /exports/decisions.csv or .json.", "NOT_FOUND")
         try:
             filters = spec.parse(request)
+        except DomainError as error:
+            return parameter_error(error.field[0] if error.field else None, error.message)
+        except BadParameter as error:
+            return parameter_error(error.parameter, error.message)
+        validators = await conditional.validators(request)
+        if validators.unchanged_for(request):
+            return validators.not_modified()
+        try:
             # Check the first page before answering 200, so that a bad filter is a clear 400.
             pages = _pages(engine, spec, filters)
             first_page = await anext(pages)
         except DomainError as error:
             return parameter_error(error.field[0] if error.field else None, error.message)
-        except BadParameter as error:
-            return parameter_error(error.parameter, error.message)
         except StatementTimeout as error:
             # PostgreSQL cut the first page's statement (JCM_STATEMENT_TIMEOUT_MS): a clear, retryable
             # answer. A later page cut short ends the stream early; its status was already sent.
-            return JSONResponse(
-                {"error": str(error), **error.extensions}, status_code=503, headers={"Retry-After": "5"}
-            )
+            extensions = dict(error.extensions)
+            code = str(extensions.pop("code"))
+            return json_error(503, str(error), code, {"Retry-After": "5"}, **extensions)
 
         async def all_pages() -> AsyncIterator[list[dict[str, Any]]]:
             yield first_page
@@ -295,7 +324,7 @@ def export_routes(engine: AsyncEngine) -> list[Route]:
                 yield rows
 
         filename = f"jcm-{spec.name}.{extension}"
-        headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-cache"}
+        headers = {"Content-Disposition": f'attachment; filename="{filename}"', **validators.headers}
         if extension == "csv":
             return StreamingResponse(
                 _csv(all_pages(), spec.columns), media_type="text/csv; charset=utf-8", headers=headers

@@ -1,7 +1,12 @@
-"""An Atom feed of the decision register: `/feeds/decisions.atom`, or one committee's with `?committee=VN`."""
+"""An Atom feed of the decision register: `/feeds/decisions.atom`, or one committee's with `?committee=VN`.
+
+Each entry links to its decision twice, both `rel="alternate"`: first as a page for people
+(`text/html`, `/decisions/{reference}`, api/decision_page.py; the URL the public site keeps), which
+feed readers open, then as data (`application/json`, the GraphQL GET of DECISION_QUERY).
+"""
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from xml.etree import ElementTree as ET
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -9,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.conditional import Conditional
 from api.http_input import BadParameter, parameter_error, query_params
 from models import JointCommittee, clock
 from models.db import new_session
@@ -38,7 +44,13 @@ def _self_link(base: str, request: Request) -> str:
     return f"{base}{request.url.path}" + (f"?{query}" if query else "")
 
 
+def decision_page_url(base: str, reference: str) -> str:
+    return f"{base}/decisions/{quote(reference, safe='')}"
+
+
 def feed_routes(engine: AsyncEngine) -> list[Route]:
+    conditional = Conditional(engine)
+
     async def decisions_feed(request: Request) -> Response:
         try:
             code = (next(iter(query_params(request.scope).get("committee", [])), "")).strip().upper() or None
@@ -51,7 +63,10 @@ def feed_routes(engine: AsyncEngine) -> list[Route]:
         async with new_session(engine) as session:
             committee = await find_committee(session, code) if code else None
             if code and committee is None:
-                return Response(f"No joint committee has the code {code!r}.", status_code=404, media_type="text/plain")
+                return parameter_error("committee", f"No joint committee has the code {code!r}.", status=404)
+            validators = await conditional.validators(request)
+            if validators.unchanged_for(request):
+                return validators.not_modified()
             page = await decisions.list_decisions(
                 session, first=ENTRIES, after=None, max_page_size=ENTRIES, committee_code=code
             )
@@ -79,6 +94,8 @@ def feed_routes(engine: AsyncEngine) -> list[Route]:
             _element(entry, "title", f"{decision.reference}: {decision.title}")
             _element(entry, "updated", decision.created_at.isoformat())
             _element(entry, "published", decision.created_at.isoformat())
+            href = decision_page_url(base, decision.reference)
+            _element(entry, "link", rel="alternate", type="text/html", href=href)
             query = urlencode({"query": DECISION_QUERY % decision.reference})
             _element(entry, "link", rel="alternate", type="application/json", href=f"{base}/graphql?{query}")
             _element(entry, "category", term=decision.kind.value)
@@ -89,6 +106,6 @@ def feed_routes(engine: AsyncEngine) -> list[Route]:
             )
             _element(entry, "summary", summary)
         body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-        return Response(body, media_type="application/atom+xml; charset=utf-8", headers={"Cache-Control": "no-cache"})
+        return Response(body, media_type="application/atom+xml; charset=utf-8", headers=validators.headers)
 
     return [Route("/feeds/decisions.atom", decisions_feed, methods=["GET"])]

@@ -1,5 +1,6 @@
 """What every HTTP route refuses the same way: query strings that are not text, and the JSON body
-of a 400 (`{"errors": [{"message", "extensions": {"code": "BAD_REQUEST"}}]}`, like the 405 and 413).
+of a 400 (`{"errors": [{"message", "extensions": {"code": "BAD_REQUEST"}}]}`, like the 405 and 413;
+exports and feeds add `"field"`, the parameter's name).
 
 Query strings are read strictly: Starlette and `urllib.parse.parse_qs` turn bytes that are not UTF-8 into U+FFFD without a word, and
 a raw byte above 0x7F makes `bytes.decode()` fail with a 500. Here both are a `BadParameter` naming
@@ -29,9 +30,11 @@ class BadParameter(Exception):
         self.parameter, self.message = parameter, message
 
 
-def parameter_error(parameter: str | None, message: str) -> JSONResponse:
-    """The 400 of /exports and /feeds, which name the parameter at the top level."""
-    return JSONResponse({"error": message, "parameter": parameter}, status_code=400)
+def parameter_error(parameter: str | None, message: str, status: int = 400) -> JSONResponse:
+    """The 400 (or 404) of /exports and /feeds in GraphQL's error shape, naming the query parameter
+    in `extensions.field` as GraphQL's userErrors name the input field; one shape for every route."""
+    code = CODES.get(status, "BAD_REQUEST")
+    return json_error(status, message, code, field=parameter) if parameter else json_error(status, message, code)
 
 
 def _decoded(raw: bytes, parameter: str) -> str:

@@ -483,7 +483,7 @@ async def test_export_and_feed_parameters_are_checked(client, path, query_string
     response = await raw_get(client, path, query_string)
 
     assert response.status_code == 400, (response.status_code, response.text)
-    assert response.json()["parameter"] == parameter, response.json()
+    assert response.json()["errors"][0]["extensions"] == {"code": "BAD_REQUEST", "field": parameter}, response.json()
 
 
 async def test_an_export_with_a_plain_scope_still_works(client):

@@ -1,8 +1,6 @@
 """CSV and JSON exports of the decision register, methodologies and TPE designations, and the Atom
 feed of decisions."""
 
-import csv
-import io
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +14,7 @@ from models.enums import Position, Role
 from models.principal import Principal
 from resolvers.positions import give_position
 from tests.support.documents import CIRCULATE, CONSENT, OPEN_PUBLIC_INPUT, SUBMIT
+from tests.support.export_files import BOM, bad_request, csv_rows, header_only
 from tests.support.methodologies import CYCLE_PROPOSE
 from tests.support.project_exports import ISSUANCE_COLUMNS, PROJECT_COLUMNS
 from tests.support.tpes import SUSPEND
@@ -159,10 +158,6 @@ async def given_the_register(flow, tpe_flow, frozen_clock) -> None:
     await flow.decide("MN", title="Monitoring guidance", summary="How to monitor.")
 
 
-def csv_rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text)))
-
-
 def as_dicts(rows: list[list[str]], columns: list[str]) -> list[dict]:
     """The CSV rows as the JSON export shows them: empty cells are null, meeting numbers numbers."""
     return [
@@ -209,7 +204,7 @@ async def test_the_decision_export_lists_every_decision_newest_first_with_exact_
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.headers["content-disposition"] == 'attachment; filename="jcm-decisions.csv"'
     assert csv_rows(response.text) == [DECISION_COLUMNS, *REGISTER]
-    assert response.text.startswith(",".join(DECISION_COLUMNS) + "\r\n")
+    assert response.text.startswith(BOM + ",".join(DECISION_COLUMNS) + "\r\n")
 
 
 async def test_the_json_export_has_the_same_rows(prebuilt, flow, tpe_flow, client, frozen_clock):
@@ -278,7 +273,11 @@ async def test_unknown_exports_are_404_and_bad_filters_400_naming_the_parameter(
     for path in ("/exports/meetings.csv", "/exports/decisions.xml", "/exports/decisions.CSV"):
         response = await client.get(path)
         assert response.status_code == 404, path
-        assert response.json() == {"error": "No such export. Try /exports/decisions.csv or .json."}
+        assert response.json() == {
+            "errors": [
+                {"message": "No such export. Try /exports/decisions.csv or .json.", "extensions": {"code": "NOT_FOUND"}}
+            ]
+        }
 
     bad = [
         ("/exports/decisions.csv?outcome=MAYBE", "outcome", "outcome must be one of APPROVED, NOT_APPROVED."),
@@ -303,7 +302,7 @@ async def test_unknown_exports_are_404_and_bad_filters_400_naming_the_parameter(
         response = await client.get(path)
         assert response.status_code == 400, path
         assert response.headers["content-type"] == "application/json"
-        assert response.json() == {"error": message, "parameter": parameter}, path
+        assert response.json() == bad_request(message, parameter), path
 
 
 async def test_an_export_of_several_batches_lists_every_row_once_in_order(
@@ -330,7 +329,7 @@ async def test_an_empty_export_is_its_header_or_an_empty_array(client):
     as_json = await client.get("/exports/decisions.json")
 
     # Then
-    assert (as_csv.status_code, as_csv.text) == (200, ",".join(DECISION_COLUMNS) + "\r\n")
+    assert (as_csv.status_code, as_csv.text) == (200, header_only(DECISION_COLUMNS))
     assert (as_json.status_code, as_json.json()) == (200, [])
 
 
@@ -543,10 +542,13 @@ async def test_the_feed_is_atom_with_one_entry_per_decision_newest_first(
         ("OTHER", None),
         ("ID", "committee"),
     ]
-    for entry in found:
-        link = entry.find(f"{ATOM}link")
-        assert (link.get("rel"), link.get("type")) == ("alternate", "application/json")
-        assert link.get("href").startswith("http://127.0.0.1:8000/graphql?query=")
+    # each linking first to its page for people, then to its data
+    for entry, row in zip(found, REGISTER, strict=True):
+        page, data = entry.findall(f"{ATOM}link")
+        assert (page.get("rel"), page.get("type")) == ("alternate", "text/html")
+        assert page.get("href") == f"http://127.0.0.1:8000/decisions/{row[0]}"
+        assert (data.get("rel"), data.get("type")) == ("alternate", "application/json")
+        assert data.get("href").startswith("http://127.0.0.1:8000/graphql?query=")
 
 
 async def test_an_entrys_link_answers_with_its_decision_by_get(prebuilt, flow, tpe_flow, client, frozen_clock):
@@ -554,7 +556,7 @@ async def test_an_entrys_link_answers_with_its_decision_by_get(prebuilt, flow, t
     await prebuilt(given_the_register, flow, tpe_flow, frozen_clock)
     feed = parse_feed((await client.get("/feeds/decisions.atom")).content)
     objection = entries(feed)[3]
-    href = objection.find(f"{ATOM}link").get("href")
+    href = objection.findall(f"{ATOM}link")[1].get("href")
     assert urlsplit(href).path == "/graphql"
     assert "JC-ID-2026-001" in parse_qs(urlsplit(href).query)["query"][0]
 
@@ -600,7 +602,14 @@ async def test_a_committees_feed_lists_only_its_decisions(prebuilt, flow, tpe_fl
         "urn:jcm:decision:JC-VN-2026-001",
     ]
     assert unknown.status_code == 404
-    assert unknown.text == "No joint committee has the code 'XX'."
+    assert unknown.json() == {
+        "errors": [
+            {
+                "message": "No joint committee has the code 'XX'.",
+                "extensions": {"code": "NOT_FOUND", "field": "committee"},
+            }
+        ]
+    }
     quiet_feed = parse_feed(quiet.content)
     assert entries(quiet_feed) == []
     assert quiet_feed.findtext(f"{ATOM}title") == "JCM decisions: Japan–Tanzania Joint Committee"

@@ -195,4 +195,4 @@ async def test_an_export_whose_first_page_runs_over_the_statement_timeout_answer
     # Then a clear, retryable answer naming the limit, not a 500
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"
-    assert response.json()["code"] == "TIMEOUT" and response.json()["limitMilliseconds"] == 50
+    assert response.json()["errors"][0]["extensions"] == {"code": "TIMEOUT", "limitMilliseconds": 50}
