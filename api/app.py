@@ -21,6 +21,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from api.asgi import BodyTooLarge, json_error
 from api.bench_endpoints import bench_routes
 from api.context import Context, Db, principal_for_authorization
+from api.decision_page import decision_page_routes
 from api.exports import export_routes
 from api.feeds import feed_routes
 from api.gc_tuning import tune_for_serving
@@ -204,6 +205,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             Route("/healthz", healthz, methods=["GET"]),
             *export_routes(engine),
             *feed_routes(engine),
+            *decision_page_routes(view.schema, engine, view.broker),  # the feed's alternate links
             *key_routes(key_store),
         ],
         exception_handlers={BodyTooLarge: _body_too_large},
