@@ -171,8 +171,11 @@ async def test_a_mutation_over_the_statement_timeout_answers_timeout_and_writes_
 
 
 @postgresql_only
-async def test_an_export_whose_first_page_runs_over_the_statement_timeout_answers_503(settings, database, monkeypatch):
-    # Given an API whose statements may run 50 ms, and a decisions export that takes 2 s in the database
+async def test_an_export_whose_first_page_runs_over_the_statement_timeout_answers_503(
+    settings, database, engine, monkeypatch
+):
+    # Given an API whose statements may run 50 ms on a database with its tables (`engine`: an export
+    # reads the publication version for its ETag first), and a decisions export that takes 2 s
     import dataclasses
 
     import api.exports
