@@ -17,11 +17,11 @@ feeds and pages show the public view to everyone), so they are `public` and do n
 
 A 304 may only stand for an answer that would have been 200. The routes check their parameters
 first (a bad one is a 400 whatever the headers say), and the feed its committee. A decision page
-does not look its decision up before the 304: a client holding a validator that is still current
-got it from a 200 for the same URL, and nothing published since could have removed the decision
-(nothing is erased). For the same reason `If-None-Match: *` is not taken as a match (it would
-304 for a reference that never existed). The GraphQL GET helpers are not imported:
-api/http_cache.py is another concern's module.
+answers a current ETag without looking its decision up: the client got that ETag from a 200 for
+the same URL, and nothing published since could have removed the decision (nothing is erased);
+a bare If-Modified-Since, which a client may send with any date, counts only once the decision is
+found. `If-None-Match: *` is never a match, for the same reason. The GraphQL GET helpers are not
+imported: api/http_cache.py is another concern's module.
 """
 
 import hashlib

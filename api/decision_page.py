@@ -114,8 +114,8 @@ def decision_page_routes(schema: BaseSchema, engine: AsyncEngine, broker: Decisi
         if len(reference) > MAX_REFERENCE or unstorable(reference):
             return not_found(request, reference)
         validators = await conditional.validators(request)
-        if validators.unchanged_for(request):
-            return validators.not_modified()
+        if "if-none-match" in request.headers and validators.unchanged_for(request):
+            return validators.not_modified()  # a current ETag: the decision exists (api/conditional.py)
         result = await run(request, reference)
         if result.errors:  # logged by the schema (api/errors.py); the visitor gets a page, not a trace
             request_id = request.scope.get("state", {}).get("request_id", "-")
@@ -126,6 +126,8 @@ def decision_page_routes(schema: BaseSchema, engine: AsyncEngine, broker: Decisi
         decision = result.data["decision"]
         if decision is None:
             return not_found(request, reference)
+        if validators.unchanged_for(request):  # If-Modified-Since alone: once the decision is found
+            return validators.not_modified()
         base = request.app.state.settings.base_url  # never the Host header a client sends
         variables = json.dumps({"reference": decision["reference"]}, separators=(",", ":"))
         links = {

@@ -144,6 +144,9 @@ async def test_an_unknown_reference_is_a_404_page(client, flow):
         assert "<b>" not in response.text
         assert "No published decision has the reference" in Page(response.text).text
     assert "&lt;b&gt;bold&lt;/b&gt;" in (await client.get("/decisions/%3Cb%3Ebold%3C%2Fb%3E")).text
+    # whatever validators a client sends with it
+    for conditional in ({"If-Modified-Since": "Sun, 28 Nov 2027 09:00:00 GMT"}, {"If-None-Match": "*"}):
+        assert (await client.get("/decisions/JC-VN-2026-002", headers=conditional)).status_code == 404
 
 
 async def test_a_decision_page_asked_for_again_unchanged_is_a_304(flow, client, engine):
@@ -159,5 +162,6 @@ async def test_a_decision_page_asked_for_again_unchanged_is_a_304(flow, client, 
 
     # Then
     assert first.headers["cache-control"] == "public, max-age=0, must-revalidate"
+    assert first.headers["last-modified"] == "Sat, 28 Nov 2026 09:00:00 GMT"
     assert (again.status_code, again.content, since.status_code) == (304, b"", 304)
     assert changed.status_code == 200 and changed.headers["etag"] != first.headers["etag"]
