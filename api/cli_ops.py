@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy.engine import make_url
 
@@ -20,7 +21,7 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     _say(f"error: {message}")
     raise SystemExit(2)
 
@@ -43,14 +44,12 @@ def serve_workers(settings: Settings, requested: int | None) -> int:
     return workers
 
 
-def _key_reminder(settings: Settings) -> str:
+def _key_reminder(settings: Settings, advice: str) -> str:
+    """Certificates are signed with a key kept outside the database (models/signing.py), on purpose."""
     from models.signing import ring_path
 
     key = settings.signing_key_path
-    return (
-        f"not in the database: the signing key {key} and its public keys {ring_path(key)}; "
-        "back them up separately (and keep the key secret): without them no new certificate can be signed"
-    )
+    return f"the signing key {key} and its public keys {ring_path(key)} are not in the database: {advice}"
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
@@ -66,7 +65,11 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
     except BackupError as error:
         _fail(str(error))
     _say(f"backed up {database} to {args.file}: {copied.summary()}")
-    _say(_key_reminder(settings))
+    _say(
+        _key_reminder(
+            settings, "back them up separately (keep the key secret); without them no new certificate can be signed"
+        )
+    )
 
 
 async def _verify_staged(staged: Path) -> str | None:
@@ -100,7 +103,7 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> None:
     except BackupError as error:
         _fail(str(error))
     _say(f"restored {source} into {database}: {_restored(found)}")
-    _say(_key_reminder(settings).replace("back them up separately", "restore them separately if they were lost"))
+    _say(_key_reminder(settings, "restore them separately if they were lost"))
 
 
 def _restored(found: Contents) -> str:

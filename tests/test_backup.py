@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.backup import known_revisions
 from api.settings import get_settings
 from models.migrations import config
+from models.signing import ring_path
 from tests.support.cli import Jcm, Run
 from tests.support.db import PG_URL, Database
 
@@ -30,8 +31,13 @@ HEAD, _ = known_revisions()
 
 
 @pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    return tmp_path / "keys" / "jcm-signing-key.pem"
+
+
+@pytest.fixture
 def jcm(
-    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    database: Database, key_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Jcm]:
     """`jcm` pointed at the test's database through JCM_* variables, its signing key in tmp_path."""
     monkeypatch.setenv("JCM_DATABASE_URL", database.url)
@@ -39,7 +45,7 @@ def jcm(
         monkeypatch.setenv("JCM_DATABASE_SCHEMA", database.schema)
     else:
         monkeypatch.delenv("JCM_DATABASE_SCHEMA", raising=False)
-    monkeypatch.setenv("JCM_SIGNING_KEY_FILE", str(tmp_path / "keys" / "jcm-signing-key.pem"))
+    monkeypatch.setenv("JCM_SIGNING_KEY_FILE", str(key_file))
     get_settings.cache_clear()
     yield Jcm(database, capsys)
     get_settings.cache_clear()
@@ -76,7 +82,9 @@ def file_of(database: Database) -> Path:
 
 
 @sqlite_only
-async def test_a_backup_restored_brings_back_that_moment_and_its_audit_trail_verifies(flow, engine, jcm, tmp_path):
+async def test_a_backup_restored_brings_back_that_moment_and_its_audit_trail_verifies(
+    flow, engine, jcm, tmp_path, key_file
+):
     # Given two decisions made over HTTP, with their audit trail
     await flow.decided("VN", title="First item")
     await flow.decided("ID", title="Second item")
@@ -95,7 +103,10 @@ async def test_a_backup_restored_brings_back_that_moment_and_its_audit_trail_ver
         f"backed up {file_of(jcm.database)} to {backup}: {size:,} bytes, schema revision {HEAD}, "
         f"audit trail {len(events)} events, newest #{newest} at 2026-11-28T09:00:00Z"
     )
-    assert "signing key" in backed_up.err and "back them up separately" in backed_up.err
+    assert backed_up.err.splitlines()[1] == (
+        f"the signing key {key_file} and its public keys {ring_path(key_file)} are not in the database: "
+        "back them up separately (keep the key secret); without them no new certificate can be signed"
+    )
     assert audit_rows(backup) == events
 
     # When a third decision is made after the backup
@@ -109,6 +120,7 @@ async def test_a_backup_restored_brings_back_that_moment_and_its_audit_trail_ver
     # Then the database is as it was at the backup: the later decision is gone, the chain verifies
     assert restored.code == 0, restored
     assert restored.err.startswith(f"restored {backup} into {file_of(jcm.database)}: {size:,} bytes")
+    assert restored.err.splitlines()[1].endswith("are not in the database: restore them separately if they were lost")
     assert audit_rows(file_of(jcm.database)) == events
     assert await run(jcm, "audit", "verify") == Run(0, "", f"audit trail intact: {len(events)} events verified\n")
     register = (await asyncio.to_thread(jcm.graphql, DECISIONS)).json()["data"]["decisions"]
