@@ -2,6 +2,7 @@
 /exports, /feeds, /healthz and the registry's public keys (/.well-known/jcm-registry-keys.json)."""
 
 import logging
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -31,7 +32,7 @@ from api.json_encoding import encode_json
 from api.rate_limit import RateLimitMiddleware
 from api.response_cache import ResponseCache, ResponseCacheStore
 from api.schema import build_schema
-from api.settings import Settings, get_settings
+from api.settings import BadSetting, Settings, get_settings
 from api.signing_keys import key_routes
 from api.websocket import GuardedSocket, OpenSockets, SocketView
 from models.db import create_engine, is_sqlite, ping, prewarm
@@ -248,7 +249,13 @@ async def close_listeners(app: Starlette) -> None:
 
 def asgi_app() -> Any:
     """Factory for `uvicorn --factory api.app:asgi_app`: the app, with the garbage collector tuned
-    for serving (api/gc_tuning.py) once it is built."""
-    app = create_app()
+    for serving (api/gc_tuning.py) once it is built. A bad JCM_* setting is one line on stderr and
+    exit status 2, as with `jcm`, not a traceback."""
+    try:
+        settings = get_settings()
+    except BadSetting as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    app = create_app(settings)
     tune_for_serving()
     return app

@@ -1,4 +1,4 @@
-"""`jcm`: run, migrate and seed the service, manage tokens and signing keys, export the schema, verify the audit trail and certificates, reconcile the registry.
+"""`jcm`: run, migrate and seed the service, manage tokens and signing keys, export the schema, verify the audit trail and certificates, reconcile the registry, back up and restore.
 
 Every command reads the same JCM_* settings. Results go to stdout, messages to stderr, so that
 `TOKEN=$(jcm token create ...)` captures only the token.
@@ -14,7 +14,8 @@ from typing import TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.settings import Settings, get_settings
+from api.cli_ops import add_commands, positive, serve_workers
+from api.settings import BadSetting, Settings, get_settings
 from models.db import create_engine, new_session
 from models.enums import Role
 from models.errors import DomainError
@@ -67,6 +68,7 @@ def ensure_signing_key(settings: Settings) -> None:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
+    workers = serve_workers(settings, args.workers)  # refused before anything starts
     ensure_signing_key(settings)
     migrate(settings)
     seed(settings)
@@ -77,7 +79,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         factory=True,
         host=host,
         port=port,
-        workers=args.workers,
+        workers=workers,
+        timeout_graceful_shutdown=settings.shutdown_timeout_s or None,  # None: wait for every connection
         ws_max_size=settings.max_body_bytes,  # uvicorn refuses larger WebSocket messages; the app checks too
         log_level=settings.log_level.lower(),
     )
@@ -260,7 +263,7 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", help="default: JCM_HOST or 127.0.0.1")
     serve.add_argument("--port", type=int, help="default: JCM_PORT or 8000")
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--workers", type=positive, help="default: JCM_WORKERS or 1; more than 1 needs PostgreSQL")
     serve.set_defaults(handler=cmd_serve)
 
     commands.add_parser("migrate", help="bring the database to the latest schema").set_defaults(handler=cmd_migrate)
@@ -347,12 +350,17 @@ def parser() -> argparse.ArgumentParser:
     registry.add_parser(
         "reconcile", help="check the unit blocks against issuance and the transfers; exits 1 at the first discrepancy"
     ).set_defaults(handler=cmd_registry_reconcile)
+    add_commands(commands)
     return root
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except BadSetting as error:  # one line naming the variable, not pydantic's traceback
+        _say(f"error: {error}")
+        raise SystemExit(2) from None
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         args.handler(settings, args)

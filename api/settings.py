@@ -1,9 +1,12 @@
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from limits import parse_many
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 from models.db import POOL_SIZE
 from models.signing import default_key_file
@@ -19,7 +22,7 @@ class Settings(BaseSettings):
     # Database connections kept open (models/db.py POOL_SIZE); as many are opened at start-up.
     database_pool_size: int = Field(default=POOL_SIZE, ge=1)
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(default=8000, ge=0, le=65535)  # 0: any free port
     graphiql: bool = True
     introspection: bool = True
     log_level: str = "info"
@@ -75,11 +78,28 @@ class Settings(BaseSettings):
     # jcm-signing-key.pem in the SQLite database's folder, or the working folder for PostgreSQL.
     signing_key_file: Path | None = None
 
+    # `jcm serve`: worker processes (`--workers` overrides it). More than one needs PostgreSQL, whose
+    # NOTIFY reaches every worker; on SQLite each worker would see only its own decisions.
+    workers: int = Field(default=1, ge=1)
+    # Seconds a stopping server waits for open requests, streams and WebSockets to end before it
+    # cancels them (uvicorn's timeout_graceful_shutdown); 0 waits for them however long they last.
+    shutdown_timeout_s: int = Field(default=10, ge=0)
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.lower() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value
+
     @field_validator("rate_limit", "rate_limit_public_comments")
     @classmethod
     def _rate_limit(cls, value: str) -> str:
         if value.strip():
-            parse_many(value)  # a typo must stop the server at start, not switch the limit off
+            try:  # a typo must stop the server at start, not switch the limit off
+                parse_many(value)
+            except ValueError:
+                raise ValueError('not `limits` notation such as "600/minute" or "10/second;600/minute"') from None
         return value.strip()
 
     @field_validator("public_url")
@@ -99,6 +119,43 @@ class Settings(BaseSettings):
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+# Values never repeated in an error message: they may hold a password.
+_SECRET_FIELDS = {"database_url", "rate_limit_storage"}
+
+
+class BadSetting(Exception):
+    """A JCM_* variable that cannot be used, as one line naming the variable and what is wrong:
+    what `jcm` and the uvicorn factory print instead of pydantic's traceback."""
+
+
+def _variable(field: str) -> str:
+    return f"{Settings.model_config.get('env_prefix', '')}{field}".upper()
+
+
+def describe(error: ValidationError | SettingsError) -> str:
+    """One line for the operator: `JCM_PORT: Input should be ... (got '-1')`, several joined by `; `."""
+    if isinstance(error, SettingsError):  # the value of a list setting is not JSON
+        match = re.search(r'field "(\w+)"', str(error))
+        name = _variable(match.group(1)) if match else "a JCM_* variable"
+        cause = error.__cause__
+        why = f"not valid JSON ({cause})" if isinstance(cause, json.JSONDecodeError) else str(cause or error)
+        return f"{name}: {why}; write a JSON list, e.g. '[\"https://jcm.example.org\"]'"
+    problems = []
+    for item in error.errors(include_url=False):
+        field, *inner = item["loc"]
+        name = _variable(str(field)) + "".join(f"[{part}]" for part in inner)
+        message = item["msg"].removeprefix("Value error, ")
+        if field not in _SECRET_FIELDS and "input" in item and not isinstance(item["input"], dict):
+            message += f" (got {item['input']!r})"
+        problems.append(f"{name}: {message}")
+    return "; ".join(problems)
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The process's settings; a bad one raises BadSetting with a readable line."""
+    try:
+        return Settings()
+    except (ValidationError, SettingsError) as error:
+        raise BadSetting(describe(error)) from None
