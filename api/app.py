@@ -24,6 +24,7 @@ from api.context import Context, Db, principal_for_authorization
 from api.exports import export_routes
 from api.feeds import feed_routes
 from api.gc_tuning import tune_for_serving
+from api.graphiql import asset_routes, graphiql_page
 from api.http_cache import CachedGraphQLGet
 from api.idempotency import IdempotencyMiddleware
 from api.json_encoding import encode_json
@@ -64,6 +65,9 @@ class GraphQLView(SocketView):
 
     def encode_json(self, data: object) -> str:
         return encode_json(data)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page(request, self.graphql_ide_html)  # its files from this service, not a CDN
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.scope.get("state", {})
@@ -205,6 +209,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             *export_routes(engine),
             *feed_routes(engine),
             *key_routes(key_store),
+            *(asset_routes() if settings.graphiql else []),
         ],
         exception_handlers={BodyTooLarge: _body_too_large},
         lifespan=lifespan,
