@@ -9,6 +9,7 @@ With GraphiQL switched off (JCM_GRAPHIQL=false) the app mounts none of this: the
 """
 
 import logging
+import re
 from functools import cache
 
 from starlette.exceptions import HTTPException
@@ -18,7 +19,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from api.graphiql_assets import ASSET_ROOT, manifest, page_assets
+from api.graphiql_assets import ASSET_ROOT, manifest, page_assets, sri
 
 logger = logging.getLogger("jcm.api")
 
@@ -30,11 +31,33 @@ PAGE_CACHE = "no-cache"
 
 
 ROOT = "\0root\0"  # where the request's root path goes
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def content_security_policy(page: str) -> str:
+    """Everything from this service and nothing from elsewhere; of inline scripts only the page's
+    own (by hash). Styles may be inline: GraphiQL and its React components set style attributes.
+    Images and fonts may be data: URLs (the favicon, GraphiQL's fonts inlined in its CSS)."""
+    hashes = " ".join(f"'{sri(script.encode(), 'sha256')}'" for script in INLINE_SCRIPT.findall(page))
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {hashes}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            "connect-src 'self'",  # fetches to /graphql and its WebSocket (same host and port)
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 @cache
-def _offline_page(strawberry_html: str) -> str:
-    """The page with the vendored files' URLs as ROOT + ASSETS_PATH + file, ROOT filled per request."""
+def _offline_page(strawberry_html: str) -> tuple[str, str]:
+    """The page with the vendored files' URLs as ROOT + ASSETS_PATH + file (ROOT filled per
+    request), and its Content-Security-Policy."""
     replaced = {entry["replaces"]: entry["file"] for entry in manifest()["files"]}
     page = strawberry_html
     for asset in page_assets(strawberry_html):
@@ -45,14 +68,16 @@ def _offline_page(strawberry_html: str) -> str:
             )
             continue
         page = page.replace(f'"{asset.url}"', f'"{ROOT}{ASSETS_PATH}/{replaced[asset.url]}"')
-    return page
+    return page, content_security_policy(page)
 
 
 def graphiql_page(request: Request, strawberry_html: str) -> Response:
     """Strawberry's GraphiQL page, loading its files from this service (below the app's root path,
     when it is mounted under one by a proxy)."""
     root = request.scope.get("root_path", "").rstrip("/")
-    return HTMLResponse(_offline_page(strawberry_html).replace(ROOT, root), headers={"Cache-Control": PAGE_CACHE})
+    page, policy = _offline_page(strawberry_html)
+    headers = {"Cache-Control": PAGE_CACHE, "Content-Security-Policy": policy}
+    return HTMLResponse(page.replace(ROOT, root), headers=headers)
 
 
 class VendoredAssets(StaticFiles):

@@ -17,6 +17,7 @@ from api import graphiql_assets
 from api.graphiql import ASSETS_PATH, IMMUTABLE
 from api.graphiql_assets import MANIFEST, page_assets, problems, refresh, sri, strawberry_page
 from api.ids import to_global_id
+from api.settings import Settings
 from tests.support.browser import loopback_only, offline_browser
 from tests.support.http import app_with, http
 
@@ -26,8 +27,16 @@ SVG_NAMESPACE = "http://www.w3.org/2000/svg"  # the favicon's XML namespace: a n
 CONSENT = "mutation ($id: ID!) { giveConsent(input: {id: $id}) { decision { reference } userErrors { code } } }"
 
 
-async def page(client: httpx.AsyncClient) -> str:
-    response = await client.get("/graphql", headers={"Accept": "text/html"})
+@pytest.fixture
+def settings(database) -> Settings:
+    """With CORS on, as ministries deploying a separate frontend have it: the page, same-origin, must not care."""
+    return Settings(
+        database_url=database.url, database_schema=database.schema, cors_origins=["https://jcm.example.org"]
+    )
+
+
+async def page(client: httpx.AsyncClient, path: str = "/graphql") -> str:
+    response = await client.get(path, headers={"Accept": "text/html"})
     assert response.status_code == 200
     return response.text
 
@@ -46,6 +55,14 @@ async def test_the_page_loads_its_seven_files_from_the_service_with_their_integr
     # And no address outside the service is left in the page
     assert [url for url in re.findall(r"(?:https?|wss?)://[^\s\"'<>%]+", html) if url != SVG_NAMESPACE] == []
     assert "unpkg" not in html
+
+
+async def test_the_page_forbids_itself_anything_from_elsewhere(client):
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+
+    policy = dict(rule.split(" ", 1) for rule in response.headers["content-security-policy"].split("; "))
+    assert policy["default-src"] == policy["connect-src"] == "'self'"
+    assert re.fullmatch(r"'self' 'sha256-[A-Za-z0-9+/=]+'", policy["script-src"])  # the page's one inline script
 
 
 @pytest.mark.parametrize("url", ASSET_URLS, ids=[entry["file"] for entry in FILES])
@@ -70,11 +87,16 @@ async def test_nothing_but_the_manifests_files_is_served(client, path):
 
 
 async def test_behind_a_proxy_prefix_the_page_asks_for_its_files_under_it(settings, engine):
-    # Given the service mounted under /jcm by a proxy (ASGI root_path)
+    # Given the service mounted under /jcm by a proxy (ASGI root_path, as `uvicorn --root-path /jcm`)
     async with http(app_with(settings, engine), root_path="/jcm") as client:
-        html = await page(client)
+        # When a browser opens /jcm/graphql and follows the page's first script
+        html = await page(client, "/jcm/graphql")
+        scripts = re.findall(r'src="([^"]*)"', html)
+        first = await client.get(scripts[0])
 
-    assert re.findall(r'src="([^"]*react\.production[^"]*)"', html) == [f"/jcm{ASSET_URLS[0]}"]
+    # Then the files are asked for, and found, under the prefix
+    assert scripts[0] == f"/jcm{ASSET_URLS[0]}"
+    assert sri(first.content) == FILES[0]["integrity"]
 
 
 async def test_with_graphiql_off_neither_the_page_nor_its_files_are_served(settings, engine):
@@ -237,6 +259,7 @@ async def test_graphiql_runs_queries_and_subscriptions_with_no_route_outside(liv
         outside = await loopback_only(tab)
         errors: list[str] = []
         tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.on("console", lambda message: message.type == "error" and errors.append(message.text))  # CSP refusals
 
         # When it opens GraphiQL and runs a query typed in the editor
         await tab.goto(f"{live_server.http_url}/graphql")
@@ -266,6 +289,6 @@ async def test_graphiql_runs_queries_and_subscriptions_with_no_route_outside(liv
         # Then the decision appears in the result pane
         await result.get_by_text("JC-VN-2026-001").wait_for(timeout=30_000)
 
-    # And nothing ever tried to leave the machine, and the page raised no error
+    # And nothing ever tried to leave the machine, and the page logged no error (a refusal by its CSP would be one)
     assert outside == []
     assert errors == []
