@@ -19,7 +19,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from api.graphiql_assets import ASSET_ROOT, manifest, page_assets, sri
+from api.graphiql_assets import ASSET_ROOT, CDN, manifest, page_assets, sri
 
 logger = logging.getLogger("jcm.api")
 
@@ -34,16 +34,16 @@ ROOT = "\0root\0"  # where the request's root path goes
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
-def content_security_policy(page: str) -> str:
-    """Everything from this service and nothing from elsewhere; of inline scripts only the page's
-    own (by hash). Styles may be inline: GraphiQL and its React components set style attributes.
-    Images and fonts may be data: URLs (the favicon, GraphiQL's fonts inlined in its CSS)."""
+def content_security_policy(page: str, also: str = "") -> str:
+    """Everything from this service (and `also`) and nothing from elsewhere; of inline scripts only
+    the page's own (by hash). Styles may be inline: GraphiQL and its React components set style
+    attributes. Images and fonts may be data: URLs (the favicon, GraphiQL's fonts inlined in its CSS)."""
     hashes = " ".join(f"'{sri(script.encode(), 'sha256')}'" for script in INLINE_SCRIPT.findall(page))
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src 'self' {hashes}",
-            "style-src 'self' 'unsafe-inline'",
+            f"script-src 'self'{also} {hashes}",
+            f"style-src 'self'{also} 'unsafe-inline'",
             "img-src 'self' data:",
             "font-src 'self' data:",
             "connect-src 'self'",  # fetches to /graphql and its WebSocket (same host and port)
@@ -59,16 +59,18 @@ def _offline_page(strawberry_html: str) -> tuple[str, str]:
     """The page with the vendored files' URLs as ROOT + ASSETS_PATH + file (ROOT filled per
     request), and its Content-Security-Policy."""
     replaced = {entry["replaces"]: entry["file"] for entry in manifest()["files"]}
-    page = strawberry_html
+    page, also = strawberry_html, ""
     for asset in page_assets(strawberry_html):
         if asset.url not in replaced:
-            # Served as is, the page still works wherever the CDN is reachable; tests/test_graphiql_offline.py fails.
+            # Left to the CDN (and allowed by the policy), the page still works wherever the CDN is
+            # reachable; tests/test_graphiql_offline.py fails until the files are refreshed.
             logger.warning(
                 "GraphiQL asks for %s, which is not vendored: run python -m api.graphiql_assets refresh", asset.url
             )
+            also = " " + CDN.rstrip("/")
             continue
         page = page.replace(f'"{asset.url}"', f'"{ROOT}{ASSETS_PATH}/{replaced[asset.url]}"')
-    return page, content_security_policy(page)
+    return page, content_security_policy(page, also)
 
 
 def graphiql_page(request: Request, strawberry_html: str) -> Response:

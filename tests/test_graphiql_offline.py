@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import strawberry.http.base
 
 from api import graphiql_assets
 from api.graphiql import ASSETS_PATH, IMMUTABLE
@@ -63,6 +64,24 @@ async def test_the_page_forbids_itself_anything_from_elsewhere(client):
     policy = dict(rule.split(" ", 1) for rule in response.headers["content-security-policy"].split("; "))
     assert policy["default-src"] == policy["connect-src"] == "'self'"
     assert re.fullmatch(r"'self' 'sha256-[A-Za-z0-9+/=]+'", policy["script-src"])  # the page's one inline script
+
+
+async def test_a_file_not_vendored_after_a_strawberry_upgrade_is_left_to_the_cdn_with_a_warning(
+    client, monkeypatch, caplog
+):
+    # Given a strawberry whose page asks for a js-cookie version that was never vendored
+    newer = strawberry_page().replace("js-cookie@3.0.5", "js-cookie@3.0.6")
+    monkeypatch.setattr(strawberry.http.base, "get_graphql_ide_html", lambda graphql_ide: newer)
+
+    # When a browser asks for the page
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+
+    # Then that one file comes from the CDN, which the policy allows, and the log says what to run
+    assert re.findall(r'src="(https://[^"]*)"', response.text) == [
+        "https://unpkg.com/js-cookie@3.0.6/dist/js.cookie.min.js"
+    ]
+    assert "script-src 'self' https://unpkg.com " in response.headers["content-security-policy"]
+    assert "python -m api.graphiql_assets refresh" in caplog.text
 
 
 @pytest.mark.parametrize("url", ASSET_URLS, ids=[entry["file"] for entry in FILES])
