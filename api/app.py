@@ -26,6 +26,7 @@ from api.decision_page import decision_page_routes
 from api.exports import export_routes
 from api.feeds import feed_routes
 from api.gc_tuning import tune_for_serving
+from api.graphiql import asset_routes, graphiql_page
 from api.http_cache import CachedGraphQLGet
 from api.idempotency import IdempotencyMiddleware
 from api.json_encoding import encode_json
@@ -66,6 +67,9 @@ class GraphQLView(SocketView):
 
     def encode_json(self, data: object) -> str:
         return encode_json(data)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page(request, self.graphql_ide_html)  # its files from this service, not a CDN
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.scope.get("state", {})
@@ -208,6 +212,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             *feed_routes(engine),
             *decision_page_routes(view.schema, engine, view.broker),  # the feed's alternate links
             *key_routes(key_store),
+            *(asset_routes() if settings.graphiql else []),
         ],
         exception_handlers={BodyTooLarge: _body_too_large},
         lifespan=lifespan,
