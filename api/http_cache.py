@@ -1,9 +1,13 @@
 """GraphQL over HTTP GET for public frontends: cacheable, revalidated by ETag.
 
 An anonymous GET answer carries an ETag over the query, its variables, the publication version
-(the newest audit event: any change moves it) and the day (statuses such as LAPSED follow the
-calendar). A request whose If-None-Match holds that ETag is answered 304 without running the query.
+(the newest audit event: any change moves it), the day (statuses such as LAPSED follow the
+calendar) and the media type negotiated from Accept (api/media_types.py: the same URL answers
+`application/json` and `application/graphql-response+json` clients each in their type, so a
+cache must neither confuse their ETags nor serve one's answer to the other: `Vary: Accept`).
+A request whose If-None-Match holds that ETag is answered 304 without running the query.
 Answers to a bearer token are private and never stored. Mutations are not for GET: 405.
+A persisted-query request and one whose Accept allows no type we send go to the view uncached.
 """
 
 import hashlib
@@ -17,6 +21,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http_input import SUBSCRIPTIONS, BadParameter, http_error, query_params
+from api.media_types import JSON, in_media_type, negotiated
 from models import clock
 from models.principal import PUBLIC
 from resolvers.listener import Listener
@@ -24,9 +29,10 @@ from resolvers.publication import PublicationVersion
 
 PUBLIC_CACHE = "public, max-age=0, must-revalidate"
 PRIVATE_CACHE = "private, no-store"
-# The same URL answers the public and a token differently: a shared cache must key on the token.
+# The same URL answers the public and a token differently, and each media type in its own type:
+# a shared cache must key on both headers.
 # (CORSMiddleware, when origins are configured, adds Origin to it on every answer.)
-VARY = "Authorization"
+VARY = "Authorization, Accept"
 
 
 @lru_cache(maxsize=512)
@@ -47,21 +53,25 @@ class CachedGraphQLGet:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
             return await self.app(scope, receive, send)
+        media_type = negotiated(scope)
         try:
             params = query_params(scope)
         except BadParameter as error:
-            return await http_error(400, error.message)(scope, receive, send)
+            return await in_media_type(http_error(400, error.message), media_type)(scope, receive, send)
         query = params.get("query", [None])[0]
-        if query is None:  # GraphiQL's page, or a malformed request: the view answers
+        if query is None or media_type is None:  # GraphiQL's page, a 406 or a malformed request: the view answers
             return await self.app(scope, receive, send)
         operation_name = params.get("operationName", [None])[0]
         if (kind := operation_type(query, operation_name)) in (OperationType.MUTATION, OperationType.SUBSCRIPTION):
             message = "Mutations are sent with POST, not GET." if kind is OperationType.MUTATION else SUBSCRIPTIONS
-            return await http_error(405, message, {"Allow": "POST"})(scope, receive, send)
+            response = http_error(405, message, {"Allow": "POST"})
+            return await in_media_type(response, media_type)(scope, receive, send)
         if scope.get("state", {}).get("principal", PUBLIC) is not PUBLIC:
             return await self.app(scope, receive, _with_headers(send, {"cache-control": PRIVATE_CACHE, "vary": VARY}))
+        if "persistedQuery" in params.get("extensions", [""])[0]:  # refused by the view, never cached
+            return await self.app(scope, receive, send)
         version = await self.publication.current()
-        etag = _etag(query, params.get("variables", [""])[0], operation_name, version)
+        etag = _etag(query, params.get("variables", [""])[0], operation_name, version, media_type)
         if revalidates(Headers(scope=scope).get("if-none-match", ""), etag):
             return await not_modified(etag)(scope, receive, send)
         await self.app(scope, receive, _with_headers(send, _public(etag), only_ok=True))
@@ -81,12 +91,15 @@ def revalidates(if_none_match: str, etag: str) -> bool:
     return etag in _listed(if_none_match)
 
 
-def _etag(query: str, variables: str, operation_name: str | None, version: int) -> str:
+def _etag(query: str, variables: str, operation_name: str | None, version: int, media_type: str) -> str:
     try:  # the same variables in another order or spacing are the same request
         variables = json.dumps(json.loads(variables), sort_keys=True, separators=(",", ":")) if variables else ""
     except (ValueError, RecursionError):  # the view refuses it with a 400
         pass
-    key = "\0".join([query, variables, operation_name or "", str(version), clock.today().isoformat()])
+    parts = [query, variables, operation_name or "", str(version), clock.today().isoformat()]
+    if media_type != JSON:  # JSON's ETags stay what they were before there was a choice
+        parts.append(media_type)
+    key = "\0".join(parts)
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 

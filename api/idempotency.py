@@ -11,6 +11,10 @@ Only answers that are final are kept: a response under 500 whose body has no top
 5xx or an exception releases the key, since nothing was decided, so the client may retry.
 Operations that are not mutations run as if no key had been sent: reading again is harmless and an
 old answer would be stale.
+
+A replay is sent in the media type the retry negotiated (api/media_types.py), not the first
+request's: a kept answer has no `errors`, so its body is the same GraphQL response in
+`application/json` and in `application/graphql-response+json`, and only the label differs.
 """
 
 import hashlib
@@ -25,6 +29,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.asgi import buffered, graphql_request, is_graphql_post, json_error, mutation_fields, requester
+from api.media_types import MEDIA_TYPES, negotiated
 from models.db import new_session
 from models.idempotency import is_valid_key
 from resolvers import idempotency
@@ -80,7 +85,7 @@ class IdempotencyMiddleware:
         async with new_session(self.engine) as session:
             claim = await idempotency.claim(session, owner, key, fingerprint(body, request))
         if claim.outcome is not ClaimOutcome.CLAIMED:
-            return await _refused(claim)(scope, receive, send)
+            return await _refused(claim, negotiated(scope))(scope, receive, send)
         assert claim.claimed_at is not None  # a CLAIMED claim always says when
         await self._run(scope, receive, send, owner, key, claim.claimed_at)
 
@@ -123,12 +128,15 @@ class IdempotencyMiddleware:
                     logger.warning("could not release idempotency key of %s", owner, exc_info=True)
 
 
-def _refused(claim: Claim) -> Response:
+def _refused(claim: Claim, media_type: str | None) -> Response:
     if claim.outcome is ClaimOutcome.REPLAY:
         row = claim.row
         # A REPLAY carries the stored row, which is DONE and so has its answer.
         assert row is not None and row.response_status is not None
-        response = Response(row.response_body, status_code=row.response_status, media_type=row.content_type)
+        kept_type = row.content_type
+        if media_type is not None and kept_type in MEDIA_TYPES:
+            kept_type = media_type
+        response = Response(row.response_body, status_code=row.response_status, media_type=kept_type)
         response.raw_headers.append(REPLAYED)
         return response
     if claim.outcome is ClaimOutcome.REUSED:

@@ -4,7 +4,9 @@ Public frontends read the same few queries over and over; between two writes the
 change. This middleware keeps the complete answer (status 200, its headers and body bytes) of an
 anonymous query, over GET or POST /graphql, keyed by what the ETag (api/http_cache.py) is over:
 the document, its variables written canonically, the operation name, the publication version (it
-moves with every committed change, in this process or another) and the day. The cache holds one
+moves with every committed change, in this process or another), the day, and the media type
+negotiated from Accept (api/media_types.py), so that an answer kept for an `application/json`
+client is never sent to one that asked for `application/graphql-response+json`, or the reverse. The cache holds one
 such (version, day) at a time: a change anywhere empties it at once, so no older answer can be
 sent again, and stale entries never hold memory.
 
@@ -12,7 +14,8 @@ What is kept and sent again:
 - only requests without Authorization (a token's answer is its own: tokens neither read nor fill
   the cache, and a bad token is still refused with 401 before this middleware);
 - only queries (never mutations or subscriptions; a document of several operations counts by the
-  one operationName chooses), only 200 answers in JSON without a top-level `errors` key;
+  one operationName chooses), only 200 answers in JSON without a top-level `errors` key; never a
+  persisted-query request (refused by the view) nor one whose Accept allows no type we send (406);
 - GET answers with their ETag, Cache-Control and Vary; a GET whose If-None-Match holds the ETag
   gets its 304 first, as without the cache.
 A request with `Cache-Control: no-cache` or `no-store` (or `Pragma: no-cache`) is answered as if
@@ -44,6 +47,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.asgi import BadJson, buffered, decode
 from api.http_cache import not_modified, operation_type, revalidates
 from api.http_input import BadParameter, query_params
+from api.media_types import GRAPHQL_RESPONSE, JSON, negotiated
 from models import clock
 from models.principal import PUBLIC
 from resolvers.publication import PublicationVersion
@@ -52,6 +56,8 @@ Headers = tuple[tuple[bytes, bytes], ...]
 # What identifies a request within one (version, day): method, query, variables, operation name,
 # extensions (each canonical text, None when absent).
 Identity = tuple[str, str, str | None, str | None, str | None]
+# An answer is kept per identity and negotiated media type.
+Key = tuple[Identity, str]
 
 # Raw requests up to this size have their identity remembered (at most MEMO_ENTRIES of them, so
 # that memory stays bounded beside the budget); larger ones are parsed on every request.
@@ -60,6 +66,8 @@ MEMO_ENTRIES = 256
 SEEN_ENTRIES = 1_024  # POST identities remembered as asked before (see ResponseCache.__call__)
 NO_CACHE = (b"no-cache", b"no-store")
 STREAMING = (b"multipart/", b"text/event-stream")  # Accept asking for an incremental answer
+KEPT_TYPES = (JSON.encode(), GRAPHQL_RESPONSE.encode())  # the content types of answers kept
+APQ = "persistedQuery"  # an Apollo persisted query: refused by the view (api/request_body.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,18 +84,18 @@ class ResponseCacheStore:
     def __init__(self, budget: int):
         self.budget = budget
         self.hits = self.misses = self.bytes = 0
-        self._entries: OrderedDict[Identity, Entry] = OrderedDict()
+        self._entries: OrderedDict[Key, Entry] = OrderedDict()
         self._epoch: tuple[int, date] | None = None
         self._seen: OrderedDict[int, None] = OrderedDict()
 
-    def seen(self, identity: Identity) -> bool:
-        """Whether `identity` was asked for before (among the last SEEN_ENTRIES); remembers it
+    def seen(self, key: Key) -> bool:
+        """Whether `key` was asked for before (among the last SEEN_ENTRIES); remembers it
         by its hash only (a rare collision merely reads the version once too often)."""
-        key = hash(identity)
-        if key in self._seen:
-            self._seen.move_to_end(key)
+        hashed = hash(key)
+        if hashed in self._seen:
+            self._seen.move_to_end(hashed)
             return True
-        self._seen[key] = None
+        self._seen[hashed] = None
         if len(self._seen) > SEEN_ENTRIES:
             self._seen.popitem(last=False)
         return False
@@ -105,26 +113,28 @@ class ResponseCacheStore:
             self._entries.clear()
             self.bytes = 0
 
-    def get(self, identity: Identity) -> Entry | None:
-        entry = self._entries.get(identity)
+    def get(self, key: Key) -> Entry | None:
+        entry = self._entries.get(key)
         if entry is None:
             self.misses += 1
             return None
-        self._entries.move_to_end(identity)
+        self._entries.move_to_end(key)
         self.hits += 1
         return entry
 
-    def put(self, identity: Identity, version: int, day: date, headers: Headers, body: bytes, etag: str | None) -> None:
+    def put(self, key: Key, version: int, day: date, headers: Headers, body: bytes, etag: str | None) -> None:
         """Keep an answer computed in the epoch (version, day), unless that epoch is over."""
         if self._epoch != (version, day):
             return
-        size = sum(len(part) for part in identity if part) + len(body) + sum(len(k) + len(v) for k, v in headers)
+        identity, media_type = key
+        size = sum(len(part) for part in identity if part) + len(media_type) + len(body)
+        size += sum(len(k) + len(v) for k, v in headers)
         if size > self.budget:
             return
-        old = self._entries.pop(identity, None)
+        old = self._entries.pop(key, None)
         if old is not None:
             self.bytes -= old.size
-        self._entries[identity] = Entry(headers, body, etag, size)
+        self._entries[key] = Entry(headers, body, etag, size)
         self.bytes += size
         while self.bytes > self.budget:
             _, evicted = self._entries.popitem(last=False)
@@ -160,7 +170,7 @@ def _get_identity(query_string: bytes) -> Identity | None:
                 value = decode(raw, name)
             except BadJson:
                 return None
-            if not isinstance(value, dict):
+            if not isinstance(value, dict) or (name == "extensions" and APQ in value):
                 return None
             raw = _canonical(value)
         parts.append(raw)
@@ -181,6 +191,8 @@ def _post_identity(body: bytes) -> Identity | None:
     if not isinstance(query, str) or not isinstance(operation_name, str | None):
         return None
     if not isinstance(variables, dict | None) or not isinstance(extensions, dict | None):
+        return None
+    if extensions and APQ in extensions:
         return None
     if not _is_query(query, operation_name):
         return None
@@ -244,13 +256,14 @@ class ResponseCache:
                 return
             body, receive = read
             identity = post_identity(body)
-        if identity is None:
+        if identity is None or (media_type := negotiated(scope)) is None:
             return await self.app(scope, receive, send)
+        key = (identity, media_type)
 
         if not read_cache:  # as if there were no cache: not even the version is read
             self.store.misses += 1
             return await self.app(scope, receive, send)
-        if method == "POST" and not self.store.seen(identity):
+        if method == "POST" and not self.store.seen(key):
             # A document asked for the first time: nothing can be kept for it, and reading the
             # publication version would add a statement to every one-off request. From its
             # second time on it is looked up (GET reads the version for its ETag anyway).
@@ -258,17 +271,15 @@ class ResponseCache:
             return await self.app(scope, receive, send)
         version, day = await self.publication.current(), clock.today()
         self.store.advance(version, day)
-        if (entry := self.store.get(identity)) is not None:
+        if (entry := self.store.get(key)) is not None:
             if entry.etag is not None and if_none_match and revalidates(if_none_match.decode("latin-1"), entry.etag):
                 return await not_modified(entry.etag)(scope, receive, send)
             await send({"type": "http.response.start", "status": 200, "headers": list(entry.headers)})
             await send({"type": "http.response.body", "body": entry.body})
             return
-        await self._fill(scope, receive, send, identity, version, day)
+        await self._fill(scope, receive, send, key, version, day)
 
-    async def _fill(
-        self, scope: Scope, receive: Receive, send: Send, identity: Identity, version: int, day: date
-    ) -> None:
+    async def _fill(self, scope: Scope, receive: Receive, send: Send, key: Key, version: int, day: date) -> None:
         """Run the request, passing its answer on as it comes, and keep it if it may be sent again."""
         status, headers, chunks, whole = 0, (), [], True
 
@@ -288,10 +299,10 @@ class ResponseCache:
             return
         body = b"".join(chunks)
         content_type = _header(headers, b"content-type") or b""
-        if not content_type.startswith(b"application/json") or _has_errors(body):
+        if not content_type.startswith(KEPT_TYPES) or _has_errors(body):
             return
         # A commit while the query ran may or may not show in the answer: keep it only if none did.
         if await self.publication.current() != version or clock.today() != day:
             return
         etag = _header(headers, b"etag")
-        self.store.put(identity, version, day, headers, body, etag.decode("latin-1") if etag else None)
+        self.store.put(key, version, day, headers, body, etag.decode("latin-1") if etag else None)

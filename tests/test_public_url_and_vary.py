@@ -1,5 +1,6 @@
 """Links the service hands out are built on its configured public address, never on the Host header
-a client sends; GET answers say that they vary with the Authorization header (and Origin under CORS)."""
+a client sends; GET answers say that they vary with the Authorization and Accept headers (and Origin
+under CORS)."""
 
 from xml.etree import ElementTree as ET
 
@@ -47,16 +48,17 @@ def test_the_public_url_comes_from_the_environment(monkeypatch):
     assert Settings().base_url == "https://register.example.org"
 
 
-async def test_get_answers_vary_with_the_authorization_header(client, tokens):
+async def test_get_answers_vary_with_the_authorization_and_accept_headers(client, tokens):
     # Given a public GET answer, its 304 revalidation, and an answer to a token
     public = await client.get("/graphql", params=QUERY)
     revalidated = await client.get("/graphql", params=QUERY, headers={"If-None-Match": public.headers["etag"]})
     secretariat = await tokens.secretariat()
     private = await client.get("/graphql", params=QUERY, headers={"Authorization": f"Bearer {secretariat}"})
 
-    # Then each says so: a shared cache must not give the public's answer to a token, or back
+    # Then each says so: a shared cache must not give the public's answer to a token, or back, nor
+    # an application/json answer to a client that asked for application/graphql-response+json
     assert (public.status_code, revalidated.status_code, private.status_code) == (200, 304, 200)
-    assert public.headers["vary"] == revalidated.headers["vary"] == private.headers["vary"] == "Authorization"
+    assert public.headers["vary"] == revalidated.headers["vary"] == private.headers["vary"] == "Authorization, Accept"
 
 
 async def test_under_cors_get_answers_vary_with_origin_too(settings, engine):
@@ -66,7 +68,7 @@ async def test_under_cors_get_answers_vary_with_origin_too(settings, engine):
         plain = await client.get("/graphql", params=QUERY)
     await close_listeners(app)
 
-    assert browser.headers["vary"] == plain.headers["vary"] == "Authorization, Origin"
+    assert browser.headers["vary"] == plain.headers["vary"] == "Authorization, Accept, Origin"
     assert browser.headers["access-control-allow-origin"] == "https://frontend.example"
 
 
