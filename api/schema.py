@@ -29,6 +29,7 @@ from api.types.decision import DecisionQueries
 from api.types.methodology import MethodologyQueries
 from api.types.ndc import NdcQueries
 from api.types.node import NodeQueries
+from api.types.pagination import describe_connections
 from api.types.project import ProjectQueries
 from api.types.proposal import ProposalQueries
 from api.types.registry import RegistryQueries
@@ -86,7 +87,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     # One extension runs every per-operation step (limits, caches, masking, the session), in the
     # order api/extension.py documents.
     steps = Steps(settings, rules, refusal_rule(settings.max_query_cost))
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -94,6 +95,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions=[partial(OperationSteps, steps)],
         execution_context_class=CompiledReads if settings.compiled_reads else None,
     )
+    describe_connections(schema._schema)
+    return schema
 
 
 def schema_sdl() -> str:

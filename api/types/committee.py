@@ -10,7 +10,7 @@ from api.types.enums import ProjectStatus, ProposalStatus, Region, Side
 from api.types.meeting import Meeting
 from api.types.member import CommitteeMember
 from api.types.methodology import Methodology, MethodologyFilter, methodology_page
-from api.types.pagination import Connection, connection, page_args, visible_page
+from api.types.pagination import After, Before, Connection, First, Last, Paging, connection, page_args, visible_page
 from api.types.project import Project, project_page
 from api.types.relations import relation
 from api.types.rows import render, render_all, renders
@@ -71,10 +71,10 @@ class JointCommittee(Node):
 
     @strawberry.field(description="This committee's decisions, newest first.")
     async def decisions(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[Annotated["Decision", strawberry.lazy("api.types.decision")]]:
         page = await info.context.db.run(
-            decisions.list_decisions, committee_code=self.code, **page_args(info, first, after)
+            decisions.list_decisions, committee_code=self.code, **page_args(info, Paging(first, after, last, before))
         )
         return await connection(info, page)
 
@@ -82,15 +82,16 @@ class JointCommittee(Node):
     async def proposals(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         status: list[ProposalStatus] | None = None,
     ) -> Connection[Annotated["Proposal", strawberry.lazy("api.types.proposal")]]:
         return await visible_page(
             info,
             proposal_queries.list_proposals,
-            first,
-            after,
+            Paging(first, after, last, before),
             committee_code=self.code,
             statuses=status,
         )
@@ -106,31 +107,37 @@ class JointCommittee(Node):
     async def methodologies(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         filter: MethodologyFilter | None = None,
     ) -> Connection[Methodology]:
-        return await methodology_page(info, first, after, filter, committee_code=self.code)
+        return await methodology_page(info, Paging(first, after, last, before), filter, committee_code=self.code)
 
     @strawberry.field(description="Third-party entities designated (or proposed) in this committee.")
     async def tpe_designations(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         filter: TpeFilter | None = None,
     ) -> Connection[TpeDesignation]:
-        return await tpe_page(info, first, after, filter, committee_code=self.code)
+        return await tpe_page(info, Paging(first, after, last, before), filter, committee_code=self.code)
 
     @strawberry.field(description="This committee's projects you may see, newest first, optionally by status.")
     async def projects(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         status: list[ProjectStatus] | None = None,
     ) -> Connection[Project]:
-        return await project_page(info, first, after, self.code, status)
+        return await project_page(info, Paging(first, after, last, before), self.code, status)
 
     meetings = relation(
         list[Meeting],

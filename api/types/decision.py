@@ -8,7 +8,7 @@ from api.ids import to_global_id
 from api.types.common import Node
 from api.types.enums import DecisionMode, DecisionOutcome, ProposalKind
 from api.types.meeting import Meeting
-from api.types.pagination import Connection, connection, page_args
+from api.types.pagination import After, Before, Connection, First, Last, Paging, connection, page_args
 from api.types.proposal import Proposal
 from api.types.relations import prefetch, relation
 from api.types.rows import load_subject, render, renders
@@ -98,7 +98,13 @@ class DecisionFilter:
 class DecisionQueries:
     @strawberry.field(description="The public decision register across committees, newest first.")
     async def decisions(
-        self, info: Info, first: int | None = 20, after: str | None = None, filter: DecisionFilter | None = None
+        self,
+        info: Info,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: DecisionFilter | None = None,
     ) -> Connection[Decision]:
         f = filter or DecisionFilter()
         page = await info.context.db.run(
@@ -109,7 +115,7 @@ class DecisionQueries:
             decided_from=f.decided_from,
             decided_to=f.decided_to,
             search=f.search,
-            **page_args(info, first, after),
+            **page_args(info, Paging(first, after, last, before)),
         )
         return await connection(info, page)
 

@@ -7,7 +7,7 @@ from api.context import Info
 from api.ids import to_global_id
 from api.types.common import Node
 from api.types.enums import MethodologyStatus
-from api.types.pagination import Connection, visible_page
+from api.types.pagination import After, Before, Connection, First, Last, Paging, visible_page
 from api.types.relations import relation
 from api.types.rows import render_all, renders
 from api.types.scope import SectoralScope
@@ -122,8 +122,7 @@ class MethodologyFilter:
 
 async def methodology_page(
     info: Info,
-    first: int | None,
-    after: str | None,
+    paging: Paging,
     filter: MethodologyFilter | None,
     committee_code: str | None = None,
 ) -> Any:
@@ -132,8 +131,7 @@ async def methodology_page(
     return await visible_page(
         info,
         methodology_queries.list_methodologies,
-        first,
-        after,
+        paging,
         committee_code=committee_code or f.committee_code,
         statuses=f.status,
         sectoral_scope=f.sectoral_scope,
@@ -150,6 +148,12 @@ class MethodologyQueries:
 
     @strawberry.field(description="Methodologies you may see, across committees, newest first.")
     async def methodologies(
-        self, info: Info, first: int | None = 20, after: str | None = None, filter: MethodologyFilter | None = None
+        self,
+        info: Info,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: MethodologyFilter | None = None,
     ) -> Connection[Methodology]:
-        return await methodology_page(info, first, after, filter)
+        return await methodology_page(info, Paging(first, after, last, before), filter)

@@ -12,7 +12,7 @@ from api.loaders import now_or_later
 from api.types.common import Node
 from api.types.enums import CreditHolder, IssuanceStatus, ProjectStatus, Side, UsePurpose
 from api.types.methodology import Methodology
-from api.types.pagination import Connection, visible_page
+from api.types.pagination import After, Before, Connection, First, Last, Paging, visible_page
 from api.types.relations import relation
 from api.types.rows import render, render_all, renders
 from api.types.scope import SectoralScope
@@ -296,11 +296,11 @@ class CreditIssuance(Node):
 
 
 async def project_page(
-    info: Info, first: int | None, after: str | None, committee_code: str | None, status: list[ProjectStatus] | None
+    info: Info, paging: Paging, committee_code: str | None, status: list[ProjectStatus] | None
 ) -> Any:
     """The list behind Query.projects and JointCommittee.projects."""
     return await visible_page(
-        info, project_queries.list_projects, first, after, committee_code=committee_code, statuses=status
+        info, project_queries.list_projects, paging, committee_code=committee_code, statuses=status
     )
 
 
@@ -315,9 +315,11 @@ class ProjectQueries:
     async def projects(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         committee_code: str | None = None,
         status: list[ProjectStatus] | None = None,
     ) -> Connection[Project]:
-        return await project_page(info, first, after, committee_code, status)
+        return await project_page(info, Paging(first, after, last, before), committee_code, status)

@@ -8,7 +8,7 @@ from api.ids import to_global_id
 from api.types.common import Node
 from api.types.enums import DecisionMode, ProposalKind, ProposalStatus, Side
 from api.types.meeting import Meeting
-from api.types.pagination import Connection, visible_page
+from api.types.pagination import After, Before, Connection, First, Last, Paging, visible_page
 from api.types.relations import relation
 from api.types.rows import load_subject, render_all, renders
 from api.types.workflow import PublicInputWindow, SidePosition, WorkflowEvent
@@ -164,16 +164,17 @@ class ProposalQueries:
     async def proposals(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         committee_code: str | None = None,
         status: list[ProposalStatus] | None = None,
     ) -> Connection[Proposal]:
         return await visible_page(
             info,
             proposal_queries.list_proposals,
-            first,
-            after,
+            Paging(first, after, last, before),
             committee_code=committee_code,
             statuses=status,
         )

@@ -20,7 +20,7 @@ from api.context import Info
 from api.ids import from_global_id, to_global_id
 from api.loaders import now_or_later
 from api.types.common import Node
-from api.types.pagination import Connection, connection, page_args, visible_page
+from api.types.pagination import After, Before, Connection, First, Last, Paging, connection, page_args, visible_page
 from api.types.relations import relation
 from api.types.rows import render, render_all, renders
 from models import enums
@@ -111,12 +111,14 @@ class RegistryAccount(Node):
         description="Its blocks of units by issuance then serial, lowest first (empty where its balance is "
         "hidden from you, as `balance`)."
     )
-    async def holdings(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection["UnitBlock"]:
+    async def holdings(
+        self, info: Info, first: First = 20, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection["UnitBlock"]:
         page = await info.context.db.run(
             registry_queries.list_holdings,
             info.context.principal,
             account_id=saved_id(self.row),
-            **page_args(info, first, after),
+            **page_args(info, Paging(first, after, last, before)),
         )
         return await connection(info, page)
 
@@ -274,16 +276,17 @@ class RegistryQueries:
     async def transfers(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         account_number: str | None = None,
         issuance_id: strawberry.ID | None = None,
     ) -> Connection[Transfer]:
         return await visible_page(
             info,
             registry_queries.list_transfers,
-            first,
-            after,
+            Paging(first, after, last, before),
             account_number=account_number,
             issuance_id=decode_issuance(issuance_id),
         )

@@ -8,7 +8,7 @@ from api.ids import to_global_id
 from api.types.common import Node
 from api.types.country import Country
 from api.types.enums import AccreditationBasis, DesignationStatus, TpeFunction
-from api.types.pagination import Connection, visible_page
+from api.types.pagination import After, Before, Connection, First, Last, Paging, visible_page
 from api.types.relations import relation
 from api.types.rows import render_all, renders
 from api.types.scope import SectoralScope
@@ -139,16 +139,13 @@ class TpeFilter:
     search: str | None = strawberry.field(default=None, description="Words of the entity's name.")
 
 
-async def tpe_page(
-    info: Info, first: int | None, after: str | None, filter: TpeFilter | None, committee_code: str | None = None
-) -> Any:
+async def tpe_page(info: Info, paging: Paging, filter: TpeFilter | None, committee_code: str | None = None) -> Any:
     """The list behind Query.tpes and JointCommittee.tpeDesignations."""
     f = filter or TpeFilter()
     return await visible_page(
         info,
         tpe_queries.list_designations,
-        first,
-        after,
+        paging,
         committee_code=committee_code or f.committee_code,
         function=f.function,
         sectoral_scope=f.sectoral_scope,
@@ -169,9 +166,15 @@ class TpeQueries:
         "sectoralScope: 3, status: [DESIGNATED]})` lists the entities that may verify scope 3 in Viet Nam today."
     )
     async def tpes(
-        self, info: Info, first: int | None = 20, after: str | None = None, filter: TpeFilter | None = None
+        self,
+        info: Info,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: TpeFilter | None = None,
     ) -> Connection[TpeDesignation]:
-        return await tpe_page(info, first, after, filter)
+        return await tpe_page(info, Paging(first, after, last, before), filter)
 
     @strawberry.field(description="Every registered validation and verification body, by name.")
     async def entities(self, info: Info) -> list[ThirdPartyEntity]:
