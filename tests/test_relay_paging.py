@@ -10,6 +10,7 @@ from graphql import build_schema, get_named_type
 from api.schema import schema_sdl
 from resolvers.unit_moves import transfer_units
 from tests.support.db import count_statements
+from tests.support.http import app_with, http
 from tests.support.registry import account_ids, an_issued_issuance
 from tests.support.workflow import Workflow
 
@@ -268,3 +269,21 @@ def test_every_connection_field_pages_both_ways():
     assert {
         name for name, args in connection_fields.items() if not {"first", "after", "last", "before"} <= args
     } == set()
+
+
+async def test_a_backward_page_costs_last_items_in_the_query_cost(settings, engine):
+    # Given a server whose cost limit refuses everything, reporting the cost
+    page = "decisions({}) {{ edges {{ node {{ reference }} }} }}"
+    async with http(app_with(settings, engine, max_query_cost=10)) as client:
+
+        async def cost_of(arguments: str, variables: dict[str, Any] | None = None) -> int:
+            query = ("query ($n: Int) { " if variables else "{ ") + page.format(arguments) + " }"
+            body = (await client.post("/graphql", json={"query": query, "variables": variables or {}})).json()
+            return body["errors"][0]["extensions"]["cost"]
+
+        # When pages of `last` items are estimated
+        literal, variable = await cost_of("last: 100"), await cost_of("last: $n", {"n": 50})
+        forward = await cost_of("first: 5")
+
+    # Then each is `last` items (not the default first of 20), capped at the page size
+    assert (literal, variable, forward) == (1 + 100 * 3, 1 + 50 * 3, 1 + 5 * 3)
