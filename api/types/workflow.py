@@ -6,6 +6,7 @@ from typing import Self
 import strawberry
 
 from api.ids import to_global_id
+from api.types.common import Node
 from api.types.enums import Position, ProposalStatus, Side
 from api.types.relations import relation
 from api.types.rows import renders
@@ -60,10 +61,12 @@ class WorkflowEvent:
         )
 
 
-@renders(CommentRow)
-@strawberry.type(description="A comment from the public, given during public input. Comments are public.")
-class PublicComment:
-    id: strawberry.ID
+@renders(CommentRow, node=lambda loaders: loaders.visible_comment)
+@strawberry.type(
+    description="A comment from the public, given during a public-input window (a proposal's or a project "
+    "design document's). Seen by whoever sees that proposal or project; found by its id with `node`."
+)
+class PublicComment(Node):
     author: str
     affiliation: str | None
     body: str
