@@ -60,13 +60,23 @@ class JointCommittee(Node):
     async def members(
         self,
         info: Info,
-        side: Side | None = None,
-        include_former: bool | None = False,
+        side: Annotated[
+            Side | None,
+            strawberry.argument(description="Only this side's members (JAPAN or PARTNER); both sides when null."),
+        ] = None,
+        include_former: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Also members whose term has ended, in the same order after the serving ones."
+            ),
+        ] = False,
     ) -> list[CommitteeMember]:
         return render_all(await info.context.loaders.members.load(MembersKey(self.pk, side, bool(include_former))))
 
     @strawberry.field(description="The co-chair of that side serving today, if any.")
-    async def co_chair(self, info: Info, side: Side) -> CommitteeMember | None:
+    async def co_chair(
+        self, info: Info, side: Annotated[Side, strawberry.argument(description="Whose co-chair: JAPAN or PARTNER.")]
+    ) -> CommitteeMember | None:
         return render(await info.context.loaders.co_chair.load((self.pk, enums.Side(side))))
 
     @strawberry.field(description="This committee's decisions, newest first.")
@@ -86,7 +96,10 @@ class JointCommittee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        status: list[ProposalStatus] | None = None,
+        status: Annotated[
+            list[ProposalStatus] | None,
+            strawberry.argument(description="Only proposals in these statuses; all when null or empty."),
+        ] = None,
     ) -> Connection[Annotated["Proposal", strawberry.lazy("api.types.proposal")]]:
         return await visible_page(
             info,
@@ -111,7 +124,12 @@ class JointCommittee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: MethodologyFilter | None = None,
+        filter: Annotated[
+            MethodologyFilter | None,
+            strawberry.argument(
+                description="Filters that apply together; its committeeCode is ignored here (this committee)."
+            ),
+        ] = None,
     ) -> Connection[Methodology]:
         return await methodology_page(info, Paging(first, after, last, before), filter, committee_code=self.code)
 
@@ -123,7 +141,12 @@ class JointCommittee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: TpeFilter | None = None,
+        filter: Annotated[
+            TpeFilter | None,
+            strawberry.argument(
+                description="Filters that apply together; its committeeCode is ignored here (this committee)."
+            ),
+        ] = None,
     ) -> Connection[TpeDesignation]:
         return await tpe_page(info, Paging(first, after, last, before), filter, committee_code=self.code)
 
@@ -135,7 +158,12 @@ class JointCommittee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        status: list[ProjectStatus] | None = None,
+        status: Annotated[
+            list[ProjectStatus] | None,
+            strawberry.argument(
+                description="Only projects in these statuses, as you are shown them; all when null or empty."
+            ),
+        ] = None,
     ) -> Connection[Project]:
         return await project_page(info, Paging(first, after, last, before), self.code, status)
 
@@ -154,12 +182,23 @@ class CommitteeQueries:
         return [Country.from_row(row) for row in await info.context.db.run(committees.list_countries)]
 
     @strawberry.field(description="The Joint Committees in the order their partners signed, optionally of one region.")
-    async def committees(self, info: Info, region: Region | None = None) -> list[JointCommittee]:
+    async def committees(
+        self,
+        info: Info,
+        region: Annotated[
+            Region | None,
+            strawberry.argument(description="Only the committees of partners in this region; all 30 when null."),
+        ] = None,
+    ) -> list[JointCommittee]:
         rows = await info.context.db.run(committees.list_committees, region)
         return [JointCommittee.from_row(row) for row in rows]
 
     @strawberry.field(description="One committee by the partner's ISO code (case-insensitive): VN, id, Mn ...")
-    async def committee(self, info: Info, code: str) -> JointCommittee | None:
+    async def committee(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="The partner's ISO code: VN, MN ... (any case).")],
+    ) -> JointCommittee | None:
         row = await info.context.db.run(committees.find_committee, code)
         return JointCommittee.from_row(row) if row else None
 

@@ -28,10 +28,16 @@ if TYPE_CHECKING:
 @strawberry.type(description="A validation and verification body.")
 class ThirdPartyEntity(Node):
     row: strawberry.Private[EntityRow]
-    name: str
-    accreditation: AccreditationBasis
-    accreditation_body: str | None
-    accreditation_expires_on: date | None
+    name: str = strawberry.field(description="The entity's registered name: Example Verification Ltd.")
+    accreditation: AccreditationBasis = strawberry.field(
+        description="What makes it eligible: ISO 14065 accreditation, CDM Designated Operational Entity status, or PROVISIONAL while accreditation is under way."
+    )
+    accreditation_body: str | None = strawberry.field(
+        description="The body that accredited it (for ISO 14065); null when not given."
+    )
+    accreditation_expires_on: date | None = strawberry.field(
+        description="The last day its accreditation is valid; null when it does not expire or was not given."
+    )
     country = relation(
         Country | None,
         lambda loaders: loaders.country_by_code,
@@ -60,8 +66,12 @@ class ThirdPartyEntity(Node):
 @renders(ScopeRow)
 @strawberry.type(description="One sectoral scope of a designation, for one function, with its own status.")
 class DesignatedScope:
-    function: TpeFunction
-    status: DesignationStatus
+    function: TpeFunction = strawberry.field(
+        description="VALIDATION (of a project's design) or VERIFICATION (of its monitored reductions)."
+    )
+    status: DesignationStatus = strawberry.field(
+        description="This scope's own status for this function: PROPOSED until decided, then DESIGNATED, SUSPENDED, WITHDRAWN, VOLUNTARILY_WITHDRAWN or NOT_APPROVED."
+    )
     since: date = strawberry.field(description="The day this scope took its current status.")
     number: strawberry.Private[int]
     scope = relation(
@@ -91,7 +101,9 @@ class TpeDesignation(Node):
     status: DesignationStatus = strawberry.field(
         description="DESIGNATED while any scope is; else SUSPENDED while any is; else how the last scope ended."
     )
-    designated_on: date | None
+    designated_on: date | None = strawberry.field(
+        description="The day the committee first designated it; null until then."
+    )
     committee = relation(
         Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
         lambda loaders: loaders.committee,
@@ -132,10 +144,19 @@ class TpeDesignation(Node):
     description="Filters of the TPE list. With function or sectoralScope, status applies to the matching scopes."
 )
 class TpeFilter:
-    committee_code: str | None = None
-    function: TpeFunction | None = None
-    sectoral_scope: int | None = None
-    status: list[DesignationStatus] | None = None
+    committee_code: str | None = strawberry.field(
+        default=None, description="Only this committee's designations: its code (VN, MN ...)."
+    )
+    function: TpeFunction | None = strawberry.field(
+        default=None, description="Only designations with a scope for this function."
+    )
+    sectoral_scope: int | None = strawberry.field(
+        default=None, description="Only designations covering this sectoral scope (1–15)."
+    )
+    status: list[DesignationStatus] | None = strawberry.field(
+        default=None,
+        description="Only these statuses: of the matching scopes with function or sectoralScope, else of the designations.",
+    )
     search: str | None = strawberry.field(default=None, description="Words of the entity's name.")
 
 
@@ -157,7 +178,9 @@ async def tpe_page(info: Info, paging: Paging, filter: TpeFilter | None, committ
 @strawberry.type
 class TpeQueries:
     @strawberry.field(description="One designation by its reference: TPE-VN-003.")
-    async def tpe(self, info: Info, reference: str) -> TpeDesignation | None:
+    async def tpe(
+        self, info: Info, reference: Annotated[str, strawberry.argument(description="TPE-{CC}-{nnn}: TPE-VN-003.")]
+    ) -> TpeDesignation | None:
         row = await info.context.db.run(tpe_queries.find_designation, reference)
         return TpeDesignation.from_row(row) if row else None
 
@@ -172,7 +195,9 @@ class TpeQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: TpeFilter | None = None,
+        filter: Annotated[
+            TpeFilter | None, strawberry.argument(description="Filters that apply together; none when null.")
+        ] = None,
     ) -> Connection[TpeDesignation]:
         return await tpe_page(info, Paging(first, after, last, before), filter)
 
