@@ -31,7 +31,7 @@ class ProposeTpeDesignationInput:
 
 @strawberry.input(description="Suspend or withdraw a designation, whole or in part.")
 class ProposeTpeActionInput:
-    reference: str = strawberry.field(description="TPE-VN-003")
+    reference: str = strawberry.field(description="The designation's reference: TPE-VN-003.")
     reason: str = strawberry.field(
         description="Why the designation is to be suspended or withdrawn; published with the decision."
     )

@@ -41,7 +41,9 @@ class Methodology(Node):
         description="VN_AM003, given on approval from its own sequence; kept by every version."
     )
     version: str | None = strawberry.field(description='"ver01.0" once approved; revisions count up: "ver02.0".')
-    title: str = strawberry.field(description="The methodology's title.")
+    title: str = strawberry.field(
+        description="What the methodology is called (English), as proposed and kept by its versions unless a revision renames it."
+    )
     summary: str | None = strawberry.field(
         description="Reduction measures, reference and project emissions, monitoring parameters."
     )

@@ -112,6 +112,7 @@ def describe_connections(schema: GraphQLSchema) -> None:
             )
         elif name == f"{node.name}Edge":
             named.description = f"One {node.name} of a page, with the cursor to page on from it."
+            named.fields["node"].description = f"The {node.name} at this place in the list."
 
 
 def _node_type(named: GraphQLObjectType) -> GraphQLNamedType | None:
@@ -169,7 +170,11 @@ def page_args(info: Info, paging: Paging) -> dict[str, Any]:
 
 
 def _given(info: Info, name: str) -> bool:
-    """Whether the document gives argument `name` of this field a value (not its default)."""
+    """Whether the document gives argument `name` of this field a value (not its default).
+
+    Read from graphql-core's resolve info, which strawberry keeps as `_raw_info` (its public
+    `selected_fields` would convert the whole selection below the field); asked only when `last`
+    is given."""
     for argument in info._raw_info.field_nodes[0].arguments or ():
         if argument.name.value == name:
             value = argument.value

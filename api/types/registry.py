@@ -136,7 +136,9 @@ class RegistryAccount(Node):
 @strawberry.type(description="A run of consecutive serial numbers of one issuance, held by one account.")
 class UnitBlock:
     row: strawberry.Private[BlockRow]
-    quantity: int = strawberry.field(description="Units in the block.")
+    quantity: int = strawberry.field(
+        description="Units in the block, serialStart to serialEnd inclusive; one unit is one t-CO2e."
+    )
     issuance = relation(
         Annotated["CreditIssuance", strawberry.lazy("api.types.project")],
         lambda loaders: loaders.issued_issuance,

@@ -69,7 +69,9 @@ class RuleDocument(Node):
 @strawberry.type(description="One version of a rule document.")
 class RuleVersion(Node):
     row: strawberry.Private[VersionRow]
-    version: str = strawberry.field(description='"ver06.0"')
+    version: str = strawberry.field(
+        description='The version number, "ver{NN.N}": "ver06.0"; each adopted version is higher than the one before.'
+    )
     code: str = strawberry.field(description='JCM_{CC}_{TYPE}_ver{NN.N}: "JCM_ID_PCP_ver06.0".')
     status: RuleVersionStatus = strawberry.field(
         description="PROPOSED until decided; IN_FORCE once adopted; SUPERSEDED when a later version is adopted; or NOT_ADOPTED."
