@@ -67,7 +67,7 @@ class JointCommittee(Node):
         include_former: Annotated[
             bool | None,
             strawberry.argument(
-                description="Also members whose term has ended, in the same order after the serving ones."
+                description="Also members whose term has ended, in the same order (Japan's side first, co-chairs first, then by start); serving members only when false."
             ),
         ] = False,
     ) -> list[CommitteeMember]:

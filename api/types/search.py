@@ -39,7 +39,7 @@ class SearchQueries:
         text: Annotated[
             str,
             strawberry.argument(
-                description="Words to find, each matched against the start of words; at least one letter or digit."
+                description="Words to find: each must match the start of a word of a reference, title, summary or name."
             ),
         ],
         first: Annotated[
