@@ -7,7 +7,8 @@ answer may hold:
 
 - every field costs 1, times the product of the sizes of the lists that enclose it;
 - a field with a `first` argument is a page of that many items (the literal, the variable's value,
-  the variable's default, or the argument's default, capped at the largest page a list serves).
+  the variable's default, or the argument's default, capped at the largest page a list serves);
+  one given `last` instead is a page of `last` items.
   The lists directly inside the page (`edges`, or `SearchResults.decisions`) are that page, not
   another multiplication;
 - any other list counts its known or typical size (below), else the largest page size;
@@ -186,18 +187,27 @@ class _Estimate:
         return KNOWN_SIZES.get((parent, name)) or KNOWN_SIZES.get(("*", name)) or self.max_page_size, False
 
     def _first(self, definition: GraphQLField, node: FieldNode) -> int:
-        value: Any = definition.args["first"].default_value
+        value = self._argument(definition, node, "first")
+        if "last" in definition.args:
+            last = self._argument(definition, node, "last")
+            if last is not None and last is not Undefined:  # a backward page of `last` (never with `first`)
+                value = last
+        if value is Undefined or value is None or not isinstance(value, int) or isinstance(value, bool):
+            return self.max_page_size
+        # A larger page is refused by the list itself, with an error naming `first` (or `last`).
+        return min(max(value, 1), self.max_page_size)
+
+    def _argument(self, definition: GraphQLField, node: FieldNode, name: str) -> Any:
+        """The argument's literal, its variable's value or default, else the argument's default."""
+        value: Any = definition.args[name].default_value
         for argument in node.arguments or ():
-            if argument.name.value != "first":
+            if argument.name.value != name:
                 continue
             if isinstance(argument.value, IntValueNode):
                 value = int(argument.value.value)
             elif isinstance(argument.value, VariableNode):
                 value = self.variables.get(argument.value.name.value, value)
-        if value is Undefined or value is None or not isinstance(value, int) or isinstance(value, bool):
-            return self.max_page_size
-        # A larger page is refused by the list itself, with an error naming `first`.
-        return min(max(value, 1), self.max_page_size)
+        return value
 
     def _fragment(self, name: str, paged: bool) -> int:
         key = (name, paged)

@@ -3,6 +3,7 @@
 from functools import partial
 
 import strawberry
+from graphql import GraphQLSchema, get_named_type
 from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
@@ -29,6 +30,7 @@ from api.types.decision import DecisionQueries
 from api.types.methodology import MethodologyQueries
 from api.types.ndc import NdcQueries
 from api.types.node import NodeQueries
+from api.types.pagination import describe_connections
 from api.types.project import ProjectQueries
 from api.types.proposal import ProposalQueries
 from api.types.registry import RegistryQueries
@@ -41,7 +43,10 @@ from api.types.viewer import ViewerQueries
 
 # Each area brings its own roots; the schema is their union, one base class per area. The order of
 # the bases is the order of the fields in schema.graphql (clients and the committed file rely on it).
-@strawberry.type
+@strawberry.type(
+    description="Reads. Everything published is public; a token (Authorization: Bearer) shows also what its "
+    "holder may see: drafts of its committee, participant accounts of its registry ..."
+)
 class Query(
     ViewerQueries,
     NodeQueries,
@@ -86,7 +91,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     # One extension runs every per-operation step (limits, caches, masking, the session), in the
     # order api/extension.py documents.
     steps = Steps(settings, rules, refusal_rule(settings.max_query_cost))
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -94,6 +99,33 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions=[partial(OperationSteps, steps)],
         execution_context_class=CompiledReads if settings.compiled_reads else None,
     )
+    describe_connections(schema._schema)
+    describe_mutation_inputs(schema._schema)
+    describe_scalars(schema._schema)
+    return schema
+
+
+# strawberry's own words for its date scalars ("Date (isoformat)") say neither the format nor the zone.
+SCALARS = {
+    "Date": "A calendar day, ISO 8601 (YYYY-MM-DD): 2026-12-02. Days are as the committees publish them, no zone.",
+    "DateTime": "An instant, ISO 8601 with its UTC offset: 2026-12-02T09:00:00+00:00; answers are in UTC.",
+}
+
+
+def describe_scalars(schema: GraphQLSchema) -> None:
+    for name, description in SCALARS.items():
+        schema.type_map[name].description = description
+
+
+def describe_mutation_inputs(schema: GraphQLSchema) -> None:
+    """Every mutation takes one argument, `input` (the Relay convention), whose type says what it
+    holds field by field: the argument's description is its input type's, written once there."""
+    mutation = schema.mutation_type
+    assert mutation is not None
+    for field in mutation.fields.values():
+        for argument in field.args.values():
+            if not argument.description:
+                argument.description = get_named_type(argument.type).description
 
 
 def schema_sdl() -> str:

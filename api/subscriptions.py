@@ -1,6 +1,7 @@
 """The Subscription root: decisions as they are taken."""
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
@@ -8,12 +9,23 @@ from api.context import Info
 from api.types.decision import Decision
 
 
-@strawberry.type
+@strawberry.type(
+    description="Events pushed over WebSocket (graphql-transport-ws) as they happen; no token needed for public ones."
+)
 class Subscription:
     @strawberry.subscription(
         description="A decision was taken: in one committee, or in any when committeeCode is null."
     )
-    async def decision_made(self, info: Info, committee_code: str | None = None) -> AsyncGenerator[Decision, None]:
+    async def decision_made(
+        self,
+        info: Info,
+        committee_code: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this committee's decisions: the partner's ISO code (VN); every committee's when null."
+            ),
+        ] = None,
+    ) -> AsyncGenerator[Decision, None]:
         context = info.context
         wanted = committee_code.strip().upper() if committee_code else None
         async with context.broker.subscribe() as queue:

@@ -72,9 +72,11 @@ async def find_by_reference(session: AsyncSession, reference: str) -> Decision |
 async def list_decisions(
     session: AsyncSession,
     *,
-    first: int,
+    first: int | None,
     after: str | None,
     max_page_size: int,
+    last: int | None = None,
+    before: str | None = None,
     committee_code: str | None = None,
     kinds: list[ProposalKind] | None = None,
     outcome: DecisionOutcome | None = None,
@@ -126,6 +128,8 @@ async def list_decisions(
         first=first,
         after=after,
         max_page_size=max_page_size,
+        last=last,
+        before=before,
         shape=None if found is not None else ("register", *sorted(given)),
         params=given,
     )

@@ -36,9 +36,11 @@ async def list_methodologies(
     session: AsyncSession,
     principal: Principal,
     *,
-    first: int,
+    first: int | None,
     after: str | None,
     max_page_size: int,
+    last: int | None = None,
+    before: str | None = None,
     committee_code: str | None = None,
     statuses: list[MethodologyStatus] | None = None,
     sectoral_scope: int | None = None,
@@ -54,4 +56,6 @@ async def list_methodologies(
         statement = statement.where(col(Methodology.id).in_(in_scope))
     if (found := matches(dialect_name(session), Methodology, search)) is not None:
         statement = statement.where(found)
-    return await paginate_by_id(session, statement, Methodology, first=first, after=after, max_page_size=max_page_size)
+    return await paginate_by_id(
+        session, statement, Methodology, first=first, after=after, max_page_size=max_page_size, last=last, before=before
+    )

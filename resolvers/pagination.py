@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.errors import invalid
+from models.errors import DomainError, invalid
 from models.types import MAX_INTEGER
 from models.validation import unstorable
 from resolvers.reads import as_records, built_once, record_of, rows
@@ -53,15 +53,19 @@ def _cursor_value(value: Any) -> bool:
     return isinstance(value, str) and len(value) <= CURSOR_TEXT and unstorable(value) is None
 
 
-def decode_cursor(cursor: str, arity: int) -> list[Any]:
+def decode_cursor(cursor: str, arity: int, field: str = "after") -> list[Any]:
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
         values = json.loads(text, parse_float=_not_ours, parse_constant=_not_ours, parse_int=_cursor_int)
     except (ValueError, RecursionError):  # binascii.Error and UnicodeError are ValueErrors
         values = None
     if not isinstance(values, list) or len(values) != arity or not all(map(_cursor_value, values)):
-        raise invalid("after", "after is not a cursor of this list.")
+        raise _not_a_cursor(field)
     return values
+
+
+def _not_a_cursor(field: str) -> DomainError:
+    return invalid(field, f"{field} is not a cursor of this list.")
 
 
 def _cursor_int(text: str) -> int:
@@ -70,9 +74,26 @@ def _cursor_int(text: str) -> int:
     return int(text)
 
 
-def check_first(first: int, max_page_size: int) -> None:
+def check_first(first: int, max_page_size: int, field: str = "first") -> None:
     if not 1 <= first <= max_page_size:
-        raise invalid("first", f"first must be between 1 and {max_page_size}.")
+        raise invalid(field, f"{field} must be between 1 and {max_page_size}.")
+
+
+def page_size(first: int | None, last: int | None, max_page_size: int) -> tuple[int, bool]:
+    """How many rows the page holds and whether it is taken from the end of the list (`last`).
+
+    Relay pages forward (`first`, from the start or `after` a cursor) or backward (`last`, from
+    the end or `before` a cursor), never both at once: which rows `first: 2, last: 2` meant
+    would be a guess."""
+    if first is not None and last is not None:
+        raise invalid("last", "Give first (to page forward) or last (to page backward), not both.")
+    if last is not None:
+        check_first(last, max_page_size, "last")
+        return last, True
+    if first is None:
+        raise invalid("first", "Give first (to page forward) or last (to page backward).")
+    check_first(first, max_page_size)
+    return first, False
 
 
 def _page_statements(
@@ -80,22 +101,37 @@ def _page_statements(
     model: type[SQLModel],
     sort: Sequence[SQLCoreOperations[Any]],
     after: bool,
+    before: bool,
     ascending: bool = False,
+    backward: bool = False,
 ) -> tuple[sa.Select, sa.Select]:
     """The page (records, then the total) and the count alone, for `statement` (a select of
-    `model`); the cursor's values and the page's limit are bound parameters."""
+    `model`); the cursors' values and the page's limit are bound parameters.
+
+    `after` and `before` are in the list's order; a backward page walks the list from its end
+    (the order reversed), so that its limit takes the rows nearest `before` (or the last ones)."""
     statement = as_records(model, statement)
     count = select(sa.func.count()).select_from(statement.order_by(None).subquery())
     # The total rides along with the page as a scalar subquery: one statement, not two.
-    order = [c.asc() if ascending else c.desc() for c in sort]
+    walk_up = ascending != backward
+    order = [c.asc() if walk_up else c.desc() for c in sort]
     page = statement.add_columns(count.scalar_subquery().label("total")).order_by(*order)
+    columns = sa.tuple_(*sort)
     if after:
-        cursor = [sa.bindparam(f"{AFTER}{i}", type_=cast(sa.ColumnElement[Any], c).type) for i, c in enumerate(sort)]
-        page = page.where(sa.tuple_(*sort) > sa.tuple_(*cursor) if ascending else sa.tuple_(*sort) < sa.tuple_(*cursor))
+        cursor = sa.tuple_(*_cursor_params(AFTER, sort))
+        page = page.where(columns > cursor if ascending else columns < cursor)
+    if before:
+        cursor = sa.tuple_(*_cursor_params(BEFORE, sort))
+        page = page.where(columns < cursor if ascending else columns > cursor)
     return page.limit(sa.bindparam(LIMIT, type_=sa.Integer)), count
 
 
+def _cursor_params(prefix: str, sort: Sequence[SQLCoreOperations[Any]]) -> list[sa.BindParameter[Any]]:
+    return [sa.bindparam(f"{prefix}{i}", type_=cast(sa.ColumnElement[Any], c).type) for i, c in enumerate(sort)]
+
+
 AFTER = "page_after_"
+BEFORE = "page_before_"
 LIMIT = "page_limit"
 
 
@@ -107,16 +143,22 @@ async def paginate(
     sort: Sequence[SQLCoreOperations[Any]],
     key: Callable[[Any], list[Any]],
     parse: Callable[[list[Any]], list[Any]],
-    first: int,
+    first: int | None,
     after: str | None,
     max_page_size: int,
+    last: int | None = None,
+    before: str | None = None,
     shape: Hashable | None = None,
     params: Mapping[str, Any] | None = None,
     ascending: bool = False,
 ) -> Page[Any]:
     """One page of `statement` (a select of `model`, with its joins and filters) in descending
-    `sort` order (ascending with `ascending`) after the cursor, plus the total; the rows are
-    records of `model`.
+    `sort` order (ascending with `ascending`), plus the total; the rows are records of `model`.
+
+    The page is the `first` rows after the cursor `after` (from the start without one), or the
+    `last` rows before the cursor `before` (up to the end without one); `after` and `before`
+    together bound the page on both sides. A backward page is fetched in the reverse order (the
+    same single statement, limit `last + 1`) and its rows put back in the list's order.
 
     `key` turns a row into its cursor values (JSON-friendly); `parse` turns them back into values
     to compare with the columns. With a `shape`, `statement` is a function building the select
@@ -124,37 +166,53 @@ async def paginate(
     built once per shape (`resolvers.reads.built_once`), and `shape` must say everything the
     function's result depends on.
     """
-    check_first(first, max_page_size)
+    size, backward = page_size(first, last, max_page_size)
     bound = dict(params or {})
-    if after is not None:
-        try:
-            values = parse(decode_cursor(after, len(sort)))
-        except (TypeError, ValueError, OverflowError):
-            raise invalid("after", "after is not a cursor of this list.") from None
-        bound.update({f"{AFTER}{i}": value for i, value in enumerate(values)})
+    for field, cursor, prefix in (("after", after, AFTER), ("before", before, BEFORE)):
+        if cursor is not None:
+            try:
+                values = parse(decode_cursor(cursor, len(sort), field))
+            except (TypeError, ValueError, OverflowError):
+                raise _not_a_cursor(field) from None
+            bound.update({f"{prefix}{i}": value for i, value in enumerate(values)})
+    bounded = after is not None or before is not None
 
     def build() -> tuple[sa.Select, sa.Select]:
         built = statement() if callable(statement) else statement
-        return _page_statements(built, model, sort, after is not None, ascending)
+        return _page_statements(built, model, sort, after is not None, before is not None, ascending, backward)
 
-    page, count = build() if shape is None else built_once(("page", model, shape, after is not None, ascending), build)
-    found = await rows(session, page, {**bound, LIMIT: first + 1})
-    records = [record_of(model, row) for row in found[:first]]
+    shaped = ("page", model, shape, after is not None, before is not None, ascending, backward)
+    page, count = build() if shape is None else built_once(shaped, build)
+    found = await rows(session, page, {**bound, LIMIT: size + 1})
+    records = [record_of(model, row) for row in found[:size]]
+    if backward:
+        records.reverse()
     if found:
         total = found[0][-1]
-    else:  # past the end, or an empty list: the count alone
-        total = (await rows(session, count, params))[0][0] if after is not None else 0
+    else:  # past either end, or an empty list: the count alone
+        total = (await rows(session, count, params))[0][0] if bounded else 0
+    # Relay: the side the page was taken towards has more when the limit was exceeded; the side
+    # it started from has more when it started at a cursor (that cursor's row, at least).
+    more = len(found) > size
     return Page(
         rows=records,
         cursors=[encode_cursor(key(row)) for row in records],
-        has_next=len(found) > first,
-        has_previous=after is not None,
+        has_next=before is not None if backward else more,
+        has_previous=more if backward else after is not None,
         total=total,
     )
 
 
 async def paginate_by_id(
-    session: AsyncSession, statement: sa.Select, model: Any, *, first: int, after: str | None, max_page_size: int
+    session: AsyncSession,
+    statement: sa.Select,
+    model: Any,
+    *,
+    first: int | None,
+    after: str | None,
+    max_page_size: int,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page[Any]:
     """`paginate` newest first by id: lists whose order is their creation."""
     return await paginate(
@@ -167,4 +225,6 @@ async def paginate_by_id(
         first=first,
         after=after,
         max_page_size=max_page_size,
+        last=last,
+        before=before,
     )

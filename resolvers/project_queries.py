@@ -37,9 +37,11 @@ async def list_projects(
     session: AsyncSession,
     principal: Principal,
     *,
-    first: int,
+    first: int | None,
     after: str | None,
     max_page_size: int,
+    last: int | None = None,
+    before: str | None = None,
     committee_code: str | None = None,
     statuses: list[ProjectStatus] | None = None,
 ) -> Page[Project]:
@@ -49,16 +51,20 @@ async def list_projects(
     if statuses:
         # The status each reader is shown: a registration still in draft reads PLANNED to outsiders.
         statement = statement.where(project_status_seen(principal).in_([s.value for s in statuses]))
-    return await paginate_by_id(session, statement, Project, first=first, after=after, max_page_size=max_page_size)
+    return await paginate_by_id(
+        session, statement, Project, first=first, after=after, max_page_size=max_page_size, last=last, before=before
+    )
 
 
 async def list_issuances(
     session: AsyncSession,
     principal: Principal,
     *,
-    first: int,
+    first: int | None,
     after: str | None,
     max_page_size: int,
+    last: int | None = None,
+    before: str | None = None,
     committee_code: str | None = None,
     project_reference: str | None = None,
     statuses: list[IssuanceStatus] | None = None,
@@ -75,7 +81,14 @@ async def list_issuances(
     if statuses:
         statement = statement.where(col(CreditIssuance.status).in_(statuses))
     return await paginate_by_id(
-        session, statement, CreditIssuance, first=first, after=after, max_page_size=max_page_size
+        session,
+        statement,
+        CreditIssuance,
+        first=first,
+        after=after,
+        max_page_size=max_page_size,
+        last=last,
+        before=before,
     )
 
 

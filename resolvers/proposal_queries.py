@@ -23,9 +23,11 @@ async def list_proposals(
     session: AsyncSession,
     principal: Principal,
     *,
-    first: int,
+    first: int | None,
     after: str | None,
     max_page_size: int,
+    last: int | None = None,
+    before: str | None = None,
     committee_code: str | None = None,
     statuses: list[ProposalStatus] | None = None,
 ) -> Page[Proposal]:
@@ -34,4 +36,6 @@ async def list_proposals(
     statement = of_committee(statement, col(Proposal.committee_id), committee_code)
     if statuses:
         statement = statement.where(effective_status().in_([s.value for s in statuses]))
-    return await paginate_by_id(session, statement, Proposal, first=first, after=after, max_page_size=max_page_size)
+    return await paginate_by_id(
+        session, statement, Proposal, first=first, after=after, max_page_size=max_page_size, last=last, before=before
+    )

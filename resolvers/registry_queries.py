@@ -85,9 +85,11 @@ async def list_holdings(
     principal: Principal,
     *,
     account_id: int,
-    first: int,
+    first: int | None,
     after: str | None,
     max_page_size: int,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page[UnitBlock]:
     """An account's unit blocks, by issuance then serial, lowest first; empty for an account the
     principal may not see the holdings of."""
@@ -106,6 +108,8 @@ async def list_holdings(
         first=first,
         after=after,
         max_page_size=max_page_size,
+        last=last,
+        before=before,
         ascending=True,
     )
 
@@ -114,9 +118,11 @@ async def list_transfers(
     session: AsyncSession,
     principal: Principal,
     *,
-    first: int,
+    first: int | None,
     after: str | None,
     max_page_size: int,
+    last: int | None = None,
+    before: str | None = None,
     account_number: str | None = None,
     issuance_id: int | None = None,
 ) -> Page[Transfer]:
@@ -129,7 +135,9 @@ async def list_transfers(
         )
     if issuance_id is not None:
         statement = statement.where(col(Transfer.issuance_id) == issuance_id)
-    return await paginate_by_id(session, statement, Transfer, first=first, after=after, max_page_size=max_page_size)
+    return await paginate_by_id(
+        session, statement, Transfer, first=first, after=after, max_page_size=max_page_size, last=last, before=before
+    )
 
 
 async def visible_transfers_by_id(

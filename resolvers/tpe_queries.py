@@ -28,9 +28,11 @@ async def list_designations(
     session: AsyncSession,
     principal: Principal,
     *,
-    first: int,
+    first: int | None,
     after: str | None,
     max_page_size: int,
+    last: int | None = None,
+    before: str | None = None,
     committee_code: str | None = None,
     function: TpeFunction | None = None,
     sectoral_scope: int | None = None,
@@ -59,5 +61,12 @@ async def list_designations(
     if (found := matches(dialect_name(session), ThirdPartyEntity, search)) is not None:
         statement = statement.where(col(TpeDesignation.entity_id).in_(select(ThirdPartyEntity.id).where(found)))
     return await paginate_by_id(
-        session, statement, TpeDesignation, first=first, after=after, max_page_size=max_page_size
+        session,
+        statement,
+        TpeDesignation,
+        first=first,
+        after=after,
+        max_page_size=max_page_size,
+        last=last,
+        before=before,
     )

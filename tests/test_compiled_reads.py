@@ -123,3 +123,38 @@ async def test_a_failing_field_is_answered_by_graphql_core_as_before(both, monke
     assert _same(fast.json()) == _same(slow.json())
     assert fast.json()["errors"][0]["path"] == ["countries"]
     assert fast.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+
+
+BACKWARD = [
+    "decisions",
+    "proposals",
+    "methodologies",
+    "tpes",
+    "projects",
+    "transfers",
+]
+
+
+async def test_backward_pages_answer_the_same_on_both_paths(both, flow, methodology_flow, tpe_flow, rules, prebuilt):
+    # Given a register with something in every stage
+    await prebuilt(a_register, flow, methodology_flow, tpe_flow, rules)
+    headers = {"Authorization": f"Bearer {await flow.token('secretariat')}"}
+    compiled_before = compiled.COUNTS.compiled
+
+    for field in BACKWARD:
+        document = (
+            f"query ($last: Int, $before: String, $after: String) {{ {field}(last: $last, before: $before, "
+            "after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } "
+            "edges { cursor node { __typename } } } }"
+        )
+        tail = await both[0].post("/graphql", json={"query": document, "variables": {"last": 1}}, headers=headers)
+        start = tail.json()["data"][field]["pageInfo"]["startCursor"]
+        for variables in ({"last": 2}, {"last": 2, "before": start}, {"last": 5, "before": start, "after": start}):
+            # When a backward page is asked of both paths
+            payload = {"query": document, "variables": variables}
+            fast, slow = [await client.post("/graphql", json=payload, headers=headers) for client in both]
+
+            # Then the answers are the same, and no error
+            assert "errors" not in fast.json(), (field, fast.json())
+            assert _same(fast.json()) == _same(slow.json()), (field, variables)
+    assert compiled.COUNTS.compiled - compiled_before >= 3 * len(BACKWARD)

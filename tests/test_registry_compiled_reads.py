@@ -30,6 +30,16 @@ DOCUMENTS = [
         "beneficiary reason at recordedBy from { number holderName } to { number } issuance { number } } } } }",
         {},
     ),
+    (
+        "query ($number: String!) { account(number: $number) { holdings(last: 1) { totalCount "
+        "edges { cursor node { serialStart } } pageInfo { hasNextPage hasPreviousPage startCursor } } } }",
+        {"number": "JP-200-0001"},
+    ),
+    (
+        "query { transfers(last: 2) { totalCount edges { cursor node { id quantity } } "
+        "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }",
+        {},
+    ),
     ("query ($s: String!) { unit(serial: $s) { serialStart account { number kind } } }", {"s": "VN051-0001-000000900"}),
 ]
 

@@ -7,6 +7,7 @@ from strawberry.dataloader import DataLoader
 from api.loaders.base import LoaderGroup
 from models.decision import Decision
 from models.proposal import Proposal, PublicComment, SidePosition, WorkflowEvent
+from resolvers import comment_queries
 from resolvers import loaders as batch
 
 
@@ -42,6 +43,11 @@ class ProposalLoaders(LoaderGroup):
     def window_comments(self) -> DataLoader[tuple[int | None, int | None], list[PublicComment]]:
         """Comments per public-input window: (proposal id, None) or (None, project id)."""
         return self.batch(batch.window_comments)
+
+    @cached_property
+    def visible_comment(self) -> DataLoader[int, PublicComment | None]:
+        """A comment by id, None where the principal sees neither its proposal nor its project."""
+        return self.batch(comment_queries.visible_comments_by_id, self.principal)
 
     @cached_property
     def history(self) -> DataLoader[int, list[WorkflowEvent]]:

@@ -23,7 +23,9 @@ class AppointMemberInput:
     since: date = strawberry.field(description="First day of the term.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="What appointMember and endMembership return: the membership as it now is, or why nothing changed."
+)
 class MemberPayload:
     member: CommitteeMember | None = strawberry.field(description="The member as now recorded; null on error.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")

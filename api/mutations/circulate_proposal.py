@@ -13,7 +13,9 @@ from resolvers import proposals
 class CirculateInput:
     id: strawberry.ID = strawberry.field(description="The proposal's id.")
     expected_version: int | None = strawberry.field(default=None, description="See ProposalRef.expectedVersion.")
-    mode: DecisionMode
+    mode: DecisionMode = strawberry.field(
+        description="MEETING (decided at meetingId) or ELECTRONIC (positions by deadline)."
+    )
     meeting_id: strawberry.ID | None = strawberry.field(
         default=None, description="MEETING: a scheduled meeting of the same committee, not in the past."
     )

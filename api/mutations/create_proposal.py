@@ -10,7 +10,9 @@ from resolvers import proposals
 @strawberry.input(description="A new agenda item, created as a DRAFT.")
 class CreateProposalInput:
     committee_code: str = strawberry.field(description="The partner's ISO code: VN.")
-    kind: ProposalKind
+    kind: ProposalKind = strawberry.field(
+        description="What is to be decided; OTHER for an item with no subject of its own (interim special measures ...)."
+    )
     title: str = strawberry.field(description="At most 300 characters.")
     summary: str | None = strawberry.field(default=None, description="At most 20,000 characters.")
 

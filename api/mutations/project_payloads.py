@@ -12,7 +12,9 @@ from resolvers.issuances import IssuanceResult
 from resolvers.projects import ProjectProposed
 
 
-@strawberry.type
+@strawberry.type(
+    description="What a project mutation returns: the project, the proposal it opened (if any), or why nothing changed."
+)
 class ProjectPayload:
     project: Project | None = strawberry.field(description="The project as it is now; null on error.")
     proposal: Proposal | None = strawberry.field(
@@ -21,7 +23,9 @@ class ProjectPayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="What an issuance mutation returns (request, authorization, recording, nullification for the NDC): the issuance as it now is with its CREDIT_ISSUANCE proposal, or why nothing changed."
+)
 class IssuancePayload:
     issuance: CreditIssuance | None = strawberry.field(description="The issuance as it is now; null on error.")
     proposal: Proposal | None = strawberry.field(description="Its CREDIT_ISSUANCE proposal.")

@@ -28,7 +28,9 @@ class ProposeMethodologyRevisionInput:
     summary: str = strawberry.field(description="What the revision changes.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="What proposing a methodology or a revision returns: the methodology, its proposal, or why nothing changed."
+)
 class MethodologyPayload:
     methodology: Methodology | None = strawberry.field(description="The proposed methodology (version); null on error.")
     proposal: Proposal | None = strawberry.field(description="Its DRAFT proposal.")

@@ -16,7 +16,9 @@ from resolvers.rules import RuleVersionProposed
 @strawberry.input(description="A new version of one of the committee's rules, guidelines or forms.")
 class ProposeRuleVersionInput:
     committee_code: str = strawberry.field(description="The partner's ISO code: VN.")
-    type: RuleDocumentType
+    type: RuleDocumentType = strawberry.field(
+        description="Which of the committee's rule documents gets the new version."
+    )
     title: str | None = strawberry.field(
         default=None, description="The proposal's title; default: the document's title and version."
     )
@@ -32,7 +34,9 @@ class ProposeRuleVersionInput:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="What proposeRuleVersion returns: the proposed version, its proposal, or why nothing changed."
+)
 class RuleVersionPayload:
     rule_version: RuleVersion | None = strawberry.field(description="The PROPOSED version; null on error.")
     proposal: Proposal | None = strawberry.field(description="Its DRAFT proposal of kind RULE_VERSION.")

@@ -16,14 +16,18 @@ class RegisterEntityInput:
     country_code: str | None = strawberry.field(
         default=None, description="Where it is established: JP or a partner's code."
     )
-    accreditation: AccreditationBasis
-    accreditation_body: str | None = None
+    accreditation: AccreditationBasis = strawberry.field(
+        description="What makes it eligible: ISO_14065, CDM_DOE, or PROVISIONAL while accreditation is under way."
+    )
+    accreditation_body: str | None = strawberry.field(
+        default=None, description="The body that accredited it (for ISO_14065), at most 200 characters."
+    )
     accreditation_expires_on: date | None = strawberry.field(
         default=None, description="After this day it cannot be proposed for designation."
     )
 
 
-@strawberry.type
+@strawberry.type(description="What registerEntity returns: the entity as registered, or why nothing changed.")
 class EntityPayload:
     entity: ThirdPartyEntity | None = strawberry.field(description="The entity as registered; null on error.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")

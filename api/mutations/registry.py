@@ -26,13 +26,17 @@ from resolvers import registry, unit_moves
 from resolvers.issuances import IssuanceResult
 
 
-@strawberry.type
+@strawberry.type(
+    description="What openAccount and closeAccount return: the account as it now is, or why nothing changed."
+)
 class AccountPayload:
     account: RegistryAccount | None = strawberry.field(description="The account opened; null on error.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="What transferUnits, nullifyUnits and cancelUnits return: the movement recorded (a Transfer of its kind), or why no unit moved."
+)
 class TransferPayload:
     transfer: Transfer | None = strawberry.field(description="The transfer recorded; null on error.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
@@ -50,7 +54,9 @@ class OpenAccountInput:
 @strawberry.input(description="One holder's share of a notified issuance, issued into its account.")
 class RecordIssuedInput:
     issuance_id: strawberry.ID = strawberry.field(description="A NOTIFIED issuance.")
-    holder: CreditHolder
+    holder: CreditHolder = strawberry.field(
+        description="Whose share was issued: PARTNER_GOVERNMENT, JAPAN_GOVERNMENT or PROJECT_PARTICIPANTS."
+    )
     issued_amount: int = strawberry.field(description="Units: above 0 and at most the share notified.")
     issued_on: date = strawberry.field(description="Not in the future.")
     account_number: str | None = strawberry.field(
@@ -62,18 +68,28 @@ class RecordIssuedInput:
 
 @strawberry.input(description="Units to move from one account to another.")
 class TransferUnitsInput:
-    from_account_id: strawberry.ID
-    to_account_id: strawberry.ID
-    issuance_id: strawberry.ID
+    from_account_id: strawberry.ID = strawberry.field(
+        description="The account the units leave (global id of a RegistryAccount, open)."
+    )
+    to_account_id: strawberry.ID = strawberry.field(
+        description="The account the units go to (global id of a RegistryAccount, open): in the same registry, or Japan's for units from a partner's."
+    )
+    issuance_id: strawberry.ID = strawberry.field(
+        description="Whose units move: the global id of the CreditIssuance; the source must hold enough of them."
+    )
     quantity: int = strawberry.field(description="Whole units, above 0; the lowest serials move first.")
 
 
 @strawberry.input(description="Units to nullify into Japan's NULLIFICATION account.")
 class NullifyUnitsInput:
     from_account_id: strawberry.ID = strawberry.field(description="An account of Japan's registry.")
-    issuance_id: strawberry.ID
-    quantity: int
-    purpose: enums.NullificationPurpose
+    issuance_id: strawberry.ID = strawberry.field(
+        description="Whose units are nullified: the global id of the CreditIssuance."
+    )
+    quantity: int = strawberry.field(description="Whole units, above 0; the lowest serials go first.")
+    purpose: enums.NullificationPurpose = strawberry.field(
+        description="Why: NDC (counted for Japan's NDC, only units both governments authorized for it) or another purpose."
+    )
     beneficiary: str | None = strawberry.field(
         default=None, description="On whose behalf: required for every purpose but NDC."
     )
@@ -81,15 +97,21 @@ class NullifyUnitsInput:
 
 @strawberry.input(description="Units of Japan's government account to nullify for the NDC.")
 class NullifyInput:
-    issuance_id: strawberry.ID
+    issuance_id: strawberry.ID = strawberry.field(
+        description="Whose units are nullified: the global id of a NOTIFIED CreditIssuance authorized by both governments."
+    )
     amount: int = strawberry.field(description="Units, above 0.")
 
 
 @strawberry.input(description="Units to cancel into the source registry's CANCELLATION account.")
 class CancelUnitsInput:
-    from_account_id: strawberry.ID
-    issuance_id: strawberry.ID
-    quantity: int
+    from_account_id: strawberry.ID = strawberry.field(
+        description="The account the units leave (global id of a RegistryAccount)."
+    )
+    issuance_id: strawberry.ID = strawberry.field(
+        description="Whose units are cancelled: the global id of the CreditIssuance."
+    )
+    quantity: int = strawberry.field(description="Whole units, above 0; the lowest serials go first.")
     reason: str = strawberry.field(description="Why, up to 5,000 characters.")
 
 

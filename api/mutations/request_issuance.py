@@ -11,14 +11,16 @@ from resolvers import issuances
 
 @strawberry.input(description="One holder's share of the requested credits.")
 class AllocationInput:
-    holder: CreditHolder
+    holder: CreditHolder = strawberry.field(
+        description="Whose share: PARTNER_GOVERNMENT, JAPAN_GOVERNMENT or PROJECT_PARTICIPANTS; each at most once."
+    )
     amount: int = strawberry.field(description="Whole t-CO2e, 0 or more.")
 
 
 @strawberry.input(description="A request for the credits of one monitoring period.")
 class RequestIssuanceInput:
     project_reference: str = strawberry.field(description="A REGISTERED project: VN051.")
-    monitoring_from: date
+    monitoring_from: date = strawberry.field(description="First day of the monitoring period.")
     monitoring_to: date = strawberry.field(
         description="Not before monitoringFrom, not in the future; the period may not overlap an earlier request "
         "of the project that was not withdrawn."

@@ -16,7 +16,7 @@ class ScheduleMeetingInput:
     venue: str | None = strawberry.field(default=None, description='"Jakarta", "Online" ...; at most 200 characters.')
 
 
-@strawberry.type
+@strawberry.type(description="What scheduleMeeting returns: the meeting as scheduled, or why nothing changed.")
 class MeetingPayload:
     meeting: Meeting | None = strawberry.field(description="The meeting with its number; null on error.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")

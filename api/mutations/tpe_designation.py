@@ -17,8 +17,12 @@ from resolvers.tpes import DesignationChange
 
 @strawberry.input(description="Designate an entity in one committee, for scopes of validation and of verification.")
 class ProposeTpeDesignationInput:
-    committee_code: str
-    entity_id: strawberry.ID
+    committee_code: str = strawberry.field(
+        description="The committee that is to designate it: the partner's ISO code (VN)."
+    )
+    entity_id: strawberry.ID = strawberry.field(
+        description="The global id of a registered ThirdPartyEntity whose accreditation has not expired."
+    )
     validation_scopes: list[int] = strawberry.field(
         description="Scopes 1–15 to validate in; may be empty if verification is not."
     )
@@ -27,15 +31,19 @@ class ProposeTpeDesignationInput:
 
 @strawberry.input(description="Suspend or withdraw a designation, whole or in part.")
 class ProposeTpeActionInput:
-    reference: str = strawberry.field(description="TPE-VN-003")
-    reason: str
+    reference: str = strawberry.field(description="The designation's reference: TPE-VN-003.")
+    reason: str = strawberry.field(
+        description="Why the designation is to be suspended or withdrawn; published with the decision."
+    )
     function: TpeFunction | None = strawberry.field(default=None, description="Only this function's scopes.")
     scopes: list[int] | None = strawberry.field(
         default=None, description="Only these scopes. Omit both: the whole designation."
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="What a TPE designation mutation returns: the designation, the proposal it opened (if any), or why nothing changed."
+)
 class DesignationPayload:
     designation: TpeDesignation | None = strawberry.field(description="The designation; null on error.")
     proposal: Proposal | None = strawberry.field(

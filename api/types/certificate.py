@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 )
 class AccountCertificate:
     signed: strawberry.Private[SignedCertificate]
-    as_of: datetime
+    as_of: datetime = strawberry.field(
+        description="The instant certified (UTC); the holdings are those at that instant."
+    )
     document: str = strawberry.field(
         description="Canonical JSON of what is certified: account, registry, kind, holder, asOf, blocks "
         "(issuance, serial range, quantity) and total."
@@ -61,7 +63,15 @@ class CertificateQueries:
         "null otherwise, as for an account that does not exist."
     )
     async def account_certificate(
-        self, info: Info, number: str, as_of: datetime | None = None
+        self,
+        info: Info,
+        number: Annotated[str, strawberry.argument(description="The account's number: JP-100-0001.")],
+        as_of: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="The instant to certify (ISO 8601 with a time zone); now when null. Not in the future."
+            ),
+        ] = None,
     ) -> AccountCertificate | None:
         signed = await account_certificate(info.context, number, as_of)
         return None if signed is None else AccountCertificate.of(signed)

@@ -10,7 +10,7 @@ from api.types.enums import ProjectStatus, ProposalStatus, Region, Side
 from api.types.meeting import Meeting
 from api.types.member import CommitteeMember
 from api.types.methodology import Methodology, MethodologyFilter, methodology_page
-from api.types.pagination import Connection, connection, page_args, visible_page
+from api.types.pagination import After, Before, Connection, First, Last, Paging, connection, page_args, visible_page
 from api.types.project import Project, project_page
 from api.types.relations import relation
 from api.types.rows import render, render_all, renders
@@ -60,21 +60,31 @@ class JointCommittee(Node):
     async def members(
         self,
         info: Info,
-        side: Side | None = None,
-        include_former: bool | None = False,
+        side: Annotated[
+            Side | None,
+            strawberry.argument(description="Only this side's members (JAPAN or PARTNER); both sides when null."),
+        ] = None,
+        include_former: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Also members whose term has ended, in the same order (Japan's side first, co-chairs first, then by start); serving members only when false."
+            ),
+        ] = False,
     ) -> list[CommitteeMember]:
         return render_all(await info.context.loaders.members.load(MembersKey(self.pk, side, bool(include_former))))
 
     @strawberry.field(description="The co-chair of that side serving today, if any.")
-    async def co_chair(self, info: Info, side: Side) -> CommitteeMember | None:
+    async def co_chair(
+        self, info: Info, side: Annotated[Side, strawberry.argument(description="Whose co-chair: JAPAN or PARTNER.")]
+    ) -> CommitteeMember | None:
         return render(await info.context.loaders.co_chair.load((self.pk, enums.Side(side))))
 
     @strawberry.field(description="This committee's decisions, newest first.")
     async def decisions(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[Annotated["Decision", strawberry.lazy("api.types.decision")]]:
         page = await info.context.db.run(
-            decisions.list_decisions, committee_code=self.code, **page_args(info, first, after)
+            decisions.list_decisions, committee_code=self.code, **page_args(info, Paging(first, after, last, before))
         )
         return await connection(info, page)
 
@@ -82,15 +92,19 @@ class JointCommittee(Node):
     async def proposals(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        status: list[ProposalStatus] | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        status: Annotated[
+            list[ProposalStatus] | None,
+            strawberry.argument(description="Only proposals in these statuses; all when null or empty."),
+        ] = None,
     ) -> Connection[Annotated["Proposal", strawberry.lazy("api.types.proposal")]]:
         return await visible_page(
             info,
             proposal_queries.list_proposals,
-            first,
-            after,
+            Paging(first, after, last, before),
             committee_code=self.code,
             statuses=status,
         )
@@ -106,31 +120,52 @@ class JointCommittee(Node):
     async def methodologies(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        filter: MethodologyFilter | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            MethodologyFilter | None,
+            strawberry.argument(
+                description="Filters that apply together; its committeeCode is ignored here (this committee)."
+            ),
+        ] = None,
     ) -> Connection[Methodology]:
-        return await methodology_page(info, first, after, filter, committee_code=self.code)
+        return await methodology_page(info, Paging(first, after, last, before), filter, committee_code=self.code)
 
     @strawberry.field(description="Third-party entities designated (or proposed) in this committee.")
     async def tpe_designations(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        filter: TpeFilter | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            TpeFilter | None,
+            strawberry.argument(
+                description="Filters that apply together; its committeeCode is ignored here (this committee)."
+            ),
+        ] = None,
     ) -> Connection[TpeDesignation]:
-        return await tpe_page(info, first, after, filter, committee_code=self.code)
+        return await tpe_page(info, Paging(first, after, last, before), filter, committee_code=self.code)
 
     @strawberry.field(description="This committee's projects you may see, newest first, optionally by status.")
     async def projects(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        status: list[ProjectStatus] | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        status: Annotated[
+            list[ProjectStatus] | None,
+            strawberry.argument(
+                description="Only projects in these statuses, as you are shown them; all when null or empty."
+            ),
+        ] = None,
     ) -> Connection[Project]:
-        return await project_page(info, first, after, self.code, status)
+        return await project_page(info, Paging(first, after, last, before), self.code, status)
 
     meetings = relation(
         list[Meeting],
@@ -147,12 +182,23 @@ class CommitteeQueries:
         return [Country.from_row(row) for row in await info.context.db.run(committees.list_countries)]
 
     @strawberry.field(description="The Joint Committees in the order their partners signed, optionally of one region.")
-    async def committees(self, info: Info, region: Region | None = None) -> list[JointCommittee]:
+    async def committees(
+        self,
+        info: Info,
+        region: Annotated[
+            Region | None,
+            strawberry.argument(description="Only the committees of partners in this region; all 30 when null."),
+        ] = None,
+    ) -> list[JointCommittee]:
         rows = await info.context.db.run(committees.list_committees, region)
         return [JointCommittee.from_row(row) for row in rows]
 
     @strawberry.field(description="One committee by the partner's ISO code (case-insensitive): VN, id, Mn ...")
-    async def committee(self, info: Info, code: str) -> JointCommittee | None:
+    async def committee(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="The partner's ISO code: VN, MN ... (any case).")],
+    ) -> JointCommittee | None:
         row = await info.context.db.run(committees.find_committee, code)
         return JointCommittee.from_row(row) if row else None
 

@@ -1,3 +1,5 @@
+from typing import Annotated
+
 import strawberry
 
 from api.types.enums import UserErrorCode
@@ -7,7 +9,9 @@ from api.types.enums import UserErrorCode
     description="Relay global object identification: every entity is fetchable with `Query.node(id)`."
 )
 class Node:
-    id: strawberry.ID = strawberry.field(description="Opaque global id; pass it to `node(id)`.")
+    id: strawberry.ID = strawberry.field(
+        description="Opaque global id, stable across restarts: pass it to `node(id:)` or `nodes(ids:)`."
+    )
 
 
 @strawberry.type(description="Text that exists in several languages. English is authoritative.")
@@ -16,7 +20,12 @@ class LocalizedText:
     ja: str | None = strawberry.field(description="Japanese, where published.")
 
     @strawberry.field(description="The text in `lang` (an ISO 639-1 code: en, ja), falling back to English.")
-    def text(self, lang: str) -> str:
+    def text(
+        self,
+        lang: Annotated[
+            str, strawberry.argument(description="An ISO 639-1 language code: en or ja; any other gives English.")
+        ],
+    ) -> str:
         if lang.strip().lower() == "ja" and self.ja:
             return self.ja
         return self.en

@@ -8,7 +8,7 @@ from api.ids import to_global_id
 from api.types.common import Node
 from api.types.enums import DecisionMode, DecisionOutcome, ProposalKind
 from api.types.meeting import Meeting
-from api.types.pagination import Connection, connection, page_args
+from api.types.pagination import After, Before, Connection, First, Last, Paging, connection, page_args
 from api.types.proposal import Proposal
 from api.types.relations import prefetch, relation
 from api.types.rows import load_subject, render, renders
@@ -29,12 +29,20 @@ class Decision(Node):
     reference: str = strawberry.field(
         description="JC-{CC}-{YYYY}-{NNN}: per committee and year of decidedOn, from 001, without gaps."
     )
-    kind: ProposalKind
-    outcome: DecisionOutcome
-    title: str
-    summary: str | None
-    decided_on: date
-    mode: DecisionMode
+    kind: ProposalKind = strawberry.field(
+        description="What kind of item was decided: a rule version, a methodology, a TPE designation, a project ..."
+    )
+    outcome: DecisionOutcome = strawberry.field(
+        description="APPROVED when both sides consented; NOT_APPROVED on an objection (a decision on objection)."
+    )
+    title: str = strawberry.field(description="The item's title, as published in the register.")
+    summary: str | None = strawberry.field(
+        description="What was decided, in a few sentences; null when none was given."
+    )
+    decided_on: date = strawberry.field(
+        description="The day the decision was taken: the meeting day, or the day the last consent or the objection came."
+    )
+    mode: DecisionMode = strawberry.field(description="At a meeting or electronically between meetings.")
     # A list of decisions prefetches the relations its nodes select, and these answer at once.
     committee = relation(
         Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
@@ -84,9 +92,11 @@ class Decision(Node):
 
 @strawberry.input(description="Filters of the decision register; all given filters apply together.")
 class DecisionFilter:
-    committee_code: str | None = None
-    kind: list[ProposalKind] | None = None
-    outcome: DecisionOutcome | None = None
+    committee_code: str | None = strawberry.field(
+        default=None, description="Only this committee's decisions: its code (VN, MN ...), any case."
+    )
+    kind: list[ProposalKind] | None = strawberry.field(default=None, description="Only decisions of these kinds.")
+    outcome: DecisionOutcome | None = strawberry.field(default=None, description="Only decisions with this outcome.")
     decided_from: date | None = strawberry.field(default=None, description="On or after this day.")
     decided_to: date | None = strawberry.field(default=None, description="On or before this day.")
     search: str | None = strawberry.field(
@@ -98,7 +108,16 @@ class DecisionFilter:
 class DecisionQueries:
     @strawberry.field(description="The public decision register across committees, newest first.")
     async def decisions(
-        self, info: Info, first: int | None = 20, after: str | None = None, filter: DecisionFilter | None = None
+        self,
+        info: Info,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            DecisionFilter | None,
+            strawberry.argument(description="Filters of the register, all applying together; none when null."),
+        ] = None,
     ) -> Connection[Decision]:
         f = filter or DecisionFilter()
         page = await info.context.db.run(
@@ -109,12 +128,16 @@ class DecisionQueries:
             decided_from=f.decided_from,
             decided_to=f.decided_to,
             search=f.search,
-            **page_args(info, first, after),
+            **page_args(info, Paging(first, after, last, before)),
         )
         return await connection(info, page)
 
     @strawberry.field(description="One decision by its reference: JC-VN-2026-001.")
-    async def decision(self, info: Info, reference: str) -> Decision | None:
+    async def decision(
+        self,
+        info: Info,
+        reference: Annotated[str, strawberry.argument(description="JC-{CC}-{YYYY}-{NNN}: JC-VN-2026-001 (any case).")],
+    ) -> Decision | None:
         row = await info.context.db.run(decisions.find_by_reference, reference)
         if row is None:
             return None

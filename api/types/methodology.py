@@ -7,7 +7,7 @@ from api.context import Info
 from api.ids import to_global_id
 from api.types.common import Node
 from api.types.enums import MethodologyStatus
-from api.types.pagination import Connection, visible_page
+from api.types.pagination import After, Before, Connection, First, Last, Paging, visible_page
 from api.types.relations import relation
 from api.types.rows import render_all, renders
 from api.types.scope import SectoralScope
@@ -41,13 +41,21 @@ class Methodology(Node):
         description="VN_AM003, given on approval from its own sequence; kept by every version."
     )
     version: str | None = strawberry.field(description='"ver01.0" once approved; revisions count up: "ver02.0".')
-    title: str
+    title: str = strawberry.field(
+        description="What the methodology is called (English), as proposed and kept by its versions unless a revision renames it."
+    )
     summary: str | None = strawberry.field(
         description="Reduction measures, reference and project emissions, monitoring parameters."
     )
-    proponent: str
-    status: MethodologyStatus
-    approved_on: date | None
+    proponent: str = strawberry.field(
+        description="Who proposed it: a project developer, the committee, or a body of either government."
+    )
+    status: MethodologyStatus = strawberry.field(
+        description="PROPOSED until decided (its proposal shows the workflow), VALID once approved, SUPERSEDED by a later version, NOT_APPROVED or WITHDRAWN."
+    )
+    approved_on: date | None = strawberry.field(
+        description="The day the committee approved this version; null until VALID."
+    )
     committee = relation(
         Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
         lambda loaders: loaders.committee,
@@ -112,8 +120,12 @@ class Methodology(Node):
 
 @strawberry.input(description="Filters of the methodology list; all given filters apply together.")
 class MethodologyFilter:
-    committee_code: str | None = None
-    status: list[MethodologyStatus] | None = None
+    committee_code: str | None = strawberry.field(
+        default=None, description="Only this committee's methodologies: its code (VN, MN ...)."
+    )
+    status: list[MethodologyStatus] | None = strawberry.field(
+        default=None, description="Only methodologies in these statuses."
+    )
     sectoral_scope: int | None = strawberry.field(default=None, description="Methodologies covering this scope (1–15).")
     search: str | None = strawberry.field(
         default=None, description="Words that must all appear in title, summary or references."
@@ -122,8 +134,7 @@ class MethodologyFilter:
 
 async def methodology_page(
     info: Info,
-    first: int | None,
-    after: str | None,
+    paging: Paging,
     filter: MethodologyFilter | None,
     committee_code: str | None = None,
 ) -> Any:
@@ -132,8 +143,7 @@ async def methodology_page(
     return await visible_page(
         info,
         methodology_queries.list_methodologies,
-        first,
-        after,
+        paging,
         committee_code=committee_code or f.committee_code,
         statuses=f.status,
         sectoral_scope=f.sectoral_scope,
@@ -144,12 +154,29 @@ async def methodology_page(
 @strawberry.type
 class MethodologyQueries:
     @strawberry.field(description="One methodology by its AM reference (the valid version) or its PM reference.")
-    async def methodology(self, info: Info, reference: str) -> Methodology | None:
+    async def methodology(
+        self,
+        info: Info,
+        reference: Annotated[
+            str,
+            strawberry.argument(
+                description="An approved reference (VN_AM003: its valid version) or a proposed one (VN_PM004)."
+            ),
+        ],
+    ) -> Methodology | None:
         row = await info.context.db.run(methodology_queries.find_methodology, info.context.principal, reference)
         return Methodology.from_row(row) if row else None
 
     @strawberry.field(description="Methodologies you may see, across committees, newest first.")
     async def methodologies(
-        self, info: Info, first: int | None = 20, after: str | None = None, filter: MethodologyFilter | None = None
+        self,
+        info: Info,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            MethodologyFilter | None, strawberry.argument(description="Filters that apply together; none when null.")
+        ] = None,
     ) -> Connection[Methodology]:
-        return await methodology_page(info, first, after, filter)
+        return await methodology_page(info, Paging(first, after, last, before), filter)

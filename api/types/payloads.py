@@ -14,20 +14,24 @@ from api.types.workflow import PublicComment
 from models.proposal import Proposal as ProposalRow
 
 
-@strawberry.type
+@strawberry.type(
+    description="What a step of a proposal's workflow returns: the proposal as it now is, or why nothing changed."
+)
 class ProposalPayload:
     proposal: Proposal | None = strawberry.field(description="The proposal as it now is; null on error.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="What a side's position returns: the proposal, and the decision when this position completed one (both sides consented, or one objected)."
+)
 class DecisionPayload:
     proposal: Proposal | None = strawberry.field(description="The proposal as it now is; null on error.")
     decision: Decision | None = strawberry.field(description="The decision, when this position completed one.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
-@strawberry.type
+@strawberry.type(description="What submitPublicComment returns: the comment as published, or why it was refused.")
 class CommentPayload:
     comment: PublicComment | None = strawberry.field(description="The comment as recorded; null on error.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")

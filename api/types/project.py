@@ -12,7 +12,7 @@ from api.loaders import now_or_later
 from api.types.common import Node
 from api.types.enums import CreditHolder, IssuanceStatus, ProjectStatus, Side, UsePurpose
 from api.types.methodology import Methodology
-from api.types.pagination import Connection, visible_page
+from api.types.pagination import After, Before, Connection, First, Last, Paging, visible_page
 from api.types.relations import relation
 from api.types.rows import render, render_all, renders
 from api.types.scope import SectoralScope
@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 class ProjectDesignDocument:
     uri: str = strawberry.field(description="Where the document is published.")
     sha256: str = strawberry.field(description="The SHA-256 digest of the document, 64 lower-case hex digits.")
-    recorded_on: date
+    recorded_on: date = strawberry.field(
+        description="The day the secretariat recorded it; its public input opened that day."
+    )
     public_input: PublicInputWindow = strawberry.field(
         description="Opened when the PDD was recorded (30 days by default); anyone may comment with "
         "submitPublicComment(projectId:) while it is open."
@@ -60,9 +62,11 @@ class Project(Node):
     reference: str | None = strawberry.field(
         description="VN051: given on registration, numbered after the committee's published projects."
     )
-    title: str
+    title: str = strawberry.field(description="The project's name as in its PIN.")
     participants: list[str] = strawberry.field(description="The project participants, as named in the PIN.")
-    registered_on: date | None
+    registered_on: date | None = strawberry.field(
+        description="The day its registration was decided; null until REGISTERED."
+    )
     committee = relation(
         Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
         lambda loaders: loaders.committee,
@@ -176,13 +180,17 @@ class Project(Node):
 @renders(AllocationRow)
 @strawberry.type(description="One holder's share of an issuance.")
 class CreditAllocation:
-    holder: CreditHolder
+    holder: CreditHolder = strawberry.field(
+        description="Who receives this share: the partner government, the Japanese government or the project participants."
+    )
     requested_amount: int = strawberry.field(description="t-CO2e, as requested.")
     notified_amount: int = strawberry.field(
         description="t-CO2e notified by the committee's decision; 0 until the issuance is NOTIFIED."
     )
     issued_amount: int | None = strawberry.field(description="Issued into a registry; null until recorded there.")
-    issued_on: date | None
+    issued_on: date | None = strawberry.field(
+        description="The day it was issued into a registry; null until recorded there."
+    )
 
     @classmethod
     def from_row(cls, row: AllocationRow) -> Self:
@@ -198,10 +206,12 @@ class CreditAllocation:
 @renders(AuthorizationRow)
 @strawberry.type(description="One government's authorization of an issuance's credits under Article 6.3.")
 class Authorization:
-    side: Side
+    side: Side = strawberry.field(description="The government that authorized: JAPAN or PARTNER.")
     amount: int = strawberry.field(description="t-CO2e authorized: at most the amount notified.")
-    use_purposes: list[UsePurpose]
-    authorized_on: date
+    use_purposes: list[UsePurpose] = strawberry.field(
+        description="What the credits may be used for: NDC, OTHER_INTERNATIONAL_MITIGATION or both."
+    )
+    authorized_on: date = strawberry.field(description="The day the government authorized them.")
     recorded_by: str = strawberry.field(description="Who recorded it for the government (the token's holder).")
 
     @classmethod
@@ -225,12 +235,16 @@ class Authorization:
 class CreditIssuance(Node):
     row: strawberry.Private[IssuanceRow]
     number: int = strawberry.field(description="1, 2 … per project, in the order requested.")
-    monitoring_from: date
-    monitoring_to: date
+    monitoring_from: date = strawberry.field(description="First day of the monitoring period.")
+    monitoring_to: date = strawberry.field(description="Last day of the monitoring period.")
     requested_amount: int = strawberry.field(description="t-CO2e requested.")
     notified_amount: int | None = strawberry.field(description="t-CO2e the committee decided to notify.")
-    notified_on: date | None
-    status: IssuanceStatus
+    notified_on: date | None = strawberry.field(
+        description="The day the committee's decision notified the amount; null until NOTIFIED."
+    )
+    status: IssuanceStatus = strawberry.field(
+        description="REQUESTED until the committee decides; NOTIFIED with the amount decided; NOT_APPROVED or WITHDRAWN."
+    )
     project = relation(
         Project,
         lambda loaders: loaders.project,
@@ -296,18 +310,25 @@ class CreditIssuance(Node):
 
 
 async def project_page(
-    info: Info, first: int | None, after: str | None, committee_code: str | None, status: list[ProjectStatus] | None
+    info: Info, paging: Paging, committee_code: str | None, status: list[ProjectStatus] | None
 ) -> Any:
     """The list behind Query.projects and JointCommittee.projects."""
     return await visible_page(
-        info, project_queries.list_projects, first, after, committee_code=committee_code, statuses=status
+        info, project_queries.list_projects, paging, committee_code=committee_code, statuses=status
     )
 
 
 @strawberry.type
 class ProjectQueries:
     @strawberry.field(description="One project by its PIN reference (VN_PIN001) or project reference (VN051).")
-    async def project(self, info: Info, reference: str) -> Project | None:
+    async def project(
+        self,
+        info: Info,
+        reference: Annotated[
+            str,
+            strawberry.argument(description="A PIN reference (VN_PIN001) or a project reference (VN051), any case."),
+        ],
+    ) -> Project | None:
         row = await info.context.db.run(project_queries.find_project, info.context.principal, reference)
         return Project.from_row(row) if row else None
 
@@ -315,9 +336,21 @@ class ProjectQueries:
     async def projects(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        committee_code: str | None = None,
-        status: list[ProjectStatus] | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        committee_code: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this committee's: its code, the partner's ISO code (VN, MN ...), any case."
+            ),
+        ] = None,
+        status: Annotated[
+            list[ProjectStatus] | None,
+            strawberry.argument(
+                description="Only projects in these statuses, as you are shown them (a draft registration reads PLANNED to outsiders); all when null or empty."
+            ),
+        ] = None,
     ) -> Connection[Project]:
-        return await project_page(info, first, after, committee_code, status)
+        return await project_page(info, Paging(first, after, last, before), committee_code, status)

@@ -8,7 +8,7 @@ from api.ids import to_global_id
 from api.types.common import Node
 from api.types.enums import DecisionMode, ProposalKind, ProposalStatus, Side
 from api.types.meeting import Meeting
-from api.types.pagination import Connection, visible_page
+from api.types.pagination import After, Before, Connection, First, Last, Paging, visible_page
 from api.types.relations import relation
 from api.types.rows import load_subject, render_all, renders
 from api.types.workflow import PublicInputWindow, SidePosition, WorkflowEvent
@@ -32,14 +32,18 @@ POSITION_STEPS = {Step.CONSENT.value, Step.OBJECT.value}
 @strawberry.type(description="An agenda item of one committee on its way to a decision of both sides.")
 class Proposal(Node):
     row: strawberry.Private[ProposalRow]
-    kind: ProposalKind
-    title: str
-    summary: str | None
+    kind: ProposalKind = strawberry.field(
+        description="What is to be decided: a rule version, a methodology, a TPE designation, a project, an issuance ..."
+    )
+    title: str = strawberry.field(description="What the item is called in the register.")
+    summary: str | None = strawberry.field(description="What is proposed and why; null when none was given.")
     status: ProposalStatus = strawberry.field(
         description="The current status; LAPSED as soon as an electronic deadline has passed."
     )
-    submitted_at: datetime | None
-    created_at: datetime
+    submitted_at: datetime | None = strawberry.field(
+        description="When it was submitted to the secretariat (UTC); null while a draft."
+    )
+    created_at: datetime = strawberry.field(description="When it was created (UTC).")
     mode: DecisionMode | None = strawberry.field(description="Set when circulated.")
     deadline: date | None = strawberry.field(description="Electronic decisions only: the last day for positions.")
     proposer_side: Side | None = strawberry.field(
@@ -164,16 +168,25 @@ class ProposalQueries:
     async def proposals(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        committee_code: str | None = None,
-        status: list[ProposalStatus] | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        committee_code: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this committee's: its code, the partner's ISO code (VN, MN ...), any case."
+            ),
+        ] = None,
+        status: Annotated[
+            list[ProposalStatus] | None,
+            strawberry.argument(description="Only proposals in these statuses; all when null or empty."),
+        ] = None,
     ) -> Connection[Proposal]:
         return await visible_page(
             info,
             proposal_queries.list_proposals,
-            first,
-            after,
+            Paging(first, after, last, before),
             committee_code=committee_code,
             statuses=status,
         )

@@ -20,7 +20,7 @@ from api.context import Info
 from api.ids import from_global_id, to_global_id
 from api.loaders import now_or_later
 from api.types.common import Node
-from api.types.pagination import Connection, connection, page_args, visible_page
+from api.types.pagination import After, Before, Connection, First, Last, Paging, connection, page_args, visible_page
 from api.types.relations import relation
 from api.types.rows import render, render_all, renders
 from models import enums
@@ -60,7 +60,12 @@ class Registry:
         "cancellation accounts to everyone, participant accounts to the secretariat and this registry's government."
     )
     async def accounts(
-        self, info: Info, kind: list[enums.RegistryAccountKind] | None = None
+        self,
+        info: Info,
+        kind: Annotated[
+            list[enums.RegistryAccountKind] | None,
+            strawberry.argument(description="Only accounts of these kinds; all you may see when null or empty."),
+        ] = None,
     ) -> list["RegistryAccount"]:
         rows = await info.context.db.run(
             registry_queries.registry_accounts, info.context.principal, saved_id(self.row), kind
@@ -76,10 +81,14 @@ class Registry:
 class RegistryAccount(Node):
     row: strawberry.Private[AccountRow]
     number: str = strawberry.field(description="JP-100-0001: registry, kind code, sequence.")
-    kind: enums.RegistryAccountKind
+    kind: enums.RegistryAccountKind = strawberry.field(
+        description="What the account is for: government holding, participant holding, nullification or cancellation."
+    )
     holder_name: str = strawberry.field(description="Whose account it is; public for all but participant accounts.")
-    opened_on: date
-    closed_on: date | None
+    opened_on: date = strawberry.field(description="The day it was opened.")
+    closed_on: date | None = strawberry.field(
+        description="The day it was closed; null while open. A closed account receives and sends nothing."
+    )
     registry = relation(
         Registry,
         lambda loaders: loaders.registry,
@@ -111,12 +120,14 @@ class RegistryAccount(Node):
         description="Its blocks of units by issuance then serial, lowest first (empty where its balance is "
         "hidden from you, as `balance`)."
     )
-    async def holdings(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection["UnitBlock"]:
+    async def holdings(
+        self, info: Info, first: First = 20, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection["UnitBlock"]:
         page = await info.context.db.run(
             registry_queries.list_holdings,
             info.context.principal,
             account_id=saved_id(self.row),
-            **page_args(info, first, after),
+            **page_args(info, Paging(first, after, last, before)),
         )
         return await connection(info, page)
 
@@ -125,7 +136,9 @@ class RegistryAccount(Node):
 @strawberry.type(description="A run of consecutive serial numbers of one issuance, held by one account.")
 class UnitBlock:
     row: strawberry.Private[BlockRow]
-    quantity: int = strawberry.field(description="Units in the block.")
+    quantity: int = strawberry.field(
+        description="Units in the block, serialStart to serialEnd inclusive; one unit is one t-CO2e."
+    )
     issuance = relation(
         Annotated["CreditIssuance", strawberry.lazy("api.types.project")],
         lambda loaders: loaders.issued_issuance,
@@ -176,14 +189,16 @@ class UnitBlock:
 )
 class Transfer(Node):
     row: strawberry.Private[TransferRow]
-    kind: enums.TransferKind
-    quantity: int
+    kind: enums.TransferKind = strawberry.field(
+        description="ISSUANCE into an account, INTERNAL within a registry, INTERNATIONAL from a partner's registry to Japan's, NULLIFICATION or CANCELLATION."
+    )
+    quantity: int = strawberry.field(description="Units moved; one unit is one t-CO2e.")
     purpose: enums.NullificationPurpose | None = strawberry.field(description="NULLIFICATION only.")
     beneficiary: str | None = strawberry.field(
         description="NULLIFICATION: on whose behalf (a company for SHK_OFFSET); null for the NDC unless named."
     )
     reason: str | None = strawberry.field(description="CANCELLATION: why the units were cancelled.")
-    at: datetime
+    at: datetime = strawberry.field(description="When it was recorded (UTC).")
     recorded_by: str = strawberry.field(description="Who recorded it (the token's holder).")
     to = relation(
         RegistryAccount,
@@ -257,14 +272,24 @@ def decode_issuance(issuance_id: str | None) -> int | None:
 @strawberry.type
 class RegistryQueries:
     @strawberry.field(description="A registry by its code: JP, or a partner country's code.")
-    async def registry(self, info: Info, code: str) -> Registry | None:
+    async def registry(
+        self,
+        info: Info,
+        code: Annotated[
+            str, strawberry.argument(description="The registry's country code: JP, or a partner's (VN, MN ...).")
+        ],
+    ) -> Registry | None:
         return render(await info.context.db.run(registry_queries.find_registry, code))
 
     @strawberry.field(
         description="An account by number (JP-100-0001); null when there is none or it is a participant account "
         "you may not see."
     )
-    async def account(self, info: Info, number: str) -> RegistryAccount | None:
+    async def account(
+        self,
+        info: Info,
+        number: Annotated[str, strawberry.argument(description="{registry}-{kind code}-{nnnn}: JP-100-0001.")],
+    ) -> RegistryAccount | None:
         row = await info.context.db.run(registry_queries.find_account, info.context.principal, number)
         return render(row)
 
@@ -274,16 +299,24 @@ class RegistryQueries:
     async def transfers(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        account_number: str | None = None,
-        issuance_id: strawberry.ID | None = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        account_number: Annotated[
+            str | None, strawberry.argument(description="Only transfers from or into this account: JP-100-0001.")
+        ] = None,
+        issuance_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only transfers of this issuance's units: the global id of a CreditIssuance."
+            ),
+        ] = None,
     ) -> Connection[Transfer]:
         return await visible_page(
             info,
             registry_queries.list_transfers,
-            first,
-            after,
+            Paging(first, after, last, before),
             account_number=account_number,
             issuance_id=decode_issuance(issuance_id),
         )
@@ -292,6 +325,15 @@ class RegistryQueries:
         description="The block holding this serial now (VN051-0001-000000001); null when no unit has it or it is "
         "held by a participant account you may not see."
     )
-    async def unit(self, info: Info, serial: str) -> UnitBlock | None:
+    async def unit(
+        self,
+        info: Info,
+        serial: Annotated[
+            str,
+            strawberry.argument(
+                description="One unit's serial: {project}-{issuance number}-{unit}, VN051-0001-000000001."
+            ),
+        ],
+    ) -> UnitBlock | None:
         row = await info.context.db.run(registry_queries.find_unit, info.context.principal, serial)
         return render(row)

@@ -13,6 +13,7 @@ This module imports no type module; every type module is imported by `api.schema
 field resolves.
 """
 
+import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -98,6 +99,23 @@ async def load_node(info: Info, type_name: str, key: int) -> Any:
     """The object of a global id, None when there is no such type or object or it is hidden."""
     lookup = _NODES.get(type_name)
     return None if lookup is None else await lookup.load(info, key)
+
+
+async def load_nodes(info: Info, decoded: list[tuple[str, int] | None]) -> list[Any]:
+    """The objects of several global ids in their order, None for each that names no object or a
+    hidden one: one `load_many` per type, so that the ids of one type cost one batch, however many."""
+    wanted: dict[str, list[int]] = {}
+    for each in decoded:
+        if each is not None and each[0] in _NODES:
+            wanted.setdefault(each[0], []).append(each[1])
+    names = list(wanted)
+    batches = [_NODES[name].loader(info.context.loaders).load_many(wanted[name]) for name in names]
+    found: dict[tuple[str, int], Any] = {}
+    for name, rows in zip(names, await asyncio.gather(*batches), strict=True):
+        lookup = _NODES[name]
+        for key, row in zip(wanted[name], rows, strict=True):
+            found[(name, key)] = None if row is None else lookup.render(row)
+    return [None if each is None else found.get(each) for each in decoded]
 
 
 def node_types() -> list[type]:

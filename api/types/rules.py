@@ -25,8 +25,10 @@ if TYPE_CHECKING:
 @strawberry.type(description="One of a committee's rules, guidelines or forms, with its whole version history.")
 class RuleDocument(Node):
     row: strawberry.Private[DocumentRow]
-    type: RuleDocumentType
-    title: str
+    type: RuleDocumentType = strawberry.field(
+        description="Which rule, guideline or form: rules of procedure, project cycle procedure, a form ..."
+    )
+    title: str = strawberry.field(description="Its title: Rules of Procedures for the Joint Committee.")
     form_name: str | None = strawberry.field(description="For a FORM: its short name (PIN, PDD ...).")
     committee = relation(
         Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
@@ -67,15 +69,19 @@ class RuleDocument(Node):
 @strawberry.type(description="One version of a rule document.")
 class RuleVersion(Node):
     row: strawberry.Private[VersionRow]
-    version: str = strawberry.field(description='"ver06.0"')
+    version: str = strawberry.field(
+        description='The version number, "ver{NN.N}": "ver06.0"; each adopted version is higher than the one before.'
+    )
     code: str = strawberry.field(description='JCM_{CC}_{TYPE}_ver{NN.N}: "JCM_ID_PCP_ver06.0".')
-    status: RuleVersionStatus
+    status: RuleVersionStatus = strawberry.field(
+        description="PROPOSED until decided; IN_FORCE once adopted; SUPERSEDED when a later version is adopted; or NOT_ADOPTED."
+    )
     effective_on: date | None = strawberry.field(
         description="In force from this day; the decision date unless proposed otherwise."
     )
     uri: str | None = strawberry.field(description="Where the adopted text is published.")
     sha256: str | None = strawberry.field(description="SHA-256 of that text (64 hex characters), for integrity.")
-    summary: str | None
+    summary: str | None = strawberry.field(description="What changed in this version; null when none was given.")
     document = relation(
         RuleDocument,
         lambda loaders: loaders.rule_document,

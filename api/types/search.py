@@ -1,3 +1,5 @@
+from typing import Annotated
+
 import strawberry
 
 from api.context import Info
@@ -11,9 +13,15 @@ from resolvers import global_search
 
 @strawberry.type(description="Search hits of each kind, most relevant first.")
 class SearchResults:
-    decisions: list[Decision]
-    methodologies: list[Methodology]
-    entities: list[ThirdPartyEntity]
+    decisions: list[Decision] = strawberry.field(
+        description="Decisions whose reference, title or summary match, best first."
+    )
+    methodologies: list[Methodology] = strawberry.field(
+        description="Methodologies you may see whose references, title or summary match, best first."
+    )
+    entities: list[ThirdPartyEntity] = strawberry.field(
+        description="Third-party entities whose name matches, best first."
+    )
     projects: list[Project] = strawberry.field(
         description="Projects you may see, matched on PIN reference, reference, title and participants."
     )
@@ -25,7 +33,22 @@ class SearchQueries:
         description="Full-text search: every word must match the start of a word of a reference, title or summary "
         "(an entity's name; a project's PIN reference, reference, title or participants). The best `first` hits of each kind, most relevant first."
     )
-    async def search(self, info: Info, text: str, first: int | None = 10) -> SearchResults:
+    async def search(
+        self,
+        info: Info,
+        text: Annotated[
+            str,
+            strawberry.argument(
+                description="Words to find: each must match the start of a word of a reference, title, summary or name."
+            ),
+        ],
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description="At most this many hits of each kind: 1 to the server's maximum page size (100 by default)."
+            ),
+        ] = 10,
+    ) -> SearchResults:
         limit = 10 if first is None else first
         if not 1 <= limit <= info.context.settings.max_page_size:
             raise invalid("first", f"first must be between 1 and {info.context.settings.max_page_size}.")

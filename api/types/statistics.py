@@ -9,67 +9,71 @@ from resolvers import project_stats, statistics
 
 @strawberry.type(description="Decisions of one committee, kind, outcome and year.")
 class DecisionCount:
-    committee_code: str
-    kind: ProposalKind
-    outcome: DecisionOutcome
-    year: int
-    count: int
+    committee_code: str = strawberry.field(description="The committee's code (the partner's ISO code: VN, MN ...).")
+    kind: ProposalKind = strawberry.field(description="What kind of item was decided.")
+    outcome: DecisionOutcome = strawberry.field(description="How it was decided: approved or not.")
+    year: int = strawberry.field(description="The calendar year of the decision day (decidedOn).")
+    count: int = strawberry.field(
+        description="How many decisions of this committee, kind, outcome and year; combinations with none are left out."
+    )
 
 
 @strawberry.type(description="Approved (VALID) methodologies covering one sectoral scope.")
 class ScopeCount:
-    scope: SectoralScope
-    count: int
+    scope: SectoralScope = strawberry.field(description="The sectoral scope (1–15).")
+    count: int = strawberry.field(description="Methodologies with status VALID covering the scope; 0 where none.")
 
 
 @strawberry.type(
     description="Projects published for one partner country (May 2025, seed data): not counted from this register."
 )
 class CountryProjectCount:
-    country: Country
+    country: Country = strawberry.field(description="The partner country.")
     count: int = strawberry.field(description="0 where none was reported.")
 
 
 @strawberry.type(description="Partner countries and their projects published (May 2025, seed data) in one region.")
 class RegionProjectCount:
-    region: Region
-    countries: int
-    count: int
+    region: Region = strawberry.field(description="The region, as the Japanese government groups partner countries.")
+    countries: int = strawberry.field(description="Partner countries in the region, with or without projects.")
+    count: int = strawberry.field(description="Projects published for those countries together (May 2025).")
 
 
 @strawberry.type(description="Projects registered by this system's decisions in one committee.")
 class CommitteeProjectCount:
-    committee_code: str
-    count: int
+    committee_code: str = strawberry.field(description="The committee's code (VN, MN ...).")
+    count: int = strawberry.field(description="Projects registered by its decisions (withdrawn ones included).")
 
 
 @strawberry.type(description="Projects registered by this system's decisions in one year (of registeredOn).")
 class YearProjectCount:
-    year: int
-    count: int
+    year: int = strawberry.field(description="The calendar year of registeredOn.")
+    count: int = strawberry.field(description="Projects registered by this system's decisions in that year.")
 
 
 @strawberry.type(description="Projects registered by this system's decisions that cover one sectoral scope.")
 class ScopeProjectCount:
-    scope: SectoralScope
-    count: int
+    scope: SectoralScope = strawberry.field(description="The sectoral scope (1–15).")
+    count: int = strawberry.field(
+        description="Registered projects covering the scope; a project of several scopes counts in each."
+    )
 
 
 @strawberry.type(description="Credits notified by this system's issuance decisions in one committee.")
 class CommitteeCredits:
-    committee_code: str
+    committee_code: str = strawberry.field(description="The committee's code (VN, MN ...).")
     credits: int = strawberry.field(description="t-CO2e: the sum of notifiedAmount of NOTIFIED issuances.")
 
 
 @strawberry.type(description="Credits notified by this system's issuance decisions in one year (of notifiedOn).")
 class YearCredits:
-    year: int
+    year: int = strawberry.field(description="The calendar year of notifiedOn.")
     credits: int = strawberry.field(description="t-CO2e: the sum of notifiedAmount of NOTIFIED issuances.")
 
 
 @strawberry.type(description="Credits notified for projects that cover one sectoral scope.")
 class ScopeCredits:
-    scope: SectoralScope
+    scope: SectoralScope = strawberry.field(description="The sectoral scope (1–15).")
     credits: int = strawberry.field(
         description="t-CO2e notified for projects covering the scope; an issuance of a project of several "
         "scopes counts in each."
@@ -78,17 +82,19 @@ class ScopeCredits:
 
 @strawberry.type(description="Projects registered by this system's decisions in one committee, year and scope.")
 class RegisteredProjectCount:
-    committee_code: str
+    committee_code: str = strawberry.field(description="The committee's code (VN, MN ...).")
     year: int = strawberry.field(description="Of registeredOn.")
-    scope: SectoralScope
-    count: int
+    scope: SectoralScope = strawberry.field(
+        description="The sectoral scope (1–15); a project of several scopes counts in each."
+    )
+    count: int = strawberry.field(description="Projects registered in that committee and year that cover the scope.")
 
 
 @strawberry.type(description="Credits notified by this system's decisions in one committee, year and scope.")
 class NotifiedCredits:
-    committee_code: str
+    committee_code: str = strawberry.field(description="The committee's code (VN, MN ...).")
     year: int = strawberry.field(description="Of notifiedOn.")
-    scope: SectoralScope
+    scope: SectoralScope = strawberry.field(description="The sectoral scope (1–15) of the issuances' projects.")
     credits: int = strawberry.field(
         description="t-CO2e notified for projects covering the scope; an issuance of a project of several "
         "scopes counts in each."

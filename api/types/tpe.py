@@ -8,7 +8,7 @@ from api.ids import to_global_id
 from api.types.common import Node
 from api.types.country import Country
 from api.types.enums import AccreditationBasis, DesignationStatus, TpeFunction
-from api.types.pagination import Connection, visible_page
+from api.types.pagination import After, Before, Connection, First, Last, Paging, visible_page
 from api.types.relations import relation
 from api.types.rows import render_all, renders
 from api.types.scope import SectoralScope
@@ -28,10 +28,16 @@ if TYPE_CHECKING:
 @strawberry.type(description="A validation and verification body.")
 class ThirdPartyEntity(Node):
     row: strawberry.Private[EntityRow]
-    name: str
-    accreditation: AccreditationBasis
-    accreditation_body: str | None
-    accreditation_expires_on: date | None
+    name: str = strawberry.field(description="The entity's registered name: Example Verification Ltd.")
+    accreditation: AccreditationBasis = strawberry.field(
+        description="What makes it eligible: ISO 14065 accreditation, CDM Designated Operational Entity status, or PROVISIONAL while accreditation is under way."
+    )
+    accreditation_body: str | None = strawberry.field(
+        description="The body that accredited it (for ISO 14065); null when not given."
+    )
+    accreditation_expires_on: date | None = strawberry.field(
+        description="The last day its accreditation is valid; null when it does not expire or was not given."
+    )
     country = relation(
         Country | None,
         lambda loaders: loaders.country_by_code,
@@ -60,8 +66,12 @@ class ThirdPartyEntity(Node):
 @renders(ScopeRow)
 @strawberry.type(description="One sectoral scope of a designation, for one function, with its own status.")
 class DesignatedScope:
-    function: TpeFunction
-    status: DesignationStatus
+    function: TpeFunction = strawberry.field(
+        description="VALIDATION (of a project's design) or VERIFICATION (of its monitored reductions)."
+    )
+    status: DesignationStatus = strawberry.field(
+        description="This scope's own status for this function: PROPOSED until decided, then DESIGNATED, SUSPENDED, WITHDRAWN, VOLUNTARILY_WITHDRAWN or NOT_APPROVED."
+    )
     since: date = strawberry.field(description="The day this scope took its current status.")
     number: strawberry.Private[int]
     scope = relation(
@@ -91,7 +101,9 @@ class TpeDesignation(Node):
     status: DesignationStatus = strawberry.field(
         description="DESIGNATED while any scope is; else SUSPENDED while any is; else how the last scope ended."
     )
-    designated_on: date | None
+    designated_on: date | None = strawberry.field(
+        description="The day the committee first designated it; null until then."
+    )
     committee = relation(
         Annotated["JointCommittee", strawberry.lazy("api.types.committee")],
         lambda loaders: loaders.committee,
@@ -132,23 +144,29 @@ class TpeDesignation(Node):
     description="Filters of the TPE list. With function or sectoralScope, status applies to the matching scopes."
 )
 class TpeFilter:
-    committee_code: str | None = None
-    function: TpeFunction | None = None
-    sectoral_scope: int | None = None
-    status: list[DesignationStatus] | None = None
+    committee_code: str | None = strawberry.field(
+        default=None, description="Only this committee's designations: its code (VN, MN ...)."
+    )
+    function: TpeFunction | None = strawberry.field(
+        default=None, description="Only designations with a scope for this function."
+    )
+    sectoral_scope: int | None = strawberry.field(
+        default=None, description="Only designations covering this sectoral scope (1–15)."
+    )
+    status: list[DesignationStatus] | None = strawberry.field(
+        default=None,
+        description="Only these statuses: of the matching scopes with function or sectoralScope, else of the designations.",
+    )
     search: str | None = strawberry.field(default=None, description="Words of the entity's name.")
 
 
-async def tpe_page(
-    info: Info, first: int | None, after: str | None, filter: TpeFilter | None, committee_code: str | None = None
-) -> Any:
+async def tpe_page(info: Info, paging: Paging, filter: TpeFilter | None, committee_code: str | None = None) -> Any:
     """The list behind Query.tpes and JointCommittee.tpeDesignations."""
     f = filter or TpeFilter()
     return await visible_page(
         info,
         tpe_queries.list_designations,
-        first,
-        after,
+        paging,
         committee_code=committee_code or f.committee_code,
         function=f.function,
         sectoral_scope=f.sectoral_scope,
@@ -160,7 +178,9 @@ async def tpe_page(
 @strawberry.type
 class TpeQueries:
     @strawberry.field(description="One designation by its reference: TPE-VN-003.")
-    async def tpe(self, info: Info, reference: str) -> TpeDesignation | None:
+    async def tpe(
+        self, info: Info, reference: Annotated[str, strawberry.argument(description="TPE-{CC}-{nnn}: TPE-VN-003.")]
+    ) -> TpeDesignation | None:
         row = await info.context.db.run(tpe_queries.find_designation, reference)
         return TpeDesignation.from_row(row) if row else None
 
@@ -169,9 +189,17 @@ class TpeQueries:
         "sectoralScope: 3, status: [DESIGNATED]})` lists the entities that may verify scope 3 in Viet Nam today."
     )
     async def tpes(
-        self, info: Info, first: int | None = 20, after: str | None = None, filter: TpeFilter | None = None
+        self,
+        info: Info,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            TpeFilter | None, strawberry.argument(description="Filters that apply together; none when null.")
+        ] = None,
     ) -> Connection[TpeDesignation]:
-        return await tpe_page(info, first, after, filter)
+        return await tpe_page(info, Paging(first, after, last, before), filter)
 
     @strawberry.field(description="Every registered validation and verification body, by name.")
     async def entities(self, info: Info) -> list[ThirdPartyEntity]:
