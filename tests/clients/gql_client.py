@@ -1,0 +1,57 @@
+"""The README's Python examples, run by tests/test_clients.py against a live server: the `gql`
+client (pip install "gql[httpx,websockets]") reading over HTTP, acting with a bearer token, and
+following decisions over a WebSocket. Each function opens its own connection, as a script would."""
+
+from gql import Client, GraphQLRequest, gql
+from gql.transport.httpx import HTTPXAsyncTransport
+from gql.transport.websockets import WebsocketsTransport
+
+COMMITTEE = gql("""
+    query Committee($code: String!) {
+      committee(code: $code) { code name { en ja } partner { signingOrder signedOn } }
+    }
+""")
+
+CONSENT = gql("""
+    mutation Consent($id: ID!) {
+      giveConsent(input: {id: $id}) {
+        proposal { status }
+        decision { reference outcome }
+        userErrors { code message field }
+      }
+    }
+""")
+
+DECISIONS = gql("""
+    subscription Decisions($code: String) {
+      decisionMade(committeeCode: $code) { reference outcome title committee { code } }
+    }
+""")
+
+
+async def committee(url: str, code: str) -> dict:
+    """Anyone may read: no token. `url` is http(s)://host/graphql."""
+    transport = HTTPXAsyncTransport(url=url, timeout=10)
+    async with Client(transport=transport) as session:
+        return await session.execute(GraphQLRequest(COMMITTEE, variable_values={"code": code}))
+
+
+async def give_consent(url: str, token: str, proposal_id: str) -> dict:
+    """Acting needs a bearer token; the side (Japan or the partner) comes from the token."""
+    transport = HTTPXAsyncTransport(url=url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    async with Client(transport=transport) as session:
+        return await session.execute(GraphQLRequest(CONSENT, variable_values={"id": proposal_id}))
+
+
+async def first_decision(ws_url: str, token: str, code: str) -> dict:
+    """The next decision of committee `code`. The server speaks graphql-transport-ws only: ask
+    for it, since gql offers the legacy Apollo protocol first. `ws_url` is ws(s)://host/graphql."""
+    transport = WebsocketsTransport(
+        url=ws_url,
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],  # "graphql-transport-ws"
+        headers={"Authorization": f"Bearer {token}"},  # or init_payload={"Authorization": f"Bearer {token}"}
+    )
+    async with Client(transport=transport) as session:
+        async for result in session.subscribe(GraphQLRequest(DECISIONS, variable_values={"code": code})):
+            return result
+    raise RuntimeError("the subscription ended without a decision")

@@ -1,0 +1,139 @@
+"""Running the README's client examples (tests/clients/) against the `live_server` fixture: Node
+scripts as child processes of the test's event loop (the server runs in that loop too, so nothing
+here may block it), each bounded to 10 seconds; and knowing when a subscription is really listening
+on the server, so that the decision a test then takes cannot be published before it."""
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from resolvers.events import DecisionBroker
+
+CLIENTS = Path(__file__).resolve().parent.parent / "clients"
+TIMEOUT = 10
+
+
+def node_ready() -> str:
+    """The path of `node`, with tests/clients' packages installed (`npm ci` when node_modules is
+    missing or older than the lockfile). Without Node the examples are skipped, but not in CI
+    (CI set), where a machine without Node must fail rather than pass without running them."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        missing = "node" if node is None else "npm"
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing} is not installed: CI must run the Node client examples (tests/clients/)")
+        pytest.skip(f"{missing} is not installed: the Node client examples (tests/clients/) need it")
+    installed = CLIENTS / "node_modules" / ".package-lock.json"
+    lock = CLIENTS / "package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"], cwd=CLIENTS, capture_output=True, text=True, timeout=300
+        )
+        if done.returncode != 0:
+            pytest.fail(f"npm ci in tests/clients failed:\n{done.stdout}\n{done.stderr}")
+    return node
+
+
+class NodeScript:
+    """One running script; `output()` is its stdout as JSON once it exits (10 s at most)."""
+
+    def __init__(self, name: str, process: asyncio.subprocess.Process):
+        self.name, self.process = name, process
+
+    async def output(self) -> Any:
+        try:
+            stdout, stderr = await asyncio.wait_for(self.process.communicate(), timeout=TIMEOUT)
+        except TimeoutError:
+            pytest.fail(f"{self.name} did not finish within {TIMEOUT} s:\n{await self.stop()}")
+        assert self.process.returncode == 0, f"{self.name} exited {self.process.returncode}:\n{stderr.decode()}"
+        return json.loads(stdout)
+
+    async def meanwhile(self, awaitable: Awaitable[Any]) -> None:
+        """Await `awaitable` while the script runs: fail with what the script said if it exits
+        first (it could not connect, say) or if 10 s pass."""
+        waited = asyncio.ensure_future(awaitable)
+        exited = asyncio.ensure_future(self.process.wait())
+        done, pending = await asyncio.wait({waited, exited}, timeout=TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+        for future in pending:
+            future.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        if waited in done:
+            waited.result()
+            return
+        said = await self.stop()
+        pytest.fail(
+            f"{self.name} exited {self.process.returncode} first:\n{said}"
+            if done
+            else f"{self.name}: nothing within {TIMEOUT} s:\n{said}"
+        )
+
+    async def stop(self) -> str:
+        """Kill it if still running; what it wrote to stderr."""
+        if self.process.returncode is None:
+            self.process.kill()
+        _, stderr = await self.process.communicate()
+        return stderr.decode()
+
+
+@asynccontextmanager
+async def node_script(node: str, name: str, **env: str) -> AsyncIterator[NodeScript]:
+    """`node tests/clients/<name>` with `env` added to this process's environment; killed on the way
+    out if still running."""
+    process = await asyncio.create_subprocess_exec(
+        node,
+        name,
+        cwd=CLIENTS,
+        env={**os.environ, **env},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    script = NodeScript(name, process)
+    try:
+        yield script
+    finally:
+        await script.stop()
+
+
+class Subscribers:
+    """Counts the decision subscriptions opened on the server (the broker's queues), in any app of
+    this process. A client's "subscribed" is no proof: the server opens the operation's queue in a
+    task of its own, after the subscribe message was read."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+        self._changed = asyncio.Event()
+
+    async def wait(self, count: int = 1) -> None:
+        async with asyncio.timeout(TIMEOUT):
+            while self.opened < count:
+                await self._changed.wait()
+                self._changed.clear()
+
+    def _open(self) -> None:
+        self.opened += 1
+        self._changed.set()
+
+
+@contextmanager
+def counting_subscribers() -> Iterator[Subscribers]:
+    subscribers = Subscribers()
+    original = DecisionBroker.subscribe
+
+    @asynccontextmanager
+    async def subscribe(broker: DecisionBroker) -> AsyncIterator[asyncio.Queue]:
+        async with original(broker) as queue:
+            subscribers._open()
+            yield queue
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DecisionBroker, "subscribe", subscribe)
+        yield subscribers
