@@ -11,7 +11,7 @@ from gql.transport.exceptions import TransportQueryError
 
 from api.ids import to_global_id
 from tests.clients.gql_client import committee, first_decision, give_consent
-from tests.support.clients import counting_subscribers, node_ready, node_script
+from tests.support.clients import counting_subscribers, meanwhile, node_ready, node_script
 
 VIET_NAM = {
     "code": "VN",
@@ -92,7 +92,7 @@ async def test_gql_subscription_receives_the_decision_when_both_sides_consent(li
     with counting_subscribers() as subscribers:
         waiting = asyncio.create_task(first_decision(live_server.ws_url, token, "VN"))
         try:
-            await subscribers.wait()
+            assert await meanwhile(subscribers.wait(), waiting), "gql's subscription was not opened within 10 s"
 
             # When Japan and then Viet Nam consent to a proposal
             decided = await flow.decide("VN", title="Interim special measures")

@@ -44,8 +44,9 @@ async def give_consent(url: str, token: str, proposal_id: str) -> dict:
 
 
 async def first_decision(ws_url: str, token: str, code: str) -> dict:
-    """The next decision of committee `code`. The server speaks graphql-transport-ws only: ask
-    for it, since gql offers the legacy Apollo protocol first. `ws_url` is ws(s)://host/graphql."""
+    """The next decision of committee `code`. The server speaks graphql-transport-ws only (the
+    legacy subscriptions-transport-ws, which gql also offers by default, is refused with 4406):
+    ask for it alone. `ws_url` is ws(s)://host/graphql."""
     transport = WebsocketsTransport(
         url=ws_url,
         subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],  # "graphql-transport-ws"

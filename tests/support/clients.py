@@ -59,21 +59,9 @@ class NodeScript:
     async def meanwhile(self, awaitable: Awaitable[Any]) -> None:
         """Await `awaitable` while the script runs: fail with what the script said if it exits
         first (it could not connect, say) or if 10 s pass."""
-        waited = asyncio.ensure_future(awaitable)
-        exited = asyncio.ensure_future(self.process.wait())
-        done, pending = await asyncio.wait({waited, exited}, timeout=TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
-        for future in pending:
-            future.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        if waited in done:
-            waited.result()
-            return
-        said = await self.stop()
-        pytest.fail(
-            f"{self.name} exited {self.process.returncode} first:\n{said}"
-            if done
-            else f"{self.name}: nothing within {TIMEOUT} s:\n{said}"
-        )
+        if not await meanwhile(awaitable, self.process.wait()):
+            said = await self.stop()
+            pytest.fail(f"{self.name} exited {self.process.returncode} or hung, with nothing awaited:\n{said}")
 
     async def stop(self) -> str:
         """Kill it if still running; what it wrote to stderr."""
@@ -101,6 +89,24 @@ async def node_script(node: str, name: str, **env: str) -> AsyncIterator[NodeScr
         yield script
     finally:
         await script.stop()
+
+
+async def meanwhile(awaitable: Awaitable[Any], running: Awaitable[Any]) -> bool:
+    """Await `awaitable` (10 s at most) while `running` (a client) has not ended: True when it was
+    done first; False when the client ended or the time ran out. A client's failure (it could not
+    connect, say) is raised at once rather than after the 10 s."""
+    waited, ended = asyncio.ensure_future(awaitable), asyncio.ensure_future(running)
+    done, _ = await asyncio.wait({waited, ended}, timeout=TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+    ours = [waited] if ended is running else [waited, ended]  # a task passed in is the caller's to end
+    for future in ours:
+        future.cancel()
+    await asyncio.gather(*ours, return_exceptions=True)
+    if waited in done:
+        waited.result()
+        return True
+    if ended in done:
+        ended.result()  # raises what the client raised
+    return False
 
 
 class Subscribers:
