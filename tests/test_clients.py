@@ -5,19 +5,34 @@ skipped where Node is missing, except in CI. Assertions are on the data, never o
 which depends on what each client accepts."""
 
 import asyncio
+import sys
+from pathlib import Path
 
 import pytest
 from gql.transport.exceptions import TransportQueryError
 
 from api.ids import to_global_id
 from tests.clients.gql_client import committee, first_decision, give_consent
-from tests.support.clients import counting_subscribers, meanwhile, node_ready, node_script
+from tests.support.clients import client_script, counting_subscribers, meanwhile, node_ready, untested_blocks
 
 VIET_NAM = {
     "code": "VN",
     "name": {"en": "Japan–Viet Nam Joint Committee", "ja": "日本・ベトナム合同委員会"},
     "partner": {"signingOrder": 6, "signedOn": "2013-07-02"},
 }
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_the_readmes_client_examples_are_the_tested_ones():
+    # Given the README's Clients section (skipped until it has one)
+    untested = untested_blocks(README.read_text(encoding="utf-8"))
+    if untested is None:
+        pytest.skip("README.md has no Clients section yet")
+
+    # Then each of its Python and JavaScript blocks is (part of) a file in tests/clients/
+    assert untested == []
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +68,17 @@ async def test_gql_reads_a_committee_over_http_without_a_token(live_server):
 
     # Then it is answered
     assert result == {"committee": VIET_NAM}
+
+
+async def test_gql_example_runs_as_the_readme_shows_it(live_server):
+    # When gql_client.py is run as a script, as the README shows
+    async with client_script(
+        sys.executable, "gql_client.py", "committee", "VN", JCM_URL=f"{live_server.http_url}/graphql"
+    ) as script:
+        output = await script.output()
+
+    # Then it prints the answer
+    assert output == {"committee": VIET_NAM}
 
 
 async def test_gql_consents_with_a_partners_bearer_token_and_the_decision_is_taken(live_server, flow, tokens):
@@ -111,7 +137,7 @@ async def test_apollo_client_reads_and_consents_with_a_bearer_token(live_server,
     viet_nam = await tokens.partner("VN")
 
     # When tests/clients/apollo.mjs queries the committee and consents, with Apollo Client's HttpLink
-    async with node_script(
+    async with client_script(
         node, "apollo.mjs", JCM_URL=f"{live_server.http_url}/graphql", JCM_TOKEN=viet_nam, JCM_PROPOSAL_ID=proposal_id
     ) as script:
         output = await script.output()
@@ -129,7 +155,7 @@ async def test_graphql_ws_client_receives_the_decision_when_both_sides_consent(l
     # Given tests/clients/graphql-ws.mjs following Viet Nam's decisions, its token in connection_init
     token = await tokens.japan()
     with counting_subscribers() as subscribers:
-        async with node_script(node, "graphql-ws.mjs", JCM_WS_URL=live_server.ws_url, JCM_TOKEN=token) as script:
+        async with client_script(node, "graphql-ws.mjs", JCM_WS_URL=live_server.ws_url, JCM_TOKEN=token) as script:
             await script.meanwhile(subscribers.wait())
 
             # When Japan and then Viet Nam consent to a proposal
@@ -150,7 +176,7 @@ async def test_graphql_ws_client_receives_the_decision_when_both_sides_consent(l
 async def test_apollo_persisted_queries_fall_back_to_the_full_query(live_server, node):
     # Given Apollo Client with its automatic persisted queries link, on a server that keeps none
     # When tests/clients/apollo-persisted.mjs reads a committee
-    async with node_script(node, "apollo-persisted.mjs", JCM_URL=f"{live_server.http_url}/graphql") as script:
+    async with client_script(node, "apollo-persisted.mjs", JCM_URL=f"{live_server.http_url}/graphql") as script:
         output = await script.output()
 
     # Then the link was told persisted queries are not supported, sent the whole query and got the answer

@@ -1,6 +1,16 @@
 """The README's Python examples, run by tests/test_clients.py against a live server: the `gql`
 client (pip install "gql[httpx,websockets]") reading over HTTP, acting with a bearer token, and
-following decisions over a WebSocket. Each function opens its own connection, as a script would."""
+following decisions over a WebSocket. Each function opens its own connection, as a script would.
+
+JCM_URL=http://127.0.0.1:8000/graphql python gql_client.py committee VN
+JCM_URL=… JCM_TOKEN=… python gql_client.py consent UHJvcG9zYWw6MQ==
+JCM_WS_URL=ws://127.0.0.1:8000/graphql JCM_TOKEN=… python gql_client.py decision VN
+"""
+
+import asyncio
+import json
+import os
+import sys
 
 from gql import Client, GraphQLRequest, gql
 from gql.transport.httpx import HTTPXAsyncTransport
@@ -56,3 +66,17 @@ async def first_decision(ws_url: str, token: str, code: str) -> dict:
         async for result in session.subscribe(GraphQLRequest(DECISIONS, variable_values={"code": code})):
             return result
     raise RuntimeError("the subscription ended without a decision")
+
+
+def main(command: str, argument: str) -> dict:
+    """The example named, with the URLs and the token from the environment, as the README runs it."""
+    url, token = os.environ.get("JCM_URL", ""), os.environ.get("JCM_TOKEN", "")
+    if command == "committee":
+        return asyncio.run(committee(url, argument))
+    if command == "consent":
+        return asyncio.run(give_consent(url, token, argument))
+    return asyncio.run(first_decision(os.environ.get("JCM_WS_URL", ""), token, argument))
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(*sys.argv[1:3]), ensure_ascii=False, indent=2))

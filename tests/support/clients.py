@@ -1,4 +1,4 @@
-"""Running the README's client examples (tests/clients/) against the `live_server` fixture: Node
+"""Running the README's client examples (tests/clients/) against the `live_server` fixture: the
 scripts as child processes of the test's event loop (the server runs in that loop too, so nothing
 here may block it), each bounded to 10 seconds; and knowing when a subscription is really listening
 on the server, so that the decision a test then takes cannot be published before it."""
@@ -6,6 +6,7 @@ on the server, so that the decision a test then takes cannot be published before
 import asyncio
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Iterator
@@ -42,7 +43,7 @@ def node_ready() -> str:
     return node
 
 
-class NodeScript:
+class ClientScript:
     """One running script; `output()` is its stdout as JSON once it exits (10 s at most)."""
 
     def __init__(self, name: str, process: asyncio.subprocess.Process):
@@ -72,19 +73,19 @@ class NodeScript:
 
 
 @asynccontextmanager
-async def node_script(node: str, name: str, **env: str) -> AsyncIterator[NodeScript]:
-    """`node tests/clients/<name>` with `env` added to this process's environment; killed on the way
-    out if still running."""
+async def client_script(program: str, *arguments: str, **env: str) -> AsyncIterator[ClientScript]:
+    """`program *arguments` in tests/clients/, with `env` added to this process's environment;
+    killed on the way out if still running."""
     process = await asyncio.create_subprocess_exec(
-        node,
-        name,
+        program,
+        *arguments,
         cwd=CLIENTS,
         env={**os.environ, **env},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    script = NodeScript(name, process)
+    script = ClientScript(" ".join(arguments), process)
     try:
         yield script
     finally:
@@ -143,3 +144,14 @@ def counting_subscribers() -> Iterator[Subscribers]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(DecisionBroker, "subscribe", subscribe)
         yield subscribers
+
+
+def untested_blocks(markdown: str) -> list[str] | None:
+    """The Python and JavaScript code blocks of the "## Clients" section of `markdown` that are not
+    part of a file in tests/clients/ (so not run by the tests); None when there is no such section."""
+    if "\n## Clients\n" not in markdown:
+        return None
+    section = markdown.split("\n## Clients\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(?:python|js|javascript)\n(.*?)```", section, flags=re.DOTALL)
+    sources = [path.read_text(encoding="utf-8") for path in [*CLIENTS.glob("*.py"), *CLIENTS.glob("*.mjs")]]
+    return [block for block in blocks if not any(block in source for source in sources)]
