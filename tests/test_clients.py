@@ -62,6 +62,20 @@ DECIDED = {
 }
 
 
+def typed(fields: dict, typename: str, **nested: str) -> dict:
+    """`fields` as Apollo Client returns them: with `__typename`, here and in the nested objects
+    named (lists of objects get it in each item)."""
+    out = {**fields, "__typename": typename}
+    for key, name in nested.items():
+        value = fields[key]
+        out[key] = (
+            [{**item, "__typename": name} for item in value]
+            if isinstance(value, list)
+            else {**value, "__typename": name}
+        )
+    return out
+
+
 async def test_gql_reads_a_committee_over_http_without_a_token(live_server):
     # When the public asks for a committee with gql's HTTPX transport
     result = await committee(f"{live_server.http_url}/graphql", "VN")
@@ -151,19 +165,32 @@ async def test_apollo_client_reads_and_consents_with_a_bearer_token(live_server,
     }
 
 
-async def test_graphql_ws_client_receives_the_decision_when_both_sides_consent(live_server, flow, tokens, node):
-    # Given tests/clients/graphql-ws.mjs following Viet Nam's decisions, its token in connection_init
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("graphql-ws.mjs", {"data": {"decisionMade": DECIDED}}),
+        (
+            "apollo-subscription.mjs",
+            {"data": {"decisionMade": typed(DECIDED, "Decision", committee="JointCommittee")}},
+        ),
+    ],
+)
+async def test_node_subscribers_receive_the_decision_when_both_sides_consent(
+    live_server, flow, tokens, node, script, expected
+):
+    # Given a script following Viet Nam's decisions (graphql-ws alone, or under Apollo Client's
+    # GraphQLWsLink), its token in connection_init
     token = await tokens.japan()
     with counting_subscribers() as subscribers:
-        async with client_script(node, "graphql-ws.mjs", JCM_WS_URL=live_server.ws_url, JCM_TOKEN=token) as script:
-            await script.meanwhile(subscribers.wait())
+        async with client_script(node, script, JCM_WS_URL=live_server.ws_url, JCM_TOKEN=token) as running:
+            await running.meanwhile(subscribers.wait())
 
             # When Japan and then Viet Nam consent to a proposal
             await flow.decide("VN", title="Interim special measures")
 
             # Then the script prints that decision and ends
-            output = await script.output()
-    assert output == {"data": {"decisionMade": DECIDED}}
+            output = await running.output()
+    assert output == expected
 
 
 @pytest.mark.xfail(
@@ -181,17 +208,3 @@ async def test_apollo_persisted_queries_fall_back_to_the_full_query(live_server,
 
     # Then the link was told persisted queries are not supported, sent the whole query and got the answer
     assert output == {"committee": {"code": "VN", "__typename": "JointCommittee"}}
-
-
-def typed(fields: dict, typename: str, **nested: str) -> dict:
-    """`fields` as Apollo Client returns them: with `__typename`, here and in the nested objects
-    named (lists of objects get it in each item)."""
-    out = {**fields, "__typename": typename}
-    for key, name in nested.items():
-        value = fields[key]
-        out[key] = (
-            [{**item, "__typename": name} for item in value]
-            if isinstance(value, list)
-            else {**value, "__typename": name}
-        )
-    return out
