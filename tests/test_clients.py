@@ -14,25 +14,14 @@ from gql.transport.exceptions import TransportQueryError
 from api.ids import to_global_id
 from tests.clients.gql_client import committee, first_decision, give_consent
 from tests.support.clients import client_script, counting_subscribers, meanwhile, node_ready, untested_blocks
+from tests.support.documents import CONSENT
 
+README = Path(__file__).resolve().parent.parent / "README.md"
 VIET_NAM = {
     "code": "VN",
     "name": {"en": "Japan–Viet Nam Joint Committee", "ja": "日本・ベトナム合同委員会"},
     "partner": {"signingOrder": 6, "signedOn": "2013-07-02"},
 }
-
-
-README = Path(__file__).resolve().parent.parent / "README.md"
-
-
-def test_the_readmes_client_examples_are_the_tested_ones():
-    # Given the README's Clients section (skipped until it has one)
-    untested = untested_blocks(README.read_text(encoding="utf-8"))
-    if untested is None:
-        pytest.skip("README.md has no Clients section yet")
-
-    # Then each of its Python and JavaScript blocks is (part of) a file in tests/clients/
-    assert untested == []
 
 
 @pytest.fixture(scope="session")
@@ -127,15 +116,17 @@ async def test_gql_raises_the_refusal_of_an_unknown_token(live_server, flow):
 
 
 async def test_gql_subscription_receives_the_decision_when_both_sides_consent(live_server, flow, tokens):
-    # Given a secretariat desk following Viet Nam's decisions over a WebSocket with gql
+    # Given a proposal Japan consented to, and a secretariat desk following Viet Nam's decisions
+    # over a WebSocket with gql
+    proposal_id = await awaiting_viet_nam(flow)
     token = await tokens.secretariat()
     with counting_subscribers() as subscribers:
         waiting = asyncio.create_task(first_decision(live_server.ws_url, token, "VN"))
         try:
             assert await meanwhile(subscribers.wait(), waiting), "gql's subscription was not opened within 10 s"
 
-            # When Japan and then Viet Nam consent to a proposal
-            decided = await flow.decide("VN", title="Interim special measures")
+            # When Viet Nam consents too
+            decided = await flow.ok(CONSENT, {"id": proposal_id}, "VN")
 
             # Then the subscriber receives that decision
             received = await asyncio.wait_for(waiting, timeout=10)
@@ -178,15 +169,16 @@ async def test_apollo_client_reads_and_consents_with_a_bearer_token(live_server,
 async def test_node_subscribers_receive_the_decision_when_both_sides_consent(
     live_server, flow, tokens, node, script, expected
 ):
-    # Given a script following Viet Nam's decisions (graphql-ws alone, or under Apollo Client's
-    # GraphQLWsLink), its token in connection_init
+    # Given a proposal Japan consented to, and a script following Viet Nam's decisions (graphql-ws
+    # alone, or under Apollo Client's GraphQLWsLink), its token in connection_init
+    proposal_id = await awaiting_viet_nam(flow)
     token = await tokens.japan()
     with counting_subscribers() as subscribers:
         async with client_script(node, script, JCM_WS_URL=live_server.ws_url, JCM_TOKEN=token) as running:
             await running.meanwhile(subscribers.wait())
 
-            # When Japan and then Viet Nam consent to a proposal
-            await flow.decide("VN", title="Interim special measures")
+            # When Viet Nam consents too
+            await flow.ok(CONSENT, {"id": proposal_id}, "VN")
 
             # Then the script prints that decision and ends
             output = await running.output()
@@ -208,3 +200,13 @@ async def test_apollo_persisted_queries_fall_back_to_the_full_query(live_server,
 
     # Then the link was told persisted queries are not supported, sent the whole query and got the answer
     assert output == {"committee": {"code": "VN", "__typename": "JointCommittee"}}
+
+
+def test_the_readmes_client_examples_are_the_tested_ones():
+    # Given the README's Clients section (skipped until it has one)
+    untested = untested_blocks(README.read_text(encoding="utf-8"))
+    if untested is None:
+        pytest.skip("README.md has no Clients section yet")
+
+    # Then each of its Python and JavaScript blocks is (part of) a file in tests/clients/
+    assert untested == []
