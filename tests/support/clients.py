@@ -1,6 +1,6 @@
 """Running the README's client examples (tests/clients/) against the `live_server` fixture: the
 scripts as child processes of the test's event loop (the server runs in that loop too, so nothing
-here may block it), each bounded to 10 seconds; and knowing when a subscription is really listening
+here may block it), each bounded in time; and knowing when a subscription is really listening
 on the server, so that the decision a test then takes cannot be published before it."""
 
 import asyncio
@@ -19,7 +19,10 @@ import pytest
 from resolvers.events import DecisionBroker
 
 CLIENTS = Path(__file__).resolve().parent.parent / "clients"
-TIMEOUT = 10
+TIMEOUT = 10  # for what a client waits on: an answer, a subscription opening, a decision
+# A script's whole life, its interpreter's start included: a cold Python importing gql or Node
+# loading Apollo Client takes about a second, but ten on a loaded CI machine (seen once).
+LIFETIME = 30
 
 
 def node_ready() -> str:
@@ -44,23 +47,28 @@ def node_ready() -> str:
 
 
 class ClientScript:
-    """One running script; `output()` is its stdout as JSON once it exits (10 s at most)."""
+    """One running script; `output()` is its stdout as JSON once it exits (LIFETIME after its
+    start at most)."""
 
     def __init__(self, name: str, process: asyncio.subprocess.Process):
         self.name, self.process = name, process
+        self.deadline = asyncio.get_running_loop().time() + LIFETIME
+
+    def left(self) -> float:
+        return max(0.0, self.deadline - asyncio.get_running_loop().time())
 
     async def output(self) -> Any:
         try:
-            stdout, stderr = await asyncio.wait_for(self.process.communicate(), timeout=TIMEOUT)
+            stdout, stderr = await asyncio.wait_for(self.process.communicate(), timeout=self.left())
         except TimeoutError:
-            pytest.fail(f"{self.name} did not finish within {TIMEOUT} s:\n{await self.stop()}")
+            pytest.fail(f"{self.name} did not finish within {LIFETIME} s of its start:\n{await self.stop()}")
         assert self.process.returncode == 0, f"{self.name} exited {self.process.returncode}:\n{stderr.decode()}"
         return json.loads(stdout)
 
     async def meanwhile(self, awaitable: Awaitable[Any]) -> None:
         """Await `awaitable` while the script runs: fail with what the script said if it exits
         first (it could not connect, say) or if 10 s pass."""
-        if not await meanwhile(awaitable, self.process.wait()):
+        if not await meanwhile(awaitable, self.process.wait(), timeout=max(TIMEOUT, self.left())):
             said = await self.stop()
             pytest.fail(f"{self.name} exited {self.process.returncode} or hung, with nothing awaited:\n{said}")
 
@@ -92,12 +100,12 @@ async def client_script(program: str, *arguments: str, **env: str) -> AsyncItera
         await script.stop()
 
 
-async def meanwhile(awaitable: Awaitable[Any], running: Awaitable[Any]) -> bool:
-    """Await `awaitable` (10 s at most) while `running` (a client) has not ended: True when it was
+async def meanwhile(awaitable: Awaitable[Any], running: Awaitable[Any], timeout: float = TIMEOUT) -> bool:
+    """Await `awaitable` (`timeout` seconds at most) while `running` (a client) has not ended: True when it was
     done first; False when the client ended or the time ran out. A client's failure (it could not
     connect, say) is raised at once rather than after the 10 s."""
     waited, ended = asyncio.ensure_future(awaitable), asyncio.ensure_future(running)
-    done, _ = await asyncio.wait({waited, ended}, timeout=TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+    done, _ = await asyncio.wait({waited, ended}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
     ours = [waited] if ended is running else [waited, ended]  # a task passed in is the caller's to end
     for future in ours:
         future.cancel()
@@ -120,7 +128,8 @@ class Subscribers:
         self._changed = asyncio.Event()
 
     async def wait(self, count: int = 1) -> None:
-        async with asyncio.timeout(TIMEOUT):
+        """Until `count` subscriptions were opened; bounded by the caller (`meanwhile`)."""
+        async with asyncio.timeout(LIFETIME):
             while self.opened < count:
                 await self._changed.wait()
                 self._changed.clear()
