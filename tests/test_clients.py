@@ -185,13 +185,6 @@ async def test_node_subscribers_receive_the_decision_when_both_sides_consent(
     assert output == expected
 
 
-@pytest.mark.xfail(
-    reason="A hash-only persisted-query request is answered 400 {message: 'No GraphQL query found in the request', "
-    "code: BAD_REQUEST}; Apollo's PersistedQueryLink falls back to the full query only on PersistedQueryNotSupported "
-    "(message) or PERSISTED_QUERY_NOT_SUPPORTED (extensions.code). Issue 14 asks for that answer: drop this mark then.",
-    raises=AssertionError,
-    strict=False,
-)
 async def test_apollo_persisted_queries_fall_back_to_the_full_query(live_server, node):
     # Given Apollo Client with its automatic persisted queries link, on a server that keeps none
     # When tests/clients/apollo-persisted.mjs reads a committee
