@@ -67,6 +67,8 @@ def ensure_signing_key(settings: Settings) -> None:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
+    from api.logging_setup import log_config
+
     ensure_signing_key(settings)
     migrate(settings)
     seed(settings)
@@ -80,6 +82,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         workers=args.workers,
         ws_max_size=settings.max_body_bytes,  # uvicorn refuses larger WebSocket messages; the app checks too
         log_level=settings.log_level.lower(),
+        log_config=log_config(settings.log_format, settings.log_level),
+        access_log=False,  # api/request_log.py writes one line per request
     )
 
 
