@@ -30,6 +30,12 @@ def _request_id(_logger: Any, _name: str, event: EventDict) -> EventDict:
     return event
 
 
+def _first(_logger: Any, _name: str, event: EventDict) -> EventDict:
+    """When, how bad, from where and what first, then the record's fields."""
+    head = {key: event.pop(key) for key in ("timestamp", "level", "logger", "event") if key in event}
+    return {**head, **event}
+
+
 def formatter(log_format: LogFormat = "json") -> logging.Formatter:
     """The formatter of every handler (referred to by name in `log_config`)."""
     pre_chain: list[Processor] = [
@@ -49,6 +55,7 @@ def formatter(log_format: LogFormat = "json") -> logging.Formatter:
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
+            _first,
             renderer,
         ],
     )

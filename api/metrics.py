@@ -16,15 +16,21 @@ than `MAX_NAME` characters, or would be the `MAX_OPERATIONS`+1st distinct one is
 `other`, so a client sending random names cannot grow the registry without end.
 
 A registry per app, not prometheus_client's global one: tests build many apps in one process.
-Each worker process has its own: see /work/notes (README "Operations") for scraping several.
+Several worker processes (`jcm serve --workers N`) each count their own requests; a scrape reaches
+one of them. With `PROMETHEUS_MULTIPROC_DIR` set to an empty folder before the server starts,
+prometheus-client keeps the counters and histograms in files there and /metrics answers their sum
+over every worker (its multiprocess mode); the gauges read at scrape time are then those of the
+worker that answered.
 """
 
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import HTTPConnection, Request
@@ -102,7 +108,8 @@ class Metrics:
             "jcm_user_errors", "userErrors answered by mutations, by code.", ["code"], registry=self.registry
         )
         self.decisions = Counter("jcm_decisions", "Decisions committed by this process.", registry=self.registry)
-        self.registry.register(_Live(engine, broker))
+        self.live = CollectorRegistry()
+        self.live.register(_Live(engine, broker))
         self._operations = _Bounded(MAX_OPERATIONS)
         self._paths = _Bounded(MAX_PATHS)
         count_decisions(engine, self)
@@ -132,7 +139,11 @@ class Metrics:
         return self._paths(segment.group()) if segment else OTHER
 
     async def endpoint(self, request: Request) -> Response:
-        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+        counted = self.registry
+        if directory := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # every worker's, summed
+            counted = CollectorRegistry()
+            MultiProcessCollector(counted, path=directory)
+        return Response(generate_latest(counted) + generate_latest(self.live), media_type=CONTENT_TYPE_LATEST)
 
 
 def count_user_error(connection: HTTPConnection, code: str) -> None:

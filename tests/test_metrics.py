@@ -4,6 +4,8 @@ per code, decisions, subscriptions and the database pool; label values clients c
 import asyncio
 
 import httpx
+import prometheus_client.values
+from prometheus_client.values import MultiProcessValue
 
 import api.metrics
 from api.app import close_listeners, create_app
@@ -118,3 +120,33 @@ async def test_each_app_counts_its_own_requests(settings, engine, client):
     await close_listeners(other)
 
     assert metric(text, "jcm_http_requests_total", operation="Countries", type="query", status="200") is None
+
+
+async def test_with_a_multiprocess_folder_every_workers_requests_are_summed(settings, engine, monkeypatch, tmp_path):
+    # Given prometheus-client's multiprocess mode, and two apps standing for two worker processes
+    folder = tmp_path / "prometheus"  # of its own: the test's SQLite database is beside it
+    folder.mkdir()
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(folder))
+    apps = []
+    for pid in (1001, 1002):  # each "worker" writes its own file, as its own process would
+        monkeypatch.setattr(prometheus_client.values, "ValueClass", MultiProcessValue(lambda pid=pid: pid))
+        apps.append(create_app(settings, engine=engine))
+        # When each answers a query
+        async with http(apps[-1]) as client:
+            await client.post("/graphql", json={"query": NAMED})
+
+    # and the first is scraped
+    async with http(apps[0]) as client:
+        text = await scrape(client)
+    for app in apps:
+        await close_listeners(app)
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "counter_1001.db",
+        "counter_1002.db",
+        "histogram_1001.db",
+        "histogram_1002.db",
+    ]
+
+    # Then the scrape counts both workers' queries
+    assert metric(text, "jcm_http_requests_total", operation="Countries", type="query", status="200") == 2
+    assert metric(text, "jcm_active_subscriptions") == 0
