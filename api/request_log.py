@@ -35,7 +35,6 @@ from asgi_correlation_id import correlation_id
 from graphql import GraphQLError, Lexer, Source, TokenKind
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.asgi import graphql_request
@@ -195,7 +194,7 @@ class RequestLog:
         if principal is not None:
             role: str | None = principal.role.value
         else:  # no principal: the public, unless a token was refused (401)
-            role = None if "authorization" in Headers(scope=scope) else "PUBLIC"
+            role = None if any(key == b"authorization" for key, _ in scope["headers"]) else "PUBLIC"
         if self.metrics is not None:
             self.metrics.observe_request(scope["path"], name, kind, status, duration)
         level = logging.ERROR if failed else logging.WARNING if status >= 500 else logging.INFO

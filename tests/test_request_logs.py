@@ -4,6 +4,8 @@ its error messages carry too; expected refusals are not logged as errors."""
 import json
 import logging
 import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -159,3 +161,32 @@ async def test_a_line_stays_one_line_whatever_the_path_holds(client, caplog, log
 
 async def _broken(*args: Any, **kwargs: Any) -> Any:
     raise RuntimeError("secret detail")
+
+
+@pytest.mark.parametrize("log_format", ["json", "text"])
+def test_jcm_serve_logs_uvicorn_and_the_service_one_line_each(log_format):
+    # Given the logging `jcm serve` hands uvicorn, applied in a process of its own
+    script = (
+        "import logging, logging.config;"
+        "from api.logging_setup import log_config;"
+        f"logging.config.dictConfig(log_config({log_format!r}, 'info'));"
+        "logging.getLogger('uvicorn.error').info('Started server process');"
+        "logging.getLogger('jcm.request').info('request', extra={'status': 200, 'path': '/a\\nb'});"
+        "logging.getLogger('jcm.api').debug('not at info')"
+    )
+
+    # When
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+
+    # Then each record is one line, rendered alike
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2
+    if log_format == "json":
+        assert [(line["logger"], line["event"]) for line in map(json.loads, lines)] == [
+            ("uvicorn.error", "Started server process"),
+            ("jcm.request", "request"),
+        ]
+        assert json.loads(lines[1])["path"] == "/a\nb"
+    else:
+        assert "logger='uvicorn.error' event='Started server process'" in lines[0]
+        assert "path='/a\\nb'" in lines[1]
