@@ -4,7 +4,7 @@ structlog as JSON (`JCM_LOG_FORMAT=json`, the default: what log collectors parse
 Python reprs), so nothing a client sends can start a line of its own.
 
 The code keeps logging through the standard `logging` module (cheap when a level is off, and what
-pytest's caplog sees); structlog's `ProcessorFormatter` only renders. Each record gets the
+pytest's caplog sees); structlog's processors only render (`StructuredFormatter`). Each record gets the
 current request id when written during a request, so an error's traceback and the request's
 line can be joined. uvicorn's access log is switched off: `api.request_log` writes one richer
 line per request instead.
@@ -18,47 +18,53 @@ from asgi_correlation_id import correlation_id
 from structlog.typing import EventDict, Processor
 
 LogFormat = Literal["json", "text"]
+# What every LogRecord has: the rest are the `extra` fields a call passed (the request line's).
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 # uvicorn's records carry a colored copy of their message; the plain one is enough.
-_DROPPED = ("color_message",)
+_DROPPED = frozenset({"color_message"})
 
 
-def _request_id(_logger: Any, _name: str, event: EventDict) -> EventDict:
-    if "request_id" not in event and (current := correlation_id.get()):
-        event["request_id"] = current
-    for key in _DROPPED:
-        event.pop(key, None)
-    return event
+class StructuredFormatter(logging.Formatter):
+    """Renders a record with structlog's processors: the record's time, level, logger and message,
+    its `extra` fields, the current request id, and its exception's traceback.
 
+    structlog's own `ProcessorFormatter` does the same through a copy of every record and a
+    generic chain; this one builds the event dict once from the record, which keeps a request
+    line's cost to a few microseconds (one per request is written).
+    """
 
-def _first(_logger: Any, _name: str, event: EventDict) -> EventDict:
-    """When, how bad, from where and what first, then the record's fields."""
-    head = {key: event.pop(key) for key in ("timestamp", "level", "logger", "event") if key in event}
-    return {**head, **event}
+    def __init__(self, log_format: LogFormat = "json"):
+        super().__init__()
+        self.timestamper = structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp")
+        self.render: Processor = (
+            structlog.processors.JSONRenderer()
+            if log_format == "json"
+            else structlog.processors.KeyValueRenderer(key_order=["timestamp", "level", "logger", "event"])
+        )
+
+    def format(self, record: logging.LogRecord) -> str:
+        event: EventDict = {
+            "timestamp": None,
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and key not in _DROPPED:
+                event[key] = value
+        if "request_id" not in event and (current := correlation_id.get()):
+            event["request_id"] = current
+        if record.exc_info:
+            event["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            event["exception"] = record.exc_text
+        event = self.timestamper(None, "", event)
+        return str(self.render(None, "", event))
 
 
 def formatter(log_format: LogFormat = "json") -> logging.Formatter:
     """The formatter of every handler (referred to by name in `log_config`)."""
-    pre_chain: list[Processor] = [
-        structlog.stdlib.add_log_level,
-        structlog.stdlib.add_logger_name,
-        structlog.stdlib.ExtraAdder(),
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
-        _request_id,
-    ]
-    renderer: Processor = (
-        structlog.processors.JSONRenderer()
-        if log_format == "json"
-        else structlog.processors.KeyValueRenderer(key_order=["timestamp", "level", "logger", "event"])
-    )
-    return structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=pre_chain,
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info,
-            _first,
-            renderer,
-        ],
-    )
+    return StructuredFormatter(log_format)
 
 
 def log_config(log_format: LogFormat, level: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ exception escaping the app is logged here at ERROR with its traceback.
 
 import logging
 import re
+import sys
 import time
 import uuid
 from contextvars import ContextVar
@@ -211,4 +212,8 @@ class RequestLog:
             "operation_type": kind,
             "role": role,
         }
-        logger.log(level, "request", extra=fields, exc_info=failed)
+        # makeRecord with a fixed origin: logger.log would walk the stack to find the caller.
+        record = logger.makeRecord(
+            logger.name, level, __file__, 0, "request", (), sys.exc_info() if failed else None, extra=fields
+        )
+        logger.handle(record)
