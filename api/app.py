@@ -217,7 +217,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.add_middleware(RequestContextMiddleware, settings=settings, engine=engine)
     # One log line per request with its id (kept from the client's X-Request-ID when safe), and metrics.
     app.add_middleware(RequestLog, engine=engine, metrics=metrics)
-    app.add_middleware(CorrelationIdMiddleware, generator=new_request_id, validator=valid_request_id)
+    app.add_middleware(
+        CorrelationIdMiddleware, generator=new_request_id, validator=valid_request_id, update_request_header=False
+    )
     if settings.cors_origins:
         # Outermost, so that a browser's preflight is answered before anything asks for a token.
         app.add_middleware(

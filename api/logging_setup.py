@@ -10,6 +10,7 @@ line can be joined. uvicorn's access log is switched off: `api.request_log` writ
 line per request instead.
 """
 
+import json
 import logging
 from typing import Any, Literal
 
@@ -22,6 +23,15 @@ LogFormat = Literal["json", "text"]
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 # uvicorn's records carry a colored copy of their message; the plain one is enough.
 _DROPPED = frozenset({"color_message"})
+
+
+# One encoder, made once (json.dumps with options makes one per call); what JSON cannot hold is
+# written as its repr, as structlog's own fallback does.
+_ENCODER = json.JSONEncoder(default=repr)
+
+
+def _json(event: Any, **_options: Any) -> str:
+    return _ENCODER.encode(event)
 
 
 class StructuredFormatter(logging.Formatter):
@@ -37,7 +47,7 @@ class StructuredFormatter(logging.Formatter):
         super().__init__()
         self.timestamper = structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp")
         self.render: Processor = (
-            structlog.processors.JSONRenderer()
+            structlog.processors.JSONRenderer(serializer=_json)
             if log_format == "json"
             else structlog.processors.KeyValueRenderer(key_order=["timestamp", "level", "logger", "event"])
         )

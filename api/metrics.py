@@ -110,6 +110,8 @@ class Metrics:
         self.decisions = Counter("jcm_decisions", "Decisions committed by this process.", registry=self.registry)
         self.live = CollectorRegistry()
         self.live.register(_Live(engine, broker))
+        # Children by label values: prometheus-client's labels() takes a lock and builds a key each call.
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         self._operations = _Bounded(MAX_OPERATIONS)
         self._paths = _Bounded(MAX_PATHS)
         count_decisions(engine, self)
@@ -124,8 +126,14 @@ class Metrics:
             kind = kind or "none"
         else:
             operation, kind = self._path(path), "http"
-        self.requests.labels(operation, kind, str(status)).inc()
-        self.latency.labels(operation, kind).observe(seconds)
+        key = (operation, kind, status)
+        if (children := self._children.get(key)) is None:  # bounded: operations x types x statuses
+            children = self._children[key] = (
+                self.requests.labels(operation, kind, str(status)),
+                self.latency.labels(operation, kind),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
 
     def _operation(self, name: str | None) -> str:
         if name is None:
