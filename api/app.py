@@ -97,6 +97,7 @@ class RequestContextMiddleware:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         state = scope.setdefault("state", {})
+        state["request_id"] = request_id()  # for readers of the scope's state (api/decision_page.py on main)
         headers = Headers(scope=scope)
         if scope["type"] == "http":
             declared = headers.get("content-length")
