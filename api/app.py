@@ -1,13 +1,14 @@
 """The Starlette application: /graphql (GraphQL over POST, GET and WebSocket, GraphiQL for browsers),
-/exports, /feeds, /healthz and the registry's public keys (/.well-known/jcm-registry-keys.json)."""
+/exports, /feeds, /healthz, /readyz, /version, /metrics and the registry's public keys
+(/.well-known/jcm-registry-keys.json)."""
 
 import logging
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from asgi_correlation_id import CorrelationIdMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
@@ -30,7 +31,10 @@ from api.graphiql import asset_routes, graphiql_page
 from api.http_cache import CachedGraphQLGet
 from api.idempotency import IdempotencyMiddleware
 from api.json_encoding import encode_json
+from api.metrics import Metrics
+from api.probes import probe_routes
 from api.rate_limit import RateLimitMiddleware
+from api.request_log import RequestLog, new_request_id, request_id, valid_request_id
 from api.response_cache import ResponseCache, ResponseCacheStore
 from api.schema import build_schema
 from api.settings import BadSetting, Settings, get_settings
@@ -78,14 +82,15 @@ class GraphQLView(SocketView):
             response=response,
             settings=self.settings,
             principal=state.get("principal", PUBLIC),
-            request_id=state.get("request_id", "-"),
+            request_id=request_id(),
             db=Db(self.engine),
             broker=self.broker,
         )
 
 
 class RequestContextMiddleware:
-    """Gives every request an id (echoed as X-Request-ID), caps its body, and resolves its token.
+    """Caps every request's body and resolves its token. (Its id, echoed as X-Request-ID, comes
+    from CorrelationIdMiddleware outside: `api.request_log.request_id()`.)
 
     A request without Authorization is PUBLIC. A wrong or revoked token is answered 401: a client
     whose credentials broke must notice, not silently read as the public.
@@ -97,21 +102,14 @@ class RequestContextMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
-        request_id = uuid.uuid4().hex[:16]
         state = scope.setdefault("state", {})
-        state["request_id"] = request_id
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
-            await send(message)
-
+        state["request_id"] = request_id()  # for readers of the scope's state (api/decision_page.py on main)
         headers = Headers(scope=scope)
         if scope["type"] == "http":
             declared = headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > self.settings.max_body_bytes:
                 response = json_error(413, f"Request body over {self.settings.max_body_bytes} bytes.", "BODY_TOO_LARGE")
-                return await response(scope, receive, send_with_id)
+                return await response(scope, receive, send)
             receive = self._capped(receive)
 
         authorization = headers.get("authorization")
@@ -119,29 +117,29 @@ class RequestContextMiddleware:
             try:
                 principal = await self._principal(authorization)
             except Exception:
-                logger.exception("token check failed (request id %s)", request_id)
+                logger.exception("token check failed (request id %s)", request_id())
                 if scope["type"] == "websocket":
                     return await WebSocket(scope, receive, send).close(code=1011, reason="internal error")
                 response = json_error(
                     503,
-                    f"Internal error. Quote request id {request_id} when reporting it.",
+                    f"Internal error. Quote request id {request_id()} when reporting it.",
                     "INTERNAL_SERVER_ERROR",
-                    requestId=request_id,
+                    requestId=request_id(),
                 )
-                return await response(scope, receive, send_with_id)
+                return await response(scope, receive, send)
             if principal is None:
                 if scope["type"] == "websocket":  # accepted, then closed with 4401 (api/websocket.py)
                     state["token_rejected"] = True
-                    return await self.app(scope, receive, send_with_id)
+                    return await self.app(scope, receive, send)
                 response = json_error(
                     401,
                     "The bearer token is not valid: it is unknown, malformed or revoked.",
                     "UNAUTHENTICATED",
                     {"WWW-Authenticate": 'Bearer error="invalid_token"'},
                 )
-                return await response(scope, receive, send_with_id)
+                return await response(scope, receive, send)
             state["principal"] = principal
-        await self.app(scope, receive, send_with_id)
+        await self.app(scope, receive, send)
 
     def _capped(self, receive: Receive) -> Receive:
         limit, seen = self.settings.max_body_bytes, 0
@@ -175,6 +173,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     )
     view = GraphQLView(settings, engine)
     graphql = CachedGraphQLGet(view, engine, view.listener)
+    metrics = Metrics(engine, view.broker) if settings.metrics else None
     response_cache = ResponseCacheStore(settings.response_cache_bytes) if settings.response_cache_bytes else None
 
     async def healthz(request: Request) -> Response:
@@ -209,6 +208,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz, methods=["GET"]),
+            *probe_routes(engine, view.listener),
+            *([Route("/metrics", metrics.endpoint, methods=["GET"])] if metrics else []),
             *export_routes(engine),
             *feed_routes(engine),
             *decision_page_routes(view.schema, engine, view.broker),  # the feed's alternate links
@@ -224,13 +225,18 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         app.add_middleware(ResponseCache, store=response_cache, publication=graphql.publication)
     app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware, settings=settings, engine=engine)
+    # One log line per request with its id (kept from the client's X-Request-ID when safe), and metrics.
+    app.add_middleware(RequestLog, engine=engine, metrics=metrics)
+    app.add_middleware(
+        CorrelationIdMiddleware, generator=new_request_id, validator=valid_request_id, update_request_header=False
+    )
     if settings.cors_origins:
         # Outermost, so that a browser's preflight is answered before anything asks for a token.
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type", "If-None-Match", "Idempotency-Key"],
+            allow_headers=["Authorization", "Content-Type", "If-None-Match", "Idempotency-Key", "X-Request-ID"],
             expose_headers=["ETag", "X-Request-ID", "Retry-After", "Idempotent-Replayed"],
             max_age=600,
         )
@@ -242,6 +248,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.publication = graphql.publication
     app.state.response_cache = response_cache
     app.state.key_store = key_store
+    app.state.metrics = metrics
     return app
 
 

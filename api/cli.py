@@ -68,6 +68,8 @@ def ensure_signing_key(settings: Settings) -> None:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
+    from api.logging_setup import log_config
+
     workers = serve_workers(settings, args.workers)  # refused before anything starts
     ensure_signing_key(settings)
     migrate(settings)
@@ -83,6 +85,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         timeout_graceful_shutdown=settings.shutdown_timeout_s or None,  # None: wait for every connection
         ws_max_size=settings.max_body_bytes,  # uvicorn refuses larger WebSocket messages; the app checks too
         log_level=settings.log_level.lower(),
+        log_config=log_config(settings.log_format, settings.log_level),
+        access_log=False,  # api/request_log.py writes one line per request
     )
 
 

@@ -2,6 +2,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from limits import parse_many
 from pydantic import Field, ValidationError, field_validator
@@ -26,6 +27,12 @@ class Settings(BaseSettings):
     graphiql: bool = True
     introspection: bool = True
     log_level: str = "info"
+    # `jcm serve` logs one line per record: JSON (for log collectors) or key='value' text
+    # (api/logging_setup.py); one line per request among them (api/request_log.py).
+    log_format: Literal["json", "text"] = "json"
+    # Prometheus metrics at /metrics (api/metrics.py); public to whoever reaches the service, so
+    # restrict the path at the reverse proxy, or switch it off.
+    metrics: bool = True
     # Browser origins allowed to call the API (CORS) and open its WebSocket, as a JSON list:
     # '["https://jcm.example.org"]'. None by default.
     cors_origins: list[str] = []

@@ -16,6 +16,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Protocol
 from weakref import WeakKeyDictionary, WeakSet
 
 import sqlalchemy as sa
@@ -64,6 +65,19 @@ async def announce(session: AsyncSession, event: DecisionTaken) -> None:
 _IN_PROCESS: WeakKeyDictionary[sa.Engine, WeakSet["DecisionBroker"]] = WeakKeyDictionary()
 
 
+class DecisionCounter(Protocol):
+    def decided(self, count: int) -> None: ...
+
+
+# What counts the decisions committed on an engine (the app's metrics), told after commit.
+_COUNTERS: WeakKeyDictionary[sa.Engine, WeakSet[DecisionCounter]] = WeakKeyDictionary()
+
+
+def count_decisions(engine: AsyncEngine, counter: DecisionCounter) -> None:
+    """Tell `counter` how many decisions each transaction on `engine` took, once it committed."""
+    _COUNTERS.setdefault(engine.sync_engine, WeakSet()).add(counter)
+
+
 @event.listens_for(Session, "after_commit")
 def _publish_committed(session: Session) -> None:
     """The one place events leave a transaction: after it committed."""
@@ -71,6 +85,8 @@ def _publish_committed(session: Session) -> None:
     if not pending or not isinstance(session.bind, sa.Engine):
         return
     try:
+        for counter in list(_COUNTERS.get(session.bind, ())):
+            counter.decided(len(pending))
         for broker in list(_IN_PROCESS.get(session.bind, ())):
             for decided in pending:
                 broker.publish(decided)
@@ -97,6 +113,11 @@ class DecisionBroker:
             listener.on(CHANNEL, self._on_notify)
         elif engine is not None:
             _IN_PROCESS.setdefault(engine.sync_engine, WeakSet()).add(self)
+
+    @property
+    def subscribers(self) -> int:
+        """Subscriptions open on this broker (for the metrics)."""
+        return len(self._queues)
 
     def publish(self, event: DecisionTaken) -> None:
         for queue in self._queues:

@@ -27,6 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.context import Info
 from api.ids import from_global_id
+from api.metrics import count_user_error
 from api.types.common import UserError
 from models.errors import DomainError, ErrorCode, invalid
 from models.permissions import ensure_authenticated
@@ -123,6 +124,7 @@ async def mutate(
         result = await _run(info, operation)
     except DomainError as error:
         errors = [UserError(code=error.code, message=error.message, field=error.field)]
+        count_user_error(context.request, error.code)
         empty = {field.name: None for field in dataclasses.fields(payload)}
         return payload(**empty | {"user_errors": errors})
     finally:
