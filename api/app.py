@@ -219,6 +219,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         exception_handlers={BodyTooLarge: _body_too_large},
         lifespan=lifespan,
     )
+    if metrics is not None:
+        metrics.route_prefixes(getattr(route, "path", "") for route in app.routes)
     # Inside RequestContextMiddleware (added after them), which resolves the principal they scope by.
     app.add_middleware(IdempotencyMiddleware, engine=engine)
     if response_cache is not None:  # a hit skips idempotency (queries only) and the router

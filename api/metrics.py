@@ -3,7 +3,8 @@
 What is measured, and where:
 - `jcm_http_requests_total{operation,type,status}` and `jcm_http_request_duration_seconds{operation,type}`:
   every HTTP request, from `api.request_log.RequestLog`. `operation` is the GraphQL operation's
-  name (`anonymous` without one) or, for other routes, the route's first path segment (`/feeds`);
+  name (`anonymous` without one) or, for other routes, the first path segment of one of the app's
+  own routes (`/feeds`, `/exports`, `/decisions`), `other` for a path no route starts with;
   `type` is query, mutation, subscription, `none` (a GraphQL request without a document: the
   GraphiQL page, a malformed body) or `http` (not GraphQL).
 - `jcm_user_errors_total{code}`: every userError a mutation answered (`api.mutations.base.mutate`).
@@ -25,7 +26,7 @@ worker that answered.
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -40,7 +41,6 @@ from resolvers.events import DecisionBroker, count_decisions
 
 MAX_NAME = 64
 MAX_OPERATIONS = 200
-MAX_PATHS = 20
 OTHER = "other"
 ANONYMOUS = "anonymous"
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
@@ -113,7 +113,9 @@ class Metrics:
         # Children by label values: prometheus-client's labels() takes a lock and builds a key each call.
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         self._operations = _Bounded(MAX_OPERATIONS)
-        self._paths = _Bounded(MAX_PATHS)
+        # The first segments of the app's routes (`route_prefixes`): a path no route starts with is
+        # `other`, so requests for made-up paths neither add labels nor crowd out real routes.
+        self._prefixes: frozenset[str] = frozenset()
         count_decisions(engine, self)
 
     def decided(self, count: int) -> None:
@@ -142,9 +144,13 @@ class Metrics:
             return OTHER
         return self._operations(name)
 
+    def route_prefixes(self, paths: Iterable[str]) -> None:
+        """Called by the app once its routes exist: the segments that may become labels."""
+        self._prefixes = frozenset(m.group() for path in paths if (m := _SEGMENT.match(path)))
+
     def _path(self, path: str) -> str:
         segment = _SEGMENT.match(path)
-        return self._paths(segment.group()) if segment else OTHER
+        return segment.group() if segment and segment.group() in self._prefixes else OTHER
 
     async def endpoint(self, request: Request) -> Response:
         counted = self.registry

@@ -104,6 +104,23 @@ async def test_operation_names_clients_choose_are_bounded(settings, engine, monk
     assert "Third" not in text
 
 
+async def test_paths_no_route_serves_are_one_label(client):
+    # Given requests for made-up paths, a decision page and an export
+    for n in range(30):
+        await client.get(f"/made-up-{n}")
+    await client.get("/decisions/JC-VN-2026-999")
+    await client.get("/exports/decisions.json")
+
+    # When
+    text = await scrape(client)
+
+    # Then the made-up paths count together as "other"; the app's routes keep their own labels
+    assert metric(text, "jcm_http_requests_total", operation="other", type="http", status="404") == 30
+    assert metric(text, "jcm_http_requests_total", operation="/decisions", type="http", status="404") == 1
+    assert metric(text, "jcm_http_requests_total", operation="/exports", type="http", status="200") == 1
+    assert "made-up" not in text
+
+
 async def test_metrics_can_be_switched_off(settings, engine):
     app = create_app(settings.model_copy(update={"metrics": False}), engine=engine)
     async with http(app) as client:
