@@ -39,12 +39,25 @@ MAX_PARAMETER = 200
 WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
+# Where a request remembers the parameters its export's `parse` read (`refuse_unread`).
+_READ = "jcm_parameters_read"
+
+
 def parameter_values(request: Request, name: str) -> list[str]:
     """The parameter's values, read strictly (http_input.BadParameter when not text)."""
+    request.scope.setdefault("state", {}).setdefault(_READ, set()).add(name)
     values = query_params(request.scope).get(name, [])
     if any(len(value) > MAX_PARAMETER for value in values):
         raise invalid(name, f"{name} must be at most {MAX_PARAMETER} characters.")
     return values
+
+
+def refuse_unread(request: Request) -> None:
+    """After an export's `parse`: a parameter it did not read is a mistake (`comittee=VN`, `form=`)
+    that would otherwise hand back the whole, unfiltered list as if it were the filtered one."""
+    read = request.scope.get("state", {}).get(_READ, set())
+    if unknown := sorted(set(query_params(request.scope)) - read):
+        raise invalid(unknown[0], f"{unknown[0]} is not a parameter here; this export takes {', '.join(sorted(read))}.")
 
 
 def one(request: Request, name: str) -> str | None:

@@ -30,6 +30,7 @@ from api.export_params import (
     iso,
     one,
     one_enum,
+    refuse_unread,
 )
 from api.http_input import BadParameter, parameter_error
 from api.project_exports import PROJECT_EXPORTS
@@ -298,6 +299,7 @@ def export_routes(engine: AsyncEngine) -> list[Route]:
             return json_error(404, "No such export. Try /exports/decisions.csv or .json.", "NOT_FOUND")
         try:
             filters = spec.parse(request)
+            refuse_unread(request)
         except DomainError as error:
             return parameter_error(error.field[0] if error.field else None, error.message)
         except BadParameter as error:

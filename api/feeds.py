@@ -53,9 +53,12 @@ def feed_routes(engine: AsyncEngine) -> list[Route]:
 
     async def decisions_feed(request: Request) -> Response:
         try:
-            code = (next(iter(query_params(request.scope).get("committee", [])), "")).strip().upper() or None
+            params = query_params(request.scope)
+            code = (next(iter(params.get("committee", [])), "")).strip().upper() or None
         except BadParameter as error:
             return parameter_error(error.parameter, error.message)
+        if unknown := sorted(set(params) - {"committee"}):  # a typo must not answer the whole register
+            return parameter_error(unknown[0], f"{unknown[0]} is not a parameter here; this feed takes committee.")
         if code and len(code) > MAX_CODE:
             return parameter_error("committee", "committee must be a committee's code, such as VN.")
         # Links are built on the configured public address, never on the Host header a client sends.

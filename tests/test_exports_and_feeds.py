@@ -297,6 +297,21 @@ async def test_unknown_exports_are_404_and_bad_filters_400_naming_the_parameter(
         ),
         ("/exports/tpes.csv?scope=-3", "scope", "scope must be a whole number."),
         ("/exports/tpes.csv?function=AUDIT", "function", "function must be one of VALIDATION, VERIFICATION."),
+        (
+            "/exports/decisions.csv?comittee=VN",
+            "comittee",
+            "comittee is not a parameter here; this export takes committee, from, kind, outcome, search, to.",
+        ),
+        (
+            "/exports/transfers.json?account=JP-100&first=5",
+            "first",
+            "first is not a parameter here; this export takes account.",
+        ),
+        (
+            "/feeds/decisions.atom?comittee=VN",
+            "comittee",
+            "comittee is not a parameter here; this feed takes committee.",
+        ),
     ]
     for path, parameter, message in bad:
         response = await client.get(path)
