@@ -10,12 +10,23 @@ machine but fails in CI (CI set, as .ci/run does), where both are installed.
         outside = await loopback_only(page)
         ...
         assert outside == []
+
+Accessibility and screenshots, for the public site's pages (their policy forbids scripts, so axe
+needs a context that bypasses it):
+
+    async with offline_browser() as browser, axe_context(browser) as context:
+        page = await context.new_page()
+        ...
+        assert [str(v) for v in await axe_violations(page)] == []
+        await screenshot(page, "decision")  # tests/screenshots/decision.png
 """
 
 import os
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -82,3 +93,60 @@ async def loopback_only(page: Any) -> list[str]:
 
     await page.route("**/*", guard)
     return outside
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"  # tests/screenshots/, gitignored
+SERIOUS = ("serious", "critical")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One axe rule a page breaks, with the elements that break it (CSS selectors), for a failure to read."""
+
+    id: str
+    impact: str
+    help: str
+    targets: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.impact} {self.id}: {self.help} ({', '.join(self.targets)})"
+
+
+async def axe_violations(page: Any, impacts: tuple[str, ...] = SERIOUS) -> list[Violation]:
+    """The page's accessibility violations of these impacts, by the vendored axe-core (tests/support/axe).
+
+    The script is injected from the file, never fetched. The site's pages forbid every script by
+    their Content-Security-Policy, so the page's context must be opened with `bypass_csp=True`
+    (`axe_context`), for the check alone: the policy itself is tested over HTTP.
+    """
+    from tests.support import axe
+
+    if not await page.evaluate("() => typeof window.axe === 'object'"):
+        await page.add_script_tag(content=axe.source())
+    found = await page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(n => n.target.join(' '))}))"
+    )
+    return [
+        Violation(item["id"], item["impact"], item["help"], tuple(item["targets"]))
+        for item in found
+        if item["impact"] in impacts
+    ]
+
+
+@asynccontextmanager
+async def axe_context(browser: Any, **options: Any) -> AsyncIterator[Any]:
+    """A browser context in which axe can be injected into pages whose policy forbids scripts."""
+    context = await browser.new_context(bypass_csp=True, **options)
+    try:
+        yield context
+    finally:
+        await context.close()
+
+
+async def screenshot(page: Any, name: str, folder: Path = SCREENSHOTS) -> Path:
+    """The whole page as `<folder>/<name>.png`, for a reviewer to look at; returns its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    return path
