@@ -13,12 +13,13 @@ after the measured batch, when the server is idle: warm-up requests and connecti
 """
 
 import asyncio
+import json
 import multiprocessing
 import os
 import re
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, cast
@@ -26,6 +27,8 @@ from typing import Any, cast
 WARM_UP = 5  # requests per connection before the measured batch
 TIMEOUT_S = 900  # a batch that takes longer has a server that stopped answering
 FIXED_ANSWER = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+# Every uncached figure sends it: the response cache must not answer what is compared.
+NO_CACHE = {"Cache-Control": "no-cache"}
 _LENGTH = re.compile(rb"\ncontent-length:\s*(\d+)")
 
 
@@ -42,6 +45,31 @@ class Batch:
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    body: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    status: int = 200
+
+    def raw(self) -> bytes:
+        """The request as the load generator sends it, keep-alive HTTP/1.1."""
+        body = json.dumps(self.body).encode() if self.body is not None else b""
+        lines = [f"{self.method} {self.path} HTTP/1.1", "Host: 127.0.0.1"]
+        lines += [f"{name}: {value}" for name, value in self.headers.items()]
+        if body:
+            lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+    async def check(self, client: Any) -> None:
+        """Send it once: a figure of error answers would measure nothing."""
+        answer = await client.request(self.method, self.path, json=self.body, headers=self.headers)
+        json_answer = answer.headers.get("content-type", "").startswith("application/json")
+        if answer.status_code != self.status or (self.status == 200 and json_answer and answer.json().get("errors")):
+            raise RuntimeError(f"{self.method} {self.path}: HTTP {answer.status_code} {answer.text[:300]}")
 
 
 def ticks(pid: int) -> int:

@@ -1,6 +1,7 @@
 """`jcm benchmark`: build a register of 100,000 decisions, serve it with uvicorn (one worker), and
 measure GraphQL against plain JSON on the same SQL, side by side, in one run: on SQLite, and with
-`--database-url postgresql+asyncpg://…` on PostgreSQL too, so that one table holds both.
+`--database-url postgresql+asyncpg://…` on PostgreSQL too, so that one table holds both. The public
+site's pages are rows of the same run, uncached and revalidated (api/bench_pages.py).
 
 Figures depend on the machine, which is noisy (other work shares its cores): every figure is
 measured once per round, GraphQL and its plain twin one after the other, and the table reports
@@ -9,7 +10,6 @@ medians over the rounds. Ratios are taken between medians. CPU per request comes
 """
 
 import asyncio
-import json
 import os
 import signal
 import socket
@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,8 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
-from api.bench_load import Batch, LoadGenerator
+from api.bench_load import NO_CACHE, Batch, LoadGenerator, Request
+from api.bench_pages import page_goals, page_requests
 from api.bench_report import Figure, Goal, Measured, render, write_readme
 from api.bench_setup import build_database, count_statements, deep_cursor, prepare_postgresql
 
@@ -41,8 +42,6 @@ ONE = """query ($reference: String!) {
 }"""
 GET_QUERY = "{ decisions(first: 20) { totalCount edges { node { reference outcome title decidedOn } } } }"
 GET_PATH = "/graphql?" + urlencode({"query": GET_QUERY})
-# Every uncached GraphQL figure sends it: the response cache must not answer what is compared.
-NO_CACHE = {"Cache-Control": "no-cache"}
 # PostGraphile's server CPU per request on the same register (issue 11); the goal is within 2×.
 POSTGRAPHILE_MS = {"page": 1.8, "one": 0.33}
 CACHED_GOAL = 5_000  # req/s
@@ -55,30 +54,6 @@ class Target:
     name: str
     url: str
     database: str | None = None
-
-
-@dataclass(frozen=True)
-class Request:
-    method: str
-    path: str
-    body: dict[str, Any] | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    status: int = 200
-
-    def raw(self) -> bytes:
-        """The request as the load generator sends it, keep-alive HTTP/1.1."""
-        body = json.dumps(self.body).encode() if self.body is not None else b""
-        lines = [f"{self.method} {self.path} HTTP/1.1", "Host: 127.0.0.1"]
-        lines += [f"{name}: {value}" for name, value in self.headers.items()]
-        if body:
-            lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
-        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-
-    async def check(self, client: Any) -> None:
-        """Send it once: a figure of error answers would measure nothing."""
-        answer = await client.request(self.method, self.path, json=self.body, headers=self.headers)
-        if answer.status_code != self.status or (self.status == 200 and answer.json().get("errors")):
-            raise RuntimeError(f"{self.method} {self.path}: HTTP {answer.status_code} {answer.text[:300]}")
 
 
 def _free_port() -> int:
@@ -201,6 +176,7 @@ async def measure(target: Target, load: LoadGenerator, requests: int, concurrenc
             deep_row = min(99_980, count - 20)
             etag = (await client.get(GET_PATH, headers=NO_CACHE)).headers["etag"]
             plan = _requests(reference, deep_row, await deep_cursor(target.url, deep_row), etag)
+            plan |= await page_requests(client, reference)  # the public site's pages (api/bench_pages.py)
             for _, request in plan.values():
                 await request.check(client)
             rounds_of = _Rounds(target, load, port, server.pid, requests, concurrency, rounds)
@@ -216,7 +192,7 @@ async def measure(target: Target, load: LoadGenerator, requests: int, concurrenc
     figures = {key: figure for key, (figure, _) in plan.items()}
     cached_requests = sum(batch.requests for figure in figures.values() if figure.cached for batch in figure.batches)
     hits = None if hits_before is None or hits_after is None else hits_after - hits_before
-    goals = _goals(target, figures, count, statements, hits, cached_requests, memory)
+    goals = _goals(target, figures, count, statements, hits, cached_requests, memory) + page_goals(figures)
     return Measured(target.name, figures, goals, counts_database_cpu=target.database is not None)
 
 

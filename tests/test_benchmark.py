@@ -59,6 +59,14 @@ def test_a_small_run_writes_its_tables_into_the_readme_and_fails_its_goals(tmp_p
     for heading in ("| read, uncached |", "| read, response cache (repeated anonymous reads) |", "| measure | goal |"):
         assert heading in text
     assert "| decisions in the database | 100,000 | 40 | **no** |" in text
+    # with the decision page's rows, uncached and revalidated, measured like the GraphQL reads
+    rows = {line.split(" | ")[0].removeprefix("| "): line for line in text.splitlines() if line.startswith("| ")}
+    for row in (
+        "decision page `/decisions/{reference}`, HTML",
+        "decision page `/decisions/{reference}`, If-None-Match (304)",
+    ):
+        assert rows[row].count("n/a") == 0, rows[row]
+    assert "| decision page `/decisions/{reference}`: 304 ÷ uncached req/s |  | " in text
     assert text.split(START)[1].split(END)[0].strip() == capsys.readouterr().out.strip()
     # And the command fails: 40 decisions are not the 100,000 of the goal
     assert code == 1
