@@ -55,7 +55,7 @@ async def test_each_page_type_has_no_serious_accessibility_violation(live_server
     assert outside == []
 
 
-async def test_axe_reports_a_serious_violation_readably(live_server):
+async def test_axe_names_each_violation_with_its_rule_help_and_elements(live_server):
     # Given a page (the site's own 404) into which an image without alternative text is put
     async with offline_browser() as browser, axe_context(browser) as context:
         tab = await context.new_page()
