@@ -1,0 +1,263 @@
+"""The public register in a browser (issue 15): home, a committee, the decision register with
+keyset paging; each page shows what its GraphQL document answers the public, escaped, in English
+or Japanese, with 404 and 400 pages in the visitor's language, 304s, and a flat statement count."""
+
+import httpx
+
+from api.app import close_listeners, create_app
+from api.site.messages import MESSAGES
+from tests.support.committees import given_members_and_meetings_everywhere
+from tests.support.db import count_statements
+from tests.support.html_page import HtmlPage
+
+
+async def page_and_data(client, path: str, **headers: str) -> tuple[httpx.Response, HtmlPage, dict]:
+    """The page, parsed, and the answer of its own GraphQL document (its application/json link)."""
+    response = await client.get(path, headers=headers)
+    assert response.status_code == 200, response.text
+    page = HtmlPage(response.text)
+    data = (await client.get(page.link("application/json"))).json()
+    assert "errors" not in data, data
+    return response, page, data["data"]
+
+
+async def test_home_lists_the_30_committees_in_signing_order_with_their_counts(flow, methodology_flow, client):
+    # Given two decisions in Viet Nam and one in Mongolia, and a methodology open for public input
+    await flow.decide("VN", title="Interim rules")
+    await flow.decide("VN", title="Second")
+    await flow.decide("MN", title="Monitoring guidance")
+    await methodology_flow.published("VN")
+
+    # When the home page is opened
+    response, page, data = await page_and_data(client, "/")
+
+    # Then it lists every committee its document answers, in that (signing) order, with the counts
+    committees = data["committees"]
+    assert [c["partner"]["signingOrder"] for c in committees] == list(range(1, 31))
+    assert page.rows[0] == [
+        "Committee",
+        "Region",
+        "Signed",
+        "Decisions",
+        "Methodologies",
+        "Designated TPEs",
+        "Projects",
+    ]
+    rows = page.rows[1:]
+    assert [row[0] for row in rows] == [c["partner"]["name"]["en"] for c in committees]
+    decisions = {}
+    for count in data["statistics"]["decisions"]:
+        decisions[count["committeeCode"]] = decisions.get(count["committeeCode"], 0) + count["count"]
+    for row, committee in zip(rows, committees, strict=True):
+        counts = [committee[field]["totalCount"] for field in ("methodologies", "tpeDesignations", "projects")]
+        assert row[3:] == [str(decisions.get(committee["code"], 0))] + [str(count) for count in counts]
+    by_name = {row[0]: row for row in rows}
+    assert by_name["Mongolia"] == [
+        "Mongolia",
+        "East Asia, Caucasus and Central Asia",
+        "8 January 2013",
+        "1",
+        "0",
+        "0",
+        "0",
+    ]
+    assert by_name["Viet Nam"][1:5] == ["Southeast Asia, South Asia and Oceania", "2 July 2013", "2", "1"]
+    assert by_name["Bangladesh"][2] == "March 2013"  # a signing date published to the month
+    # and links to each committee's page
+    assert ("/committees/VN", "Viet Nam") in page.anchors
+    # as an English page that varies by language, with nothing from another host and no script
+    assert page.lang == "en"
+    assert response.headers["vary"] == "Accept-Language"
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "<script" not in response.text and "http://" not in response.text.replace(
+        "http://127.0.0.1:8000/graphql?", ""
+    )
+
+
+async def test_japanese_from_lang_or_accept_language_with_japanese_dates_and_english_fallback(flow, client):
+    # Given a decision
+    await flow.decide("VN", title="Interim rules")
+
+    # When pages are asked for in Japanese, by parameter and by the browser's preference
+    by_parameter = await client.get("/decisions/JC-VN-2026-001?lang=ja")
+    by_header = await client.get("/decisions/JC-VN-2026-001", headers={"Accept-Language": "ja-JP,ja;q=0.9,en;q=0.8"})
+    english_preferred = await client.get("/decisions/JC-VN-2026-001", headers={"Accept-Language": "en-GB,ja;q=0.5"})
+    parameter_wins = await client.get("/decisions/JC-VN-2026-001?lang=en", headers={"Accept-Language": "ja"})
+    home = HtmlPage((await client.get("/", headers={"Accept-Language": "ja"})).text)
+
+    # Then labels, names and dates are Japanese
+    page = HtmlPage(by_parameter.text)
+    assert page.lang == "ja"
+    assert "日本・ベトナム合同委員会 JC-VN-2026-001: Interim rules" in page.text
+    assert (
+        "参照番号 JC-VN-2026-001 合同委員会 日本・ベトナム合同委員会 (VN) 種類 その他 結果 承認 決定日 2026年11月28日"
+        in page.text
+    )
+    assert HtmlPage(by_header.text).text == page.text
+    assert HtmlPage(english_preferred.text).lang == HtmlPage(parameter_wins.text).lang == "en"
+    assert "Decided on 28 November 2026" in HtmlPage(parameter_wins.text).text
+    assert home.rows[0][:3] == ["合同委員会", "地域", "署名"]
+    mongolia = next(row for row in home.rows if row[0] == "モンゴル")
+    assert mongolia[1:3] == ["東アジア・コーカサス・中央アジア", "2013年1月8日"]
+    # where the register holds no Japanese name, the English one is shown
+    assert all(row[0] for row in home.rows[1:])
+    # and each language has its own ETag
+    assert by_header.headers["etag"] != english_preferred.headers["etag"]
+
+
+async def test_a_committee_page_shows_members_decisions_methodologies_and_public_input_escaped(
+    flow, methodology_flow, engine, client
+):
+    # Given members, a decision whose title holds markup, and a methodology open for public input
+    await given_members_and_meetings_everywhere(engine)
+    await flow.decide("VN", title="<script>alert(1)</script> Fees & charges")
+    await methodology_flow.published("VN", title="Chillers <b>bold</b>")
+
+    # When Viet Nam's page is opened (its code in any case)
+    response, page, data = await page_and_data(client, "/committees/vn")
+
+    # Then it shows what its document answers, escaped
+    committee = data["committee"]
+    assert "<script>" not in response.text and "<b>" not in response.text
+    assert page.text.startswith("Japan–Viet Nam Joint Committee Region Southeast Asia, South Asia and Oceania")
+    assert [row[0] for row in page.rows if row and row[0].startswith(("Co-chair", "Member"))] == [
+        member["name"] for member in committee["members"]
+    ]
+    assert ["Co-chair VN JAPAN", "Japan", "Co chair", "Ministry"] in page.rows
+    assert ["JC-VN-2026-001", "<script>alert(1)</script> Fees & charges", "Approved", "28 November 2026"] in page.rows
+    assert ("/decisions/JC-VN-2026-001", "JC-VN-2026-001") in page.anchors
+    assert "Open for public input" in page.text and "Chillers <b>bold</b>" in page.text
+    assert page.anchor("All decisions of this committee") == "/decisions?committee=VN"
+    # and an unknown committee is a 404 page in the visitor's language
+    missing = await client.get("/committees/XX", headers={"Accept-Language": "ja"})
+    assert missing.status_code == 404
+    assert "コード XX の合同委員会はありません" in HtmlPage(missing.text).text
+
+
+async def test_the_decision_register_pages_forward_by_its_cursor(flow, client):
+    # Given 22 decisions in Viet Nam and one in Mongolia
+    for number in range(22):
+        await flow.decide("VN", title=f"Decision {number}")
+    await flow.decide("MN", title="Elsewhere")
+
+    # When Viet Nam's register is opened and its "next page" link followed
+    _, first, data = await page_and_data(client, "/decisions?committee=VN&lang=ja")
+    _, second, second_data = await page_and_data(client, first.anchor("次のページ"))
+
+    # Then the first page holds 20 of them, the second the other 2, newest first, without Mongolia's
+    references = [edge["node"]["reference"] for edge in data["decisions"]["edges"]]
+    assert len(references) == 20 and data["decisions"]["totalCount"] == 22
+    assert [row[0] for row in first.rows[1:]] == references
+    assert [row[0] for row in second.rows[1:]] == [
+        edge["node"]["reference"] for edge in second_data["decisions"]["edges"]
+    ]
+    assert len(second.rows[1:]) == 2
+    assert set([row[0] for row in first.rows[1:]]) & set([row[0] for row in second.rows[1:]]) == set()
+    assert "次のページ" not in second.text and "最初のページ" in second.text
+    assert "JC-MN-2026-001" not in first.text + second.text
+    # and the link keeps the filter and the language
+    assert first.anchor("次のページ").startswith("/decisions?committee=VN&after=")
+    assert first.anchor("次のページ").endswith("&lang=ja")
+
+
+async def test_a_bad_query_parameter_is_a_400_page_naming_it_in_the_visitors_language(flow, client):
+    await flow.decide("VN")
+    cases = {
+        "/decisions?comittee=VN": "comittee",  # a typo: not silently the unfiltered register
+        "/decisions?committee=V1": "committee",
+        "/decisions?after=not-a-cursor": "after",
+        "/decisions?lang=fr": "lang",
+        "/?page=2": "page",
+        "/decisions/JC-VN-2026-001?x=%3Cb%3E": "x",
+        "/decisions?committee=VN&committee=MN": "committee",
+    }
+    for path, parameter in cases.items():
+        # When
+        english = await client.get(path)
+        japanese = await client.get(path, headers={"Accept-Language": "ja"})
+
+        # Then
+        assert (english.status_code, japanese.status_code) == (400, 400), path
+        assert f"The query parameter {parameter} cannot be used here" in HtmlPage(english.text).text, path
+        assert f"クエリパラメータ {parameter} はここでは使えません" in HtmlPage(japanese.text).text, path
+        assert HtmlPage(japanese.text).lang == "ja"
+    assert "It takes: after, committee, lang." in HtmlPage((await client.get("/decisions?comittee=VN")).text).text
+    assert "<b>" not in (await client.get("/decisions/JC-VN-2026-001?%3Cb%3E=1")).text
+
+
+async def test_unknown_decisions_are_404_pages_in_the_visitors_language(client):
+    english = await client.get("/decisions/JC-VN-2026-099")
+    japanese = await client.get("/decisions/JC-VN-2026-099?lang=ja")
+
+    assert (english.status_code, japanese.status_code) == (404, 404)
+    assert "No published decision has the reference JC-VN-2026-099" in HtmlPage(english.text).text
+    page = HtmlPage(japanese.text)
+    assert page.lang == "ja" and "参照番号 JC-VN-2026-099 の公表された決定はありません" in page.text
+
+
+async def test_pages_asked_for_again_unchanged_are_304s(flow, client):
+    # Given pages fetched once
+    await flow.decide("VN")
+    for path in ("/", "/committees/VN", "/decisions?committee=VN", "/decisions/JC-VN-2026-001?lang=ja"):
+        first = await client.get(path)
+
+        # When asked again with the ETag, and in the other language
+        again = await client.get(path, headers={"If-None-Match": first.headers["etag"]})
+        other = await client.get(path, headers={"If-None-Match": first.headers["etag"], "Accept-Language": "ja"})
+
+        # Then
+        assert (again.status_code, again.content) == (304, b""), path
+        assert other.status_code == (304 if "lang=" in path else 200), path
+    # and after a new decision the home page is built again
+    home = await client.get("/")
+    await flow.decide("MN")
+    assert (await client.get("/", headers={"If-None-Match": home.headers["etag"]})).status_code == 200
+
+
+async def test_with_the_public_site_off_none_of_its_routes_exist(settings, engine, flow):
+    await flow.decide("VN")
+    app = create_app(settings.model_copy(update={"public_site": False}), engine=engine)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+            for path in ("/", "/committees/VN", "/decisions", "/decisions/JC-VN-2026-001"):
+                assert (await http.get(path)).status_code == 404, path
+            assert (await http.get("/feeds/decisions.atom")).status_code == 200  # the rest of the service stays
+    finally:
+        await close_listeners(app)
+
+
+# At most (SQLite: 98, 3, 11). The home page pays three statements per committee (30, fixed): the
+# public schema counts a committee's methodologies, TPEs and projects only through its own
+# connections (api/site/pages.py, _home); decisions come from `statistics`, one grouped query.
+HOME_STATEMENTS, LIST_STATEMENTS, COMMITTEE_STATEMENTS = 3 * 30 + 10, 5, 15
+
+
+async def count_page(client, engine, path: str) -> int:
+    with count_statements(engine) as counter:
+        response = await client.get(path)
+    assert response.status_code == 200
+    return counter.count
+
+
+async def test_statements_behind_a_page_do_not_grow_with_its_rows(flow, methodology_flow, engine, client):
+    # Given one decision, and the pages counted
+    await flow.decide("VN")
+    home_few = await count_page(client, engine, "/")
+    list_few = await count_page(client, engine, "/decisions")
+    committee_few = await count_page(client, engine, "/committees/VN")
+
+    # When decisions are taken in many committees, with methodologies and members
+    for code in ("MN", "BD", "ET", "KE", "MV", "ID", "KH", "MX", "CL", "PH", "TH", "VN", "VN"):
+        await flow.decide(code)
+    await methodology_flow.published("VN")
+    await given_members_and_meetings_everywhere(engine)
+
+    # Then each page costs the same number of statements, and few
+    assert home_few <= HOME_STATEMENTS and list_few <= LIST_STATEMENTS and committee_few <= COMMITTEE_STATEMENTS
+    assert await count_page(client, engine, "/") == home_few
+    assert await count_page(client, engine, "/decisions") == list_few
+    assert await count_page(client, engine, "/committees/VN") == committee_few
+
+
+def test_english_and_japanese_have_the_same_messages():
+    assert set(MESSAGES["en"]) == set(MESSAGES["ja"])
