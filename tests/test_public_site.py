@@ -2,6 +2,8 @@
 keyset paging; each page shows what its GraphQL document answers the public, escaped, in English
 or Japanese, with 404 and 400 pages in the visitor's language, 304s, and a flat statement count."""
 
+from datetime import timedelta
+
 import httpx
 
 from api.app import close_listeners, create_app
@@ -261,3 +263,26 @@ async def test_statements_behind_a_page_do_not_grow_with_its_rows(flow, methodol
 
 def test_english_and_japanese_have_the_same_messages():
     assert set(MESSAGES["en"]) == set(MESSAGES["ja"])
+
+
+async def test_a_methodology_page_shows_it_and_links_its_decision(methodology_flow, client, frozen_clock):
+    # Given a methodology with markup in its title, approved once its public input has closed
+    proposed = await methodology_flow.published("VN", title="Chillers <b>bold</b> & co")
+    frozen_clock.set(frozen_clock.at + timedelta(days=15))
+    await methodology_flow.approve(proposed["proposal"]["id"])
+
+    # When its page is opened by its approved reference, in Japanese
+    response, page, data = await page_and_data(client, "/methodologies/VN_AM001?lang=ja")
+
+    # Then it shows what its document answers, escaped, with Japanese labels and dates
+    methodology = data["methodology"]
+    assert "<b>" not in response.text
+    assert f"{methodology['reference']}: Chillers <b>bold</b> & co" in page.text
+    assert f"状態 {'有効'} 提案者 {methodology['proponent']}" in page.text
+    assert "承認日 2026年12月13日" in page.text
+    decision = methodology["decision"]["reference"]
+    assert page.anchor(decision) == f"/decisions/{decision}?lang=ja"
+    # and it is linked from its committee's page; an unknown reference is a 404 page
+    assert ("/methodologies/VN_AM001", "VN_AM001") in HtmlPage((await client.get("/committees/VN")).text).anchors
+    missing = await client.get("/methodologies/VN_AM999")
+    assert missing.status_code == 404 and "No methodology has the reference VN_AM999" in HtmlPage(missing.text).text

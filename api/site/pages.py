@@ -70,6 +70,7 @@ def _committee(data: dict[str, Any], view: View) -> dict[str, Any]:
         "committee": committee,
         "decisions_url": view.url("/decisions", committee=code),
         "decision_url": lambda reference: view.url(f"/decisions/{reference}"),
+        "methodology_url": lambda reference: view.url(f"/methodologies/{reference}"),
         "feed_url": f"{view.base}/feeds/decisions.atom?" + urlencode({"committee": code}),
     }
 
@@ -119,4 +120,34 @@ DECISIONS = Page(
     build=_decisions,
     params={"committee": check_committee, "after": check_cursor},
     errors={"cursor": ("after", "bad_cursor")},
+)
+
+
+# Longer than any methodology reference (VN_AM001, VN_PM001); a longer one is not looked up.
+MAX_REFERENCE = 64
+
+
+def _methodology_variables(path: Mapping[str, str], params: Mapping[str, Any]) -> dict[str, Any]:
+    reference = path["reference"]
+    if len(reference) > MAX_REFERENCE or not reference.isprintable() or "/" in reference:
+        raise NotFound("not_found_methodology", reference=reference[:MAX_REFERENCE])
+    return {"reference": reference}
+
+
+def _methodology(data: dict[str, Any], view: View) -> dict[str, Any]:
+    methodology = data["methodology"]
+    if methodology is None:
+        raise NotFound("not_found_methodology", reference=view.variables["reference"])
+    return {
+        "methodology": methodology,
+        "committee_url": view.url(f"/committees/{methodology['committee']['code']}"),
+        "decision_url": lambda reference: view.url(f"/decisions/{reference}"),
+    }
+
+
+METHODOLOGY = Page(
+    path="/methodologies/{reference:path}",
+    document=Document("methodology", "MethodologyPage"),
+    variables=_methodology_variables,
+    build=_methodology,
 )
