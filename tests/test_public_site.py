@@ -286,3 +286,32 @@ async def test_a_methodology_page_shows_it_and_links_its_decision(methodology_fl
     assert ("/methodologies/VN_AM001", "VN_AM001") in HtmlPage((await client.get("/committees/VN")).text).anchors
     missing = await client.get("/methodologies/VN_AM999")
     assert missing.status_code == 404 and "No methodology has the reference VN_AM999" in HtmlPage(missing.text).text
+
+
+async def test_project_and_tpe_pages_show_them_and_link_each_other(projects, frozen_clock, client):
+    # Given a registered project, with its methodology and the TPE that validated it
+    registered = await projects.registered(frozen_clock)
+
+    # When the project's page is opened, and its validator's link followed, in Japanese
+    _, project_page, data = await page_and_data(client, f"/projects/{registered['reference']}?lang=ja")
+    project = data["project"]
+    tpe_link = project_page.anchor(project["validator"]["entity"]["name"])
+    _, tpe_page, tpe_data = await page_and_data(client, tpe_link)
+
+    # Then each shows what its document answers, in Japanese, linked to the rest
+    assert f"{project['reference']}: {project['title']}" in project_page.text
+    assert "状態 登録済み" in project_page.text
+    assert project_page.anchor(registered["methodology"]) == f"/methodologies/{registered['methodology']}?lang=ja"
+    assert tpe_link == f"/tpes/{registered['tpe']}?lang=ja"
+    assert [row[0] for row in project_page.rows[1:]] == [d["reference"] for d in project["decisions"]]
+    tpe = tpe_data["tpe"]
+    assert f"{tpe['reference']}: {tpe['entity']['name']}" in tpe_page.text
+    assert "認定 ISO 14065" in tpe_page.text
+    assert [row[1:3] for row in tpe_page.rows[1:3]] == [["有効化審査", "指定"], ["検証", "指定"]]
+    # and the committee page links them
+    committee = HtmlPage((await client.get("/committees/VN")).text)
+    assert (f"/projects/{registered['reference']}", registered["reference"]) in committee.anchors
+    assert (f"/tpes/{registered['tpe']}", registered["tpe"]) in committee.anchors
+    # unknown references are 404 pages
+    for path in ("/projects/VN999", "/tpes/TPE-VN-999"):
+        assert (await client.get(path)).status_code == 404, path

@@ -9,7 +9,7 @@ from strawberry.schema.base import BaseSchema
 from api.settings import Settings
 from api.site.decision_page import DECISION
 from api.site.framework import Site
-from api.site.pages import COMMITTEE, DECISIONS, HOME, METHODOLOGY
+from api.site.pages import COMMITTEE, DECISIONS, HOME, METHODOLOGY, PROJECT, TPE
 from resolvers.events import DecisionBroker
 
 
@@ -18,4 +18,4 @@ def site_routes(settings: Settings, schema: BaseSchema, engine: AsyncEngine, bro
         return []
     site = Site(schema, engine, broker)
     # /decisions before /decisions/{reference:path}: the list is not a reference.
-    return [site.route(page) for page in (HOME, DECISIONS, DECISION, COMMITTEE, METHODOLOGY)]
+    return [site.route(page) for page in (HOME, DECISIONS, DECISION, COMMITTEE, METHODOLOGY, PROJECT, TPE)]

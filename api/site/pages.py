@@ -71,6 +71,8 @@ def _committee(data: dict[str, Any], view: View) -> dict[str, Any]:
         "decisions_url": view.url("/decisions", committee=code),
         "decision_url": lambda reference: view.url(f"/decisions/{reference}"),
         "methodology_url": lambda reference: view.url(f"/methodologies/{reference}"),
+        "project_url": lambda reference: view.url(f"/projects/{reference}"),
+        "tpe_url": lambda reference: view.url(f"/tpes/{reference}"),
         "feed_url": f"{view.base}/feeds/decisions.atom?" + urlencode({"committee": code}),
     }
 
@@ -127,11 +129,16 @@ DECISIONS = Page(
 MAX_REFERENCE = 64
 
 
-def _methodology_variables(path: Mapping[str, str], params: Mapping[str, Any]) -> dict[str, Any]:
-    reference = path["reference"]
-    if len(reference) > MAX_REFERENCE or not reference.isprintable() or "/" in reference:
-        raise NotFound("not_found_methodology", reference=reference[:MAX_REFERENCE])
-    return {"reference": reference}
+def _reference(message: str) -> Any:
+    """The variables of a page of one thing by its reference; one no reference could be is a 404."""
+
+    def variables(path: Mapping[str, str], params: Mapping[str, Any]) -> dict[str, Any]:
+        reference = path["reference"]
+        if len(reference) > MAX_REFERENCE or not reference.isprintable() or "/" in reference:
+            raise NotFound(message, reference=reference[:MAX_REFERENCE])
+        return {"reference": reference}
+
+    return variables
 
 
 def _methodology(data: dict[str, Any], view: View) -> dict[str, Any]:
@@ -148,6 +155,48 @@ def _methodology(data: dict[str, Any], view: View) -> dict[str, Any]:
 METHODOLOGY = Page(
     path="/methodologies/{reference:path}",
     document=Document("methodology", "MethodologyPage"),
-    variables=_methodology_variables,
+    variables=_reference("not_found_methodology"),
     build=_methodology,
+)
+
+
+def _project(data: dict[str, Any], view: View) -> dict[str, Any]:
+    project = data["project"]
+    if project is None:
+        raise NotFound("not_found_project", reference=view.variables["reference"])
+    return {
+        "project": project,
+        "decisions": project["decisions"],
+        "committee_url": view.url(f"/committees/{project['committee']['code']}"),
+        "decision_url": lambda reference: view.url(f"/decisions/{reference}"),
+        "methodology_url": lambda reference: view.url(f"/methodologies/{reference}"),
+        "tpe_url": lambda reference: view.url(f"/tpes/{reference}"),
+    }
+
+
+PROJECT = Page(
+    path="/projects/{reference:path}",
+    document=Document("project", "ProjectPage"),
+    variables=_reference("not_found_project"),
+    build=_project,
+)
+
+
+def _tpe(data: dict[str, Any], view: View) -> dict[str, Any]:
+    tpe = data["tpe"]
+    if tpe is None:
+        raise NotFound("not_found_tpe", reference=view.variables["reference"])
+    return {
+        "tpe": tpe,
+        "decisions": tpe["decisions"],
+        "committee_url": view.url(f"/committees/{tpe['committee']['code']}"),
+        "decision_url": lambda reference: view.url(f"/decisions/{reference}"),
+    }
+
+
+TPE = Page(
+    path="/tpes/{reference:path}",
+    document=Document("tpe", "TpePage"),
+    variables=_reference("not_found_tpe"),
+    build=_tpe,
 )
