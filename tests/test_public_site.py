@@ -235,10 +235,13 @@ HOME_STATEMENTS, LIST_STATEMENTS, COMMITTEE_STATEMENTS = 3 * 30 + 10, 5, 15
 
 
 async def count_page(client, engine, path: str) -> int:
+    """The statements behind the page's data. Those reading the publication version for its ETag
+    (audit_event) are left out: one per request at most, and on PostgreSQL only when no
+    notification has told the process the version yet, so their number depends on timing."""
     with count_statements(engine) as counter:
         response = await client.get(path)
     assert response.status_code == 200
-    return counter.count
+    return len([statement for statement in counter.statements if "audit_event" not in statement])
 
 
 async def test_statements_behind_a_page_do_not_grow_with_its_rows(flow, methodology_flow, engine, client):
