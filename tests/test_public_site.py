@@ -167,6 +167,7 @@ async def test_a_bad_query_parameter_is_a_400_page_naming_it_in_the_visitors_lan
     cases = {
         "/decisions?comittee=VN": "comittee",  # a typo: not silently the unfiltered register
         "/decisions?committee=V1": "committee",
+        "/decisions?committee=XX": "committee",  # no such committee: not an empty register
         "/decisions?after=not-a-cursor": "after",
         "/decisions?lang=fr": "lang",
         "/?page=2": "page",

@@ -184,6 +184,8 @@ class Site:
                 context = await built if isinstance(built, Awaitable) else built
             except NotFound as missing:
                 return self.not_found(request, speaker, missing)
+            except BadParameter as bad:  # a well-formed value the register does not know
+                return self.bad_parameter(request, speaker, bad, page)
             if validators.unchanged_for(request):  # If-Modified-Since alone: once the page exists
                 return validators.not_modified()
             context.setdefault("json_url", json_url)

@@ -87,10 +87,12 @@ COMMITTEE = Page(
 
 def _decisions_variables(path: Mapping[str, str], params: Mapping[str, Any]) -> dict[str, Any]:
     committee = params.get("committee")
+    filtered = {"code": committee, "filtered": True} if committee else {}
     return {
         "first": PAGE_SIZE,
         "after": params.get("after"),
         "filter": {"committeeCode": committee} if committee else None,
+        **filtered,
     }
 
 
@@ -101,8 +103,10 @@ def _decisions(data: dict[str, Any], view: View) -> dict[str, Any]:
     next_url = view.url("/decisions", committee=committee, after=info["endCursor"]) if info["hasNextPage"] else None
     first_url = view.url("/decisions", committee=committee) if "after" in view.params else None
     committee_name = None
-    if committee and connection["edges"]:
-        committee_name = connection["edges"][0]["node"]["committee"]["name"]
+    if committee:
+        if data.get("committee") is None:
+            raise BadParameter("committee", "unknown_committee", code=committee)
+        committee_name = data["committee"]["name"]
     return {
         "connection": connection,
         "decisions": [edge["node"] for edge in connection["edges"]],
