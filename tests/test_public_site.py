@@ -7,6 +7,7 @@ from datetime import timedelta
 import httpx
 
 from api.app import close_listeners, create_app
+from api.site.language import from_accept_language, long_date
 from api.site.messages import MESSAGES
 from tests.support.committees import given_members_and_meetings_everywhere
 from tests.support.db import count_statements
@@ -319,3 +320,26 @@ async def test_project_and_tpe_pages_show_them_and_link_each_other(projects, fro
     # unknown references are 404 pages
     for path in ("/projects/VN999", "/tpes/TPE-VN-999"):
         assert (await client.get(path)).status_code == 404, path
+
+
+def test_accept_language_picks_the_supported_language_ranked_highest():
+    assert from_accept_language(None) == from_accept_language("") == "en"
+    assert from_accept_language("ja-JP,ja;q=0.9,en;q=0.8") == "ja"
+    assert from_accept_language("fr-FR,fr;q=0.9,ja;q=0.5,en;q=0.4") == "ja"  # French is not offered
+    assert from_accept_language("en;q=0.5,ja;q=0.6") == "ja"
+    assert from_accept_language("ja;q=0,en") == "en"  # q=0: not acceptable
+    assert from_accept_language("de, *;q=0.1") == "en"
+    assert from_accept_language("ja;q=oops") == "en"
+
+
+def test_dates_are_written_as_each_language_writes_them_keeping_their_precision():
+    assert [long_date(value, "en") for value in ("2026-12-03", "2013-03", "2015")] == [
+        "3 December 2026",
+        "March 2013",
+        "2015",
+    ]
+    assert [long_date(value, "ja") for value in ("2026-12-03", "2013-03", "2015")] == [
+        "2026年12月3日",
+        "2013年3月",
+        "2015年",
+    ]
