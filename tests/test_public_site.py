@@ -158,6 +158,11 @@ async def test_the_decision_register_pages_forward_by_its_cursor(flow, client):
     assert set([row[0] for row in first.rows[1:]]) & set([row[0] for row in second.rows[1:]]) == set()
     assert "次のページ" not in second.text and "最初のページ" in second.text
     assert "JC-MN-2026-001" not in first.text + second.text
+    # and it links the whole filtered list as CSV, JSON and Atom
+    for label in ("CSV", "JSON", "Atomフィード"):
+        download = await client.get(first.anchor(label))
+        assert download.status_code == 200, label
+        assert "JC-VN-2026-022" in download.text and "JC-MN-2026-001" not in download.text, label
     # and the link keeps the filter and the language
     assert first.anchor("次のページ").startswith("/decisions?committee=VN&after=")
     assert first.anchor("次のページ").endswith("&lang=ja")

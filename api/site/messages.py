@@ -69,6 +69,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "decisions_of": "Decisions of the {committee}",
         "decisions_count": "Decisions: {count}",
         "next_page": "Next page",
+        "download": "The whole list",
+        "atom_feed": "Atom feed",
         "first_page": "First page",
         "no_decisions": "No decisions are published yet.",
         # decision
@@ -166,6 +168,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "decisions_of": "{committee}の決定",
         "decisions_count": "{count}件の決定",
         "next_page": "次のページ",
+        "download": "一覧全体",
+        "atom_feed": "Atomフィード",
         "first_page": "最初のページ",
         "no_decisions": "公表された決定はまだありません。",
         "kind": "種類",

@@ -107,7 +107,14 @@ def _decisions(data: dict[str, Any], view: View) -> dict[str, Any]:
         if data.get("committee") is None:
             raise BadParameter("committee", "unknown_committee", code=committee)
         committee_name = data["committee"]["name"]
+    filters = {"committee": committee} if committee else {}
+    query = "?" + urlencode(filters) if filters else ""
     return {
+        "downloads": {
+            "csv": f"{view.base}/exports/decisions.csv{query}",
+            "json": f"{view.base}/exports/decisions.json{query}",
+            "atom": f"{view.base}/feeds/decisions.atom{query}",
+        },
         "connection": connection,
         "decisions": [edge["node"] for edge in connection["edges"]],
         "committee_code": committee,
