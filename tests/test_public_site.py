@@ -190,7 +190,9 @@ async def test_a_bad_query_parameter_is_a_400_page_naming_it_in_the_visitors_lan
         assert f"The query parameter {parameter} cannot be used here" in HtmlPage(english.text).text, path
         assert f"クエリパラメータ {parameter} はここでは使えません" in HtmlPage(japanese.text).text, path
         assert HtmlPage(japanese.text).lang == "ja"
-    assert "It takes: after, committee, lang." in HtmlPage((await client.get("/decisions?comittee=VN")).text).text
+    assert (
+        "It takes: after, committee, lang, search." in HtmlPage((await client.get("/decisions?comittee=VN")).text).text
+    )
     assert "<b>" not in (await client.get("/decisions/JC-VN-2026-001?%3Cb%3E=1")).text
 
 
@@ -348,3 +350,27 @@ def test_dates_are_written_as_each_language_writes_them_keeping_their_precision(
         "2013年3月",
         "2015年",
     ]
+
+
+async def test_the_decision_register_searches_and_exports_what_it_found(flow, client):
+    # Given decisions about chillers and about other things
+    await flow.decide("VN", title="Chiller <efficiency> benchmarks")
+    await flow.decide("VN", title="Monitoring guidance")
+    await flow.decide("MN", title="Chillers in Ulaanbaatar")
+
+    # When the register's search form is used, in Viet Nam and everywhere
+    in_vn, page, data = await page_and_data(client, "/decisions?committee=VN&search=chiller")
+    everywhere = HtmlPage((await client.get("/decisions?search=chiller&lang=ja")).text)
+    empty_box = await client.get("/decisions?search=")
+
+    # Then only matching decisions are listed, as the document answers, the search shown back escaped
+    assert [row[0] for row in page.rows[1:]] == [e["node"]["reference"] for e in data["decisions"]["edges"]]
+    assert [row[0] for row in page.rows[1:]] == ["JC-VN-2026-001"]
+    assert sorted(row[0] for row in everywhere.rows[1:]) == ["JC-MN-2026-001", "JC-VN-2026-001"]
+    assert "Search decisions (reference, title, summary)" in page.text and "決定を検索" in everywhere.text
+    assert 'value="chiller"' in in_vn.text and "<efficiency>" not in in_vn.text
+    assert empty_box.status_code == 200 and len(HtmlPage(empty_box.text).rows) == 4
+    # and its CSV link exports what was found
+    assert (await client.get(page.anchor("CSV"))).text.count("JC-") == 1
+    too_long = await client.get("/decisions?search=" + "x" * 201)
+    assert too_long.status_code == 400 and "The query parameter search" in HtmlPage(too_long.text).text

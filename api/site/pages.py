@@ -13,6 +13,7 @@ CODE = re.compile(r"[A-Za-z]{2}")
 # Long enough for any cursor this API makes; a longer `after` is not a cursor.
 MAX_CURSOR = 200
 PAGE_SIZE = 20
+MAX_SEARCH = 200
 
 
 def check_committee(name: str, value: str) -> str:
@@ -25,6 +26,13 @@ def check_cursor(name: str, value: str) -> str:
     if not value or len(value) > MAX_CURSOR or not value.isascii() or not value.isprintable():
         raise BadParameter(name, "bad_cursor")
     return value
+
+
+def check_search(name: str, value: str) -> str | None:
+    """Words to look for; an empty box (the form sends `search=`) is no search."""
+    if len(value) > MAX_SEARCH or not value.isprintable():
+        raise BadParameter(name, "bad_search", most=MAX_SEARCH)
+    return value.strip() or None
 
 
 def _no_variables(path: Mapping[str, str], params: Mapping[str, Any]) -> dict[str, Any]:
@@ -88,36 +96,40 @@ COMMITTEE = Page(
 def _decisions_variables(path: Mapping[str, str], params: Mapping[str, Any]) -> dict[str, Any]:
     committee = params.get("committee")
     filtered = {"code": committee, "filtered": True} if committee else {}
-    return {
-        "first": PAGE_SIZE,
-        "after": params.get("after"),
-        "filter": {"committeeCode": committee} if committee else None,
-        **filtered,
-    }
+    conditions = {"committeeCode": committee, "search": params.get("search")}
+    conditions = {key: value for key, value in conditions.items() if value}
+    return {"first": PAGE_SIZE, "after": params.get("after"), "filter": conditions or None, **filtered}
 
 
 def _decisions(data: dict[str, Any], view: View) -> dict[str, Any]:
     connection = data["decisions"]
-    committee = view.params.get("committee")
+    committee, search = view.params.get("committee"), view.params.get("search")
     info = connection["pageInfo"]
-    next_url = view.url("/decisions", committee=committee, after=info["endCursor"]) if info["hasNextPage"] else None
-    first_url = view.url("/decisions", committee=committee) if "after" in view.params else None
+    next_url = (
+        view.url("/decisions", committee=committee, search=search, after=info["endCursor"])
+        if info["hasNextPage"]
+        else None
+    )
+    first_url = view.url("/decisions", committee=committee, search=search) if "after" in view.params else None
     committee_name = None
     if committee:
         if data.get("committee") is None:
             raise BadParameter("committee", "unknown_committee", code=committee)
         committee_name = data["committee"]["name"]
-    filters = {"committee": committee} if committee else {}
-    query = "?" + urlencode(filters) if filters else ""
+    # The exports take the search too; the feed only the committee (it lists what is new).
+    exported = {key: value for key, value in {"committee": committee, "search": search}.items() if value}
+    query = "?" + urlencode(exported) if exported else ""
+    fed = "?" + urlencode({"committee": committee}) if committee else ""
     return {
         "downloads": {
             "csv": f"{view.base}/exports/decisions.csv{query}",
             "json": f"{view.base}/exports/decisions.json{query}",
-            "atom": f"{view.base}/feeds/decisions.atom{query}",
+            "atom": f"{view.base}/feeds/decisions.atom{fed}",
         },
         "connection": connection,
         "decisions": [edge["node"] for edge in connection["edges"]],
         "committee_code": committee,
+        "search": search,
         "committee_name": committee_name,
         "next_url": next_url,
         "first_url": first_url,
@@ -131,7 +143,7 @@ DECISIONS = Page(
     document=Document("decisions", "DecisionsPage"),
     variables=_decisions_variables,
     build=_decisions,
-    params={"committee": check_committee, "after": check_cursor},
+    params={"committee": check_committee, "after": check_cursor, "search": check_search},
     errors={"cursor": ("after", "bad_cursor")},
 )
 
