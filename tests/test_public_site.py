@@ -3,11 +3,13 @@ keyset paging; each page shows what its GraphQL document answers the public, esc
 or Japanese, with 404 and 400 pages in the visitor's language, 304s, and a flat statement count."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import httpx
 
 from api.app import close_listeners, create_app
-from api.site.language import from_accept_language, long_date
+from api.site.framework import Site
+from api.site.language import Speaker, from_accept_language, long_date
 from api.site.messages import MESSAGES
 from tests.support.committees import given_members_and_meetings_everywhere
 from tests.support.db import count_statements
@@ -374,3 +376,28 @@ async def test_the_decision_register_searches_and_exports_what_it_found(flow, cl
     assert (await client.get(page.anchor("CSV"))).text.count("JC-") == 1
     too_long = await client.get("/decisions?search=" + "x" * 201)
     assert too_long.status_code == 400 and "The query parameter search" in HtmlPage(too_long.text).text
+
+
+def test_names_and_messages_fall_back_to_english_where_no_japanese_exists():
+    japanese = Speaker("ja")
+    assert japanese.name({"en": "Lao PDR", "ja": None}) == "Lao PDR"
+    assert japanese.name({"en": "Viet Nam", "ja": "ベトナム"}) == "ベトナム"
+    assert japanese.enum("SOME_NEW_VALUE") == "Some new value"
+    assert japanese.t("decisions_count", count=3) == "3件の決定"
+
+
+async def test_a_page_whose_query_fails_is_a_503_page_with_the_request_id(client, monkeypatch):
+    # Given the schema failing to answer (the database gone, say)
+    async def failing(*args, **kwargs):
+        return SimpleNamespace(data=None, errors=[RuntimeError("database unreachable")])
+
+    monkeypatch.setattr(Site, "execute", failing)
+
+    # When the home page is asked for in Japanese
+    response = await client.get("/", headers={"Accept-Language": "ja"})
+
+    # Then the visitor gets a page in Japanese quoting the request id, not a trace
+    assert response.status_code == 503
+    text = HtmlPage(response.text).text
+    assert "このページは現在表示できません" in text and response.headers["x-request-id"] in text
+    assert "database unreachable" not in response.text
