@@ -23,7 +23,6 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from api.asgi import BodyTooLarge, json_error
 from api.bench_endpoints import bench_routes
 from api.context import Context, Db, principal_for_authorization
-from api.decision_page import decision_page_routes
 from api.exports import export_routes
 from api.feeds import feed_routes
 from api.gc_tuning import tune_for_serving
@@ -39,6 +38,7 @@ from api.response_cache import ResponseCache, ResponseCacheStore
 from api.schema import build_schema
 from api.settings import BadSetting, Settings, get_settings
 from api.signing_keys import key_routes
+from api.site import site_routes
 from api.websocket import GuardedSocket, OpenSockets, SocketView
 from models.db import create_engine, is_sqlite, ping, prewarm
 from models.principal import PUBLIC, Principal
@@ -103,7 +103,7 @@ class RequestContextMiddleware:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         state = scope.setdefault("state", {})
-        state["request_id"] = request_id()  # for readers of the scope's state (api/decision_page.py on main)
+        state["request_id"] = request_id()  # for readers of the scope's state (the public site, api/site)
         headers = Headers(scope=scope)
         if scope["type"] == "http":
             declared = headers.get("content-length")
@@ -212,7 +212,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             *([Route("/metrics", metrics.endpoint, methods=["GET"])] if metrics else []),
             *export_routes(engine),
             *feed_routes(engine),
-            *decision_page_routes(view.schema, engine, view.broker),  # the feed's alternate links
+            *site_routes(settings, view.schema, engine, view.broker),  # the public site (api/site), unless off
             *key_routes(key_store),
             *(asset_routes() if settings.graphiql else []),
         ],

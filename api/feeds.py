@@ -1,7 +1,7 @@
 """An Atom feed of the decision register: `/feeds/decisions.atom`, or one committee's with `?committee=VN`.
 
 Each entry links to its decision twice, both `rel="alternate"`: first as a page for people
-(`text/html`, `/decisions/{reference}`, api/decision_page.py; the URL the public site keeps), which
+(`text/html`, `/decisions/{reference}`, api/site/decision_page.py; the URL the public site keeps), which
 feed readers open, then as data (`application/json`, the GraphQL GET of DECISION_QUERY).
 """
 

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     compiled_reads: bool = True
     # Plain JSON twins of two GraphQL fields, for `jcm benchmark` only.
     benchmark_endpoints: bool = False
+    # The public register in a browser at / (api/site: home, committees, decisions); false leaves
+    # none of its routes, for a deployment that serves only the API.
+    public_site: bool = True
 
     max_query_depth: int = Field(default=10, ge=1)
     max_aliases: int = Field(default=30, ge=0)

@@ -1,0 +1,260 @@
+"""The public site's one way to serve a page (issue 15): a page is a route, a GraphQL document kept
+beside its template (api/site/templates/<name>.graphql, a copyable example for frontend teams) and
+that template. `Site.route(page)` makes the endpoint, which
+
+1. checks the query string: each page names the parameters it takes; an unknown one, or a bad
+   value, is a 400 page naming it (a typo must not show an unfiltered list as if filtered);
+2. picks the language (`?lang=`, then Accept-Language; api/site/language.py);
+3. answers 304 to a current ETag, which hashes the URL, the publication version, the day and the
+   language (api/conditional.py's validators plus the language), before any data is read;
+4. runs the document through the app's own schema, in process, as PUBLIC whoever asks: there is no
+   second data path and no privileged read, the page shows what `/graphql` answers the public;
+5. renders the template with Jinja2, autoescaped (text from the register is never markup), with
+   StrictUndefined (a misspelt field fails a test instead of rendering blank).
+
+Every answer, 200 or error page, carries the same headers: a CSP that allows nothing but the page's
+own inline style sheet (no script, no frame, nothing from another host), nosniff, and
+`Vary: Accept-Language`.
+"""
+
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from graphql.utilities import strip_ignored_characters
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+from strawberry.schema.base import BaseSchema
+from strawberry.types.graphql import OperationType
+
+from api.conditional import Conditional, Validators
+from api.context import Context, Db
+from api.site.language import LANGUAGES, Speaker, from_accept_language
+from models.principal import PUBLIC
+from resolvers.events import DecisionBroker
+
+logger = logging.getLogger("jcm.api")
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Vary": "Accept-Language",
+}
+
+
+class BadParameter(Exception):
+    """A query parameter a page cannot use: `reason` is a message key (api/site/messages.py)."""
+
+    def __init__(self, parameter: str, reason: str, **values: Any):
+        super().__init__(parameter)
+        self.parameter, self.reason, self.values = parameter, reason, values
+
+
+class NotFound(Exception):
+    """Nothing to show at this URL: `message` is a message key, `values` fill it."""
+
+    def __init__(self, message: str = "not_found_page", **values: Any):
+        super().__init__(message)
+        self.message, self.values = message, values
+
+
+@dataclass(frozen=True)
+class Document:
+    """A page's GraphQL document, read once from beside its template."""
+
+    name: str  # file name without .graphql; also the template's name
+    operation: str  # the operation's name in the document
+
+    @property
+    def text(self) -> str:
+        return (TEMPLATES / f"{self.name}.graphql").read_text(encoding="utf-8")
+
+
+# check(value) → the value to use, or raises BadParameter
+Check = Callable[[str, str], Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page type. `variables(path_params, params)` builds the document's variables (may raise
+    NotFound or BadParameter); `build(data, view)` turns the answer into the template's context
+    (raises NotFound when the answer has nothing to show); `errors` maps a GraphQL error's text to
+    the parameter whose value caused it (a bad cursor is the visitor's 400, not the site's 503)."""
+
+    path: str
+    document: Document
+    variables: Callable[[Mapping[str, str], Mapping[str, Any]], dict[str, Any]]
+    build: Callable[[dict[str, Any], "View"], Awaitable[dict[str, Any]] | dict[str, Any]]
+    params: Mapping[str, Check] = field(default_factory=dict)
+    errors: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # error text part → (parameter, reason)
+
+
+@dataclass
+class View:
+    """What `build` gets besides the data: the request's language, parameters and links."""
+
+    request: Request
+    speaker: Speaker
+    params: dict[str, Any]
+    variables: dict[str, Any]
+    base: str
+    json_url: str
+
+    def url(self, path: str, **query: Any) -> str:
+        """A link on the site, keeping an explicit `?lang=` so a shared link keeps its language."""
+        if "lang" in self.request.query_params:
+            query = {**query, "lang": self.speaker.lang}
+        query = {key: value for key, value in query.items() if value is not None}
+        return path + ("?" + urlencode(query) if query else "")
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template, whatever its name: text from the register is never markup
+        undefined=jinja2.StrictUndefined,  # a misspelt field fails the test, not silently blank
+    )
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def check_language(name: str, value: str) -> str:
+    if value not in LANGUAGES:
+        raise BadParameter(name, "bad_language")
+    return value
+
+
+class Site:
+    """The routes of the public site, sharing one schema, engine, broker and validators cache."""
+
+    def __init__(self, schema: BaseSchema, engine: AsyncEngine, broker: DecisionBroker):
+        self.schema, self.engine, self.broker = schema, engine, broker
+        self.conditional = Conditional(engine)
+
+    def route(self, page: Page) -> Route:
+        text = page.document.text
+        compact = strip_ignored_characters(text)  # the page's JSON link: a shorter URL
+
+        async def endpoint(request: Request) -> Response:
+            speaker = Speaker(from_accept_language(request.headers.get("accept-language")))
+            try:
+                params = self.parameters(request, page)
+                speaker = Speaker(params.pop("lang", speaker.lang))
+                variables = page.variables(request.path_params, params)
+            except BadParameter as bad:
+                return self.bad_parameter(request, speaker, bad, page)
+            except NotFound as missing:
+                return self.not_found(request, speaker, missing)
+            validators = await self.validators(request, speaker)
+            if "if-none-match" in request.headers and validators.unchanged_for(request):
+                # The client got this ETag from a 200 for this URL, language and publication version:
+                # nothing published since (nothing is erased) can have made it a 404.
+                return validators.not_modified()
+            result = await self.execute(request, text, variables, page.document.operation)
+            if result.errors:
+                for part, (parameter, reason) in page.errors.items():
+                    if any(part in str(error) for error in result.errors):
+                        return self.bad_parameter(request, speaker, BadParameter(parameter, reason), page)
+                request_id = request.scope.get("state", {}).get("request_id", "-")
+                logger.warning("page %s failed (request id %s): %s", request.url.path, request_id, result.errors)
+                return self.render(request, speaker, "error.html", {"request_id": request_id}, status_code=503)
+            base = request.app.state.settings.base_url  # never the Host header a client sends
+            json_url = f"{base}/graphql?" + urlencode(
+                {
+                    "query": compact,
+                    "variables": json.dumps(variables, separators=(",", ":")),
+                    "operationName": page.document.operation,
+                }
+            )
+            view = View(request, speaker, params, variables, base, json_url)
+            try:
+                built = page.build(result.data or {}, view)
+                context = await built if isinstance(built, Awaitable) else built
+            except NotFound as missing:
+                return self.not_found(request, speaker, missing)
+            except BadParameter as bad:  # a well-formed value the register does not know
+                return self.bad_parameter(request, speaker, bad, page)
+            if validators.unchanged_for(request):  # If-Modified-Since alone: once the page exists
+                return validators.not_modified()
+            context.setdefault("json_url", json_url)
+            return self.render(request, speaker, f"{page.document.name}.html", context, validators.headers)
+
+        # {x:path} routes let a reference with a slash reach the page's own 404, not the router's.
+        return Route(page.path, endpoint, methods=["GET"])
+
+    def parameters(self, request: Request, page: Page) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        checks: dict[str, Check] = {"lang": check_language, **page.params}
+        for name, value in request.query_params.multi_items():
+            if name not in checks:
+                raise BadParameter(name, "unknown_parameter")
+            if name in params:
+                raise BadParameter(name, "repeated")
+            params[name] = checks[name](name, value)
+        return params
+
+    async def validators(self, request: Request, speaker: Speaker) -> Validators:
+        base = await self.conditional.validators(request)  # URL, publication version, day
+        etag = hashlib.sha256(f"{base.etag}\0{speaker.lang}".encode()).hexdigest()[:32]
+        return Validators(f'"{etag}"', base.last_modified)
+
+    async def execute(self, request: Request, document: str, variables: dict[str, Any], operation: str) -> Any:
+        context = Context(
+            request=request,
+            response=None,
+            settings=request.app.state.settings,
+            principal=PUBLIC,  # the page is the public's, whoever asks
+            request_id=request.scope.get("state", {}).get("request_id", "-"),
+            db=Db(self.engine),
+            broker=self.broker,
+        )
+        return await self.schema.execute(
+            document,
+            variable_values=variables,
+            context_value=context,
+            operation_name=operation,
+            allowed_operation_types=(OperationType.QUERY,),
+        )
+
+    def render(
+        self,
+        request: Request,
+        speaker: Speaker,
+        template: str,
+        context: dict[str, Any],
+        headers: Mapping[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Response:
+        other = "en" if speaker.lang == "ja" else "ja"
+        query = dict(request.query_params) | {"lang": other}
+        values = {**speaker.template_globals(), "other_language_url": f"{request.url.path}?{urlencode(query)}"}
+        return templates.TemplateResponse(
+            request, template, values | context, status_code=status_code, headers={**(headers or {}), **PAGE_HEADERS}
+        )
+
+    def not_found(self, request: Request, speaker: Speaker, missing: NotFound) -> Response:
+        message = speaker.t(missing.message, **missing.values)
+        return self.render(request, speaker, "not_found.html", {"message": message}, status_code=404)
+
+    def bad_parameter(self, request: Request, speaker: Speaker, bad: BadParameter, page: Page) -> Response:
+        if bad.reason == "unknown_parameter":
+            taken = ", ".join(sorted(["lang", *page.params]))
+            reason = speaker.t("unknown_parameter", allowed=taken)
+        elif bad.reason == "repeated":
+            reason = speaker.t("repeated")
+        else:
+            reason = speaker.t(bad.reason, **bad.values)
+        context = {"parameter": bad.parameter[:64], "reason": reason}
+        return self.render(request, speaker, "bad_request.html", context, status_code=400)
