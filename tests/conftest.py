@@ -6,7 +6,6 @@ tests/support/)."""
 import asyncio
 import functools
 import shutil
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 import strawberry
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -28,7 +26,7 @@ from api.settings import Settings
 from models import clock, search_index
 from models.db import create_engine, new_session
 from seed.loader import load
-from tests.support.db import PG_URL, Database, Prebuilt, without_fsync
+from tests.support.db import PG_URL, Database, PostgresDatabases, Prebuilt, without_fsync
 from tests.support.graphql import GraphQLClient
 from tests.support.methodologies import Methodologies
 from tests.support.projects import ProjectSteps
@@ -98,22 +96,34 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     return path
 
 
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    """An empty database (no tables); `engine` fills it."""
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[PostgresDatabases | None]:
+    """On PostgreSQL, the per-run templates each test's database is cloned from."""
     if not PG_URL:
+        yield None
+        return
+    databases = PostgresDatabases(PG_URL)
+    asyncio.run(databases.build_templates(_create_seeded))
+    try:
+        yield databases
+    finally:
+        asyncio.run(databases.drop_templates())
+
+
+@pytest.fixture
+async def database(
+    tmp_path: Path, request: pytest.FixtureRequest, postgres_databases: PostgresDatabases | None
+) -> AsyncIterator[Database]:
+    """An empty database (no tables) unless the test uses `engine`, which then finds it seeded.
+    On PostgreSQL a database of its own, cloned from a template (see PostgresDatabases)."""
+    if postgres_databases is None:
         yield Database(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    async with admin.begin() as connection:
-        await connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    database = await postgres_databases.clone(seeded="engine" in request.fixturenames)
     try:
-        yield Database(PG_URL, schema)
+        yield database
     finally:
-        async with admin.begin() as connection:
-            await connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
+        await postgres_databases.drop(database)
 
 
 @pytest.fixture
@@ -121,10 +131,7 @@ async def engine(database: Database, sqlite_template: Path | None) -> AsyncItera
     """The test's seeded database."""
     if sqlite_template is not None:
         shutil.copy(sqlite_template, database.url.split("///", 1)[1])
-        engine = database.engine()
-    else:
-        engine = database.engine()
-        await _create_seeded(engine)
+    engine = database.engine()
     yield engine
     await engine.dispose()
 

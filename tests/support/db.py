@@ -3,6 +3,7 @@
 import copy
 import os
 import shutil
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from models.db import create_engine, is_sqlite
 
@@ -119,3 +121,61 @@ class Prebuilt:
         shutil.copyfile(path, saved)
         self.states[name] = (saved, copy.deepcopy(result), frozen_clock.at)
         return result
+
+
+class PostgresDatabases:
+    """A database of its own for every test on PostgreSQL, cloned from templates built once per run.
+
+    Creating a schema, its tables and the seed for each test took 0.35 s and dropping it 0.09 s:
+    over half of the PostgreSQL pass. `CREATE DATABASE ... TEMPLATE` (WAL_LOG) copies a seeded
+    database in about 35 ms and `DROP DATABASE` takes 13 ms. The tables live in the schema `jcm`
+    of each database, so the schema setting the service supports stays exercised on PostgreSQL.
+    Two templates: `seeded` (tables and seed, for tests using `engine`) and `empty` (only the
+    schema, for tests that create the tables themselves: migrations). Names carry a per-run id so
+    that runs side by side on one server do not meet.
+    """
+
+    SCHEMA = "jcm"
+
+    def __init__(self, url: str):
+        self.url = sa.make_url(url)
+        self.run = uuid.uuid4().hex[:10]
+        self.admin = create_async_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+    def name(self, kind: str) -> str:
+        return f"jcm_{self.run}_{kind}"
+
+    def database(self, name: str) -> Database:
+        return Database(self.url.set(database=name).render_as_string(hide_password=False), self.SCHEMA)
+
+    async def _execute(self, *statements: str) -> None:
+        async with self.admin.connect() as connection:
+            for statement in statements:
+                await connection.exec_driver_sql(statement)
+
+    async def build_templates(self, seed: Callable[[AsyncEngine], Awaitable[None]]) -> None:
+        for kind in ("empty", "seeded"):
+            await self._execute(f'CREATE DATABASE "{self.name(kind)}"')
+            template = self.database(self.name(kind))
+            engine = create_engine(template.url)
+            async with engine.begin() as connection:
+                await connection.exec_driver_sql(f'CREATE SCHEMA "{self.SCHEMA}"')
+            await engine.dispose()
+            if kind == "seeded":
+                engine = create_engine(template.url, self.SCHEMA)
+                await seed(engine)
+                await engine.dispose()
+
+    async def clone(self, seeded: bool) -> Database:
+        name = self.name(f"t{uuid.uuid4().hex[:12]}")
+        template = self.name("seeded" if seeded else "empty")
+        await self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG')
+        return self.database(name)
+
+    async def drop(self, database: Database) -> None:
+        name = sa.make_url(database.url).database
+        await self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    async def drop_templates(self) -> None:
+        await self._execute(*(f'DROP DATABASE IF EXISTS "{self.name(kind)}"' for kind in ("empty", "seeded")))
+        await self.admin.dispose()
