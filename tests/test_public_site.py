@@ -241,7 +241,7 @@ async def test_with_the_public_site_off_none_of_its_routes_exist(settings, engin
 
 # At most (SQLite: 98, 3, 11). The home page pays three statements per committee (30, fixed): the
 # public schema counts a committee's methodologies, TPEs and projects only through its own
-# connections (api/site/pages.py, _home); decisions come from `statistics`, one grouped query.
+# connections (api/site/home_page.py, _home); decisions come from `statistics`, one grouped query.
 HOME_STATEMENTS, LIST_STATEMENTS, COMMITTEE_STATEMENTS = 3 * 30 + 10, 5, 15
 
 

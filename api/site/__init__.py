@@ -7,9 +7,12 @@ from starlette.routing import Route
 from strawberry.schema.base import BaseSchema
 
 from api.settings import Settings
+from api.site.committee_page import COMMITTEE
 from api.site.decision_page import DECISION
+from api.site.decisions_page import DECISIONS
 from api.site.framework import Site
-from api.site.pages import COMMITTEE, DECISIONS, HOME, METHODOLOGY, PROJECT, TPE
+from api.site.home_page import HOME
+from api.site.item_pages import METHODOLOGY, PROJECT, TPE
 from resolvers.events import DecisionBroker
 
 

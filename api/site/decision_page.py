@@ -34,7 +34,6 @@ def _build(data: dict[str, Any], view: View) -> dict[str, Any]:
         "decision": decision,
         "page_url": decision_page_url(view.base, decision["reference"]),
         "feed_url": f"{view.base}/feeds/decisions.atom?" + urlencode({"committee": committee}),
-        "committee_url": view.url(f"/committees/{committee}"),
     }
 
 

@@ -118,6 +118,20 @@ class View:
         query = {key: value for key, value in query.items() if value is not None}
         return path + ("?" + urlencode(query) if query else "")
 
+    def committee_url(self, code: str) -> str:
+        return self.url(f"/committees/{code}")
+
+    def links(self) -> dict[str, Callable[[str], str]]:
+        """The site's stable URLs as template functions (`decision_url(reference)`, ...): every
+        page links to a thing the same way, keeping the visitor's explicit language."""
+        return {
+            "committee_url": self.committee_url,
+            "decision_url": lambda reference: self.url(f"/decisions/{reference}"),
+            "methodology_url": lambda reference: self.url(f"/methodologies/{reference}"),
+            "project_url": lambda reference: self.url(f"/projects/{reference}"),
+            "tpe_url": lambda reference: self.url(f"/tpes/{reference}"),
+        }
+
 
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
@@ -188,6 +202,7 @@ class Site:
                 return self.bad_parameter(request, speaker, bad, page)
             if validators.unchanged_for(request):  # If-Modified-Since alone: once the page exists
                 return validators.not_modified()
+            context = view.links() | context
             context.setdefault("json_url", json_url)
             return self.render(request, speaker, f"{page.document.name}.html", context, validators.headers)
 

@@ -1,0 +1,51 @@
+"""What the site's pages check of their URLs: query parameters (a bad one is a 400 page naming it)
+and path references (one no reference could be is a 404 page, never looked up)."""
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from api.site.framework import BadParameter, NotFound
+
+CODE = re.compile(r"[A-Za-z]{2}")
+# Long enough for any cursor this API makes; a longer `after` is not a cursor.
+MAX_CURSOR = 200
+PAGE_SIZE = 20
+MAX_SEARCH = 200
+# Longer than any methodology, project or TPE reference (VN_AM001, VN_PM001); a longer one is not looked up.
+MAX_REFERENCE = 64
+
+
+def check_committee(name: str, value: str) -> str:
+    if not CODE.fullmatch(value):
+        raise BadParameter(name, "bad_committee")
+    return value.upper()
+
+
+def check_cursor(name: str, value: str) -> str:
+    if not value or len(value) > MAX_CURSOR or not value.isascii() or not value.isprintable():
+        raise BadParameter(name, "bad_cursor")
+    return value
+
+
+def check_search(name: str, value: str) -> str | None:
+    """Words to look for; an empty box (the form sends `search=`) is no search."""
+    if len(value) > MAX_SEARCH or not value.isprintable():
+        raise BadParameter(name, "bad_search", most=MAX_SEARCH)
+    return value.strip() or None
+
+
+def no_variables(path: Mapping[str, str], params: Mapping[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+def by_reference(message: str) -> Callable[[Mapping[str, str], Mapping[str, Any]], dict[str, Any]]:
+    """The variables of a page of one thing by its reference; one no reference could be is a 404."""
+
+    def variables(path: Mapping[str, str], params: Mapping[str, Any]) -> dict[str, Any]:
+        reference = path["reference"]
+        if len(reference) > MAX_REFERENCE or not reference.isprintable() or "/" in reference:
+            raise NotFound(message, reference=reference[:MAX_REFERENCE])
+        return {"reference": reference}
+
+    return variables
