@@ -102,7 +102,7 @@ def _get(url: str) -> bytes:
         return data
 
 
-def _tarball(package: str, version: str) -> tuple[dict[str, Any], bytes]:
+def fetch_tarball(package: str, version: str) -> tuple[dict[str, Any], bytes]:
     """The version's published `dist` (with its `license`) and tarball, checked against `dist.integrity`."""
     meta = json.loads(_get(f"{REGISTRY}/{urllib.parse.quote(package, safe='@')}/{version}"))
     dist = {**meta["dist"], "license": meta.get("license")}
@@ -115,7 +115,9 @@ def _tarball(package: str, version: str) -> tuple[dict[str, Any], bytes]:
     return dist, data
 
 
-def _extract(archive: tarfile.TarFile, name: str) -> bytes:
+def extract_member(archive: tarfile.TarFile, name: str) -> bytes:
+    """A file of an npm tarball (npm packs every file under `package/`); a ValueError naming it if absent.
+    Public with fetch_tarball: the vendored axe-core (tests/support/axe) is refreshed the same way."""
     try:
         member = archive.extractfile(name)
     except KeyError:
@@ -135,7 +137,7 @@ def refresh(html: str | None = None, root: Path = ASSET_ROOT) -> dict[str, Any]:
     for spec in dict.fromkeys((asset.package, asset.version) for asset in assets):
         package, version = spec
         print(f"fetching {package}@{version} from {REGISTRY}", file=sys.stderr)
-        dist, tarball = _tarball(package, version)
+        dist, tarball = fetch_tarball(package, version)
         entry = packages[f"{package}@{version}"] = {
             "tarball": dist["tarball"],
             "integrity": dist["integrity"],
@@ -146,9 +148,9 @@ def refresh(html: str | None = None, root: Path = ASSET_ROOT) -> dict[str, Any]:
             for name in archive.getnames():
                 if name.upper().startswith(("PACKAGE/LICENSE", "PACKAGE/LICENCE")):
                     entry["license"] = kept = f"{package}@{version}/{name.split('/', 1)[1]}"
-                    files[kept] = _extract(archive, name)
+                    files[kept] = extract_member(archive, name)
             for asset in (a for a in assets if (a.package, a.version) == spec):
-                data = _extract(archive, f"package/{asset.path}")  # npm packs every file under package/
+                data = extract_member(archive, f"package/{asset.path}")  # npm packs every file under package/
                 integrity = sri(data)
                 if asset.integrity and asset.integrity != integrity:
                     raise ValueError(

@@ -21,7 +21,7 @@ from api.backup import known_revisions
 from api.settings import get_settings
 from models.migrations import config
 from models.signing import ring_path
-from tests.support.cli import Jcm, Run
+from tests.support.cli import Jcm, Run, jcm_on
 from tests.support.db import PG_URL, Database
 
 sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="SQLite's backup API; PostgreSQL has pg_dump")
@@ -40,15 +40,8 @@ def jcm(
     database: Database, key_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Jcm]:
     """`jcm` pointed at the test's database through JCM_* variables, its signing key in tmp_path."""
-    monkeypatch.setenv("JCM_DATABASE_URL", database.url)
-    if database.schema:
-        monkeypatch.setenv("JCM_DATABASE_SCHEMA", database.schema)
-    else:
-        monkeypatch.delenv("JCM_DATABASE_SCHEMA", raising=False)
-    monkeypatch.setenv("JCM_SIGNING_KEY_FILE", str(key_file))
-    get_settings.cache_clear()
-    yield Jcm(database, capsys)
-    get_settings.cache_clear()
+    with jcm_on(database, monkeypatch, capsys, key_file) as jcm:
+        yield jcm
 
 
 async def run(jcm: Jcm, *argv: str) -> Run:

@@ -13,13 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.certificates import SignedCertificate, sign_certificate
 from api.db import Db
-from api.settings import get_settings
 from models.db import new_session
 from models.errors import DomainError
 from models.signing import KeyStore, create_key, load_key_ring, parse_public_keys, verify, why_invalid
 from resolvers.certificates import account_holdings
 from resolvers.unit_moves import nullify_for_ndc
-from tests.support.cli import Jcm, Run
+from tests.support.cli import Jcm, Run, jcm_on
 from tests.support.db import Database
 from tests.support.registry import an_issued_issuance
 from tests.support.tokens import principal
@@ -160,15 +159,8 @@ async def test_without_a_signing_key_the_certificate_is_refused_not_unsigned(iss
 def jcm(
     database: Database, key_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Jcm]:
-    monkeypatch.setenv("JCM_DATABASE_URL", database.url)
-    if database.schema:
-        monkeypatch.setenv("JCM_DATABASE_SCHEMA", database.schema)
-    else:
-        monkeypatch.delenv("JCM_DATABASE_SCHEMA", raising=False)
-    monkeypatch.setenv("JCM_SIGNING_KEY_FILE", str(key_file))
-    get_settings.cache_clear()
-    yield Jcm(database, capsys)
-    get_settings.cache_clear()
+    with jcm_on(database, monkeypatch, capsys, key_file) as jcm:
+        yield jcm
 
 
 def test_jcm_certificate_verify_accepts_a_certificate_and_refuses_a_tampered_one(issued, jcm, key_file, tmp_path):

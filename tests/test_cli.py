@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.settings import get_settings
 from models.registry import SEEDED_KINDS
 from seed.data import PARTNERS, RULE_DOCUMENT_KINDS, SECTORAL_SCOPES
-from tests.support.cli import Jcm, Run
+from tests.support.cli import Jcm, Run, jcm_on
 from tests.support.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,14 +44,8 @@ SEEDED_ROWS = (
 @pytest.fixture
 def jcm(database: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Jcm]:
     """`jcm` pointed at the test's database (empty: no tables) through JCM_* variables."""
-    monkeypatch.setenv("JCM_DATABASE_URL", database.url)
-    if database.schema:
-        monkeypatch.setenv("JCM_DATABASE_SCHEMA", database.schema)
-    else:
-        monkeypatch.delenv("JCM_DATABASE_SCHEMA", raising=False)
-    get_settings.cache_clear()
-    yield Jcm(database, capsys)
-    get_settings.cache_clear()
+    with jcm_on(database, monkeypatch, capsys) as jcm:
+        yield jcm
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from api.app import close_listeners, create_app
 from api.settings import Settings, get_settings
 from api.signing_keys import PATH
 from models.signing import canonical_json, load_key_ring, ring_path, sign
-from tests.support.cli import Jcm, Run
+from tests.support.cli import Jcm, Run, jcm_on
 from tests.support.db import PG_URL, Database
 
 BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -35,15 +35,8 @@ def jcm(
     database: Database, key_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Jcm]:
     """`jcm` on the test's (empty) database, its signing key in tmp_path."""
-    monkeypatch.setenv("JCM_DATABASE_URL", database.url)
-    if database.schema:
-        monkeypatch.setenv("JCM_DATABASE_SCHEMA", database.schema)
-    else:
-        monkeypatch.delenv("JCM_DATABASE_SCHEMA", raising=False)
-    monkeypatch.setenv("JCM_SIGNING_KEY_FILE", str(key_file))
-    get_settings.cache_clear()
-    yield Jcm(database, capsys)
-    get_settings.cache_clear()
+    with jcm_on(database, monkeypatch, capsys, key_file) as jcm:
+        yield jcm
 
 
 @pytest.fixture

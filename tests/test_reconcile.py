@@ -8,12 +8,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.settings import get_settings
 from models.db import new_session
 from models.errors import DomainError
 from resolvers.reconcile import Reconciliation, reconcile
 from resolvers.unit_moves import transfer_units
-from tests.support.cli import Jcm, Run
+from tests.support.cli import Jcm, Run, jcm_on
 from tests.support.db import Database
 from tests.support.ndc import an_ndc_ledger
 from tests.support.registry import account_ids
@@ -23,14 +22,8 @@ from tests.support.tokens import principal
 @pytest.fixture
 def jcm(database: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Jcm]:
     """`jcm` pointed at the test's database through JCM_* variables (as in tests/test_cli.py)."""
-    monkeypatch.setenv("JCM_DATABASE_URL", database.url)
-    if database.schema:
-        monkeypatch.setenv("JCM_DATABASE_SCHEMA", database.schema)
-    else:
-        monkeypatch.delenv("JCM_DATABASE_SCHEMA", raising=False)
-    get_settings.cache_clear()
-    yield Jcm(database, capsys)
-    get_settings.cache_clear()
+    with jcm_on(database, monkeypatch, capsys) as jcm:
+        yield jcm
 
 
 @pytest.fixture

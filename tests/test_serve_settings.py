@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.app import close_listeners, create_app
 from api.settings import get_settings
-from tests.support.cli import Jcm, Run
+from tests.support.cli import Jcm, Run, jcm_on
 from tests.support.db import PG_URL, Database
 from tests.support.websocket import init, subscribe
 from tests.support.websocket import socket as ws_socket
@@ -47,15 +47,8 @@ def jcm(
     database: Database, key_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Jcm]:
     """`jcm` on the test's (empty) database, its signing key in tmp_path, no JCM_* left from outside."""
-    for name in [name for name in os.environ if name.startswith("JCM_") and name != "JCM_TEST_DATABASE_URL"]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("JCM_DATABASE_URL", database.url)
-    if database.schema:
-        monkeypatch.setenv("JCM_DATABASE_SCHEMA", database.schema)
-    monkeypatch.setenv("JCM_SIGNING_KEY_FILE", str(key_file))
-    get_settings.cache_clear()
-    yield Jcm(database, capsys)
-    get_settings.cache_clear()
+    with jcm_on(database, monkeypatch, capsys, key_file, clean=True) as jcm:
+        yield jcm
 
 
 @pytest.fixture

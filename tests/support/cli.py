@@ -1,8 +1,13 @@
-"""Running `jcm ARGS...` in a test, as the console script does: tests/test_cli.py and tests/test_keys_cli.py."""
+"""Running `jcm ARGS...` in a test, as the console script does (tests/test_cli.py, test_keys_cli.py,
+test_backup.py, test_certificates.py, test_serve_settings.py, test_reconcile.py), pointed at the
+test's database by `jcm_on`."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -12,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.app import create_app
 from api.cli import main
-from api.settings import Settings
+from api.settings import Settings, get_settings
 from tests.support.db import Database, snapshot
 
 T = TypeVar("T")
@@ -77,3 +82,31 @@ class Jcm:
                 await connection.execute(sa.text(sql), params)
 
         self.on_db(execute)
+
+
+@contextmanager
+def jcm_on(
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    key_file: Path | None = None,
+    clean: bool = False,
+) -> Iterator[Jcm]:
+    """`jcm` pointed at the test's database through JCM_* variables, as an operator's shell would,
+    with its signing key at `key_file` when given; `clean` first drops every JCM_* variable from
+    outside (a test of the settings themselves). The settings cache is cleared on both sides."""
+    if clean:
+        for name in [name for name in os.environ if name.startswith("JCM_") and name != "JCM_TEST_DATABASE_URL"]:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("JCM_DATABASE_URL", database.url)
+    if database.schema:
+        monkeypatch.setenv("JCM_DATABASE_SCHEMA", database.schema)
+    else:
+        monkeypatch.delenv("JCM_DATABASE_SCHEMA", raising=False)
+    if key_file is not None:
+        monkeypatch.setenv("JCM_SIGNING_KEY_FILE", str(key_file))
+    get_settings.cache_clear()
+    try:
+        yield Jcm(database, capsys)
+    finally:
+        get_settings.cache_clear()

@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
-from api.graphiql_assets import REGISTRY, _extract, _tarball, sri
+from api.graphiql_assets import REGISTRY, extract_member, fetch_tarball, sri
 
 ROOT = Path(__file__).parent
 MANIFEST = ROOT / "manifest.json"
@@ -34,14 +34,14 @@ MAJOR = 4  # the tests call axe.run as 4.x documents it
 def refresh(version: str = "latest", root: Path = ROOT) -> dict[str, Any]:
     """Download `axe-core@version`, check it, and replace axe.min.js, its licences and the manifest."""
     print(f"fetching {PACKAGE}@{version} from {REGISTRY}", file=sys.stderr)
-    dist, tarball = _tarball(PACKAGE, version)  # raises unless it matches dist.integrity
+    dist, tarball = fetch_tarball(PACKAGE, version)  # raises unless it matches dist.integrity
     with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
-        published = json.loads(_extract(archive, "package/package.json"))["version"]
+        published = json.loads(extract_member(archive, "package/package.json"))["version"]
         if not re.fullmatch(rf"{MAJOR}\.\d+\.\d+", published):
             raise ValueError(f"{PACKAGE}@{published} is not a stable {MAJOR}.x release: pass a version")
-        script = _extract(archive, f"package/{FILE}")
+        script = extract_member(archive, f"package/{FILE}")
         licenses = {
-            name.split("/", 1)[1]: _extract(archive, name)
+            name.split("/", 1)[1]: extract_member(archive, name)
             for name in archive.getnames()
             if name.upper().startswith(("PACKAGE/LICENSE", "PACKAGE/LICENCE"))
         }
