@@ -1,10 +1,17 @@
 """The lists of methodologies, projects and TPE designations (`/methodologies`, `/projects`, `/tpes`):
 every committee's or one's, filtered as their public GraphQL connections allow, paged forward by
 cursor, rows linked to their pages, exports linked, 400 pages naming a bad parameter, English and
-Japanese, statements flat."""
+Japanese, statements flat. And the site-wide 404: a path no route serves is the site's 404 page in the
+visitor's language, while machine clients keep the 404s they had."""
 
+import json
+
+import httpx
 import pytest
 
+from api.app import MACHINE_PREFIXES, close_listeners, create_app
+from api.site.list_pages import METHODOLOGIES, PROJECTS, TPES
+from tests.support.browser import axe_context, axe_violations, loopback_only, offline_browser, screenshot
 from tests.support.db import count_statements
 from tests.support.html_page import HtmlPage
 
@@ -205,10 +212,20 @@ async def test_a_bad_parameter_is_a_400_page_naming_it_in_the_visitors_language(
     assert (english.status_code, japanese.status_code) == (400, 400)
     assert f"The query parameter {parameter} cannot be used here: " in HtmlPage(english.text).text
     assert reason in HtmlPage(english.text).text
-    assert f"クエリパラメータ {parameter} はここでは使えません" in HtmlPage(japanese.text).text
+    assert f"クエリパラメータ {parameter} はここでは使えません。" in HtmlPage(japanese.text).text
     assert HtmlPage(japanese.text).lang == "ja"
     for name, value in PAGE_HEADERS.items():
         assert english.headers[name] == value
+
+
+async def test_the_japanese_400_reads_as_one_plain_sentence_pair(client):
+    response = await client.get("/tpes?comittee=VN", headers={"Accept-Language": "ja"})
+
+    assert (
+        "クエリパラメータ comittee はここでは使えません。"
+        "このページで使えるのは after, committee, function, lang, scope, search, status です。"
+    ) in HtmlPage(response.text).text
+    assert "リクエストに誤りがあります" in HtmlPage(response.text).text
 
 
 async def test_lists_asked_for_again_unchanged_are_304s(projects, client):
@@ -254,3 +271,135 @@ async def test_statements_behind_a_list_do_not_grow_with_its_rows(
         assert few[path] <= LIST_STATEMENTS, (path, few[path])
         assert await count_page(client, engine, path) == few[path], path
         assert len(listed(HtmlPage((await client.get(path)).text))) == 4, path
+
+
+# --- the site-wide 404 ------------------------------------------------------------------------------
+
+UNROUTED = ("/nothing-here", "/decisions-archive/2026", "/index.html", "/robots.txt")
+
+
+@pytest.mark.parametrize("path", UNROUTED)
+async def test_a_path_no_route_serves_is_the_sites_404_page_in_the_visitors_language(client, path):
+    # When a browser asks, in English, then in Japanese by its header and by ?lang=
+    english = await client.get(path, headers={"Accept": "text/html,*/*;q=0.8"})
+    by_header = await client.get(path, headers={"Accept-Language": "ja-JP,ja;q=0.9,en;q=0.5"})
+    by_query = await client.get(path, params={"lang": "ja"}, headers={"Accept-Language": "en"})
+
+    # Then each is the site's 404 page with the site's headers
+    for response in (english, by_header, by_query):
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
+        for name, value in PAGE_HEADERS.items():
+            assert response.headers[name] == value
+    page = HtmlPage(english.text)
+    assert page.lang == "en" and "Not found There is no page at this address." in page.text
+    assert ("/methodologies", "Methodologies") in page.anchors
+    for japanese in (HtmlPage(by_header.text), HtmlPage(by_query.text)):
+        assert japanese.lang == "ja" and "ページが見つかりません このアドレスにページはありません。" in japanese.text
+    assert HtmlPage(by_query.text).anchor("English") == f"/{path.lstrip('/')}?lang=en"
+
+
+async def test_the_404_pages_language_link_stays_on_the_site(client):
+    # Given a path that begins like a link to another host
+    response = await client.get("http://test//example.org/x?lang=ja")
+
+    # Then its link to the English page is a path on this site
+    assert response.status_code == 404
+    assert HtmlPage(response.text).anchor("English") == "/example.org/x?lang=en"
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "expected"),
+    [
+        # Machine endpoints: what their clients have always had
+        ("/feeds/nothing.atom", {}, "Not Found"),
+        ("/graphql/extra", {"Accept": "text/html"}, "Not Found"),
+        ("/graphiql/assets/nothing.js", {}, "Not Found"),
+        ("/.well-known/nothing.json", {}, "Not Found"),
+        ("/healthz/x", {}, "Not Found"),
+        ("/exports", {}, "Not Found"),
+        # A client asking for JSON alone: the service's JSON error
+        ("/nothing-here", {"Accept": "application/json"}, {"code": "NOT_FOUND"}),
+    ],
+)
+async def test_machine_clients_keep_their_404s(client, path, headers, expected):
+    response = await client.get(path, headers=headers)
+
+    assert response.status_code == 404
+    if isinstance(expected, str):
+        assert (response.text, response.headers["content-type"]) == (expected, "text/plain; charset=utf-8")
+    else:
+        assert response.json()["errors"][0]["extensions"] == expected
+    assert "content-security-policy" not in response.headers
+
+
+async def test_unknown_exports_and_feed_committees_are_the_json_404s_they_were(client):
+    export = await client.get("/exports/meetings.csv", headers={"Accept": "text/html"})
+    feed = await client.get("/feeds/decisions.atom?committee=XX", headers={"Accept": "text/html"})
+
+    assert (export.status_code, feed.status_code) == (404, 404)
+    assert export.json()["errors"][0]["extensions"] == {"code": "NOT_FOUND"}
+    assert json.loads(feed.content)["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": "committee"}
+
+
+async def test_with_the_public_site_off_a_path_no_route_serves_is_a_plain_404(settings, engine):
+    app = create_app(settings.model_copy(update={"public_site": False}), engine=engine)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+            for path in ("/nothing-here", "/methodologies", "/tpes"):
+                response = await http.get(path, headers={"Accept": "text/html", "Accept-Language": "ja"})
+                assert (response.status_code, response.text) == (404, "Not Found"), path
+    finally:
+        await close_listeners(app)
+
+
+async def test_every_route_but_the_sites_is_under_a_machine_prefix(settings, engine):
+    # Given the app with every switchable endpoint on, and the site's pages
+    everything = settings.model_copy(update={"metrics": True, "graphiql": True, "benchmark_endpoints": True})
+    off = create_app(everything.model_copy(update={"public_site": False}), engine=engine)
+    on = create_app(everything, engine=engine)
+    try:
+        # Then each route the site does not add is under one of MACHINE_PREFIXES (its 404s stay plain),
+        machine = {route.path.lstrip("/").split("/", 1)[0] for route in off.routes}
+        assert machine <= set(MACHINE_PREFIXES), machine - set(MACHINE_PREFIXES)
+        # and no page of the site is (its 404s are the site's)
+        site = {route.path for route in on.routes} - {route.path for route in off.routes}
+        assert {page.path for page in (METHODOLOGIES, PROJECTS, TPES)} <= site
+        assert not {path.lstrip("/").split("/", 1)[0] for path in site} & set(MACHINE_PREFIXES)
+    finally:
+        await close_listeners(off)
+        await close_listeners(on)
+
+
+# --- in a real browser ------------------------------------------------------------------------------
+
+BROWSED = [
+    ("methodologies", "/methodologies?committee=VN&status=VALID", 200),
+    ("projects-ja", "/projects?lang=ja", 200),
+    ("tpes", "/tpes?function=VERIFICATION&scope=3", 200),
+    ("unrouted-ja", "/nothing-here?lang=ja", 404),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "status"), BROWSED, ids=[name for name, _, _ in BROWSED])
+async def test_each_list_and_the_unrouted_404_have_no_serious_accessibility_violation(
+    live_server, projects, frozen_clock, name, path, status
+):
+    # Given a registered project, its methodology and its TPE
+    await projects.registered(frozen_clock)
+
+    async with offline_browser() as browser, axe_context(browser) as context:
+        tab = await context.new_page()
+        outside = await loopback_only(tab)
+
+        # When a visitor opens the page
+        response = await tab.goto(f"{live_server.http_url}{path}")
+        assert response.status == status
+        await tab.get_by_role("heading", level=1).wait_for()
+
+        # Then axe finds no serious or critical violation, and nothing is asked of another host
+        assert [str(violation) for violation in await axe_violations(tab)] == []
+        shot = await screenshot(tab, f"list-{name}")
+
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    assert outside == []

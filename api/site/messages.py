@@ -107,7 +107,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error_title": "Not available",
         "error_heading": "This page cannot be shown right now",
         "error_text": "Please try again later. If it keeps failing, quote request id {request_id} when reporting it.",
-        # list pages (/methodologies, /projects, /tpes)
+        # list pages (/methodologies, /projects, /tpes) and the site-wide 404
         "methodologies_of": "Methodologies of the {committee}",
         "projects_of": "Projects of the {committee}",
         "tpes_of": "Third-party entities of the {committee}",
@@ -123,6 +123,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "pages_of": "Pages of {list}",
         "bad_choice": "use one of {choices}.",
         "bad_scope": "use a sectoral scope number from 1 to {most}.",
+        "not_found_hint": "Check the address, or start from the lists below.",
     },
     "ja": {
         "site_name": "JCM合同委員会",
@@ -208,14 +209,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "decision_as_json": "この決定のJSON",
         "decision_as_json_title": "この決定のJSON（GraphQL）",
         "decisions_feed_title": "{committee}の決定",
-        "not_found_title": "見つかりません",
+        "not_found_title": "ページが見つかりません",
         "not_found_decision": "参照番号 {reference} の公表された決定はありません。参照番号は JC-VN-2026-001 のような形式です。",
         "not_found_committee": "コード {code} の合同委員会はありません。コードはパートナー国の2文字（例：VN）です。",
-        "not_found_page": "このアドレスのページはありません。",
-        "bad_request_title": "不正なリクエスト",
-        "bad_parameter": "クエリパラメータ {parameter} はここでは使えません：{reason}",
-        "unknown_parameter": "このページでは受け付けません。使えるもの：{allowed}。",
-        "repeated": "複数回指定されています。",
+        "not_found_page": "このアドレスにページはありません。",
+        "bad_request_title": "リクエストに誤りがあります",
+        "bad_parameter": "クエリパラメータ {parameter} はここでは使えません。{reason}",
+        "unknown_parameter": "このページで使えるのは {allowed} です。",
+        "repeated": "同じパラメータが2回以上指定されています。",
         "bad_language": "en または ja を指定してください。",
         "bad_committee": "合同委員会の2文字のコード（例：VN）を指定してください。",
         "unknown_committee": "コード {code} の合同委員会はありません。",
@@ -223,7 +224,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error_title": "表示できません",
         "error_heading": "このページは現在表示できません",
         "error_text": "しばらくしてからもう一度お試しください。続く場合は、リクエストID {request_id} を添えてご連絡ください。",
-        # list pages (/methodologies, /projects, /tpes)
+        # list pages (/methodologies, /projects, /tpes) and the site-wide 404
         "methodologies_of": "{committee}の方法論",
         "projects_of": "{committee}のプロジェクト",
         "tpes_of": "{committee}の第三者機関",
@@ -239,6 +240,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "pages_of": "{list}のページ",
         "bad_choice": "{choices} のいずれかを指定してください。",
         "bad_scope": "1から{most}までのセクトラルスコープ番号を指定してください。",
+        "not_found_hint": "アドレスをご確認いただくか、下の一覧からお探しください。",
     },
 }
 
