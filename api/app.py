@@ -12,9 +12,10 @@ from asgi_correlation_id import CorrelationIdMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -39,6 +40,7 @@ from api.schema import build_schema
 from api.settings import BadSetting, Settings, get_settings
 from api.signing_keys import key_routes
 from api.site import site_routes
+from api.site.framework import unrouted_page
 from api.websocket import GuardedSocket, OpenSockets, SocketView
 from models.db import create_engine, is_sqlite, ping, prewarm
 from models.principal import PUBLIC, Principal
@@ -162,6 +164,37 @@ async def _body_too_large(request: Request, exc: Exception) -> Response:
     return json_error(413, "Request body too large.", "BODY_TOO_LARGE")
 
 
+# The first path segments of the service's machine endpoints (GraphQL, GraphiQL's files, exports,
+# feeds, probes, metrics, the registry's keys, the benchmark's endpoints), on or switched off. A path
+# under one that no route serves gets what its clients have always got, Starlette's plain-text
+# "Not Found"; tests/test_site_lists.py holds every non-site route to this list.
+MACHINE_PREFIXES = (
+    "graphql",
+    "graphiql",
+    "exports",
+    "feeds",
+    "healthz",
+    "readyz",
+    "version",
+    "metrics",
+    ".well-known",
+    "bench",
+)
+
+
+async def _unrouted(request: Request, exc: Exception) -> Response:
+    """A path no route serves, with the public site on: the site's 404 page in the visitor's language
+    (api/site/framework.py unrouted_page), as a page's own 404s are. Machine paths keep the plain
+    answer; a client asking for JSON and not HTML gets the service's JSON error shape."""
+    assert isinstance(exc, HTTPException)
+    if request.url.path.lstrip("/").split("/", 1)[0] in MACHINE_PREFIXES:
+        return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+    accept = request.headers.get("accept", "").lower()
+    if "json" in accept and "html" not in accept:
+        return json_error(404, "No page or endpoint at this path.", "NOT_FOUND")
+    return unrouted_page(request)
+
+
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
     settings = settings or get_settings()
     owns_engine = engine is None
@@ -201,6 +234,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     benchmark = bench_routes(engine) if settings.benchmark_endpoints else []
     # The signing keys, read again when their files change; certificates sign with its ring too.
     key_store = KeyStore(settings.signing_key_path)
+    site = site_routes(settings, view.schema, engine, view.broker)
     app = Starlette(
         routes=[
             *benchmark,
@@ -212,11 +246,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             *([Route("/metrics", metrics.endpoint, methods=["GET"])] if metrics else []),
             *export_routes(engine),
             *feed_routes(engine),
-            *site_routes(settings, view.schema, engine, view.broker),  # the public site (api/site), unless off
+            *site,  # the public site (api/site), unless off
             *key_routes(key_store),
             *(asset_routes() if settings.graphiql else []),
         ],
-        exception_handlers={BodyTooLarge: _body_too_large},
+        # With the site on, a path no route serves is its 404 page; off, Starlette's plain one as before.
+        exception_handlers={BodyTooLarge: _body_too_large, **({404: _unrouted} if site else {})},
         lifespan=lifespan,
     )
     if metrics is not None:

@@ -13,6 +13,7 @@ from api.site.decisions_page import DECISIONS
 from api.site.framework import Site
 from api.site.home_page import HOME
 from api.site.item_pages import METHODOLOGY, PROJECT, TPE
+from api.site.list_pages import METHODOLOGIES, PROJECTS, TPES
 from resolvers.events import DecisionBroker
 
 
@@ -20,5 +21,6 @@ def site_routes(settings: Settings, schema: BaseSchema, engine: AsyncEngine, bro
     if not settings.public_site:
         return []
     site = Site(schema, engine, broker)
-    # /decisions before /decisions/{reference:path}: the list is not a reference.
-    return [site.route(page) for page in (HOME, DECISIONS, DECISION, COMMITTEE, METHODOLOGY, PROJECT, TPE)]
+    # Each list before its items' {reference:path} route: /decisions, /methodologies ... are not references.
+    pages = (HOME, DECISIONS, DECISION, COMMITTEE, METHODOLOGIES, METHODOLOGY, PROJECTS, PROJECT, TPES, TPE)
+    return [site.route(page) for page in pages]

@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from api.site.framework import BadParameter, NotFound
+from api.site.framework import BadParameter, Check, NotFound
 
 CODE = re.compile(r"[A-Za-z]{2}")
 # Long enough for any cursor this API makes; a longer `after` is not a cursor.
@@ -49,3 +49,38 @@ def by_reference(message: str) -> Callable[[Mapping[str, str], Mapping[str, Any]
         return {"reference": reference}
 
     return variables
+
+
+# -- the list pages' filters (api/site/list_pages.py) --------------------------------------------
+
+# Sectoral scopes are numbered 1 to 15 (the `sectoralScopes` query lists them).
+MAX_SCOPE = 15
+
+
+def optional(check: Check) -> Check:
+    """A filter form's empty choice (`status=`, "Any") is no filter, not a bad value."""
+
+    def checked(name: str, value: str) -> Any:
+        return check(name, value) if value.strip() else None
+
+    return checked
+
+
+def choice(values: list[str]) -> Check:
+    """One value of an enum (`status=VALID`), in any case; the 400 lists the values it takes."""
+
+    def check(name: str, value: str) -> str:
+        upper = value.strip().upper()
+        if upper not in values:
+            raise BadParameter(name, "bad_choice", choices=", ".join(values))
+        return upper
+
+    return check
+
+
+def check_scope(name: str, value: str) -> int:
+    """A sectoral scope's number; checked before int() (a 5,000-digit value is a 400, not a 500)."""
+    value = value.strip()
+    if not (len(value) <= 2 and value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_SCOPE):
+        raise BadParameter(name, "bad_scope", most=MAX_SCOPE)
+    return int(value)

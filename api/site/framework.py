@@ -243,8 +243,8 @@ class Site:
             allowed_operation_types=(OperationType.QUERY,),
         )
 
+    @staticmethod
     def render(
-        self,
         request: Request,
         speaker: Speaker,
         template: str,
@@ -254,7 +254,9 @@ class Site:
     ) -> Response:
         other = "en" if speaker.lang == "ja" else "ja"
         query = dict(request.query_params) | {"lang": other}
-        values = {**speaker.template_globals(), "other_language_url": f"{request.url.path}?{urlencode(query)}"}
+        # One leading slash: an unrouted path such as //example.org must not become a link to another host.
+        path = "/" + request.url.path.lstrip("/")
+        values = {**speaker.template_globals(), "other_language_url": f"{path}?{urlencode(query)}"}
         return templates.TemplateResponse(
             request, template, values | context, status_code=status_code, headers={**(headers or {}), **PAGE_HEADERS}
         )
@@ -273,3 +275,14 @@ class Site:
             reason = speaker.t(bad.reason, **bad.values)
         context = {"parameter": bad.parameter[:64], "reason": reason}
         return self.render(request, speaker, "bad_request.html", context, status_code=400)
+
+
+def unrouted_page(request: Request) -> Response:
+    """The 404 page of a path no route serves (api/app.py's handler), in the visitor's language and
+    with the site's headers like any page's 404; no database read, so a flood of made-up paths costs
+    a template. A `?lang=` other than en/ja is ignored here: there is no page to name it on."""
+    asked = request.query_params.get("lang")
+    lang = asked if asked in LANGUAGES else from_accept_language(request.headers.get("accept-language"))
+    speaker = Speaker(lang)
+    context = {"message": speaker.t("not_found_page"), "hint": speaker.t("not_found_hint")}
+    return Site.render(request, speaker, "not_found.html", context, status_code=404)
