@@ -13,6 +13,7 @@ from api.site.decisions_page import DECISIONS
 from api.site.framework import Site
 from api.site.home_page import HOME
 from api.site.item_pages import METHODOLOGY, PROJECT, TPE
+from api.site.search_page import SEARCH
 from resolvers.events import DecisionBroker
 
 
@@ -20,5 +21,6 @@ def site_routes(settings: Settings, schema: BaseSchema, engine: AsyncEngine, bro
     if not settings.public_site:
         return []
     site = Site(schema, engine, broker)
-    # /decisions before /decisions/{reference:path}: the list is not a reference.
-    return [site.route(page) for page in (HOME, DECISIONS, DECISION, COMMITTEE, METHODOLOGY, PROJECT, TPE)]
+    # /decisions before /decisions/{reference:path}: the list is not a reference. /search is exact and
+    # before any catch-all, so nothing shadows it.
+    return [site.route(page) for page in (HOME, SEARCH, DECISIONS, DECISION, COMMITTEE, METHODOLOGY, PROJECT, TPE)]
