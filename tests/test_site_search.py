@@ -173,6 +173,26 @@ async def test_statements_behind_the_search_page_do_not_grow_with_its_hits(
     assert await statements_behind(client, engine, "/search") == 0  # an empty box asks nothing
 
 
+async def test_search_and_filtered_pages_asked_for_again_unchanged_are_304s(flow, client):
+    # Given a search and a filtered register fetched once
+    await flow.decide("VN", title="Chiller benchmarks")
+    for path in ("/search?q=chiller", "/search", "/decisions?kind=OTHER&from=2026-11-01&lang=ja"):
+        first = await client.get(path)
+
+        # When asked again with its ETag, and for other words
+        again = await client.get(path, headers={"If-None-Match": first.headers["etag"]})
+        other = await client.get(path + "&outcome=APPROVED" if "kind" in path else "/search?q=bench")
+
+        # Then the same page is a 304, another is not
+        assert (again.status_code, again.content) == (304, b""), path
+        assert other.status_code == 200 and other.headers["etag"] != first.headers["etag"], path
+    # and after a new decision the search is answered again
+    searched = await client.get("/search?q=chiller")
+    await flow.decide("MN", title="Chillers in Ulaanbaatar")
+    again = await client.get("/search?q=chiller", headers={"If-None-Match": searched.headers["etag"]})
+    assert again.status_code == 200 and "JC-MN-2026-001" in again.text
+
+
 # --- the decision register's filters -------------------------------------------------------------
 
 

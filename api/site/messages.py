@@ -113,7 +113,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "search_results_for": "Search: {text}",
         "search_intro": "Decisions, methodologies, third-party entities and projects with words that start with each word you type (references too: JC-VN, VN_AM001).",
         "search_nothing": "Nothing found for “{text}”. Try fewer words, or the start of a word.",
-        "search_summary": "Found: {decisions} decisions, {methodologies} methodologies, {tpes} third-party entities, {projects} projects.",
+        "search_summary": "Found: decisions {decisions} · methodologies {methodologies} · third-party entities {tpes} · projects {projects}.",
         "search_more_decisions": "All {count} matching decisions in the register",
         "search_best_shown": "The best {count} are shown.",
         "filter_decisions": "Filter the decisions",
