@@ -212,7 +212,8 @@ async def test_the_register_filters_by_kind_outcome_and_dates_and_exports_what_i
         "/decisions?committee=VN&search=guidance&kind=OTHER&outcome=NOT_APPROVED&from=2026-12-03&to=2026-12-03&lang=ja",
     )
     none_match = HtmlPage((await client.get("/decisions?kind=CREDIT_ISSUANCE")).text)
-    blank_form = HtmlPage((await client.get("/decisions?search=&kind=&outcome=&from=&to=")).text)
+    blank_form_html = (await client.get("/decisions?search=&kind=&outcome=&from=&to=")).text
+    blank_form = HtmlPage(blank_form_html)
 
     # Then each lists only what its document answers, which is what matches
     assert [row[0] for row in refused.rows[1:]] == [e["node"]["reference"] for e in data["decisions"]["edges"]]
@@ -237,6 +238,7 @@ async def test_the_register_filters_by_kind_outcome_and_dates_and_exports_what_i
         exported = await client.get(link)
         assert exported.status_code == 200 and exported.text.count("JC-") == 1 and "JC-VN-2026-002" in exported.text
     assert all_of_them.anchor("Atomフィード").endswith("/feeds/decisions.atom?committee=VN")
+    assert "フィードは絞り込まず" in all_of_them.text and "unfiltered" not in HtmlPage(blank_form_html).text
     csv = (await client.get(refused.anchor("CSV"))).text
     assert "JC-MN-2026-001" in csv and "JC-VN-2026-002" in csv and "JC-VN-2026-001" not in csv
     assert refused.anchor("Atom feed").endswith("/feeds/decisions.atom")

@@ -126,6 +126,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bad_choice": "use one of {values}.",
         "bad_day": "use a date like 2026-11-28.",
         "bad_day_range": "it is before the from date, {start}.",
+        "feed_not_filtered": "the feed lists every new decision of the committee shown, unfiltered",
     },
     "ja": {
         "site_name": "JCM合同委員会",
@@ -245,6 +246,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bad_choice": "次のいずれかを指定してください：{values}。",
         "bad_day": "2026-11-28 のような日付を指定してください。",
         "bad_day_range": "開始日 {start} より前です。",
+        "feed_not_filtered": "フィードは絞り込まず、表示中の合同委員会の新しい決定をすべて配信します",
     },
 }
 
