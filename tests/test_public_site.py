@@ -193,7 +193,8 @@ async def test_a_bad_query_parameter_is_a_400_page_naming_it_in_the_visitors_lan
         assert f"クエリパラメータ {parameter} はここでは使えません" in HtmlPage(japanese.text).text, path
         assert HtmlPage(japanese.text).lang == "ja"
     assert (
-        "It takes: after, committee, lang, search." in HtmlPage((await client.get("/decisions?comittee=VN")).text).text
+        "It takes: after, committee, from, kind, lang, outcome, search, to."
+        in HtmlPage((await client.get("/decisions?comittee=VN")).text).text
     )
     assert "<b>" not in (await client.get("/decisions/JC-VN-2026-001?%3Cb%3E=1")).text
 

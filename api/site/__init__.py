@@ -14,6 +14,7 @@ from api.site.framework import Site
 from api.site.home_page import HOME
 from api.site.item_pages import METHODOLOGY, PROJECT, TPE
 from api.site.list_pages import METHODOLOGIES, PROJECTS, TPES
+from api.site.search_page import SEARCH
 from resolvers.events import DecisionBroker
 
 
@@ -22,5 +23,5 @@ def site_routes(settings: Settings, schema: BaseSchema, engine: AsyncEngine, bro
         return []
     site = Site(schema, engine, broker)
     # Each list before its items' {reference:path} route: /decisions, /methodologies ... are not references.
-    pages = (HOME, DECISIONS, DECISION, COMMITTEE, METHODOLOGIES, METHODOLOGY, PROJECTS, PROJECT, TPES, TPE)
+    pages = (HOME, SEARCH, DECISIONS, DECISION, COMMITTEE, METHODOLOGIES, METHODOLOGY, PROJECTS, PROJECT, TPES, TPE)
     return [site.route(page) for page in pages]

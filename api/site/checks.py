@@ -3,6 +3,8 @@ and path references (one no reference could be is a 404 page, never looked up)."
 
 import re
 from collections.abc import Callable, Mapping
+from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from api.site.framework import BadParameter, Check, NotFound
@@ -33,6 +35,37 @@ def check_search(name: str, value: str) -> str | None:
     if len(value) > MAX_SEARCH or not value.isprintable():
         raise BadParameter(name, "bad_search", most=MAX_SEARCH)
     return value.strip() or None
+
+
+def one_of(enum: type[StrEnum]) -> Check:
+    """A select's value: one of `enum`'s values (any case); the select's empty "any" option is no
+    filter. Anything else is a 400 listing the values, never an unfiltered list."""
+
+    values = [member.value for member in enum]
+
+    def check(name: str, value: str) -> str | None:
+        if not value.strip():
+            return None
+        if value.strip().upper() not in values:
+            raise BadParameter(name, "bad_choice", choices=", ".join(values))
+        return value.strip().upper()
+
+    return check
+
+
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def check_day(name: str, value: str) -> str | None:
+    """A day as a date field sends it, 2026-11-28 (the form's empty field is no bound)."""
+    if not value.strip():
+        return None
+    try:
+        if not ISO_DAY.fullmatch(value.strip()):
+            raise ValueError(value)
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise BadParameter(name, "bad_day") from None
 
 
 def no_variables(path: Mapping[str, str], params: Mapping[str, Any]) -> dict[str, Any]:
