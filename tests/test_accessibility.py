@@ -1,7 +1,8 @@
 """The public pages pass an accessibility check in a real browser: the vendored axe-core
-(tests/support/axe) finds no serious or critical violation, and each page type leaves a screenshot
-in tests/screenshots/ for a reviewer to look at. Also: axe.min.js is the release its manifest names,
-and its refresh script refuses a download that fails a check."""
+(tests/support/axe) finds no serious or critical violation on every page type of the site, in
+English and Japanese, and each page type leaves a screenshot in tests/screenshots/ for a reviewer to
+look at (the Japanese one drawn in a Japanese font). Also: axe.min.js is the release its manifest
+names, and its refresh script refuses a download that fails a check."""
 
 import io
 import json
@@ -14,44 +15,77 @@ from api import graphiql_assets
 from api.graphiql_assets import sri
 from tests.support import axe
 from tests.support.browser import (
+    README_SCREENSHOT,
     SCREENSHOTS,
     axe_context,
     axe_violations,
     loopback_only,
     offline_browser,
+    rendering_fonts,
+    require_japanese_font,
     screenshot,
 )
-
-# Each page type of the site: (name of its screenshot, path, status). The site's other pages join here.
-PAGES = [
-    ("decision", "/decisions/JC-ID-2026-001", 200),
-    ("not-found", "/decisions/JC-ID-2026-404", 404),
-]
+from tests.support.committees import given_members_and_meetings_everywhere
 
 
-@pytest.mark.parametrize(("name", "path", "status"), PAGES, ids=[name for name, _, _ in PAGES])
-async def test_each_page_type_has_no_serious_accessibility_violation(live_server, flow, name, path, status):
-    # Given a decision refused by Japan with a statement, in a committee with a Japanese name
+async def every_kind_of_page(flow, projects, frozen_clock, engine) -> dict[str, str]:
+    """A register with something on every page type: in Viet Nam a registered project (with its
+    approved methodology, its designated TPE and their decisions), members, and a proposal open for
+    public input; in Indonesia a decision refused by Japan with a statement. The references to
+    put in the pages' paths: {"project", "tpe", "methodology"}."""
+    registered = await projects.registered(frozen_clock)
+    await given_members_and_meetings_everywhere(engine)
+    await flow.in_status("PUBLIC_INPUT", "VN", title="Guidelines for <developing> PDDs")
     await flow.decide(
         "ID", title="Fees & charges for registration", summary="Fees.\nAnd charges.", outcome="NOT_APPROVED"
     )
+    return {"project": registered["reference"], "tpe": registered["tpe"], "methodology": registered["methodology"]}
 
-    async with offline_browser() as browser, axe_context(browser) as context:
+
+VIEWPORT = {"width": 1280, "height": 800}
+# Each page type of the site: (name of its screenshot, path, status); {project}, {tpe} and
+# {methodology} are the references every_kind_of_page made. The site's new page types join here.
+PAGES = [
+    ("home", "/", 200),
+    ("home-ja", "/?lang=ja", 200),
+    ("committee", "/committees/VN", 200),
+    ("committee-ja", "/committees/VN?lang=ja", 200),
+    ("decisions", "/decisions", 200),
+    ("decisions-search", "/decisions?committee=ID&search=fees", 200),
+    ("decision", "/decisions/JC-ID-2026-001", 200),
+    ("decision-ja", "/decisions/JC-ID-2026-001?lang=ja", 200),
+    ("methodology", "/methodologies/{methodology}", 200),
+    ("project", "/projects/{project}", 200),
+    ("tpe", "/tpes/{tpe}?lang=ja", 200),
+    ("not-found", "/decisions/JC-ID-2026-404", 404),
+    ("bad-request", "/decisions?comittee=VN&lang=ja", 400),
+]
+
+
+async def test_no_page_type_has_a_serious_accessibility_violation(
+    live_server, prebuilt, flow, projects, frozen_clock, engine
+):
+    # Given something on every kind of page
+    references = await prebuilt(every_kind_of_page, flow, projects, frozen_clock, engine)
+    statuses, violations, shots = {}, {}, []
+
+    async with offline_browser() as browser, axe_context(browser, viewport=VIEWPORT) as context:
         tab = await context.new_page()
         outside = await loopback_only(tab)
+        for name, path, _ in PAGES:
+            # When a visitor opens each page
+            response = await tab.goto(f"{live_server.http_url}{path.format(**references)}")
+            statuses[name] = response.status
+            await tab.get_by_role("heading", level=1).wait_for()
+            # Then axe finds no serious or critical violation (all pages checked, then all reported)
+            violations[name] = [str(violation) for violation in await axe_violations(tab)]
+            # And a screenshot is written for a reviewer
+            shots.append(await screenshot(tab, name))
 
-        # When a visitor opens the page
-        response = await tab.goto(f"{live_server.http_url}{path}")
-        assert response.status == status
-        await tab.get_by_role("heading", level=1).wait_for()
-
-        # Then axe finds no serious or critical violation
-        violations = await axe_violations(tab)
-        assert [str(violation) for violation in violations] == []
-        # And a screenshot is written for a reviewer
-        shot = await screenshot(tab, name)
-
-    assert shot == SCREENSHOTS / f"{name}.png" and shot.read_bytes().startswith(b"\x89PNG")
+    assert {name: found for name, found in violations.items() if found} == {}
+    assert statuses == {name: status for name, _, status in PAGES}
+    assert shots == [SCREENSHOTS / f"{name}.png" for name, _, _ in PAGES]
+    assert all(shot.read_bytes().startswith(b"\x89PNG") for shot in shots)
     assert outside == []
 
 
@@ -69,6 +103,46 @@ async def test_axe_names_each_violation_with_its_rule_help_and_elements(live_ser
 
     assert [(v.id, v.impact, v.targets) for v in violations] == [("image-alt", "critical", ("#bare",))]
     assert str(violations[0]).startswith("critical image-alt: Images must have alternative text (#bare)")
+
+
+async def test_a_decision_page_in_japanese_is_drawn_in_a_japanese_font(live_server, flow):
+    # Given a Japanese font on this machine (CI installs fonts-noto-cjk), and a decision
+    fonts = require_japanese_font()
+    await flow.decide("VN", title="Interim rules")
+
+    async with offline_browser() as browser:
+        tab = await browser.new_page(viewport=VIEWPORT)
+        outside = await loopback_only(tab)
+
+        # When a visitor opens it in Japanese
+        await tab.goto(f"{live_server.http_url}/decisions/JC-VN-2026-001?lang=ja")
+
+        # Then its Japanese labels are drawn in one of those fonts, not as empty boxes
+        assert await tab.locator("dt").first.inner_text() == "参照番号"
+        drawn_in = await rendering_fonts(tab, "dt")
+        # And the screenshot a reviewer looks at shows them
+        shot = await screenshot(tab, "decision-ja")
+
+    assert set(drawn_in) & set(fonts), (drawn_in, fonts)
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    assert outside == []
+
+
+# The README's screenshot is the home page's written above, made smaller (apt-get install pngquant optipng):
+REFRESH_README_SCREENSHOT = (
+    ".venv/bin/pytest -q tests/test_accessibility.py -k no_page_type"
+    " && pngquant --force --quality=80-95 --speed 1 --strip --output tests/screenshots/readme/home.png"
+    " tests/screenshots/home.png && optipng -quiet -o5 tests/screenshots/readme/home.png"
+)
+
+
+def test_the_readme_screenshot_is_a_small_png_of_the_home_page():
+    # The committed file (README.md shows it): a full-page PNG at the tests' 1280 px viewport.
+    data = README_SCREENSHOT.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert width == 1280 and 800 <= height <= 4000, (width, height, REFRESH_README_SCREENSHOT)
+    assert len(data) < 250_000, f"make it smaller: {REFRESH_README_SCREENSHOT}"
 
 
 # --- the vendored file and its refresh script ------------------------------------------------------

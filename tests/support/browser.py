@@ -19,10 +19,15 @@ needs a context that bypasses it):
         ...
         assert [str(v) for v in await axe_violations(page)] == []
         await screenshot(page, "decision")  # tests/screenshots/decision.png
+
+A Japanese page is drawn in a Japanese font only where one is installed (fonts-noto-cjk; .ci/run
+installs it): `require_japanese_font()` skips a test without one (fails in CI), and
+`rendering_fonts(page, selector)` names the fonts Chromium actually drew an element's text in.
 """
 
 import os
 import shutil
+import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -96,6 +101,7 @@ async def loopback_only(page: Any) -> list[str]:
 
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"  # tests/screenshots/, gitignored
+README_SCREENSHOT = SCREENSHOTS / "readme" / "home.png"  # committed: the README shows it
 SERIOUS = ("serious", "critical")
 
 
@@ -150,3 +156,36 @@ async def screenshot(page: Any, name: str, folder: Path = SCREENSHOTS) -> Path:
     path = folder / f"{name}.png"
     await page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def japanese_fonts() -> list[str]:
+    """The font families fontconfig offers for Japanese (`fc-list :lang=ja family`), none without it."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return []
+    listed = subprocess.run([fc_list, ":lang=ja", "family"], capture_output=True, text=True, check=False).stdout
+    return sorted({family.strip() for line in listed.splitlines() for family in line.split(",") if family.strip()})
+
+
+def require_japanese_font() -> list[str]:
+    """The Japanese font families, or skip (fail in CI) when there is none: without one Chromium
+    draws Japanese as empty boxes and a screenshot of a Japanese page shows nothing to review."""
+    fonts = japanese_fonts()
+    if not fonts:
+        _missing("no Japanese font is installed (apt-get install fonts-noto-cjk)")
+    return fonts
+
+
+async def rendering_fonts(page: Any, selector: str) -> list[str]:
+    """The families of the fonts Chromium drew the text of the first element matching `selector` in
+    (DevTools' CSS.getPlatformFontsForNode): what was on screen, not what the style sheet asked for."""
+    session = await page.context.new_cdp_session(page)
+    try:
+        await session.send("DOM.enable")
+        await session.send("CSS.enable")
+        root = (await session.send("DOM.getDocument"))["root"]["nodeId"]
+        node = (await session.send("DOM.querySelector", {"nodeId": root, "selector": selector}))["nodeId"]
+        fonts = await session.send("CSS.getPlatformFontsForNode", {"nodeId": node})
+        return [font["familyName"] for font in fonts["fonts"]]
+    finally:
+        await session.detach()
