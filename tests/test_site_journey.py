@@ -124,9 +124,9 @@ async def searches_the_decision_register(tab: Any, register: Register) -> list[s
     assert await heading(tab) == JA["decisions_title"]
     assert await tab.locator("html").get_attribute("lang") == "ja"
 
-    form = tab.get_by_role("search")
+    form = tab.get_by_role("search", name=JA["filter_decisions"])  # the register's own, not the site's box
     await form.get_by_label(JA["search_label"]).fill(SEARCHED_FOR)
-    await form.get_by_role("button", name=JA["search_button"]).click()
+    await form.get_by_role("button", name=JA["filter_button"]).click()
     await tab.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("search") == [SEARCHED_FOR])
 
     assert await tab.locator("html").get_attribute("lang") == "ja"
