@@ -1,6 +1,7 @@
 """Counts for dashboards, each one GROUP BY in the database."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -10,10 +11,14 @@ from sqlmodel.sql.expression import Select
 from models.committee import JointCommittee
 from models.country import Country
 from models.decision import Decision
-from models.enums import DecisionOutcome, MethodologyStatus, ProposalKind, Region
+from models.enums import DecisionOutcome, DesignationStatus, MethodologyStatus, ProposalKind, Region
 from models.methodology import Methodology, MethodologyScope
+from models.principal import Principal
+from models.project import Project
 from models.reference_data import SectoralScope
-from resolvers.reads import records, select_records
+from models.tpe import TpeDesignation
+from models.visibility import visible_designations, visible_methodologies, visible_projects
+from resolvers.reads import records, rows, select_records
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,50 @@ async def decision_counts(session: AsyncSession) -> list[DecisionCount]:
         .order_by(col(JointCommittee.code), col(Decision.year), col(Decision.kind), col(Decision.outcome))
     )
     return [DecisionCount(*row) for row in (await session.exec(statement)).all()]
+
+
+@dataclass(frozen=True, slots=True)
+class CommitteeCounts:
+    """What one committee has published, as the asking principal sees it."""
+
+    committee_code: str
+    decisions: int
+    methodologies: int
+    designated_tpes: int
+    projects: int
+
+
+def _per_committee(visible: sa.Select[Any]) -> sa.Subquery:
+    """(committee_id, n) of the rows `visible` selects: the very statement a committee's connection
+    counts for its totalCount, grouped, so that the two agree by construction."""
+    seen = visible.subquery()
+    return sa.select(seen.c.committee_id, sa.func.count().label("n")).group_by(seen.c.committee_id).subquery()
+
+
+async def committee_counts(session: AsyncSession, principal: Principal) -> list[CommitteeCounts]:
+    """Every committee, by code, with its decisions, the methodologies, designated TPEs and projects
+    `principal` may see: the totalCounts of JointCommittee.decisions, .methodologies,
+    .tpeDesignations(filter: {status: [DESIGNATED]}) and .projects, in one statement for all
+    committees (a page listing the 30 would otherwise count each list of each committee)."""
+    kinds: dict[str, sa.Select[Any]] = {
+        "decisions": select(Decision),
+        "methodologies": visible_methodologies(principal),
+        "designated_tpes": select(TpeDesignation).where(
+            visible_designations(principal), col(TpeDesignation.status) == DesignationStatus.DESIGNATED
+        ),
+        "projects": select(Project).where(visible_projects(principal)),
+    }
+    counts = {name: _per_committee(statement) for name, statement in kinds.items()}
+    statement = sa.select(
+        col(JointCommittee.code), *(sa.func.coalesce(sub.c.n, 0).label(name) for name, sub in counts.items())
+    ).select_from(JointCommittee)
+    for sub in counts.values():
+        statement = statement.outerjoin(sub, sub.c.committee_id == col(JointCommittee.id))
+    found = await rows(session, statement.order_by(col(JointCommittee.code)))
+    return [
+        CommitteeCounts(code, int(decisions), int(methodologies), int(tpes), int(projects))
+        for code, decisions, methodologies, tpes, projects in (tuple(row) for row in found)
+    ]
 
 
 async def valid_methodologies_by_scope(session: AsyncSession) -> list[tuple[int, str, int]]:

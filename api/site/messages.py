@@ -107,6 +107,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error_title": "Not available",
         "error_heading": "This page cannot be shown right now",
         "error_text": "Please try again later. If it keeps failing, quote request id {request_id} when reporting it.",
+        # home: Japan's progress toward its JCM targets
+        "home_targets_title": "Japan's progress toward its JCM targets",
+        "home_targets_intro": "Credits issued in all registries for monitoring periods ending by the end of each target's fiscal year (Japan's fiscal year 2030 ends on 31 March 2031), and, of those, the credits nullified in Japan's registry for its NDC with both governments' authorization.",
+        "home_targets_caption": "Credits issued and nullified for Japan's NDC, against each target",
+        "home_target": "Target",
+        "home_issued": "Issued",
+        "home_nullified_for_ndc": "Nullified for Japan's NDC",
+        "home_target_by": "{amount} by FY{year}",
+        "home_of_target": "{amount} ({percent} of the target)",
+        "home_under_a_tenth_percent": "less than 0.1%",
+        "home_issued_toward": "Issued toward {target}: {percent}",
+        "home_nullified_toward": "Nullified for Japan's NDC toward {target}: {percent}",
     },
     "ja": {
         "site_name": "JCM合同委員会",
@@ -207,6 +219,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error_title": "表示できません",
         "error_heading": "このページは現在表示できません",
         "error_text": "しばらくしてからもう一度お試しください。続く場合は、リクエストID {request_id} を添えてご連絡ください。",
+        # home: Japan's progress toward its JCM targets
+        "home_targets_title": "JCMの目標に対する日本の進捗",
+        "home_targets_intro": "各目標年度の末日（2030年度は2031年3月31日）までに終わるモニタリング期間について全登録簿で発行されたクレジットと、そのうち両国政府の承認を得て日本のNDCのために日本の登録簿で無効化されたクレジットです。",
+        "home_targets_caption": "目標ごとの発行量と日本のNDCのための無効化量",
+        "home_target": "目標",
+        "home_issued": "発行量",
+        "home_nullified_for_ndc": "日本のNDCのための無効化量",
+        "home_target_by": "{year}年度までに{amount}",
+        "home_of_target": "{amount}（目標の{percent}）",
+        "home_under_a_tenth_percent": "0.1%未満",
+        "home_issued_toward": "{target}に対する発行量：{percent}",
+        "home_nullified_toward": "{target}に対する日本のNDCのための無効化量：{percent}",
     },
 }
 
