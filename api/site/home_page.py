@@ -38,8 +38,13 @@ def _progress(target: dict[str, Any], speaker: Speaker) -> dict[str, Any]:
     of the target (the text a screen reader reads) and the bar's values."""
     goal = speaker.t("home_target_by", amount=target_amount(target["target"], speaker), year=target["fiscalYear"])
     row: dict[str, Any] = {"label": goal, "target": target["target"]}
-    for key, amount in (("issued", target["issued"]), ("nullified", target["nullifiedForNdc"])):
-        share = percent(amount / target["target"], speaker)
+    # The API gives issued's share; nullified's is worked out the same way (amount ÷ target).
+    figures = (
+        ("issued", target["issued"], target["share"]),
+        ("nullified", target["nullifiedForNdc"], target["nullifiedForNdc"] / target["target"]),
+    )
+    for key, amount, fraction in figures:
+        share = percent(fraction, speaker)
         row[key] = {
             "value": amount,
             "text": speaker.t("home_of_target", amount=tonnes(amount), percent=share),
