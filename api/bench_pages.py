@@ -12,9 +12,11 @@ from typing import Any
 from api.bench_load import NO_CACHE, Request
 from api.bench_report import Figure, Goal
 
-# Each page type: key → (its label, its path; `{reference}` is a decision the run read).
-# The home page joins here once the site serves it: "home_page": ("home page `/`", "/").
+# Each page type: key → (its label, its path; `{reference}` is a decision the run read). The home
+# page's data is a fixed handful of SELECTs (the committees' counts in one grouped query, the
+# committees, their partners, ndcAccounting's four), however many decisions the run holds.
 PAGES = {
+    "home_page": ("home page `/`", "/"),
     "decision_page": ("decision page `/decisions/{reference}`", "/decisions/{reference}"),
 }
 

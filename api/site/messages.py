@@ -142,6 +142,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bad_day": "use a date like 2026-11-28.",
         "bad_day_range": "it is before the from date, {start}.",
         "feed_not_filtered": "the feed lists every new decision of the committee shown, unfiltered",
+        # home: Japan's progress toward its JCM targets
+        "home_targets_title": "Japan's progress toward its JCM targets",
+        "home_targets_intro": "Credits issued in all registries for monitoring periods ending by the end of each target's fiscal year (Japan's fiscal year 2030 ends on 31 March 2031), and, of those, the credits nullified in Japan's registry for its NDC with both governments' authorization.",
+        "home_targets_caption": "Credits issued and nullified for Japan's NDC, against each target",
+        "home_target": "Target",
+        "home_issued": "Issued",
+        "home_nullified_for_ndc": "Nullified for Japan's NDC",
+        "home_target_by": "{amount} by FY{year}",
+        "home_of_target": "{amount} ({percent} of the target)",
+        "home_under_a_tenth_percent": "less than 0.1%",
+        "home_issued_toward": "Issued toward {target}: {percent}",
+        "home_nullified_toward": "Nullified for Japan's NDC toward {target}: {percent}",
     },
     "ja": {
         "site_name": "JCM合同委員会",
@@ -277,6 +289,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bad_day": "2026-11-28 のような日付を指定してください。",
         "bad_day_range": "開始日 {start} より前です。",
         "feed_not_filtered": "フィードは絞り込まず、表示中の合同委員会の新しい決定をすべて配信します",
+        # home: Japan's progress toward its JCM targets
+        "home_targets_title": "JCMの目標に対する日本の進捗",
+        "home_targets_intro": "各目標年度の末日（2030年度は2031年3月31日）までに終わるモニタリング期間について全登録簿で発行されたクレジットと、そのうち両国政府の承認を得て日本のNDCのために日本の登録簿で無効化されたクレジットです。",
+        "home_targets_caption": "目標ごとの発行量と日本のNDCのための無効化量",
+        "home_target": "目標",
+        "home_issued": "発行量",
+        "home_nullified_for_ndc": "日本のNDCのための無効化量",
+        "home_target_by": "{year}年度までに{amount}",
+        "home_of_target": "{amount}（目標の{percent}）",
+        "home_under_a_tenth_percent": "0.1%未満",
+        "home_issued_toward": "{target}に対する発行量：{percent}",
+        "home_nullified_toward": "{target}に対する日本のNDCのための無効化量：{percent}",
     },
 }
 

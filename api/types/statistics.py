@@ -102,6 +102,25 @@ class NotifiedCredits:
 
 
 @strawberry.type(
+    description="What one committee has published, as you may see it: the totalCount of each of its "
+    "connections named below, for all committees in one query."
+)
+class CommitteeCounts:
+    committee_code: str = strawberry.field(description="The committee's code (VN, MN ...).")
+    decisions: int = strawberry.field(description="Its decisions: JointCommittee.decisions totalCount.")
+    methodologies: int = strawberry.field(
+        description="Its methodologies you may see, in any status: JointCommittee.methodologies totalCount."
+    )
+    designated_tpes: int = strawberry.field(
+        description="Its TPE designations in status DESIGNATED: JointCommittee.tpeDesignations(filter: "
+        "{status: [DESIGNATED]}) totalCount."
+    )
+    projects: int = strawberry.field(
+        description="Its projects you may see, in any status: JointCommittee.projects totalCount."
+    )
+
+
+@strawberry.type(
     description="Counts for dashboards; every list is computed by the database in one query. Two sources stand "
     "side by side: projectsByCountry and projectsByRegion are the counts published in May 2025 (seed data, "
     "projects registered before this system); registeredProjectsBy* and notifiedCreditsBy* are counted from "
@@ -113,6 +132,24 @@ class Statistics:
         rows = await info.context.db.run(statistics.decision_counts)
         return [
             DecisionCount(committee_code=r.committee_code, kind=r.kind, outcome=r.outcome, year=r.year, count=r.count)
+            for r in rows
+        ]
+
+    @strawberry.field(
+        description="Every committee (all 30, zeros included; by code) with its decisions, and the "
+        "methodologies, designated TPEs and projects you may see: each committee's connection totalCounts, "
+        "counted for all committees at once (the public home page's figures)."
+    )
+    async def committee_counts(self, info: Info) -> list[CommitteeCounts]:
+        rows = await info.context.db.run(statistics.committee_counts, info.context.principal)
+        return [
+            CommitteeCounts(
+                committee_code=r.committee_code,
+                decisions=r.decisions,
+                methodologies=r.methodologies,
+                designated_tpes=r.designated_tpes,
+                projects=r.projects,
+            )
             for r in rows
         ]
 
