@@ -371,3 +371,13 @@ async def test_search_and_filter_pages_have_no_serious_accessibility_violation(l
         assert tab.url.endswith("/search?q=chiller&lang=ja")
         assert await tab.get_by_role("searchbox", name="登録簿を検索").input_value() == "chiller"
     assert outside == []
+
+
+async def test_a_400_page_is_in_the_language_asked_for_wherever_lang_stands(client):
+    # Given a visitor who asked for Japanese, a bad parameter before or after `lang`
+    for query in ("from=x&lang=ja", "lang=ja&from=x"):
+        # When they open the register
+        answer = await client.get(f"/decisions?{query}")
+        # Then the 400 page names the parameter, in Japanese
+        assert answer.status_code == 400
+        assert '<html lang="ja">' in answer.text and "from" in answer.text

@@ -162,10 +162,10 @@ class Site:
         compact = strip_ignored_characters(text)  # the page's JSON link: a shorter URL
 
         async def endpoint(request: Request) -> Response:
-            speaker = Speaker(from_accept_language(request.headers.get("accept-language")))
+            speaker = visitor_speaker(request)  # first: a 400 page is in the language asked for too
             try:
                 params = self.parameters(request, page)
-                speaker = Speaker(params.pop("lang", speaker.lang))
+                params.pop("lang", None)
                 variables = page.variables(request.path_params, params)
             except BadParameter as bad:
                 return self.bad_parameter(request, speaker, bad, page)
@@ -277,12 +277,19 @@ class Site:
         return self.render(request, speaker, "bad_request.html", context, status_code=400)
 
 
+def visitor_speaker(request: Request) -> Speaker:
+    """The visitor's language: a supported `?lang=`, else Accept-Language, else English. Read before
+    the other parameters are checked, so that the 400 page naming a bad one (wherever it stands in
+    the query string) is in that language; a bad `lang` itself is named by `check_language`."""
+    asked = request.query_params.get("lang")
+    lang = asked if asked in LANGUAGES else from_accept_language(request.headers.get("accept-language"))
+    return Speaker(lang)
+
+
 def unrouted_page(request: Request) -> Response:
     """The 404 page of a path no route serves (api/app.py's handler), in the visitor's language and
     with the site's headers like any page's 404; no database read, so a flood of made-up paths costs
     a template. A `?lang=` other than en/ja is ignored here: there is no page to name it on."""
-    asked = request.query_params.get("lang")
-    lang = asked if asked in LANGUAGES else from_accept_language(request.headers.get("accept-language"))
-    speaker = Speaker(lang)
+    speaker = visitor_speaker(request)
     context = {"message": speaker.t("not_found_page"), "hint": speaker.t("not_found_hint")}
     return Site.render(request, speaker, "not_found.html", context, status_code=404)
