@@ -7,6 +7,7 @@ from starlette.routing import Route
 from strawberry.schema.base import BaseSchema
 
 from api.settings import Settings
+from api.site.comment_form import comment_route
 from api.site.committee_page import COMMITTEE
 from api.site.decision_page import DECISION
 from api.site.decisions_page import DECISIONS
@@ -21,4 +22,5 @@ def site_routes(settings: Settings, schema: BaseSchema, engine: AsyncEngine, bro
         return []
     site = Site(schema, engine, broker)
     # /decisions before /decisions/{reference:path}: the list is not a reference.
-    return [site.route(page) for page in (HOME, DECISIONS, DECISION, COMMITTEE, METHODOLOGY, PROJECT, TPE)]
+    pages = [site.route(page) for page in (HOME, DECISIONS, DECISION, COMMITTEE, METHODOLOGY, PROJECT, TPE)]
+    return [*pages, comment_route(site)]  # the committee page's comment form (POST)

@@ -225,7 +225,14 @@ class Site:
         etag = hashlib.sha256(f"{base.etag}\0{speaker.lang}".encode()).hexdigest()[:32]
         return Validators(f'"{etag}"', base.last_modified)
 
-    async def execute(self, request: Request, document: str, variables: dict[str, Any], operation: str) -> Any:
+    async def execute(
+        self,
+        request: Request,
+        document: str,
+        variables: dict[str, Any],
+        operation: str,
+        operations: tuple[OperationType, ...] = (OperationType.QUERY,),  # pages read; the comment form writes
+    ) -> Any:
         context = Context(
             request=request,
             response=None,
@@ -240,7 +247,7 @@ class Site:
             variable_values=variables,
             context_value=context,
             operation_name=operation,
-            allowed_operation_types=(OperationType.QUERY,),
+            allowed_operation_types=operations,
         )
 
     def render(
@@ -273,3 +280,16 @@ class Site:
             reason = speaker.t(bad.reason, **bad.values)
         context = {"parameter": bad.parameter[:64], "reason": reason}
         return self.render(request, speaker, "bad_request.html", context, status_code=400)
+
+    def view(
+        self, request: Request, speaker: Speaker, page: Page, params: dict[str, Any], variables: dict[str, Any]
+    ) -> View:
+        """A page's View outside its own GET endpoint: the comment form (api/site/comment_form.py)
+        renders its committee page again, with the visitor's values and errors, after a refusal."""
+        base = request.app.state.settings.base_url
+        query = {
+            "query": strip_ignored_characters(page.document.text),
+            "variables": json.dumps(variables, separators=(",", ":")),
+            "operationName": page.document.operation,
+        }
+        return View(request, speaker, params, variables, base, f"{base}/graphql?" + urlencode(query))
