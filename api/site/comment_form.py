@@ -7,6 +7,8 @@ run through the app's own schema in process as the PUBLIC principal: no second w
 API's own checks decide (required, lengths, the window), and it counts against the same comment
 rate limit as the field does over /graphql, for the same client key (api/rate_limit.py
 `public_comment`; the in-process execution also carries the visitor's request in its Context).
+The form always comments as the public, so each of its comments counts, even from a browser that
+happens to send a bearer token (over /graphql a token's comments are not comment-limited).
 
 - accepted: 303 See Other to the committee page (language kept) at the item's anchor, where the
   new comment is listed (a reload does not post twice);
