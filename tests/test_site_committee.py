@@ -19,6 +19,7 @@ from tests.support.committees import given_members_and_meetings_everywhere
 from tests.support.db import count_statements, snapshot
 from tests.support.documents import COMMENT
 from tests.support.html_page import HtmlPage
+from tests.support.projects import PDD_URI
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 RECORDS = ("public_comment", "audit_event")  # a refused comment leaves no row in either
@@ -33,6 +34,7 @@ class Forms(HTMLParser):
         self.forms: list[dict[str, Any]] = []
         self.labels: dict[str, str] = {}
         self._article: str | None = None
+        self._in_form = False
         self._label: tuple[str, list[str]] | None = None
         self.feed(html)
 
@@ -41,12 +43,13 @@ class Forms(HTMLParser):
         if tag == "article":
             self._article = attributes.get("id")
         elif tag == "form":
+            self._in_form = True
             self.forms.append({**attributes, "item": self._article, "fields": {}, "summary": []})
         elif tag in ("input", "textarea") and self.forms:
             self.forms[-1]["fields"][attributes["name"]] = attributes
         elif tag == "label":
             self._label = (attributes["for"], [])
-        elif tag == "a" and self.forms and "#" in attributes.get("href", "")[:1]:
+        elif tag == "a" and self._in_form and attributes.get("href", "").startswith("#"):
             self.forms[-1]["summary"].append(attributes["href"])
 
     def handle_endtag(self, tag):
@@ -55,6 +58,8 @@ class Forms(HTMLParser):
             self._label = None
         if tag == "article":
             self._article = None
+        if tag == "form":
+            self._in_form = False
 
     def handle_data(self, data):
         if self._label:
@@ -102,7 +107,7 @@ async def test_the_page_shows_its_sections_and_a_form_only_on_items_open_for_pub
     # Then it shows the co-chairs, the rule in force with its line, the TPEs by function and scope
     assert response.status_code == 200
     page, forms = HtmlPage(response.text), Forms(response.text)
-    assert "Co-chairs Co-chair VN JAPAN (Japan); Co-chair VN PARTNER (Viet Nam)" in page.text
+    assert "Co-chairs Co-chair VN JAPAN (Japan), Co-chair VN PARTNER (Viet Nam)" in page.text
     rule = next(row for row in page.rows if row[0].startswith("Rules of Procedures"))
     assert rule[:3] == [
         "Rules of Procedures for the Joint Committee",
@@ -119,10 +124,9 @@ async def test_the_page_shows_its_sections_and_a_form_only_on_items_open_for_pub
     # and the two items open for public input, each with its closing day and a form, escaped
     assert "<b>" not in response.text and "Chillers <b>bold</b>" in page.text
     assert sorted(form["fields"]["item"]["value"] for form in forms.forms) == sorted(items.values())
-    assert "Methodology approval. Comments are taken until 12 December 2026." in page.text
-    assert (
-        "Project design document of VN_PIN001 (the document). Comments are taken until 27 December 2026." in page.text
-    )
+    assert "Kind Methodology approval Comments taken until 12 December 2026" in page.text
+    assert "Kind Project design document (PDD) of VN_PIN001 Comments taken until 27 December 2026" in page.text
+    assert (PDD_URI, "Project design document (PDD) of VN_PIN001") in page.anchors
     for form in forms.forms:
         assert (form["method"], form["action"], form["item"]) == (
             "post",
@@ -159,7 +163,7 @@ async def test_a_comment_sent_with_the_form_is_303_to_the_item_where_it_is_liste
     page = await client.get(sent.headers["location"], headers={"If-None-Match": seen.headers["etag"]})
     assert page.status_code == 200  # a browser revalidating its copy gets the page with the comment
     text = HtmlPage(page.text).text
-    assert "Nguyen Van A, Hanoi University · 2026年11月28日 Add <i>chillers</i> & pumps. Thanks." in text
+    assert "Nguyen Van A、Hanoi University · 2026年11月28日 Add <i>chillers</i> & pumps. Thanks." in text
     assert "寄せられたコメント：1件" in text and "<i>" not in page.text
     # as the API recorded it
     graphql = await client.post(
