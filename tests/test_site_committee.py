@@ -15,6 +15,7 @@ import pytest
 
 from api.app import close_listeners, create_app
 from api.ids import to_global_id
+from resolvers.comments import AFFILIATION_MAX, AUTHOR_MAX, BODY_MAX
 from tests.support.committees import given_members_and_meetings_everywhere
 from tests.support.db import count_statements, snapshot
 from tests.support.documents import COMMENT
@@ -136,9 +137,9 @@ async def test_the_page_shows_its_sections_and_a_form_only_on_items_open_for_pub
         fields = form["fields"]
         assert [(name, fields[name].get("maxlength"), "required" in fields[name]) for name in fields] == [
             ("item", None, False),
-            ("author", "200", True),
-            ("affiliation", "200", False),
-            ("body", "10000", True),
+            ("author", str(AUTHOR_MAX), True),  # the API's limits: the browser stops where the API would
+            ("affiliation", str(AFFILIATION_MAX), False),
+            ("body", str(BODY_MAX), True),
         ]
         assert [forms.label(fields[name]) for name in ("author", "affiliation", "body")] == [
             "Your name (required)",
