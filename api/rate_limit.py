@@ -47,6 +47,8 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or scope["path"] in UNLIMITED_PATHS:
             return await self.app(scope, receive, send)
         who = requester(scope)
+        if self.comments:  # the site's comment form counts its comments here too (public_comment)
+            scope.setdefault("state", {})["rate_limit"] = self
         if self.requests:
             refusal = await self._take(self.requests, "requests", who, 1)
             if refusal is not None:
@@ -61,6 +63,12 @@ class RateLimitMiddleware:
                 if refusal is not None:
                     return await refusal(scope, receive, send)
         await self.app(scope, receive, send)
+
+    async def public_comment(self, scope: Scope) -> Response | None:
+        """One comment sent by the public site's form (api/site/comment_form.py), which runs
+        submitPublicComment in process: counted as one such field over /graphql is, against the same
+        limits, for the same client key and in the same counter; the 429 refusal when over."""
+        return await self._take(self.comments, "public comments", requester(scope), 1)
 
     async def _take(self, items: list[RateLimitItem], what: str, who: str, cost: int) -> Response | None:
         """Count `cost` against every limit, or none of them when one is reached: then the refusal."""

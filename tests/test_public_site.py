@@ -255,8 +255,10 @@ async def count_page(client, engine, path: str) -> int:
 
 
 async def test_statements_behind_a_page_do_not_grow_with_its_rows(flow, methodology_flow, engine, client):
-    # Given one decision, and the pages counted
+    # Given one decision and one item open for public input (whose comments the committee page
+    # reads: one row of each kind, so that "many" differs from "few" only in the number of rows)
     await flow.decide("VN")
+    await methodology_flow.published("VN")
     home_few = await count_page(client, engine, "/")
     list_few = await count_page(client, engine, "/decisions")
     committee_few = await count_page(client, engine, "/committees/VN")

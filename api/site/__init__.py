@@ -7,6 +7,7 @@ from starlette.routing import Route
 from strawberry.schema.base import BaseSchema
 
 from api.settings import Settings
+from api.site.comment_form import comment_route
 from api.site.committee_page import COMMITTEE
 from api.site.decision_page import DECISION
 from api.site.decisions_page import DECISIONS
@@ -24,4 +25,4 @@ def site_routes(settings: Settings, schema: BaseSchema, engine: AsyncEngine, bro
     site = Site(schema, engine, broker)
     # Each list before its items' {reference:path} route: /decisions, /methodologies ... are not references.
     pages = (HOME, SEARCH, DECISIONS, DECISION, COMMITTEE, METHODOLOGIES, METHODOLOGY, PROJECTS, PROJECT, TPES, TPE)
-    return [site.route(page) for page in pages]
+    return [*(site.route(page) for page in pages), comment_route(site)]  # and the committee page's comment form (POST)

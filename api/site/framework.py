@@ -17,6 +17,7 @@ own inline style sheet (no script, no frame, nothing from another host), nosniff
 `Vary: Accept-Language`.
 """
 
+import functools
 import hashlib
 import json
 import logging
@@ -159,7 +160,6 @@ class Site:
 
     def route(self, page: Page) -> Route:
         text = page.document.text
-        compact = strip_ignored_characters(text)  # the page's JSON link: a shorter URL
 
         async def endpoint(request: Request) -> Response:
             speaker = visitor_speaker(request)  # first: a 400 page is in the language asked for too
@@ -184,15 +184,7 @@ class Site:
                 request_id = request.scope.get("state", {}).get("request_id", "-")
                 logger.warning("page %s failed (request id %s): %s", request.url.path, request_id, result.errors)
                 return self.render(request, speaker, "error.html", {"request_id": request_id}, status_code=503)
-            base = request.app.state.settings.base_url  # never the Host header a client sends
-            json_url = f"{base}/graphql?" + urlencode(
-                {
-                    "query": compact,
-                    "variables": json.dumps(variables, separators=(",", ":")),
-                    "operationName": page.document.operation,
-                }
-            )
-            view = View(request, speaker, params, variables, base, json_url)
+            view = self.view(request, speaker, page, params, variables)
             try:
                 built = page.build(result.data or {}, view)
                 context = await built if isinstance(built, Awaitable) else built
@@ -203,7 +195,7 @@ class Site:
             if validators.unchanged_for(request):  # If-Modified-Since alone: once the page exists
                 return validators.not_modified()
             context = view.links() | context
-            context.setdefault("json_url", json_url)
+            context.setdefault("json_url", view.json_url)
             return self.render(request, speaker, f"{page.document.name}.html", context, validators.headers)
 
         # {x:path} routes let a reference with a slash reach the page's own 404, not the router's.
@@ -225,7 +217,14 @@ class Site:
         etag = hashlib.sha256(f"{base.etag}\0{speaker.lang}".encode()).hexdigest()[:32]
         return Validators(f'"{etag}"', base.last_modified)
 
-    async def execute(self, request: Request, document: str, variables: dict[str, Any], operation: str) -> Any:
+    async def execute(
+        self,
+        request: Request,
+        document: str,
+        variables: dict[str, Any],
+        operation: str,
+        operations: tuple[OperationType, ...] = (OperationType.QUERY,),  # pages read; the comment form writes
+    ) -> Any:
         context = Context(
             request=request,
             response=None,
@@ -240,7 +239,7 @@ class Site:
             variable_values=variables,
             context_value=context,
             operation_name=operation,
-            allowed_operation_types=(OperationType.QUERY,),
+            allowed_operation_types=operations,
         )
 
     @staticmethod
@@ -275,6 +274,25 @@ class Site:
             reason = speaker.t(bad.reason, **bad.values)
         context = {"parameter": bad.parameter[:64], "reason": reason}
         return self.render(request, speaker, "bad_request.html", context, status_code=400)
+
+    def view(
+        self, request: Request, speaker: Speaker, page: Page, params: dict[str, Any], variables: dict[str, Any]
+    ) -> View:
+        """What a page's `build` gets: its GET endpoint's, and the comment form's
+        (api/site/comment_form.py) when it renders its committee page again after a refusal."""
+        base = request.app.state.settings.base_url  # never the Host header a client sends
+        query = {
+            "query": compact_document(page.document),  # the page's JSON link: a shorter URL
+            "variables": json.dumps(variables, separators=(",", ":")),
+            "operationName": page.document.operation,
+        }
+        return View(request, speaker, params, variables, base, f"{base}/graphql?" + urlencode(query))
+
+
+@functools.cache
+def compact_document(document: Document) -> str:
+    """A page's document without comments and spaces, made once per page."""
+    return strip_ignored_characters(document.text)
 
 
 def visitor_speaker(request: Request) -> Speaker:
