@@ -2,9 +2,8 @@
 and filling forms as a person would, with no URL typed after the first: the home page, Viet Nam's
 committee, a decision there, the same decision in Japanese, the decision register searched from its
 form and paged forward twice by its "next page" links, and back to Viet Nam, where an item is open
-for public input. Each step is a function named for what the visitor does, asserting what they
-see; a later step (a public comment on that item, once the committee page has its form) is one more
-function called at the end of the journey with the same tab and register."""
+for public input, where they comment on it with the page's form and see their comment listed. Each
+step is a function named for what the visitor does, asserting what they see."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -161,6 +160,23 @@ async def goes_back_to_viet_nam(tab: Any, register: Register) -> None:
     assert register.open_for_comment in await public_input.inner_text()
 
 
+async def comments_on_the_item_open_for_public_input(tab: Any, register: Register) -> None:
+    """Fills the item's comment form in Japanese by its labels and sends it: the page comes back
+    (303 to the committee page at the item) with the comment listed under the item."""
+    item = tab.locator("article.open-item", has=tab.get_by_role("heading", name=register.open_for_comment, exact=True))
+    form = item.get_by_role("form", name=f"{JA['comment_form_title']} {register.open_for_comment}")
+    await form.get_by_role("textbox", name=JA["comment_author"]).fill("グエン・ヴァン・A")
+    await form.get_by_role("textbox", name=JA["comment_affiliation"]).fill("ハノイ大学")
+    await form.get_by_role("textbox", name=JA["comment_body"]).fill("ポンプの台数も数えてください。")
+    async with tab.expect_navigation():
+        await form.get_by_role("button", name=JA["comment_submit"]).click()
+    assert urlsplit(tab.url).path == "/committees/VN" and parse_qs(urlsplit(tab.url).query)["lang"] == ["ja"]
+    assert await heading(tab) == "日本・ベトナム合同委員会"
+    listed = await item.locator("ol.comments li").all_inner_texts()
+    assert len(listed) == 1
+    assert all(part in listed[0] for part in ("グエン・ヴァン・A", "ハノイ大学", "ポンプの台数も数えてください。"))
+
+
 async def test_a_visitor_browses_searches_and_pages_in_english_and_japanese(live_server, prebuilt, flow):
     # Given a register with more than two pages of decisions about chillers, one decision about
     # something else taken last in Viet Nam, and an item there open for public input
@@ -191,5 +207,7 @@ async def test_a_visitor_browses_searches_and_pages_in_english_and_japanese(live
 
         # And back on Viet Nam's page the item open for public input is listed
         await goes_back_to_viet_nam(tab, register)
+        # and the comment the visitor sends on it with its form is listed under it
+        await comments_on_the_item_open_for_public_input(tab, register)
 
     assert outside == []
