@@ -39,8 +39,8 @@ from strawberry.types.graphql import OperationType
 
 from api.ids import from_global_id
 from api.site.committee_page import COMMITTEE, committee_context
-from api.site.framework import BadParameter, Document, NotFound, Site, View, logger
-from api.site.language import Speaker, from_accept_language
+from api.site.framework import BadParameter, Document, NotFound, Site, View, logger, visitor_speaker
+from api.site.language import Speaker
 
 COMMENT = Document("comment", "SubmitPublicComment")
 FIELDS = ("item", "author", "affiliation", "body")
@@ -115,10 +115,10 @@ def comment_route(site: Site) -> Route:
     committee_document, comment_document = COMMITTEE.document.text, COMMENT.text
 
     async def endpoint(request: Request) -> Response:
-        speaker = Speaker(from_accept_language(request.headers.get("accept-language")))
+        speaker = visitor_speaker(request)
         try:
             params = site.parameters(request, COMMITTEE)  # ?lang= only, as on the page itself
-            speaker = Speaker(params.pop("lang", speaker.lang))
+            params.pop("lang", None)
             variables = COMMITTEE.variables(request.path_params, params)
         except BadParameter as bad:
             return site.bad_parameter(request, speaker, bad, COMMITTEE)

@@ -139,7 +139,7 @@ class PostgresDatabases:
 
     def __init__(self, url: str):
         self.url = sa.make_url(url)
-        self.run = uuid.uuid4().hex[:10]
+        self.run = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
         self.admin = create_async_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
     def name(self, kind: str) -> str:
@@ -153,7 +153,18 @@ class PostgresDatabases:
             for statement in statements:
                 await connection.exec_driver_sql(statement)
 
+    async def drop_abandoned(self) -> None:
+        """Drop the databases of earlier runs whose process is gone (killed before its teardown):
+        names start jcm_<pid>_, and a run on this machine whose pid still lives is left alone."""
+        async with self.admin.connect() as connection:
+            names = (
+                await connection.exec_driver_sql("SELECT datname FROM pg_database WHERE datname LIKE 'jcm\\_%'")
+            ).scalars()
+            abandoned = [name for name in names if not _alive(name.split("_")[1])]
+        await self._execute(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in abandoned))
+
     async def build_templates(self, seed: Callable[[AsyncEngine], Awaitable[None]]) -> None:
+        await self.drop_abandoned()
         for kind in ("empty", "seeded"):
             await self._execute(f'CREATE DATABASE "{self.name(kind)}"')
             template = self.database(self.name(kind))
@@ -179,3 +190,16 @@ class PostgresDatabases:
     async def drop_templates(self) -> None:
         await self._execute(*(f'DROP DATABASE IF EXISTS "{self.name(kind)}"' for kind in ("empty", "seeded")))
         await self.admin.dispose()
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process `pid` (a test run on this machine) still runs; not a pid: assume so."""
+    if not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
