@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models import clock
 from models.decision import Decision
 from models.enums import IssuanceStatus, ProjectStatus
 from models.principal import Principal
@@ -44,13 +45,23 @@ async def list_projects(
     before: str | None = None,
     committee_code: str | None = None,
     statuses: list[ProjectStatus] | None = None,
+    open_for_comment: bool = False,
 ) -> Page[Project]:
-    """Projects the principal may see, newest first."""
+    """Projects the principal may see, newest first; with `open_for_comment`, only PLANNED projects
+    whose design document's public-input window includes today (what submitPublicComment(projectId:)
+    takes now)."""
     statement = select(Project).where(visible_projects(principal))
     statement = of_committee(statement, col(Project.committee_id), committee_code)
     if statuses:
         # The status each reader is shown: a registration still in draft reads PLANNED to outsiders.
         statement = statement.where(project_status_seen(principal).in_([s.value for s in statuses]))
+    if open_for_comment:
+        today = clock.today()
+        statement = statement.where(
+            col(Project.status) == ProjectStatus.PLANNED,
+            col(Project.pdd_opens_on) <= today,
+            col(Project.pdd_closes_on) >= today,
+        )
     return await paginate_by_id(
         session, statement, Project, first=first, after=after, max_page_size=max_page_size, last=last, before=before
     )

@@ -30,12 +30,22 @@ async def list_proposals(
     before: str | None = None,
     committee_code: str | None = None,
     statuses: list[ProposalStatus] | None = None,
+    open_for_comment: bool = False,
 ) -> Page[Proposal]:
-    """Proposals the principal may see, newest first, filtered by the status a reader sees."""
+    """Proposals the principal may see, newest first, filtered by the status a reader sees and, with
+    `open_for_comment`, to those in public input whose window includes today (what the public may
+    comment on now: the committee page lists exactly these, however many older proposals there are)."""
     statement = select(Proposal).where(visible_proposals(principal))
     statement = of_committee(statement, col(Proposal.committee_id), committee_code)
     if statuses:
         statement = statement.where(effective_status().in_([s.value for s in statuses]))
+    if open_for_comment:
+        today = clock.today()
+        statement = statement.where(
+            col(Proposal.status) == ProposalStatus.PUBLIC_INPUT,
+            col(Proposal.public_input_opens_on) <= today,
+            col(Proposal.public_input_closes_on) >= today,
+        )
     return await paginate_by_id(
         session, statement, Proposal, first=first, after=after, max_page_size=max_page_size, last=last, before=before
     )

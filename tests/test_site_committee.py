@@ -395,3 +395,26 @@ async def test_statements_behind_the_committee_page_do_not_grow_with_its_rows(
     # Then the page costs the same statements, and few
     assert await count_page(client, engine) == few
     assert few <= 19, few
+
+
+async def test_every_item_open_today_has_its_form_however_many_others_the_committee_has(flow, projects, client):
+    # Given a proposal and a project design document opened for public input first, then more
+    # proposals in public input and more PLANNED projects without a PDD than a page of 20 holds
+    first = await flow.in_status("PUBLIC_INPUT", title="Opened first")
+    project = await projects.planned("VN")
+    await projects.with_pdd(project.id)
+    for number in range(22):
+        await flow.in_status("PUBLIC_INPUT", title=f"Opened later {number}")
+        await projects.planned("VN")
+    oldest = {first["id"], to_global_id("Project", project.id)}
+
+    # When the committee page is opened
+    page = await client.get("/committees/VN")
+
+    # Then every open item has its form, the two opened first included
+    forms = Forms(page.text)
+    listed = {form["fields"]["item"]["value"] for form in forms.forms}
+    assert oldest <= listed and len(listed) == 24
+    # and a comment on the one opened first is taken
+    sent = await post_comment(client, first["id"])
+    assert sent.status_code == 303

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from api.site.checks import CODE
 from api.site.framework import Document, NotFound, Page, View
-from models import clock
 
 # Scope statuses a visitor is shown under "TPEs by function and scope": what the entity may do now
 # (or may again: a suspension is temporary). Ended and refused scopes stay on the TPE's own page.
@@ -56,20 +55,16 @@ def _tpes_by_function(committee: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def open_items(committee: dict[str, Any]) -> list[dict[str, Any]]:
-    """What takes comments today: proposals in public input and PLANNED projects' PDDs whose window
-    includes today, soonest closing first. `input` is the field the comment names it by."""
-    today = clock.today().isoformat()
+    """What takes comments today (the API's `openForComment` lists: proposals in public input and
+    PLANNED projects' PDDs whose window includes today), soonest closing first. `input` is the field
+    the comment names it by."""
     items = []
     for edge in committee["proposals"]["edges"]:
         node = edge["node"]
         items.append({**node, "input": "proposalId", "window": node["publicInput"], "pdd": None})
     for edge in committee["plannedProjects"]["edges"]:
         node, pdd = edge["node"], edge["node"]["designDocument"]
-        if pdd is not None:
-            items.append({**node, "kind": None, "input": "projectId", "window": pdd["publicInput"], "pdd": pdd})
-    items = [
-        item for item in items if item["window"] and item["window"]["opensOn"] <= today <= item["window"]["closesOn"]
-    ]
+        items.append({**node, "kind": None, "input": "projectId", "window": pdd["publicInput"], "pdd": pdd})
     for item in items:
         item["anchor"] = anchor(item["id"])
     return sorted(items, key=lambda item: (item["window"]["closesOn"], item["title"]))
@@ -91,6 +86,7 @@ def committee_context(data: dict[str, Any], view: View) -> dict[str, Any]:
         "rules": _rules(committee),
         "tpe_functions": _tpes_by_function(committee),
         "open_items": open_items(committee),
+        "more_open_items": any(committee[kind]["pageInfo"]["hasNextPage"] for kind in ("proposals", "plannedProjects")),
         "form": None,  # the comment form's state after a refused comment (api/site/comment_form.py)
         "comment_action": view.url(f"/committees/{code}/comments"),
         "decisions_url": view.url("/decisions", committee=code),

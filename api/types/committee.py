@@ -100,6 +100,12 @@ class JointCommittee(Node):
             list[ProposalStatus] | None,
             strawberry.argument(description="Only proposals in these statuses; all when null or empty."),
         ] = None,
+        open_for_comment: Annotated[
+            bool,
+            strawberry.argument(
+                description="Only those open for public comments today: in public input, within their window (both end days included), as submitPublicComment(proposalId:) takes them."
+            ),
+        ] = False,
     ) -> Connection[Annotated["Proposal", strawberry.lazy("api.types.proposal")]]:
         return await visible_page(
             info,
@@ -107,6 +113,7 @@ class JointCommittee(Node):
             Paging(first, after, last, before),
             committee_code=self.code,
             statuses=status,
+            open_for_comment=open_for_comment,
         )
 
     rules = relation(
@@ -164,8 +171,14 @@ class JointCommittee(Node):
                 description="Only projects in these statuses, as you are shown them; all when null or empty."
             ),
         ] = None,
+        open_for_comment: Annotated[
+            bool,
+            strawberry.argument(
+                description="Only PLANNED projects whose design document is open for public comments today (within its window, both end days included), as submitPublicComment(projectId:) takes them."
+            ),
+        ] = False,
     ) -> Connection[Project]:
-        return await project_page(info, Paging(first, after, last, before), self.code, status)
+        return await project_page(info, Paging(first, after, last, before), self.code, status, open_for_comment)
 
     meetings = relation(
         list[Meeting],

@@ -310,11 +310,20 @@ class CreditIssuance(Node):
 
 
 async def project_page(
-    info: Info, paging: Paging, committee_code: str | None, status: list[ProjectStatus] | None
+    info: Info,
+    paging: Paging,
+    committee_code: str | None,
+    status: list[ProjectStatus] | None,
+    open_for_comment: bool = False,
 ) -> Any:
     """The list behind Query.projects and JointCommittee.projects."""
     return await visible_page(
-        info, project_queries.list_projects, paging, committee_code=committee_code, statuses=status
+        info,
+        project_queries.list_projects,
+        paging,
+        committee_code=committee_code,
+        statuses=status,
+        open_for_comment=open_for_comment,
     )
 
 
