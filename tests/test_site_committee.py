@@ -275,6 +275,7 @@ async def test_an_item_whose_window_closed_is_shown_without_a_form_and_refused(p
         ({"content_type": "multipart/form-data; boundary=x"}, 415, "send the comment as an HTML form"),
         ({"raw": "item={item}&author=A&body=" + "x" * 98_300}, 413, "the form is over 98304 bytes"),
         ({"raw": "item={item}&author=%FF&body=x"}, 400, "the form is not valid UTF-8"),
+        ({"raw": "item={item}&author=A&body=x%00y"}, 400, "the form field body holds a NUL character"),
         ({"path": "/committees/VN/comments?page=2"}, 400, "The query parameter page cannot be used here"),
         ({"path": "/committees/XX/comments"}, 404, "No Joint Committee has the code XX"),
     ],
@@ -289,6 +290,7 @@ async def test_an_item_whose_window_closed_is_shown_without_a_form_and_refused(p
         "multipart",
         "too-large",
         "not-utf8",
+        "nul",
         "unknown-parameter",
         "unknown-committee",
     ],
@@ -418,3 +420,62 @@ async def test_every_item_open_today_has_its_form_however_many_others_the_commit
     # and a comment on the one opened first is taken
     sent = await post_comment(client, first["id"])
     assert sent.status_code == 303
+
+
+async def test_the_forms_url_opened_sends_to_its_committee_page_and_refusals_link_that_page_in_the_other_language(
+    client,
+):
+    # Given the comment form's URL, opened (a reload or a shared link after a refusal)
+    opened = await client.get("/committees/VN/comments")
+    # Then it is the committee page it came from
+    assert (opened.status_code, opened.headers["location"]) == (303, "/committees/VN")
+    # and another method is a 405 naming the methods it takes
+    put = await client.put("/committees/VN/comments")
+    assert put.status_code == 405 and "POST" in put.headers["allow"]
+
+    # Given a refused post, in Japanese
+    refused = await client.post("/committees/VN/comments?lang=ja", content="item=bad&author=a&body=b", headers=FORM)
+    # Then its language link is the committee page in English, not the form's URL
+    assert refused.status_code == 400
+    assert 'href="/committees/VN?lang=en"' in refused.text and "/comments?lang=en" not in refused.text
+
+
+async def test_a_visitor_gone_before_the_form_arrived_is_no_error_and_records_nothing(
+    methodology_flow, settings, engine, caplog
+):
+    # Given a post whose sender goes away after part of its form (Content-Length says 5,000 bytes)
+    item = (await methodology_flow.published("VN"))["proposal"]["id"]
+    before = await snapshot(engine, *RECORDS)
+    app = create_app(settings, engine=engine)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/committees/VN/comments",
+        "raw_path": b"/committees/VN/comments",
+        "query_string": b"",
+        "headers": [(b"host", b"test"), (b"content-type", FORM["content-type"].encode()), (b"content-length", b"5000")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("test", 80),
+    }
+    parts = [{"type": "http.request", "body": f"item={item}&author=A&bo".encode(), "more_body": True}]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return parts.pop(0) if parts else {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    # When the app answers it
+    try:
+        await app(scope, receive, send)
+    finally:
+        await close_listeners(app)
+
+    # Then it answers 400 without an error logged, and nothing is recorded
+    assert sent[0]["status"] == 400
+    assert not [record for record in caplog.records if record.levelname in ("ERROR", "CRITICAL")]
+    assert await snapshot(engine, *RECORDS) == before

@@ -381,3 +381,14 @@ async def test_a_400_page_is_in_the_language_asked_for_wherever_lang_stands(clie
         # Then the 400 page names the parameter, in Japanese
         assert answer.status_code == 400
         assert '<html lang="ja">' in answer.text and "from" in answer.text
+
+
+async def test_words_separated_by_any_unicode_space_are_searched_not_refused(client):
+    # Given words typed on a Japanese keyboard (U+3000 between them), pasted with a no-break space or a tab
+    for typed in ("冷凍機\u3000高効率", "chiller\u00a0bulk", "chiller\tbulk"):
+        # When they are searched, on the search page and on the register
+        found = await client.get("/search", params={"q": typed, "lang": "ja"})
+        listed = await client.get("/decisions", params={"search": typed})
+        # Then both pages answer, the words kept as words
+        assert (found.status_code, listed.status_code) == (200, 200)
+        assert " ".join(typed.split()) in found.text

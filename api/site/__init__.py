@@ -25,4 +25,5 @@ def site_routes(settings: Settings, schema: BaseSchema, engine: AsyncEngine, bro
     site = Site(schema, engine, broker)
     # Each list before its items' {reference:path} route: /decisions, /methodologies ... are not references.
     pages = (HOME, SEARCH, DECISIONS, DECISION, COMMITTEE, METHODOLOGIES, METHODOLOGY, PROJECTS, PROJECT, TPES, TPE)
-    return [*(site.route(page) for page in pages), comment_route(site)]  # and the committee page's comment form (POST)
+    # The comment form's route first: the committee page's {code:path} would take its GET otherwise.
+    return [comment_route(site), *(site.route(page) for page in pages)]

@@ -31,10 +31,13 @@ def check_cursor(name: str, value: str) -> str:
 
 
 def check_search(name: str, value: str) -> str | None:
-    """Words to look for; an empty box (the form sends `search=`) is no search."""
-    if len(value) > MAX_SEARCH or not value.isprintable():
+    """Words to look for; an empty box (the form sends `search=`) is no search. Any Unicode space
+    separates words (a Japanese keyboard types U+3000 between words, a paste may bring a no-break
+    space or a tab): each becomes one ASCII space before the check for unprintable characters."""
+    words = " ".join(value.split())
+    if len(value) > MAX_SEARCH or not words.isprintable():
         raise BadParameter(name, "bad_search", most=MAX_SEARCH)
-    return value.strip() or None
+    return words or None
 
 
 def one_of(enum: type[StrEnum]) -> Check:

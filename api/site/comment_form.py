@@ -32,7 +32,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from strawberry.types.graphql import OperationType
@@ -70,10 +70,13 @@ async def _form(request: Request) -> dict[str, str]:
     if declared.isdigit() and int(declared) > FORM_MAX_BYTES:
         raise Refused(413, "comment_too_large", most=FORM_MAX_BYTES)
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > FORM_MAX_BYTES:
-            raise Refused(413, "comment_too_large", most=FORM_MAX_BYTES)
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > FORM_MAX_BYTES:
+                raise Refused(413, "comment_too_large", most=FORM_MAX_BYTES)
+    except ClientDisconnect:  # gone before its form arrived: nobody to answer, nothing to log as an error
+        raise Refused(400, "comment_incomplete") from None
     try:
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict")
     except (UnicodeDecodeError, ValueError):
@@ -84,6 +87,8 @@ async def _form(request: Request) -> dict[str, str]:
             raise Refused(400, "comment_unknown_field", field=name[:64])
         if name in fields:
             raise Refused(400, "comment_repeated_field", field=name)
+        if "\x00" in value:  # no text field takes it (the API refuses it as a malformed request)
+            raise Refused(400, "comment_nul", field=name)
         fields[name] = value
     item = fields.get("item", "")
     decoded = from_global_id(item) if item else None
@@ -115,6 +120,9 @@ def comment_route(site: Site) -> Route:
     committee_document, comment_document = COMMITTEE.document.text, COMMENT.text
 
     async def endpoint(request: Request) -> Response:
+        if request.method in ("GET", "HEAD"):
+            # A reload or a shared link of the form's URL after a refusal: the committee page it came from.
+            return RedirectResponse(f"/committees/{request.path_params['code'][:2]}", status_code=303)
         speaker = visitor_speaker(request)
         try:
             params = site.parameters(request, COMMITTEE)  # ?lang= only, as on the page itself
@@ -165,7 +173,7 @@ def comment_route(site: Site) -> Route:
             return _again(site, request, speaker, view, context, item, values, errors, 400)
         return RedirectResponse(f"{back_url}#{item['anchor']}", status_code=303)
 
-    return Route("/committees/{code}/comments", endpoint, methods=["POST"])
+    return Route("/committees/{code}/comments", endpoint, methods=["GET", "POST"])
 
 
 def _again(
@@ -188,20 +196,25 @@ def _again(
         "errors": errors,
         "field_errors": {error["field"]: error["message"] for error in errors if error["field"]},
     }
-    other = "en" if speaker.lang == "ja" else "ja"
-    page = view.links() | context | {"form": form, "json_url": view.json_url}
-    page["other_language_url"] = f"/committees/{context['committee']['code']}?lang={other}"
+    page = view.links() | context | {"form": form, "json_url": view.json_url} | _other_language(request, speaker)
     return site.render(request, speaker, "committee.html", page, headers, status_code=status)
+
+
+def _other_language(request: Request, speaker: Speaker) -> dict[str, str]:
+    """The language link of a page this route answers: the committee page in the other language
+    (the route's own URL takes only POST, so a link to it would be a dead end)."""
+    code = str(request.path_params.get("code", ""))[:2]
+    return {"other_language_url": f"/committees/{code}?lang={'en' if speaker.lang == 'ja' else 'ja'}"}
 
 
 def _refused(site: Site, request: Request, speaker: Speaker, refused: Refused, back_url: str) -> Response:
     reason = speaker.t(refused.reason, **refused.values)
-    return site.render(
-        request, speaker, "comment_refused.html", {"reason": reason, "back_url": back_url}, status_code=refused.status
-    )
+    context = {"reason": reason, "back_url": back_url, **_other_language(request, speaker)}
+    return site.render(request, speaker, "comment_refused.html", context, status_code=refused.status)
 
 
 def _unavailable(site: Site, request: Request, speaker: Speaker, errors: Any) -> Response:
     request_id = request.scope.get("state", {}).get("request_id", "-")
     logger.warning("comment form failed (request id %s): %s", request_id, errors)
-    return site.render(request, speaker, "error.html", {"request_id": request_id}, status_code=503)
+    context = {"request_id": request_id, **_other_language(request, speaker)}
+    return site.render(request, speaker, "error.html", context, status_code=503)
