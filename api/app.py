@@ -191,8 +191,11 @@ async def _unrouted(request: Request, exc: Exception) -> Response:
         return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
     accept = request.headers.get("accept", "").lower()
     if "json" in accept and "html" not in accept:
-        return json_error(404, "No page or endpoint at this path.", "NOT_FOUND")
-    return unrouted_page(request)
+        answer = json_error(404, "No page or endpoint at this path.", "NOT_FOUND")
+    else:
+        answer = unrouted_page(request)
+    answer.headers["Vary"] = "Accept, Accept-Language"  # chosen by both: a cache must keep them apart
+    return answer
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
@@ -254,6 +257,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         exception_handlers={BodyTooLarge: _body_too_large, **({404: _unrouted} if site else {})},
         lifespan=lifespan,
     )
+    # No trailing-slash redirects: Starlette builds them from the request's Host header, and every
+    # link this service makes comes from JCM_PUBLIC_URL. `/search/` is a 404 like any unknown path.
+    app.router.redirect_slashes = False
     if metrics is not None:
         metrics.route_prefixes(getattr(route, "path", "") for route in app.routes)
     # Inside RequestContextMiddleware (added after them), which resolves the principal they scope by.

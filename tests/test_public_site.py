@@ -219,6 +219,7 @@ async def test_pages_asked_for_again_unchanged_are_304s(flow, client):
 
         # Then
         assert (again.status_code, again.content) == (304, b""), path
+        assert again.headers["vary"] == "Accept-Language", path  # as the 200 it stands for
         assert other.status_code == (304 if "lang=" in path else 200), path
     # and after a new decision the home page is built again
     home = await client.get("/")

@@ -290,7 +290,7 @@ async def test_a_path_no_route_serves_is_the_sites_404_page_in_the_visitors_lang
         assert response.status_code == 404
         assert response.headers["content-type"] == "text/html; charset=utf-8"
         for name, value in PAGE_HEADERS.items():
-            assert response.headers[name] == value
+            assert response.headers[name] == (value if name != "vary" else "Accept, Accept-Language")
     page = HtmlPage(english.text)
     assert page.lang == "en" and "Not found There is no page at this address." in page.text
     assert ("/methodologies", "Methodologies") in page.anchors
@@ -403,3 +403,10 @@ async def test_each_list_and_the_unrouted_404_have_no_serious_accessibility_viol
 
     assert shot.read_bytes().startswith(b"\x89PNG")
     assert outside == []
+
+
+async def test_a_trailing_slash_is_a_404_not_a_redirect_built_from_the_host_header(client):
+    # When a path with a trailing slash is asked for with a forged Host
+    response = await client.get("/search/", headers={"Host": "evil.example"})
+    # Then it is the site's 404 page, with no redirect to that host
+    assert response.status_code == 404 and "location" not in response.headers

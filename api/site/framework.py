@@ -175,7 +175,7 @@ class Site:
             if "if-none-match" in request.headers and validators.unchanged_for(request):
                 # The client got this ETag from a 200 for this URL, language and publication version:
                 # nothing published since (nothing is erased) can have made it a 404.
-                return validators.not_modified()
+                return not_modified(validators)
             result = await self.execute(request, text, variables, page.document.operation)
             if result.errors:
                 for part, (parameter, reason) in page.errors.items():
@@ -193,7 +193,7 @@ class Site:
             except BadParameter as bad:  # a well-formed value the register does not know
                 return self.bad_parameter(request, speaker, bad, page)
             if validators.unchanged_for(request):  # If-Modified-Since alone: once the page exists
-                return validators.not_modified()
+                return not_modified(validators)
             context = view.links() | context
             context.setdefault("json_url", view.json_url)
             return self.render(request, speaker, f"{page.document.name}.html", context, validators.headers)
@@ -287,6 +287,13 @@ class Site:
             "operationName": page.document.operation,
         }
         return View(request, speaker, params, variables, base, f"{base}/graphql?" + urlencode(query))
+
+
+def not_modified(validators: Validators) -> Response:
+    """A 304 says what the 200 it stands for said about variants (RFC 9110 15.4.5): Vary: Accept-Language."""
+    response = validators.not_modified()
+    response.headers["Vary"] = PAGE_HEADERS["Vary"]
+    return response
 
 
 @functools.cache
