@@ -146,9 +146,13 @@ class Metrics:
 
     def route_prefixes(self, paths: Iterable[str]) -> None:
         """Called by the app once its routes exist: the segments that may become labels."""
-        self._prefixes = frozenset(m.group() for path in paths if (m := _SEGMENT.match(path)))
+        paths = list(paths)
+        home = {"/"} if "/" in paths else set()
+        self._prefixes = frozenset(m.group() for path in paths if (m := _SEGMENT.match(path))) | home
 
     def _path(self, path: str) -> str:
+        if path == "/" and "/" in self._prefixes:  # the public site's home page, not a made-up path
+            return "/"
         segment = _SEGMENT.match(path)
         return segment.group() if segment and segment.group() in self._prefixes else OTHER
 

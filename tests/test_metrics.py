@@ -110,6 +110,7 @@ async def test_paths_no_route_serves_are_one_label(client):
         await client.get(f"/made-up-{n}")
     await client.get("/decisions/JC-VN-2026-999")
     await client.get("/exports/decisions.json")
+    await client.get("/")
 
     # When
     text = await scrape(client)
@@ -118,6 +119,7 @@ async def test_paths_no_route_serves_are_one_label(client):
     assert metric(text, "jcm_http_requests_total", operation="other", type="http", status="404") == 30
     assert metric(text, "jcm_http_requests_total", operation="/decisions", type="http", status="404") == 1
     assert metric(text, "jcm_http_requests_total", operation="/exports", type="http", status="200") == 1
+    assert metric(text, "jcm_http_requests_total", operation="/", type="http", status="200") == 1  # the home page
     assert "made-up" not in text
 
 

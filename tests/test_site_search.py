@@ -392,3 +392,14 @@ async def test_words_separated_by_any_unicode_space_are_searched_not_refused(cli
         # Then both pages answer, the words kept as words
         assert (found.status_code, listed.status_code) == (200, 200)
         assert " ".join(typed.split()) in found.text
+
+
+async def test_an_empty_committee_on_the_register_is_every_committee_as_on_the_lists(flow, client):
+    # Given decisions in two committees
+    await flow.decide("VN")
+    await flow.decide("MN")
+    # When the register is asked with an empty committee, as a form's "any" sends it
+    listed = await client.get("/decisions?committee=&lang=en")
+    # Then both are listed
+    assert listed.status_code == 200
+    assert "JC-VN-2026-001" in listed.text and "JC-MN-2026-001" in listed.text

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from api.site.checks import PAGE_SIZE, check_committee, check_cursor, check_day, check_search, one_of
+from api.site.checks import PAGE_SIZE, check_committee, check_cursor, check_day, check_search, one_of, optional
 from api.site.framework import BadParameter, Document, Page, View
 from models.enums import DecisionOutcome, ProposalKind
 
@@ -77,7 +77,7 @@ DECISIONS = Page(
     variables=_decisions_variables,
     build=_decisions,
     params={
-        "committee": check_committee,
+        "committee": optional(check_committee),  # `committee=` (empty) is every committee, as on the lists
         "after": check_cursor,
         "search": check_search,
         "kind": one_of(ProposalKind),
