@@ -2,7 +2,7 @@
 
 Each entry links to its decision twice, both `rel="alternate"`: first as a page for people
 (`text/html`, `/decisions/{reference}`, api/site/decision_page.py; the URL the public site keeps), which
-feed readers open, then as data (`application/json`, the GraphQL GET of DECISION_QUERY).
+feed readers open (left out when JCM_PUBLIC_SITE=false: no page would answer), then as data (`application/json`, the GraphQL GET of DECISION_QUERY).
 """
 
 import re
@@ -63,6 +63,7 @@ def feed_routes(engine: AsyncEngine) -> list[Route]:
             return parameter_error("committee", "committee must be a committee's code, such as VN.")
         # Links are built on the configured public address, never on the Host header a client sends.
         base = request.app.state.settings.base_url
+        pages = request.app.state.settings.public_site
         async with new_session(engine) as session:
             committee = await find_committee(session, code) if code else None
             if code and committee is None:
@@ -97,8 +98,9 @@ def feed_routes(engine: AsyncEngine) -> list[Route]:
             _element(entry, "title", f"{decision.reference}: {decision.title}")
             _element(entry, "updated", decision.created_at.isoformat())
             _element(entry, "published", decision.created_at.isoformat())
-            href = decision_page_url(base, decision.reference)
-            _element(entry, "link", rel="alternate", type="text/html", href=href)
+            if pages:  # with the public site off there is no page to link (JCM_PUBLIC_SITE=false)
+                href = decision_page_url(base, decision.reference)
+                _element(entry, "link", rel="alternate", type="text/html", href=href)
             query = urlencode({"query": DECISION_QUERY % decision.reference})
             _element(entry, "link", rel="alternate", type="application/json", href=f"{base}/graphql?{query}")
             _element(entry, "category", term=decision.kind.value)

@@ -234,7 +234,9 @@ async def test_with_the_public_site_off_none_of_its_routes_exist(settings, engin
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
             for path in ("/", "/committees/VN", "/decisions", "/decisions/JC-VN-2026-001"):
                 assert (await http.get(path)).status_code == 404, path
-            assert (await http.get("/feeds/decisions.atom")).status_code == 200  # the rest of the service stays
+            feed = await http.get("/feeds/decisions.atom")  # the rest of the service stays
+            assert feed.status_code == 200 and "JC-VN-2026-001" in feed.text
+            assert 'type="text/html"' not in feed.text  # and links no page that is not there
     finally:
         await close_listeners(app)
 
