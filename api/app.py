@@ -190,6 +190,7 @@ async def _unrouted(request: Request, exc: Exception) -> Response:
     if request.url.path.lstrip("/").split("/", 1)[0] in MACHINE_PREFIXES:
         return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
     accept = request.headers.get("accept", "").lower()
+    answer: Response
     if "json" in accept and "html" not in accept:
         answer = json_error(404, "No page or endpoint at this path.", "NOT_FOUND")
     else:

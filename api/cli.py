@@ -87,6 +87,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         log_level=settings.log_level.lower(),
         log_config=log_config(settings.log_format, settings.log_level),
         access_log=False,  # api/request_log.py writes one line per request
+        # Forwarded headers only from the proxies named in JCM_FORWARDED_ALLOW_IPS, none by default.
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
     )
 
 

@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     # Seconds a stopping server waits for open requests, streams and WebSockets to end before it
     # cancels them (uvicorn's timeout_graceful_shutdown); 0 waits for them however long they last.
     shutdown_timeout_s: int = Field(default=10, ge=0)
+    # `jcm serve`: the addresses of the reverse proxies whose X-Forwarded-For / -Proto are believed
+    # (comma-separated IPs or networks, `*` for any). Empty: none, so the rate limits count the
+    # connecting address and nothing a client writes in a header. uvicorn alone would believe
+    # 127.0.0.1, letting any local process (a TLS tunnel passing headers through) choose its address.
+    forwarded_allow_ips: str = ""
 
     @field_validator("log_level")
     @classmethod

@@ -267,3 +267,20 @@ async def test_a_stop_does_not_wait_longer_than_the_timeout_for_open_streams(jcm
         slow.close()
         await close_listeners(app)
         await app.state.engine.dispose()
+
+
+@pytest.mark.parametrize(("setting", "proxy_headers", "allowed"), [(None, False, None), ("10.0.0.5", True, "10.0.0.5")])
+def test_forwarded_headers_are_believed_only_from_the_proxies_named(
+    jcm, served, monkeypatch, setting, proxy_headers, allowed
+):
+    # Given no JCM_FORWARDED_ALLOW_IPS, or one proxy's address
+    if setting:
+        monkeypatch.setenv("JCM_FORWARDED_ALLOW_IPS", setting)
+        get_settings.cache_clear()
+
+    # When the service is served
+    run = jcm("serve")
+
+    # Then uvicorn reads X-Forwarded-For only from that proxy; by default from nobody (not even 127.0.0.1)
+    assert run.code == 0, run
+    assert (served[0]["proxy_headers"], served[0]["forwarded_allow_ips"]) == (proxy_headers, allowed)
