@@ -145,6 +145,14 @@ def is_lapsed(status: ProposalStatus, mode: DecisionMode | None, deadline: date 
     )
 
 
+def window_open_sql(
+    opens_on: SQLCoreOperations[date | None], closes_on: SQLCoreOperations[date | None], today: date
+) -> sa.ColumnElement[bool]:
+    """A public-input window that includes `today`, both end days included, as SQL: the rule
+    submitPublicComment applies (resolvers/comments.py), for listing what takes comments now."""
+    return sa.and_(opens_on <= today, closes_on >= today)
+
+
 def effective_status_sql(
     status: SQLCoreOperations[ProposalStatus],
     mode: SQLCoreOperations[DecisionMode | None],

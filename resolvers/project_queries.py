@@ -18,6 +18,7 @@ from models.project import CreditIssuance, Project
 from models.proposal import Proposal
 from models.subjects import SubjectType
 from models.visibility import project_status_seen, visible_issuances, visible_projects
+from models.workflow import window_open_sql
 from resolvers.committees import of_committee
 from resolvers.loaders import visibility_key
 from resolvers.pagination import Page, paginate_by_id
@@ -56,11 +57,9 @@ async def list_projects(
         # The status each reader is shown: a registration still in draft reads PLANNED to outsiders.
         statement = statement.where(project_status_seen(principal).in_([s.value for s in statuses]))
     if open_for_comment:
-        today = clock.today()
         statement = statement.where(
             col(Project.status) == ProjectStatus.PLANNED,
-            col(Project.pdd_opens_on) <= today,
-            col(Project.pdd_closes_on) >= today,
+            window_open_sql(col(Project.pdd_opens_on), col(Project.pdd_closes_on), clock.today()),
         )
     return await paginate_by_id(
         session, statement, Project, first=first, after=after, max_page_size=max_page_size, last=last, before=before

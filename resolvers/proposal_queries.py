@@ -9,7 +9,7 @@ from models.enums import ProposalStatus
 from models.principal import Principal
 from models.proposal import Proposal
 from models.visibility import visible_proposals
-from models.workflow import effective_status_sql
+from models.workflow import effective_status_sql, window_open_sql
 from resolvers.committees import of_committee
 from resolvers.pagination import Page, paginate_by_id
 
@@ -40,11 +40,9 @@ async def list_proposals(
     if statuses:
         statement = statement.where(effective_status().in_([s.value for s in statuses]))
     if open_for_comment:
-        today = clock.today()
         statement = statement.where(
             col(Proposal.status) == ProposalStatus.PUBLIC_INPUT,
-            col(Proposal.public_input_opens_on) <= today,
-            col(Proposal.public_input_closes_on) >= today,
+            window_open_sql(col(Proposal.public_input_opens_on), col(Proposal.public_input_closes_on), clock.today()),
         )
     return await paginate_by_id(
         session, statement, Proposal, first=first, after=after, max_page_size=max_page_size, last=last, before=before
