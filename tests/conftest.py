@@ -24,7 +24,7 @@ from api.app import close_listeners, create_app
 from api.schema import build_schema
 from api.settings import Settings
 from models import clock, search_index
-from models.db import create_engine, new_session
+from models.db import create_engine, new_session, prewarm
 from seed.loader import load
 from tests.support.db import PG_URL, Database, PostgresDatabases, Prebuilt, without_fsync
 from tests.support.graphql import GraphQLClient
@@ -132,6 +132,9 @@ async def engine(database: Database, sqlite_template: Path | None) -> AsyncItera
     if sqlite_template is not None:
         shutil.copy(sqlite_template, database.url.split("///", 1)[1])
     engine = database.engine()
+    # One connection first, as the serving app's start-up does (models.db.prewarm): the engine then
+    # knows the server's isolation level before the test's first query (models.db.read_only_options).
+    await prewarm(engine, 1)
     yield engine
     await engine.dispose()
 
