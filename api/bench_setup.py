@@ -22,6 +22,13 @@ async def build_database(url: str, decisions: int) -> None:
         async with new_session(engine) as session:
             await load(session)
         await bulk.build(engine, decisions)
+        if engine.dialect.name == "postgresql":
+            # A served database has been vacuumed by autovacuum since its rows arrived: its
+            # visibility map lets counts read indexes alone. Measured right after COPY it has not,
+            # and the home page's per-committee counts took 75 ms instead of 27 (100,000 decisions).
+            async with engine.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await connection.exec_driver_sql("VACUUM ANALYZE")
     finally:
         await engine.dispose()
 
