@@ -44,6 +44,11 @@ def _self_link(base: str, request: Request) -> str:
     return f"{base}{request.url.path}" + (f"?{query}" if query else "")
 
 
+def feed_url(base: str, committee: str | None = None) -> str:
+    """The feed's address: every committee's, or one's (the pages link a committee's)."""
+    return f"{base}/feeds/decisions.atom" + ("?" + urlencode({"committee": committee}) if committee else "")
+
+
 def decision_page_url(base: str, reference: str) -> str:
     return f"{base}/decisions/{quote(reference, safe='')}"
 

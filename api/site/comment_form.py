@@ -39,7 +39,7 @@ from strawberry.types.graphql import OperationType
 
 from api.ids import from_global_id
 from api.site.committee_page import COMMITTEE, committee_context
-from api.site.framework import BadParameter, Document, NotFound, Site, View, logger, visitor_speaker
+from api.site.framework import Document, NotFound, Site, View
 from api.site.language import Speaker
 
 COMMENT = Document("comment", "SubmitPublicComment")
@@ -123,15 +123,10 @@ def comment_route(site: Site) -> Route:
         if request.method in ("GET", "HEAD"):
             # A reload or a shared link of the form's URL after a refusal: the committee page it came from.
             return RedirectResponse(f"/committees/{request.path_params['code'][:2]}", status_code=303)
-        speaker = visitor_speaker(request)
-        try:
-            params = site.parameters(request, COMMITTEE)  # ?lang= only, as on the page itself
-            params.pop("lang", None)
-            variables = COMMITTEE.variables(request.path_params, params)
-        except BadParameter as bad:
-            return site.bad_parameter(request, speaker, bad, COMMITTEE)
-        except NotFound as missing:
-            return site.not_found(request, speaker, missing)
+        read = site.read(request, COMMITTEE)  # ?lang= only, as on the page itself
+        if isinstance(read, Response):
+            return read
+        speaker, params, variables = read
         view = site.view(request, speaker, COMMITTEE, params, variables)
         back_url = view.committee_url(variables["code"])
         try:
@@ -214,7 +209,4 @@ def _refused(site: Site, request: Request, speaker: Speaker, refused: Refused, b
 
 
 def _unavailable(site: Site, request: Request, speaker: Speaker, errors: Any) -> Response:
-    request_id = request.scope.get("state", {}).get("request_id", "-")
-    logger.warning("comment form failed (request id %s): %s", request_id, errors)
-    context = {"request_id": request_id, **_other_language(request, speaker)}
-    return site.render(request, speaker, "error.html", context, status_code=503)
+    return site.unavailable(request, speaker, errors, _other_language(request, speaker))

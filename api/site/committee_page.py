@@ -11,8 +11,8 @@ comment arrives (resolvers/comments.py): the window includes today, both end day
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
+from api.feeds import feed_url
 from api.site.checks import CODE
 from api.site.framework import Document, NotFound, Page, View
 
@@ -90,7 +90,7 @@ def committee_context(data: dict[str, Any], view: View) -> dict[str, Any]:
         "form": None,  # the comment form's state after a refused comment (api/site/comment_form.py)
         "comment_action": view.url(f"/committees/{code}/comments"),
         "decisions_url": view.url("/decisions", committee=code),
-        "feed_url": f"{view.base}/feeds/decisions.atom?" + urlencode({"committee": code}),
+        "feed_url": feed_url(view.base, code),
     }
 
 

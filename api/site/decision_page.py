@@ -8,9 +8,8 @@ unknown reference, or one no reference could be (too long, unstorable), is a 404
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
-from api.feeds import decision_page_url
+from api.feeds import decision_page_url, feed_url
 from api.site.framework import Document, NotFound, Page, View
 from models.validation import unstorable
 
@@ -33,7 +32,7 @@ def _build(data: dict[str, Any], view: View) -> dict[str, Any]:
     return {
         "decision": decision,
         "page_url": decision_page_url(view.base, decision["reference"]),
-        "feed_url": f"{view.base}/feeds/decisions.atom?" + urlencode({"committee": committee}),
+        "feed_url": feed_url(view.base, committee),
     }
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from api.feeds import feed_url
 from api.site.checks import PAGE_SIZE, check_committee, check_cursor, check_day, check_search, one_of, optional
 from api.site.framework import BadParameter, Document, Page, View
 from models.enums import DecisionOutcome, ProposalKind
@@ -50,12 +51,11 @@ def _decisions(data: dict[str, Any], view: View) -> dict[str, Any]:
         committee_name = data["committee"]["name"]
     exported = {name: value for name, value in filters.items() if value}
     query = "?" + urlencode(exported) if exported else ""
-    fed = "?" + urlencode({"committee": committee}) if committee else ""
     return {
         "downloads": {
             "csv": f"{view.base}/exports/decisions.csv{query}",
             "json": f"{view.base}/exports/decisions.json{query}",
-            "atom": f"{view.base}/feeds/decisions.atom{fed}",
+            "atom": feed_url(view.base, committee),
         },
         "connection": connection,
         "decisions": [edge["node"] for edge in connection["edges"]],

@@ -162,15 +162,10 @@ class Site:
         text = page.document.text
 
         async def endpoint(request: Request) -> Response:
-            speaker = visitor_speaker(request)  # first: a 400 page is in the language asked for too
-            try:
-                params = self.parameters(request, page)
-                params.pop("lang", None)
-                variables = page.variables(request.path_params, params)
-            except BadParameter as bad:
-                return self.bad_parameter(request, speaker, bad, page)
-            except NotFound as missing:
-                return self.not_found(request, speaker, missing)
+            read = self.read(request, page)
+            if isinstance(read, Response):
+                return read
+            speaker, params, variables = read
             validators = await self.validators(request, speaker)
             if "if-none-match" in request.headers and validators.unchanged_for(request):
                 # The client got this ETag from a 200 for this URL, language and publication version:
@@ -181,9 +176,7 @@ class Site:
                 for part, (parameter, reason) in page.errors.items():
                     if any(part in str(error) for error in result.errors):
                         return self.bad_parameter(request, speaker, BadParameter(parameter, reason), page)
-                request_id = request.scope.get("state", {}).get("request_id", "-")
-                logger.warning("page %s failed (request id %s): %s", request.url.path, request_id, result.errors)
-                return self.render(request, speaker, "error.html", {"request_id": request_id}, status_code=503)
+                return self.unavailable(request, speaker, result.errors)
             view = self.view(request, speaker, page, params, variables)
             try:
                 built = page.build(result.data or {}, view)
@@ -200,6 +193,29 @@ class Site:
 
         # {x:path} routes let a reference with a slash reach the page's own 404, not the router's.
         return Route(page.path, endpoint, methods=["GET"])
+
+    def read(self, request: Request, page: Page) -> tuple[Speaker, dict[str, Any], dict[str, Any]] | Response:
+        """The visitor's language, the page's checked parameters and its document's variables, or the
+        400 or 404 page saying why there are none (the page's GET and the comment form's POST)."""
+        speaker = visitor_speaker(request)  # first: a 400 page is in the language asked for too
+        try:
+            params = self.parameters(request, page)
+            params.pop("lang", None)
+            return speaker, params, page.variables(request.path_params, params)
+        except BadParameter as bad:
+            return self.bad_parameter(request, speaker, bad, page)
+        except NotFound as missing:
+            return self.not_found(request, speaker, missing)
+
+    def unavailable(
+        self, request: Request, speaker: Speaker, errors: Any, context: Mapping[str, Any] | None = None
+    ) -> Response:
+        """A 503 page quoting the request id; the errors go to the log, never to the visitor."""
+        request_id = request.scope.get("state", {}).get("request_id", "-")
+        logger.warning("page %s failed (request id %s): %s", request.url.path, request_id, errors)
+        return self.render(
+            request, speaker, "error.html", {"request_id": request_id, **(context or {})}, status_code=503
+        )
 
     def parameters(self, request: Request, page: Page) -> dict[str, Any]:
         params: dict[str, Any] = {}
